@@ -1,0 +1,57 @@
+//! # chokepoint-core: the model
+//!
+//! A discrete-time, agent-based model of the rare-earth → permanent-magnet supply chain under
+//! export controls. Producers (mines, separation plants, magnet makers) turn inputs into outputs;
+//! an [`ExportAuthority`] per controlling exporter runs a control list, embargoes, quotas and a
+//! licence queue; manufacturers per region × sector order, hold inventory, curtail and halt;
+//! government stockpiles buy and release by explicit rules; markets move prices with scarcity.
+//!
+//! **What it is not.** It does no I/O: no files, no TOML, no printing, no threads, no clock.
+//! It never makes a random number generator: the caller passes [`RngStreams`]. Parameters come
+//! already sampled ([`ModelParams`]); the scenario crate reads files, the runner crate runs
+//! replications in parallel.
+//!
+//! ```
+//! use chokepoint_core::{Model, RngStreams, Simulation, testkit};
+//! use rand::SeedableRng;
+//! use rand::rngs::SmallRng;
+//!
+//! let model = Model::new(testkit::two_region_market()).unwrap();
+//! let mut rngs = RngStreams {
+//!     demand: SmallRng::seed_from_u64(1),
+//!     supply: SmallRng::seed_from_u64(2),
+//!     licensing: SmallRng::seed_from_u64(3),
+//!     investment: SmallRng::seed_from_u64(4),
+//! };
+//! let mut sim = Simulation::new(&model);
+//! let outcome = sim.run(&mut rngs);
+//! let unmet = model.schema().metric("unmet_demand_t").unwrap();
+//! assert!(outcome.metrics[unmet] >= 0.0);
+//! ```
+#![warn(missing_docs)]
+#![deny(clippy::float_cmp)]
+
+mod authority;
+mod calendar;
+mod error;
+pub mod ids;
+mod outputs;
+mod params;
+mod sim;
+pub mod testkit;
+mod validate;
+
+pub use authority::{ExportAuthority, LicenceQueue, LicenceState, LicenceTally};
+pub use calendar::Calendar;
+pub use error::{ParamError, ParamErrors};
+pub use ids::{AuthorityId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId, StockpileId};
+pub use outputs::{Outcome, OutputSchema, Trajectory};
+pub use params::*;
+pub use sim::{Buyer, BuyerKind, Ledger, Model, RngStreams, Simulation};
+
+/// The model is shared across the runner's threads.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Model>();
+    assert_send_sync::<ModelParams>();
+};

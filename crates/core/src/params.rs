@@ -1,0 +1,467 @@
+//! The concrete parameters of one replication: every number the model needs, already sampled.
+//!
+//! The scenario crate turns a TOML file (with distributions) into a `ModelParams` per replication;
+//! the model never sees a distribution over parameters, only the per-event lead-time
+//! distribution of licence reviews and expansion projects, which it samples itself.
+//! Every table is a flat `Vec` indexed by the typed ids in [`crate::ids`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::ids::{AuthorityId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId};
+
+/// Everything one replication needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelParams {
+    /// The simulated clock.
+    pub calendar: Calendar,
+    /// Materials, intermediates and products, with their prices and bills of materials.
+    pub items: Vec<ItemParams>,
+    /// Regions, exporters and importers alike.
+    pub regions: Vec<RegionParams>,
+    /// End-use sectors.
+    pub sectors: Vec<SectorParams>,
+    /// Mines, separation plants and magnet makers.
+    pub producers: Vec<ProducerParams>,
+    /// Consumers of magnets and materials, one per region × sector.
+    pub manufacturers: Vec<ManufacturerParams>,
+    /// Government strategic stockpiles.
+    pub stockpiles: Vec<StockpileParams>,
+    /// Export authorities of the controlling exporters and their baseline regimes.
+    pub authorities: Vec<AuthorityParams>,
+    /// Policy and market events, applied at the start of their step in the order given.
+    pub events: Vec<PolicyEvent>,
+    /// Initial stock held by each region's traders and producers (finished goods), tonnes.
+    pub warehouses: Vec<WarehouseStock>,
+}
+
+/// What kind of thing an item is; it decides which outputs mention it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// A separated rare earth (oxide or metal), e.g. `dy`, `ndpr`.
+    Material,
+    /// Mixed rare-earth concentrate from a mine, input to separation.
+    Intermediate,
+    /// A finished product, e.g. `ndfeb` or `smco` magnets.
+    Product,
+}
+
+/// One item and its market.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemParams {
+    /// Short name used in outputs (`price_ratio/<name>`).
+    pub name: String,
+    /// Material, intermediate or product.
+    pub kind: ItemKind,
+    /// Baseline world price, USD per kg (the denominator of every price ratio).
+    pub base_price_usd_per_kg: f64,
+    /// Bill of materials for a product: kg of each material per tonne of product.
+    pub bom: Vec<BomLine>,
+    /// How this item's prices answer scarcity.
+    pub price: PriceParams,
+}
+
+/// One line of a bill of materials.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BomLine {
+    /// The material consumed.
+    pub material: ItemId,
+    /// Kilograms of the material per tonne of product.
+    pub kg_per_t: f64,
+}
+
+/// Price dynamics of one item: log price ratio with mean reversion and bounded response.
+///
+/// Each step `ln r' = (1 - reversion_per_step) ln r + elasticity * scarcity`, clamped to
+/// `[ln min_ratio, ln max_ratio]`, where scarcity is the unfilled share of orders minus (for an
+/// exporter's domestic market) the glut share of its warehouse stock.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PriceParams {
+    /// Change in log price per unit of scarcity per step.
+    pub elasticity: f64,
+    /// Share of the log price gap to baseline closed each step, in [0, 1].
+    pub reversion_per_step: f64,
+    /// Lowest price ratio to baseline.
+    pub min_ratio: f64,
+    /// Highest price ratio to baseline.
+    pub max_ratio: f64,
+}
+
+/// A region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegionParams {
+    /// Short name (`china`, `us`, `japan`, ...).
+    pub name: String,
+}
+
+/// An end-use sector.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SectorParams {
+    /// Short name (`ev_motors`, `wind`, `defence`, ...).
+    pub name: String,
+    /// Value of the output lost per kg of unmet item demand, USD per kg.
+    pub lost_output_usd_per_kg: f64,
+}
+
+/// The stage of a producer, for reporting; what it does is set by its recipe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Mining: ore to mixed concentrate.
+    Mining,
+    /// Separation and refining: concentrate to individual oxides and metals.
+    Separation,
+    /// Magnet making: materials to magnets by the bill of materials.
+    MagnetMaking,
+}
+
+/// One input or output of a producer's recipe, per unit of activity.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Flow {
+    /// The item.
+    pub item: ItemId,
+    /// Tonnes per tonne of activity.
+    pub t_per_unit: f64,
+}
+
+/// A mine, separation plant or magnet maker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProducerParams {
+    /// Name for outputs and error messages.
+    pub name: String,
+    /// Where it stands; its output goes to this region's warehouse.
+    pub region: RegionId,
+    /// Mining, separation or magnet making.
+    pub stage: Stage,
+    /// Nameplate capacity, tonnes of activity per step.
+    pub capacity_t_per_step: f64,
+    /// Share of capacity used at baseline prices, in [0, 1].
+    pub utilisation: f64,
+    /// Response of utilisation to the price ratio of its first output (0 = none).
+    pub supply_elasticity: f64,
+    /// Inputs consumed per unit of activity (empty for a mine).
+    pub inputs: Vec<Flow>,
+    /// Outputs made per unit of activity; the first is its main product.
+    pub outputs: Vec<Flow>,
+    /// Target input inventory, in steps of baseline input use; also its opening inventory.
+    pub input_cover_steps: f64,
+    /// Steps over which an input inventory gap is closed by ordering.
+    pub order_adjust_steps: f64,
+    /// End-use sector under which its imports of inputs are licensed.
+    pub end_use: SectorId,
+    /// Random outages.
+    pub outage: OutageParams,
+    /// Capacity expansion in answer to sustained high prices.
+    pub expansion: ExpansionParams,
+}
+
+/// Random outages of a producer.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutageParams {
+    /// Probability per step that an outage starts, in [0, 1].
+    pub prob_per_step: f64,
+    /// Mean length of an outage in steps (geometric).
+    pub mean_steps: f64,
+    /// Share of capacity lost during an outage, in [0, 1].
+    pub depth_share: f64,
+}
+
+/// Slow capacity expansion: a project starts after the price of the producer's main output has
+/// stayed at or above `trigger_price_ratio` for `sustain_steps`, and adds capacity after a random
+/// lead time.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExpansionParams {
+    /// Price ratio that counts as high.
+    pub trigger_price_ratio: f64,
+    /// Consecutive high-price steps before a project starts.
+    pub sustain_steps: u32,
+    /// Project lead time.
+    pub lead_time: LeadTime,
+    /// Capacity added per project, as a share of the initial capacity.
+    pub increment_share: f64,
+    /// Capacity never exceeds this multiple of the initial capacity.
+    pub max_capacity_multiple: f64,
+}
+
+/// A random delay in steps: lognormal with a median and log-sd, truncated at `max_steps`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeadTime {
+    /// Median delay, steps.
+    pub median_steps: f64,
+    /// Standard deviation of the log delay (0 = fixed at the median).
+    pub sigma: f64,
+    /// Longest possible delay, steps (a statutory limit for licence reviews).
+    pub max_steps: f64,
+}
+
+/// A consumer of items: one region × sector.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ManufacturerParams {
+    /// Where it stands.
+    pub region: RegionId,
+    /// What it makes; sets licence odds and the value of lost output.
+    pub sector: SectorId,
+    /// Baseline demand per item, tonnes per step.
+    pub demand: Vec<Demand>,
+    /// Trend growth of demand per year (0.08 = +8 %/yr).
+    pub growth_per_year: f64,
+    /// Log-sd of the mean-one lognormal demand noise per step.
+    pub noise_sigma: f64,
+    /// Target inventory cover in steps of current demand; also its opening cover.
+    pub cover_target_steps: f64,
+    /// Steps over which an inventory gap is closed by ordering.
+    pub order_adjust_steps: f64,
+    /// Price elasticity of demand (demand scales by ratio^-elasticity), >= 0.
+    pub price_elasticity: f64,
+    /// Substitution and thrifting after sustained high prices.
+    pub substitution: SubstitutionParams,
+    /// A halt is declared when inventory is empty and unmet demand exceeds this share of demand.
+    pub halt_unmet_share: f64,
+}
+
+/// Baseline demand for one item.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Demand {
+    /// The item.
+    pub item: ItemId,
+    /// Tonnes per step at the start.
+    pub t_per_step: f64,
+}
+
+/// Substitution and thrifting: once the price ratio has stayed at or above the trigger for
+/// `lag_steps`, the substituted share of demand grows by `rate_per_step` up to `cap_share`.
+/// It does not reverse (redesigned motors stay redesigned).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubstitutionParams {
+    /// Price ratio that counts as high.
+    pub trigger_price_ratio: f64,
+    /// Consecutive high-price steps before substitution starts.
+    pub lag_steps: u32,
+    /// Growth of the substituted share per step.
+    pub rate_per_step: f64,
+    /// Largest substituted share, in [0, 1].
+    pub cap_share: f64,
+}
+
+/// A government strategic stockpile and its strategy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StockpileParams {
+    /// Name for outputs.
+    pub name: String,
+    /// Whose stockpile; releases serve buyers in this region only.
+    pub region: RegionId,
+    /// End-use sector under which its purchases are licensed.
+    pub end_use: SectorId,
+    /// What it holds and how it buys and releases each item.
+    pub lines: Vec<StockpileLine>,
+    /// Total acquisition budget over the horizon, USD.
+    pub budget_usd: f64,
+    /// When and to whom it releases.
+    pub release: ReleaseRule,
+    /// When it buys back after a release.
+    pub refill: RefillRule,
+}
+
+/// One item of a stockpile.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StockpileLine {
+    /// The item held.
+    pub item: ItemId,
+    /// Holdings at the start, tonnes.
+    pub initial_t: f64,
+    /// Holdings the strategy aims for, tonnes.
+    pub target_t: f64,
+    /// Most it buys per step, tonnes.
+    pub acquisition_t_per_step: f64,
+    /// Most it releases per step, tonnes.
+    pub release_cap_t_per_step: f64,
+}
+
+/// When a stockpile releases, and to whom first.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseRule {
+    /// Release when last step's unmet share of the region's orders for the item reaches this.
+    pub shortage_trigger_share: Option<f64>,
+    /// Release when the item's price ratio reaches this.
+    pub price_trigger_ratio: Option<f64>,
+    /// Buyers of this sector are served from releases before all others (defence first).
+    pub priority_sector: Option<SectorId>,
+}
+
+/// When a stockpile buys.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RefillRule {
+    /// Buy only while the price ratio is at or below this.
+    pub max_price_ratio: f64,
+    /// Steps to wait after the last release before buying again.
+    pub delay_steps: u32,
+}
+
+/// Opening finished-goods stock of an item in a region's warehouse.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WarehouseStock {
+    /// Region.
+    pub region: RegionId,
+    /// Item.
+    pub item: ItemId,
+    /// Tonnes.
+    pub tonnes: f64,
+}
+
+/// The export authority of a controlling exporter, with its baseline regime.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuthorityParams {
+    /// The exporting region it controls.
+    pub region: RegionId,
+    /// Items that need an export licence at the start.
+    pub controlled: Vec<ItemId>,
+    /// How licences are reviewed.
+    pub regime: LicenceRegime,
+    /// Annual export quotas over groups of items.
+    pub quotas: Vec<QuotaParams>,
+    /// Destinations × items embargoed at the start.
+    pub embargoes: Vec<Embargo>,
+    /// Products whose controlled-material content (mass share) reaches this need a licence when
+    /// re-exported by third countries; `None` = no extraterritorial rule.
+    pub extraterritorial_share: Option<f64>,
+}
+
+/// How an authority reviews licence applications.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LicenceRegime {
+    /// Applications taken into review per step; the rest wait in the queue.
+    pub review_capacity_per_step: u32,
+    /// Time a review takes once started.
+    pub lead_time: LeadTime,
+    /// Approval probability by destination region (rows) and end-use sector (columns),
+    /// `approval[region * n_sectors + sector]`.
+    pub approval: Vec<f64>,
+    /// Steps an approved licence covers shipments.
+    pub validity_steps: u32,
+    /// Steps a refused applicant waits before applying again.
+    pub reapply_delay_steps: u32,
+}
+
+/// An annual quota shared by a group of items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuotaParams {
+    /// Name for outputs and events.
+    pub name: String,
+    /// Items whose exports count against the quota.
+    pub items: Vec<ItemId>,
+    /// Tonnes per calendar year; `None` = no cap.
+    pub annual_t: Option<f64>,
+}
+
+/// An embargo of one destination for one item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Embargo {
+    /// Destination region.
+    pub destination: RegionId,
+    /// Item.
+    pub item: ItemId,
+}
+
+/// A change applied at the start of a step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PolicyEvent {
+    /// Step at whose start it applies.
+    pub step: u32,
+    /// What changes.
+    pub action: PolicyAction,
+}
+
+/// What a policy or market event changes. Measures with a duration are two events (on, off).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PolicyAction {
+    /// Put items on (or take them off) an authority's control list.
+    Control {
+        /// Authority.
+        authority: AuthorityId,
+        /// Items.
+        items: Vec<ItemId>,
+        /// True = licence needed.
+        controlled: bool,
+    },
+    /// Start or end an embargo of destinations for items.
+    Embargo {
+        /// Authority.
+        authority: AuthorityId,
+        /// Destination regions.
+        destinations: Vec<RegionId>,
+        /// Items.
+        items: Vec<ItemId>,
+        /// True = shipments stop.
+        active: bool,
+    },
+    /// Change an annual quota.
+    Quota {
+        /// Authority.
+        authority: AuthorityId,
+        /// Index into the authority's quotas.
+        quota: usize,
+        /// New annual cap, tonnes; `None` lifts it.
+        annual_t: Option<f64>,
+    },
+    /// Replace the licence regime (review capacity, lead time, approval odds, validity).
+    LicenceRegime {
+        /// Authority.
+        authority: AuthorityId,
+        /// The new regime.
+        regime: LicenceRegime,
+    },
+    /// Set or clear the extraterritorial content threshold.
+    Extraterritorial {
+        /// Authority.
+        authority: AuthorityId,
+        /// Mass share of controlled material that triggers it; `None` ends it.
+        share: Option<f64>,
+    },
+    /// Derate producers (a disaster, a strike); `share` 0 ends it.
+    CapacityOutage {
+        /// Producers hit.
+        producers: Vec<ProducerId>,
+        /// Share of capacity lost.
+        share: f64,
+    },
+    /// Scale manufacturers' demand; `multiplier` 1 ends it.
+    DemandSurge {
+        /// Manufacturers hit.
+        manufacturers: Vec<ManufacturerId>,
+        /// Demand multiplier.
+        multiplier: f64,
+    },
+}
+
+impl ModelParams {
+    /// Index of an item by name.
+    pub fn item_id(&self, name: &str) -> Option<ItemId> {
+        self.items
+            .iter()
+            .position(|i| i.name == name)
+            .map(ItemId::from)
+    }
+
+    /// Index of a region by name.
+    pub fn region_id(&self, name: &str) -> Option<RegionId> {
+        self.regions
+            .iter()
+            .position(|r| r.name == name)
+            .map(RegionId::from)
+    }
+
+    /// Index of a sector by name.
+    pub fn sector_id(&self, name: &str) -> Option<SectorId> {
+        self.sectors
+            .iter()
+            .position(|s| s.name == name)
+            .map(SectorId::from)
+    }
+
+    /// The step of the first policy or market event, if any: the "first shock" of the metrics.
+    pub fn first_event_step(&self) -> Option<u32> {
+        self.events.iter().map(|e| e.step).min()
+    }
+}

@@ -1,0 +1,398 @@
+//! Small, hand-checkable markets built in code, for tests, examples and benchmarks.
+//!
+//! These are not calibrated scenarios (those live in `scenarios/*.toml`); they are the smallest
+//! models in which an analytic answer is known.
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::ids::{AuthorityId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId};
+use crate::params::*;
+
+/// Price dynamics that respond to scarcity within the usual bounds.
+pub fn responsive_price() -> PriceParams {
+    PriceParams {
+        elasticity: 0.5,
+        reversion_per_step: 0.05,
+        min_ratio: 0.2,
+        max_ratio: 20.0,
+    }
+}
+
+/// A producer that never breaks down.
+pub fn no_outage() -> OutageParams {
+    OutageParams {
+        prob_per_step: 0.0,
+        mean_steps: 1.0,
+        depth_share: 0.0,
+    }
+}
+
+/// A producer that never expands.
+pub fn no_expansion() -> ExpansionParams {
+    ExpansionParams {
+        trigger_price_ratio: 1.5,
+        sustain_steps: 26,
+        lead_time: LeadTime {
+            median_steps: 300.0,
+            sigma: 0.3,
+            max_steps: 600.0,
+        },
+        increment_share: 0.0,
+        max_capacity_multiple: 1.0,
+    }
+}
+
+/// A manufacturer that never substitutes.
+pub fn no_substitution() -> SubstitutionParams {
+    SubstitutionParams {
+        trigger_price_ratio: 2.0,
+        lag_steps: 26,
+        rate_per_step: 0.0,
+        cap_share: 0.0,
+    }
+}
+
+/// A licence regime with the given approval odds everywhere.
+pub fn regime(n_regions: usize, n_sectors: usize, approval: f64) -> LicenceRegime {
+    LicenceRegime {
+        review_capacity_per_step: 4,
+        lead_time: LeadTime {
+            median_steps: 9.0,
+            sigma: 0.4,
+            max_steps: 20.0,
+        },
+        approval: vec![approval; n_regions * n_sectors],
+        validity_steps: 26,
+        reapply_delay_steps: 4,
+    }
+}
+
+fn calendar(n_steps: u32) -> Calendar {
+    Calendar {
+        start: NaiveDate::from_ymd_opt(2025, 1, 6).expect("valid date"),
+        step_days: 7,
+        n_steps,
+    }
+}
+
+/// One exporter (`china`) making magnets from nothing at exactly the rate one importer
+/// (`japan`) consumes them: `demand_t` per step, manufacturer cover `cover_steps`, no noise.
+/// With `embargo_at = Some(s)`, all magnet exports to Japan stop from step `s`.
+pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) -> ModelParams {
+    let magnets = ItemId(0);
+    let (china, japan) = (RegionId(0), RegionId(1));
+    let ev = SectorId(0);
+    ModelParams {
+        calendar: calendar(52),
+        items: vec![ItemParams {
+            name: "ndfeb".into(),
+            kind: ItemKind::Product,
+            base_price_usd_per_kg: 60.0,
+            bom: vec![],
+            price: responsive_price(),
+        }],
+        regions: vec![
+            RegionParams {
+                name: "china".into(),
+            },
+            RegionParams {
+                name: "japan".into(),
+            },
+        ],
+        sectors: vec![SectorParams {
+            name: "ev_motors".into(),
+            lost_output_usd_per_kg: 2000.0,
+        }],
+        producers: vec![ProducerParams {
+            name: "china_magnets".into(),
+            region: china,
+            stage: Stage::MagnetMaking,
+            capacity_t_per_step: demand_t,
+            utilisation: 1.0,
+            supply_elasticity: 0.0,
+            inputs: vec![],
+            outputs: vec![Flow {
+                item: magnets,
+                t_per_unit: 1.0,
+            }],
+            input_cover_steps: 0.0,
+            order_adjust_steps: 1.0,
+            end_use: ev,
+            outage: no_outage(),
+            expansion: no_expansion(),
+        }],
+        manufacturers: vec![ManufacturerParams {
+            region: japan,
+            sector: ev,
+            demand: vec![Demand {
+                item: magnets,
+                t_per_step: demand_t,
+            }],
+            growth_per_year: 0.0,
+            noise_sigma: 0.0,
+            cover_target_steps: cover_steps,
+            order_adjust_steps: 4.0,
+            price_elasticity: 0.0,
+            substitution: no_substitution(),
+            halt_unmet_share: 0.0,
+        }],
+        stockpiles: vec![],
+        authorities: vec![AuthorityParams {
+            region: china,
+            controlled: vec![],
+            regime: regime(2, 1, 1.0),
+            quotas: vec![],
+            embargoes: vec![],
+            extraterritorial_share: None,
+        }],
+        events: embargo_at
+            .map(|step| PolicyEvent {
+                step,
+                action: PolicyAction::Embargo {
+                    authority: AuthorityId(0),
+                    destinations: vec![japan],
+                    items: vec![magnets],
+                    active: true,
+                },
+            })
+            .into_iter()
+            .collect(),
+        warehouses: vec![WarehouseStock {
+            region: china,
+            item: magnets,
+            tonnes: demand_t,
+        }],
+    }
+}
+
+/// A two-region market with the whole chain: a Chinese mine, separation plant and magnet maker,
+/// a Japanese magnet maker buying Chinese NdPr and Dy, manufacturers in both, a Japanese
+/// stockpile, and a licence regime on Dy and magnets from step 10 with 70 % approval.
+pub fn two_region_market() -> ModelParams {
+    let (conc, ndpr, dy, ndfeb) = (ItemId(0), ItemId(1), ItemId(2), ItemId(3));
+    let (china, japan) = (RegionId(0), RegionId(1));
+    let (ev, defence) = (SectorId(0), SectorId(1));
+    let item = |name: &str, kind, price, bom| ItemParams {
+        name: name.into(),
+        kind,
+        base_price_usd_per_kg: price,
+        bom,
+        price: responsive_price(),
+    };
+    let producer = |name: &str, region, stage, cap, inputs, outputs| ProducerParams {
+        name: name.into(),
+        region,
+        stage,
+        capacity_t_per_step: cap,
+        utilisation: 0.9,
+        supply_elasticity: 0.3,
+        inputs,
+        outputs,
+        input_cover_steps: 4.0,
+        order_adjust_steps: 4.0,
+        end_use: ev,
+        outage: OutageParams {
+            prob_per_step: 0.01,
+            mean_steps: 4.0,
+            depth_share: 0.5,
+        },
+        expansion: ExpansionParams {
+            trigger_price_ratio: 1.5,
+            sustain_steps: 13,
+            lead_time: LeadTime {
+                median_steps: 104.0,
+                sigma: 0.3,
+                max_steps: 400.0,
+            },
+            increment_share: 0.2,
+            max_capacity_multiple: 2.0,
+        },
+    };
+    let flow = |item, t_per_unit| Flow { item, t_per_unit };
+    let bom = vec![
+        BomLine {
+            material: ndpr,
+            kg_per_t: 300.0,
+        },
+        BomLine {
+            material: dy,
+            kg_per_t: 20.0,
+        },
+    ];
+    let manufacturer = |region, sector, t| ManufacturerParams {
+        region,
+        sector,
+        demand: vec![Demand {
+            item: ndfeb,
+            t_per_step: t,
+        }],
+        growth_per_year: 0.05,
+        noise_sigma: 0.1,
+        cover_target_steps: 3.0,
+        order_adjust_steps: 4.0,
+        price_elasticity: 0.05,
+        substitution: SubstitutionParams {
+            trigger_price_ratio: 2.0,
+            lag_steps: 26,
+            rate_per_step: 0.002,
+            cap_share: 0.2,
+        },
+        halt_unmet_share: 0.0,
+    };
+    ModelParams {
+        calendar: calendar(104),
+        items: vec![
+            item("concentrate", ItemKind::Intermediate, 5.0, vec![]),
+            item("ndpr", ItemKind::Material, 60.0, vec![]),
+            item("dy", ItemKind::Material, 250.0, vec![]),
+            item("ndfeb", ItemKind::Product, 50.0, bom.clone()),
+        ],
+        regions: vec![
+            RegionParams {
+                name: "china".into(),
+            },
+            RegionParams {
+                name: "japan".into(),
+            },
+        ],
+        sectors: vec![
+            SectorParams {
+                name: "ev_motors".into(),
+                lost_output_usd_per_kg: 2000.0,
+            },
+            SectorParams {
+                name: "defence".into(),
+                lost_output_usd_per_kg: 20000.0,
+            },
+        ],
+        producers: vec![
+            producer(
+                "cn_mine",
+                china,
+                Stage::Mining,
+                5000.0,
+                vec![],
+                vec![flow(conc, 1.0)],
+            ),
+            producer(
+                "cn_separation",
+                china,
+                Stage::Separation,
+                5000.0,
+                vec![flow(conc, 1.0)],
+                vec![flow(ndpr, 0.25), flow(dy, 0.02)],
+            ),
+            producer(
+                "cn_magnets",
+                china,
+                Stage::MagnetMaking,
+                3500.0,
+                vec![flow(ndpr, 0.3), flow(dy, 0.02)],
+                vec![flow(ndfeb, 1.0)],
+            ),
+            producer(
+                "jp_magnets",
+                japan,
+                Stage::MagnetMaking,
+                400.0,
+                vec![flow(ndpr, 0.3), flow(dy, 0.02)],
+                vec![flow(ndfeb, 1.0)],
+            ),
+        ],
+        manufacturers: vec![
+            manufacturer(china, ev, 2500.0),
+            manufacturer(japan, ev, 800.0),
+            manufacturer(japan, defence, 50.0),
+        ],
+        stockpiles: vec![StockpileParams {
+            name: "jogmec".into(),
+            region: japan,
+            end_use: defence,
+            lines: vec![
+                StockpileLine {
+                    item: dy,
+                    initial_t: 60.0,
+                    target_t: 80.0,
+                    acquisition_t_per_step: 2.0,
+                    release_cap_t_per_step: 5.0,
+                },
+                StockpileLine {
+                    item: ndfeb,
+                    initial_t: 500.0,
+                    target_t: 500.0,
+                    acquisition_t_per_step: 20.0,
+                    release_cap_t_per_step: 100.0,
+                },
+            ],
+            budget_usd: 50e6,
+            release: ReleaseRule {
+                shortage_trigger_share: Some(0.1),
+                price_trigger_ratio: Some(3.0),
+                priority_sector: Some(defence),
+            },
+            refill: RefillRule {
+                max_price_ratio: 1.2,
+                delay_steps: 8,
+            },
+        }],
+        authorities: vec![AuthorityParams {
+            region: china,
+            controlled: vec![],
+            regime: regime(2, 2, 0.7),
+            quotas: vec![QuotaParams {
+                name: "all_rare_earths".into(),
+                items: vec![ndpr, dy],
+                annual_t: None,
+            }],
+            embargoes: vec![],
+            extraterritorial_share: None,
+        }],
+        events: vec![
+            PolicyEvent {
+                step: 10,
+                action: PolicyAction::Control {
+                    authority: AuthorityId(0),
+                    items: vec![dy, ndfeb],
+                    controlled: true,
+                },
+            },
+            PolicyEvent {
+                step: 30,
+                action: PolicyAction::CapacityOutage {
+                    producers: vec![ProducerId(0)],
+                    share: 0.2,
+                },
+            },
+            PolicyEvent {
+                step: 40,
+                action: PolicyAction::DemandSurge {
+                    manufacturers: vec![ManufacturerId(0)],
+                    multiplier: 1.1,
+                },
+            },
+        ],
+        warehouses: vec![
+            WarehouseStock {
+                region: china,
+                item: conc,
+                tonnes: 4500.0,
+            },
+            WarehouseStock {
+                region: china,
+                item: ndpr,
+                tonnes: 1200.0,
+            },
+            WarehouseStock {
+                region: china,
+                item: dy,
+                tonnes: 100.0,
+            },
+            WarehouseStock {
+                region: china,
+                item: ndfeb,
+                tonnes: 3300.0,
+            },
+        ],
+    }
+}

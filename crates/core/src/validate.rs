@@ -1,0 +1,434 @@
+//! Consistency checks of [`ModelParams`] before a model is built.
+
+use crate::error::{ParamError, ParamErrors};
+use crate::params::{LeadTime, LicenceRegime, ModelParams, PolicyAction, PriceParams};
+
+/// Collects every problem rather than stopping at the first.
+struct Checker {
+    errors: Vec<ParamError>,
+}
+
+impl Checker {
+    fn id(&mut self, path: impl FnOnce() -> String, kind: &'static str, index: usize, len: usize) {
+        if index >= len {
+            self.errors.push(ParamError::UnknownId {
+                path: path(),
+                kind,
+                index,
+                len,
+            });
+        }
+    }
+
+    fn range(
+        &mut self,
+        path: impl FnOnce() -> String,
+        v: f64,
+        lo: f64,
+        hi: f64,
+        expected: &'static str,
+    ) {
+        if !(v.is_finite() && v >= lo && v <= hi) {
+            self.errors.push(ParamError::OutOfRange {
+                path: path(),
+                value: v.to_string(),
+                expected,
+            });
+        }
+    }
+
+    fn non_negative(&mut self, path: impl FnOnce() -> String, v: f64) {
+        self.range(path, v, 0.0, f64::MAX, "a finite number >= 0");
+    }
+
+    fn share(&mut self, path: impl FnOnce() -> String, v: f64) {
+        self.range(path, v, 0.0, 1.0, "a share in [0, 1]");
+    }
+
+    fn positive(&mut self, path: impl FnOnce() -> String, v: f64) {
+        if !(v.is_finite() && v > 0.0) {
+            self.errors.push(ParamError::OutOfRange {
+                path: path(),
+                value: v.to_string(),
+                expected: "a finite number > 0",
+            });
+        }
+    }
+
+    fn lead_time(&mut self, path: &str, lt: &LeadTime) {
+        self.non_negative(|| format!("{path}.median_steps"), lt.median_steps);
+        self.non_negative(|| format!("{path}.sigma"), lt.sigma);
+        self.non_negative(|| format!("{path}.max_steps"), lt.max_steps);
+    }
+
+    fn price(&mut self, path: &str, p: &PriceParams) {
+        self.non_negative(|| format!("{path}.elasticity"), p.elasticity);
+        self.share(
+            || format!("{path}.reversion_per_step"),
+            p.reversion_per_step,
+        );
+        self.positive(|| format!("{path}.min_ratio"), p.min_ratio);
+        self.range(
+            || format!("{path}.min_ratio"),
+            p.min_ratio,
+            0.0,
+            1.0,
+            "a ratio in (0, 1]",
+        );
+        self.range(
+            || format!("{path}.max_ratio"),
+            p.max_ratio,
+            1.0,
+            f64::MAX,
+            "a ratio >= 1",
+        );
+    }
+
+    fn regime(&mut self, path: &str, r: &LicenceRegime, n_regions: usize, n_sectors: usize) {
+        self.lead_time(&format!("{path}.lead_time"), &r.lead_time);
+        if r.approval.len() != n_regions * n_sectors {
+            self.errors.push(ParamError::WrongLength {
+                path: format!("{path}.approval"),
+                actual: r.approval.len(),
+                expected: n_regions * n_sectors,
+            });
+        }
+        for (k, &p) in r.approval.iter().enumerate() {
+            self.share(|| format!("{path}.approval[{k}]"), p);
+        }
+    }
+}
+
+impl ModelParams {
+    /// Checks ids, ranges and table sizes. A model is only built from parameters that pass.
+    pub fn validate(&self) -> Result<(), ParamErrors> {
+        let mut c = Checker { errors: Vec::new() };
+        let (ni, nr, ns) = (self.items.len(), self.regions.len(), self.sectors.len());
+        let (np, nm) = (self.producers.len(), self.manufacturers.len());
+        if self.calendar.n_steps == 0 {
+            c.errors.push(ParamError::Empty("the horizon has no steps"));
+        }
+        if self.calendar.step_days == 0 {
+            c.errors
+                .push(ParamError::Empty("a step must last at least one day"));
+        }
+        if ni == 0 || nr == 0 || ns == 0 {
+            c.errors.push(ParamError::Empty(
+                "the model needs at least one item, region and sector",
+            ));
+        }
+        for (k, item) in self.items.iter().enumerate() {
+            c.positive(
+                || format!("items[{k}].base_price_usd_per_kg"),
+                item.base_price_usd_per_kg,
+            );
+            c.price(&format!("items[{k}].price"), &item.price);
+            for (j, line) in item.bom.iter().enumerate() {
+                c.id(
+                    || format!("items[{k}].bom[{j}].material"),
+                    "item",
+                    line.material.idx(),
+                    ni,
+                );
+                c.range(
+                    || format!("items[{k}].bom[{j}].kg_per_t"),
+                    line.kg_per_t,
+                    0.0,
+                    1000.0,
+                    "kg per tonne in [0, 1000]",
+                );
+            }
+        }
+        for (k, s) in self.sectors.iter().enumerate() {
+            c.non_negative(
+                || format!("sectors[{k}].lost_output_usd_per_kg"),
+                s.lost_output_usd_per_kg,
+            );
+        }
+        for (k, p) in self.producers.iter().enumerate() {
+            let path = format!("producers[{k}]");
+            c.id(|| format!("{path}.region"), "region", p.region.idx(), nr);
+            c.id(|| format!("{path}.end_use"), "sector", p.end_use.idx(), ns);
+            c.non_negative(
+                || format!("{path}.capacity_t_per_step"),
+                p.capacity_t_per_step,
+            );
+            c.share(|| format!("{path}.utilisation"), p.utilisation);
+            c.non_negative(|| format!("{path}.supply_elasticity"), p.supply_elasticity);
+            c.non_negative(|| format!("{path}.input_cover_steps"), p.input_cover_steps);
+            c.range(
+                || format!("{path}.order_adjust_steps"),
+                p.order_adjust_steps,
+                1.0,
+                f64::MAX,
+                "at least 1 step",
+            );
+            if p.outputs.is_empty() {
+                c.errors.push(ParamError::Empty(
+                    "every producer needs at least one output",
+                ));
+            }
+            for (j, f) in p.inputs.iter().chain(&p.outputs).enumerate() {
+                c.id(
+                    || format!("{path}.flows[{j}].item"),
+                    "item",
+                    f.item.idx(),
+                    ni,
+                );
+                c.non_negative(|| format!("{path}.flows[{j}].t_per_unit"), f.t_per_unit);
+            }
+            c.share(
+                || format!("{path}.outage.prob_per_step"),
+                p.outage.prob_per_step,
+            );
+            c.range(
+                || format!("{path}.outage.mean_steps"),
+                p.outage.mean_steps,
+                1.0,
+                f64::MAX,
+                "at least 1 step",
+            );
+            c.share(
+                || format!("{path}.outage.depth_share"),
+                p.outage.depth_share,
+            );
+            c.positive(
+                || format!("{path}.expansion.trigger_price_ratio"),
+                p.expansion.trigger_price_ratio,
+            );
+            c.lead_time(
+                &format!("{path}.expansion.lead_time"),
+                &p.expansion.lead_time,
+            );
+            c.non_negative(
+                || format!("{path}.expansion.increment_share"),
+                p.expansion.increment_share,
+            );
+            c.range(
+                || format!("{path}.expansion.max_capacity_multiple"),
+                p.expansion.max_capacity_multiple,
+                1.0,
+                f64::MAX,
+                "a multiple >= 1",
+            );
+        }
+        for (k, m) in self.manufacturers.iter().enumerate() {
+            let path = format!("manufacturers[{k}]");
+            c.id(|| format!("{path}.region"), "region", m.region.idx(), nr);
+            c.id(|| format!("{path}.sector"), "sector", m.sector.idx(), ns);
+            for (j, d) in m.demand.iter().enumerate() {
+                c.id(
+                    || format!("{path}.demand[{j}].item"),
+                    "item",
+                    d.item.idx(),
+                    ni,
+                );
+                c.non_negative(|| format!("{path}.demand[{j}].t_per_step"), d.t_per_step);
+            }
+            c.range(
+                || format!("{path}.growth_per_year"),
+                m.growth_per_year,
+                -0.99,
+                10.0,
+                "a growth rate in [-0.99, 10]",
+            );
+            c.non_negative(|| format!("{path}.noise_sigma"), m.noise_sigma);
+            c.non_negative(
+                || format!("{path}.cover_target_steps"),
+                m.cover_target_steps,
+            );
+            c.range(
+                || format!("{path}.order_adjust_steps"),
+                m.order_adjust_steps,
+                1.0,
+                f64::MAX,
+                "at least 1 step",
+            );
+            c.non_negative(|| format!("{path}.price_elasticity"), m.price_elasticity);
+            c.positive(
+                || format!("{path}.substitution.trigger_price_ratio"),
+                m.substitution.trigger_price_ratio,
+            );
+            c.share(
+                || format!("{path}.substitution.rate_per_step"),
+                m.substitution.rate_per_step,
+            );
+            c.share(
+                || format!("{path}.substitution.cap_share"),
+                m.substitution.cap_share,
+            );
+            c.share(|| format!("{path}.halt_unmet_share"), m.halt_unmet_share);
+        }
+        for (k, s) in self.stockpiles.iter().enumerate() {
+            let path = format!("stockpiles[{k}]");
+            c.id(|| format!("{path}.region"), "region", s.region.idx(), nr);
+            c.id(|| format!("{path}.end_use"), "sector", s.end_use.idx(), ns);
+            c.non_negative(|| format!("{path}.budget_usd"), s.budget_usd);
+            for (j, l) in s.lines.iter().enumerate() {
+                c.id(
+                    || format!("{path}.lines[{j}].item"),
+                    "item",
+                    l.item.idx(),
+                    ni,
+                );
+                c.non_negative(|| format!("{path}.lines[{j}].initial_t"), l.initial_t);
+                c.non_negative(|| format!("{path}.lines[{j}].target_t"), l.target_t);
+                c.non_negative(
+                    || format!("{path}.lines[{j}].acquisition_t_per_step"),
+                    l.acquisition_t_per_step,
+                );
+                c.non_negative(
+                    || format!("{path}.lines[{j}].release_cap_t_per_step"),
+                    l.release_cap_t_per_step,
+                );
+            }
+            if let Some(v) = s.release.shortage_trigger_share {
+                c.share(|| format!("{path}.release.shortage_trigger_share"), v);
+            }
+            if let Some(v) = s.release.price_trigger_ratio {
+                c.positive(|| format!("{path}.release.price_trigger_ratio"), v);
+            }
+            if let Some(sec) = s.release.priority_sector {
+                c.id(
+                    || format!("{path}.release.priority_sector"),
+                    "sector",
+                    sec.idx(),
+                    ns,
+                );
+            }
+            c.positive(
+                || format!("{path}.refill.max_price_ratio"),
+                s.refill.max_price_ratio,
+            );
+        }
+        for (k, a) in self.authorities.iter().enumerate() {
+            let path = format!("authorities[{k}]");
+            c.id(|| format!("{path}.region"), "region", a.region.idx(), nr);
+            for (j, i) in a.controlled.iter().enumerate() {
+                c.id(|| format!("{path}.controlled[{j}]"), "item", i.idx(), ni);
+            }
+            c.regime(&format!("{path}.regime"), &a.regime, nr, ns);
+            for (q, quota) in a.quotas.iter().enumerate() {
+                for (j, i) in quota.items.iter().enumerate() {
+                    c.id(
+                        || format!("{path}.quotas[{q}].items[{j}]"),
+                        "item",
+                        i.idx(),
+                        ni,
+                    );
+                }
+                if let Some(t) = quota.annual_t {
+                    c.non_negative(|| format!("{path}.quotas[{q}].annual_t"), t);
+                }
+            }
+            for (j, e) in a.embargoes.iter().enumerate() {
+                c.id(
+                    || format!("{path}.embargoes[{j}].destination"),
+                    "region",
+                    e.destination.idx(),
+                    nr,
+                );
+                c.id(
+                    || format!("{path}.embargoes[{j}].item"),
+                    "item",
+                    e.item.idx(),
+                    ni,
+                );
+            }
+            if let Some(s) = a.extraterritorial_share {
+                c.share(|| format!("{path}.extraterritorial_share"), s);
+            }
+        }
+        for (k, w) in self.warehouses.iter().enumerate() {
+            c.id(
+                || format!("warehouses[{k}].region"),
+                "region",
+                w.region.idx(),
+                nr,
+            );
+            c.id(|| format!("warehouses[{k}].item"), "item", w.item.idx(), ni);
+            c.non_negative(|| format!("warehouses[{k}].tonnes"), w.tonnes);
+        }
+        let na = self.authorities.len();
+        for (k, e) in self.events.iter().enumerate() {
+            let path = format!("events[{k}]");
+            let auth = |c: &mut Checker, a: crate::ids::AuthorityId| {
+                c.id(|| format!("{path}.authority"), "authority", a.idx(), na)
+            };
+            match &e.action {
+                PolicyAction::Control {
+                    authority, items, ..
+                } => {
+                    auth(&mut c, *authority);
+                    for i in items {
+                        c.id(|| format!("{path}.items"), "item", i.idx(), ni);
+                    }
+                }
+                PolicyAction::Embargo {
+                    authority,
+                    destinations,
+                    items,
+                    ..
+                } => {
+                    auth(&mut c, *authority);
+                    for i in items {
+                        c.id(|| format!("{path}.items"), "item", i.idx(), ni);
+                    }
+                    for r in destinations {
+                        c.id(|| format!("{path}.destinations"), "region", r.idx(), nr);
+                    }
+                }
+                PolicyAction::Quota {
+                    authority,
+                    quota,
+                    annual_t,
+                } => {
+                    auth(&mut c, *authority);
+                    let nq = self
+                        .authorities
+                        .get(authority.idx())
+                        .map_or(0, |a| a.quotas.len());
+                    c.id(|| format!("{path}.quota"), "quota", *quota, nq);
+                    if let Some(t) = annual_t {
+                        c.non_negative(|| format!("{path}.annual_t"), *t);
+                    }
+                }
+                PolicyAction::LicenceRegime { authority, regime } => {
+                    auth(&mut c, *authority);
+                    c.regime(&format!("{path}.regime"), regime, nr, ns);
+                }
+                PolicyAction::Extraterritorial { authority, share } => {
+                    auth(&mut c, *authority);
+                    if let Some(s) = share {
+                        c.share(|| format!("{path}.share"), *s);
+                    }
+                }
+                PolicyAction::CapacityOutage { producers, share } => {
+                    for p in producers {
+                        c.id(|| format!("{path}.producers"), "producer", p.idx(), np);
+                    }
+                    c.share(|| format!("{path}.share"), *share);
+                }
+                PolicyAction::DemandSurge {
+                    manufacturers,
+                    multiplier,
+                } => {
+                    for m in manufacturers {
+                        c.id(
+                            || format!("{path}.manufacturers"),
+                            "manufacturer",
+                            m.idx(),
+                            nm,
+                        );
+                    }
+                    c.non_negative(|| format!("{path}.multiplier"), *multiplier);
+                }
+            }
+        }
+        if c.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ParamErrors(c.errors))
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Behaviour of the model: analytic cases, material balance, determinism, no allocation.
+
+use chokepoint_core::{ItemId, Model, ModelParams, RegionId, RngStreams, Simulation, testkit};
+use proptest::prelude::*;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+fn streams(seed: u64) -> RngStreams<ChaCha8Rng> {
+    let make = |stream: u64| {
+        let mut r = ChaCha8Rng::seed_from_u64(seed);
+        r.set_stream(stream);
+        r
+    };
+    RngStreams {
+        demand: make(0),
+        supply: make(1),
+        licensing: make(2),
+        investment: make(3),
+    }
+}
+
+fn metric(model: &Model, outcome: &chokepoint_core::Outcome, name: &str) -> f64 {
+    outcome.metrics[model
+        .schema()
+        .metric(name)
+        .unwrap_or_else(|| panic!("no metric {name}"))]
+}
+
+#[test]
+fn balanced_market_without_shocks_never_halts_and_prices_stay_at_baseline() {
+    let model = Model::new(testkit::embargo_case(100.0, 4.0, None)).unwrap();
+    let mut sim = Simulation::new(&model);
+    let out = sim.run(&mut streams(7));
+    assert_eq!(metric(&model, &out, "any_halt"), 0.0);
+    approx::assert_abs_diff_eq!(metric(&model, &out, "unmet_demand_t"), 0.0, epsilon = 1e-9);
+    let price = model.schema().step_var("price_ratio/ndfeb").unwrap();
+    for (step, p) in sim.trajectory().series(price).enumerate() {
+        approx::assert_abs_diff_eq!(p, 1.0, epsilon = 1e-12);
+        assert!(step < 52);
+    }
+    let exports = model.schema().step_var("exports_t/ndfeb").unwrap();
+    for e in sim.trajectory().series(exports) {
+        approx::assert_relative_eq!(e, 100.0, max_relative = 1e-12);
+    }
+}
+
+#[test]
+fn full_embargo_without_stockpile_empties_inventory_after_exactly_its_cover() {
+    for (cover, shock) in [(4.0, 10), (2.0, 5), (6.0, 20)] {
+        let model = Model::new(testkit::embargo_case(100.0, cover, Some(shock))).unwrap();
+        let mut sim = Simulation::new(&model);
+        let out = sim.run(&mut streams(1));
+        assert_eq!(metric(&model, &out, "any_halt"), 1.0);
+        approx::assert_abs_diff_eq!(
+            metric(&model, &out, "weeks_to_first_halt"),
+            cover,
+            epsilon = 1e-12
+        );
+        let halted = model.schema().step_var("halted_share").unwrap();
+        let first = sim
+            .trajectory()
+            .series(halted)
+            .position(|h| h > 0.0)
+            .unwrap();
+        assert_eq!(
+            first as u32,
+            shock + cover as u32,
+            "cover {cover}, shock at {shock}"
+        );
+        let exports = model.schema().step_var("exports_t/ndfeb").unwrap();
+        assert!(
+            sim.trajectory()
+                .series(exports)
+                .skip(shock as usize)
+                .all(|e| e == 0.0)
+        );
+    }
+}
+
+#[test]
+fn same_seed_same_bits_and_different_seed_differs() {
+    let model = Model::new(testkit::two_region_market()).unwrap();
+    let run = |seed| {
+        let mut sim = Simulation::new(&model);
+        let out = sim.run(&mut streams(seed));
+        (
+            sim.trajectory()
+                .as_slice()
+                .iter()
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>(),
+            out,
+        )
+    };
+    let (a, out_a) = run(11);
+    let (b, out_b) = run(11);
+    let (c, _) = run(12);
+    assert_eq!(a, b);
+    assert_eq!(
+        out_a
+            .metrics
+            .iter()
+            .map(|v| v.to_bits())
+            .collect::<Vec<_>>(),
+        out_b
+            .metrics
+            .iter()
+            .map(|v| v.to_bits())
+            .collect::<Vec<_>>()
+    );
+    assert_ne!(a, c);
+}
+
+#[test]
+fn licence_regime_produces_decisions_backlog_and_delay() {
+    let model = Model::new(testkit::two_region_market()).unwrap();
+    let mut sim = Simulation::new(&model);
+    let out = sim.run(&mut streams(3));
+    assert!(metric(&model, &out, "licences_decided") > 0.0);
+    let rate = metric(&model, &out, "licence_approval_rate");
+    assert!((0.0..=1.0).contains(&rate));
+    assert!(metric(&model, &out, "mean_licence_delay_weeks") >= 1.0);
+    let backlog = model.schema().step_var("licence_backlog").unwrap();
+    assert!(
+        sim.trajectory().series(backlog).take(10).all(|b| b == 0.0),
+        "nothing controlled before step 10"
+    );
+    assert!(sim.trajectory().series(backlog).any(|b| b > 0.0));
+}
+
+/// Perturbs the two-region market: capacities, demand, cover, approval odds, prices, events.
+fn perturbed_market() -> impl Strategy<Value = ModelParams> {
+    (
+        prop::collection::vec(0.2f64..2.0, 4),
+        prop::collection::vec(0.0f64..3.0, 3),
+        0.0f64..8.0,
+        0.0f64..1.0,
+        0.0f64..2.0,
+        0.0f64..0.5,
+        0u32..60,
+        any::<bool>(),
+    )
+        .prop_map(
+            |(caps, demand, cover, approval, elasticity, noise, shock, embargo)| {
+                let mut p = testkit::two_region_market();
+                p.calendar.n_steps = 80;
+                for (pr, c) in p.producers.iter_mut().zip(&caps) {
+                    pr.capacity_t_per_step *= c;
+                    pr.outage.prob_per_step = 0.05;
+                }
+                for (m, d) in p.manufacturers.iter_mut().zip(&demand) {
+                    m.demand[0].t_per_step *= d;
+                    m.cover_target_steps = cover;
+                    m.noise_sigma = noise;
+                    m.price_elasticity = elasticity * 0.1;
+                }
+                for a in &mut p.authorities {
+                    a.regime.approval.fill(approval);
+                    a.quotas[0].annual_t = Some(20_000.0 * approval);
+                }
+                for item in &mut p.items {
+                    item.price.elasticity = elasticity;
+                }
+                p.events[0].step = shock;
+                if embargo {
+                    p.events.push(chokepoint_core::PolicyEvent {
+                        step: shock + 5,
+                        action: chokepoint_core::PolicyAction::Embargo {
+                            authority: chokepoint_core::AuthorityId(0),
+                            destinations: vec![RegionId(1)],
+                            items: vec![ItemId(1), ItemId(2), ItemId(3)],
+                            active: true,
+                        },
+                    });
+                }
+                p
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// opening + production + imports = consumption + exports + closing, for every region,
+    /// item and step, and nothing ever goes negative or NaN.
+    #[test]
+    fn material_is_conserved_and_state_stays_valid(params in perturbed_market(), seed in 0u64..1000) {
+        let model = Model::new(params).unwrap();
+        let (nr, ni) = (model.params().regions.len(), model.params().items.len());
+        let mut sim = Simulation::new(&model);
+        let mut rngs = streams(seed);
+        let mut opening = vec![0.0; nr * ni];
+        while !sim.is_done() {
+            for r in 0..nr {
+                for i in 0..ni {
+                    opening[r * ni + i] = sim.region_stock(RegionId(r as u32), ItemId(i as u32));
+                }
+            }
+            sim.step(&mut rngs);
+            let l = sim.ledger();
+            for r in 0..nr {
+                for i in 0..ni {
+                    let k = l.at(RegionId(r as u32), ItemId(i as u32));
+                    let closing = sim.region_stock(RegionId(r as u32), ItemId(i as u32));
+                    let lhs = opening[k] + l.produced[k] + l.imported[k];
+                    let rhs = l.consumed[k] + l.exported[k] + closing;
+                    let scale = lhs.abs().max(rhs.abs()).max(1.0);
+                    prop_assert!((lhs - rhs).abs() <= 1e-9 * scale,
+                        "step {} region {} item {}: in {} out {}", sim.current_step(), r, i, lhs, rhs);
+                }
+            }
+            for v in sim.state_values() {
+                prop_assert!(v.is_finite() && v >= 0.0, "state value {}", v);
+            }
+        }
+        for v in sim.trajectory().as_slice() {
+            prop_assert!(v.is_finite() && *v >= 0.0);
+        }
+        for v in sim.outcome().metrics {
+            prop_assert!(v.is_finite() && v >= 0.0);
+        }
+    }
+}
