@@ -31,7 +31,7 @@ fn balanced_market_without_shocks_never_halts_and_prices_stay_at_baseline() {
     let model = Model::new(testkit::embargo_case(100.0, 4.0, None)).unwrap();
     let mut sim = Simulation::new(&model);
     let out = sim.run(&mut streams(7));
-    assert_eq!(metric(&model, &out, "any_halt"), 0.0);
+    assert!(metric(&model, &out, "any_halt") < 0.5, "no plant halts");
     approx::assert_abs_diff_eq!(metric(&model, &out, "unmet_demand_t"), 0.0, epsilon = 1e-9);
     let price = model.schema().step_var("price_ratio/ndfeb").unwrap();
     for (step, p) in sim.trajectory().series(price).enumerate() {
@@ -50,7 +50,7 @@ fn full_embargo_without_stockpile_empties_inventory_after_exactly_its_cover() {
         let model = Model::new(testkit::embargo_case(100.0, cover, Some(shock))).unwrap();
         let mut sim = Simulation::new(&model);
         let out = sim.run(&mut streams(1));
-        assert_eq!(metric(&model, &out, "any_halt"), 1.0);
+        assert!(metric(&model, &out, "any_halt") > 0.5, "the importer halts");
         approx::assert_abs_diff_eq!(
             metric(&model, &out, "weeks_to_first_halt"),
             cover,

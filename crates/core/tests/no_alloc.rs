@@ -1,0 +1,66 @@
+//! The step loop allocates nothing once the simulation is set up.
+#![allow(
+    unsafe_code,
+    reason = "a counting global allocator needs unsafe impl GlobalAlloc"
+)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chokepoint_core::{Model, RngStreams, Simulation, testkit};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// Counts every allocation made by this test binary.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn stepping_does_not_allocate() {
+    // Every mechanism at work: licences, quotas, outages, surges, stockpile releases, expansion.
+    let mut params = testkit::two_region_market();
+    params.producers[0].outage.prob_per_step = 0.2;
+    params.authorities[0].quotas[0].annual_t = Some(1000.0);
+    let model = Model::new(params).unwrap();
+    let mut rngs = RngStreams {
+        demand: ChaCha8Rng::seed_from_u64(1),
+        supply: ChaCha8Rng::seed_from_u64(2),
+        licensing: ChaCha8Rng::seed_from_u64(3),
+        investment: ChaCha8Rng::seed_from_u64(4),
+    };
+    let mut sim = Simulation::new(&model);
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    while !sim.is_done() {
+        sim.step(&mut rngs);
+    }
+    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    assert_eq!(
+        after - before,
+        0,
+        "the step loop allocated {} times",
+        after - before
+    );
+    let decided = model.schema().metric("licences_decided").unwrap();
+    assert!(
+        sim.outcome().metrics[decided] > 0.0,
+        "the licence queue was exercised"
+    );
+}

@@ -1,0 +1,590 @@
+//! The TOML format as serde types: what a scenario file may say, before validation.
+//!
+//! Every key is documented in `docs/scenarios.md`. Numbers are [`Num`]s (fixed or a
+//! distribution); names refer to items, regions, sectors, producers and shocks by their `name`.
+//! Per-agent keys left out fall back to the `[defaults.*]` tables.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::num::Num;
+
+/// A whole scenario file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioFile {
+    /// Parent file this one modifies, relative to this file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// Name, dates, horizon, seed.
+    #[serde(default)]
+    pub scenario: Header,
+    /// Values used where an agent does not set its own.
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// Materials, intermediates and products.
+    #[serde(default)]
+    pub item: Vec<ItemSpec>,
+    /// Regions.
+    #[serde(default)]
+    pub region: Vec<RegionSpec>,
+    /// End-use sectors.
+    #[serde(default)]
+    pub sector: Vec<SectorSpec>,
+    /// Mines, separation plants and magnet makers.
+    #[serde(default)]
+    pub producer: Vec<ProducerSpec>,
+    /// Demand by region and sector; each (region, sector) is one manufacturer.
+    #[serde(default)]
+    pub demand: Vec<DemandSpec>,
+    /// Government stockpiles.
+    #[serde(default)]
+    pub stockpile: Vec<StockpileSpec>,
+    /// Export authorities of controlling exporters.
+    #[serde(default)]
+    pub exporter: Vec<ExporterSpec>,
+    /// Policy and market shocks.
+    #[serde(default)]
+    pub shock: Vec<ShockSpec>,
+}
+
+/// `[scenario]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    /// Short name; used for output folders.
+    #[serde(default)]
+    pub name: String,
+    /// What the scenario represents.
+    #[serde(default)]
+    pub description: String,
+    /// First day simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDate>,
+    /// Days per step (7 = weekly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_days: Option<u32>,
+    /// Length of the run in weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_weeks: Option<u32>,
+    /// Default master seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Default number of replications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replications: Option<u64>,
+}
+
+/// `[defaults]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Defaults {
+    /// Price dynamics of every item.
+    #[serde(default)]
+    pub price: PriceSpec,
+    /// Producer behaviour.
+    #[serde(default)]
+    pub producer: ProducerKnobs,
+    /// Manufacturer behaviour.
+    #[serde(default)]
+    pub manufacturer: ManufacturerKnobs,
+}
+
+/// Price dynamics (all optional; an item's own table overrides `[defaults.price]`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PriceSpec {
+    /// Change in log price per unit of scarcity per week.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elasticity: Option<Num>,
+    /// Share of the log price gap to baseline closed per week.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reversion_per_week: Option<Num>,
+    /// Lowest price ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_ratio: Option<Num>,
+    /// Highest price ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_ratio: Option<Num>,
+}
+
+/// `[[item]]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemSpec {
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// `material`, `intermediate` or `product`.
+    #[serde(default)]
+    pub kind: String,
+    /// Baseline price, USD per kg.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_price_usd_per_kg: Option<Num>,
+    /// Bill of materials: kg of material per tonne of product.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bom: BTreeMap<String, Num>,
+    /// Price dynamics overriding the defaults.
+    #[serde(default)]
+    pub price: PriceSpec,
+}
+
+/// `[[region]]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegionSpec {
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `[[sector]]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SectorSpec {
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Value of output lost per kg of unmet demand, USD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost_output_usd_per_kg: Option<Num>,
+}
+
+/// Producer behaviour; in `[defaults.producer]` and overridable per producer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProducerKnobs {
+    /// Share of capacity used at baseline prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utilisation: Option<Num>,
+    /// Response of utilisation to the output price ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply_elasticity: Option<Num>,
+    /// Target input inventory, weeks of baseline use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_cover_weeks: Option<Num>,
+    /// Weeks over which an input gap is closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_adjust_weeks: Option<Num>,
+    /// Opening finished-goods stock, weeks of output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warehouse_weeks: Option<Num>,
+    /// Sector under which its input imports are licensed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_use: Option<String>,
+    /// Outage probability per year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outage_prob_per_year: Option<Num>,
+    /// Mean outage length, weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outage_mean_weeks: Option<Num>,
+    /// Share of capacity lost in an outage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outage_depth_share: Option<Num>,
+    /// Price ratio that triggers expansion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expansion_trigger_price_ratio: Option<Num>,
+    /// Weeks of high prices before a project starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expansion_sustain_weeks: Option<Num>,
+    /// Project lead time, weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expansion_lead_time_weeks: Option<LeadTimeSpec>,
+    /// Capacity added per project, share of initial capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expansion_increment_share: Option<Num>,
+    /// Cap on capacity, multiple of initial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expansion_max_capacity_multiple: Option<Num>,
+}
+
+/// A lead time in weeks: lognormal around `median`, truncated at `max`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LeadTimeSpec {
+    /// Median, weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median: Option<Num>,
+    /// Log-sd.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma: Option<Num>,
+    /// Maximum, weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Num>,
+}
+
+/// `[[producer]]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProducerSpec {
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Region.
+    #[serde(default)]
+    pub region: String,
+    /// `mining`, `separation` or `magnet_making`.
+    #[serde(default)]
+    pub stage: String,
+    /// Nameplate capacity, tonnes per year (of output; of feed for separation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_t_per_year: Option<Num>,
+    /// Mining: the item produced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// Separation: the feed item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed: Option<String>,
+    /// Separation: tonnes of each material per tonne of feed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub yields: BTreeMap<String, Num>,
+    /// Magnet making: the product (inputs follow its bill of materials).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Behaviour overriding the defaults.
+    #[serde(flatten)]
+    pub knobs: ProducerKnobs,
+}
+
+/// Manufacturer behaviour; in `[defaults.manufacturer]` and overridable per demand entry.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManufacturerKnobs {
+    /// Target and opening inventory cover, weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover_weeks: Option<Num>,
+    /// Weeks over which an inventory gap is closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_adjust_weeks: Option<Num>,
+    /// Trend growth per year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub growth_per_year: Option<Num>,
+    /// Log-sd of weekly demand noise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_sigma: Option<Num>,
+    /// Price elasticity of demand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_elasticity: Option<Num>,
+    /// Halt when inventory is empty and unmet demand exceeds this share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub halt_unmet_share: Option<Num>,
+    /// Price ratio that starts substitution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub substitution_trigger_price_ratio: Option<Num>,
+    /// Weeks of high prices before substitution starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub substitution_lag_weeks: Option<Num>,
+    /// Growth of the substituted share per year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub substitution_rate_per_year: Option<Num>,
+    /// Largest substituted share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub substitution_cap_share: Option<Num>,
+}
+
+/// `[[demand]]`: one manufacturer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DemandSpec {
+    /// Region.
+    #[serde(default)]
+    pub region: String,
+    /// Sector.
+    #[serde(default)]
+    pub sector: String,
+    /// Tonnes per year of each item.
+    #[serde(default)]
+    pub t_per_year: BTreeMap<String, Num>,
+    /// Behaviour overriding the defaults.
+    #[serde(flatten)]
+    pub knobs: ManufacturerKnobs,
+}
+
+/// `[[stockpile]]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StockpileSpec {
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Region served.
+    #[serde(default)]
+    pub region: String,
+    /// Sector under which its purchases are licensed.
+    #[serde(default)]
+    pub end_use: String,
+    /// Acquisition budget over the horizon, USD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_usd: Option<Num>,
+    /// Release when the region's unmet share of orders reaches this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_shortage_share: Option<Num>,
+    /// Release when the price ratio reaches this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_price_ratio: Option<Num>,
+    /// Sector served first from releases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_sector: Option<String>,
+    /// Buy only at or below this price ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refill_max_price_ratio: Option<Num>,
+    /// Weeks after a release before buying again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refill_delay_weeks: Option<Num>,
+    /// What it holds.
+    #[serde(default)]
+    pub holding: Vec<HoldingSpec>,
+}
+
+/// `[[stockpile.holding]]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HoldingSpec {
+    /// Item.
+    #[serde(default)]
+    pub item: String,
+    /// Opening holdings, tonnes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_t: Option<Num>,
+    /// Opening holdings, weeks of the region's baseline use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_weeks: Option<Num>,
+    /// Target, tonnes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_t: Option<Num>,
+    /// Target, weeks of the region's baseline use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_weeks: Option<Num>,
+    /// Most bought per week, tonnes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquisition_t_per_week: Option<Num>,
+    /// Most released per week, tonnes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_cap_t_per_week: Option<Num>,
+}
+
+/// Licence settings of an exporter or a `licence_regime` shock.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LicenceSpec {
+    /// Applications taken into review per week.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_capacity_per_week: Option<Num>,
+    /// Review time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_time_weeks: Option<LeadTimeSpec>,
+    /// Weeks an approved licence covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validity_weeks: Option<Num>,
+    /// Weeks a refused applicant waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reapply_delay_weeks: Option<Num>,
+    /// Approval odds: `default`, per sector, per region, or per region × sector
+    /// (`us = { default = 0.6, defence = 0 }`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub approval: BTreeMap<String, Approval>,
+}
+
+/// An approval entry: a number, or a table of sector → number with an optional `default`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Approval {
+    /// Odds for a sector, a region or the default.
+    Odds(Num),
+    /// Odds per sector for one region.
+    BySector(BTreeMap<String, Num>),
+}
+
+/// `[[exporter.quota]]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuotaSpec {
+    /// Name (shocks refer to it).
+    #[serde(default)]
+    pub name: String,
+    /// Items counted against it.
+    #[serde(default)]
+    pub items: Vec<String>,
+    /// Tonnes per calendar year; absent = no cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_t: Option<Num>,
+}
+
+/// `[[exporter]]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExporterSpec {
+    /// The region whose exports it controls.
+    #[serde(default)]
+    pub region: String,
+    /// Items needing a licence at the start.
+    #[serde(default)]
+    pub controlled: Vec<String>,
+    /// Licence settings.
+    #[serde(default)]
+    pub licence: LicenceSpec,
+    /// Annual quotas.
+    #[serde(default)]
+    pub quota: Vec<QuotaSpec>,
+    /// Extraterritorial content threshold in force at the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extraterritorial_share: Option<Num>,
+}
+
+/// `[[shock]]`: one dated policy or market event. Which keys apply depends on `type`
+/// (see `docs/scenarios.md`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShockSpec {
+    /// `halt`, `quota`, `licence_regime`, `list_expansion`, `suspend`, `lift`,
+    /// `extraterritorial`, `capacity_outage` or `demand_surge`.
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    /// Name, for `suspend`/`lift` and the timeline.
+    #[serde(default)]
+    pub name: String,
+    /// Why, with the source.
+    #[serde(default)]
+    pub note: String,
+    /// Date it takes effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// Uncertain shift of the date, weeks (may be a distribution).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_weeks: Option<Num>,
+    /// How long it lasts, weeks; absent = to the end of the horizon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_weeks: Option<Num>,
+    /// The exporter acting (its region); default the first exporter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exporter: Option<String>,
+    /// Items affected (`"*"` = all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
+    /// Destination regions (`halt`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destinations: Vec<String>,
+    /// Quota name (`quota`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<String>,
+    /// New annual cap, tonnes (`quota`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_t: Option<Num>,
+    /// Licence settings (`licence_regime`), over the exporter's baseline.
+    #[serde(default, flatten)]
+    pub licence: LicenceSpec,
+    /// Share: capacity lost (`capacity_outage`) or content threshold (`extraterritorial`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Num>,
+    /// The shock suspended or lifted (`suspend`, `lift`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Producers hit (`capacity_outage`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub producers: Vec<String>,
+    /// Regions hit (`demand_surge`; empty = all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// Sectors hit (`demand_surge`; empty = all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<String>,
+    /// Demand multiplier (`demand_surge`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiplier: Option<Num>,
+}
+
+/// Every key the format knows, for did-you-mean suggestions on unknown keys.
+/// A unit test checks that each field of the schema types is listed.
+pub const KNOWN_KEYS: &[&str] = &[
+    "extends",
+    "scenario",
+    "defaults",
+    "item",
+    "region",
+    "sector",
+    "producer",
+    "demand",
+    "stockpile",
+    "exporter",
+    "shock",
+    "name",
+    "description",
+    "start",
+    "step_days",
+    "horizon_weeks",
+    "seed",
+    "replications",
+    "price",
+    "manufacturer",
+    "elasticity",
+    "reversion_per_week",
+    "min_ratio",
+    "max_ratio",
+    "kind",
+    "base_price_usd_per_kg",
+    "bom",
+    "lost_output_usd_per_kg",
+    "utilisation",
+    "supply_elasticity",
+    "input_cover_weeks",
+    "order_adjust_weeks",
+    "warehouse_weeks",
+    "end_use",
+    "outage_prob_per_year",
+    "outage_mean_weeks",
+    "outage_depth_share",
+    "expansion_trigger_price_ratio",
+    "expansion_sustain_weeks",
+    "expansion_lead_time_weeks",
+    "expansion_increment_share",
+    "expansion_max_capacity_multiple",
+    "median",
+    "sigma",
+    "max",
+    "stage",
+    "capacity_t_per_year",
+    "output",
+    "feed",
+    "yields",
+    "product",
+    "cover_weeks",
+    "growth_per_year",
+    "noise_sigma",
+    "price_elasticity",
+    "halt_unmet_share",
+    "substitution_trigger_price_ratio",
+    "substitution_lag_weeks",
+    "substitution_rate_per_year",
+    "substitution_cap_share",
+    "t_per_year",
+    "budget_usd",
+    "release_shortage_share",
+    "release_price_ratio",
+    "priority_sector",
+    "refill_max_price_ratio",
+    "refill_delay_weeks",
+    "holding",
+    "initial_t",
+    "initial_weeks",
+    "target_t",
+    "target_weeks",
+    "acquisition_t_per_week",
+    "release_cap_t_per_week",
+    "review_capacity_per_week",
+    "lead_time_weeks",
+    "validity_weeks",
+    "reapply_delay_weeks",
+    "approval",
+    "items",
+    "annual_t",
+    "controlled",
+    "licence",
+    "quota",
+    "extraterritorial_share",
+    "type",
+    "note",
+    "date",
+    "delay_weeks",
+    "duration_weeks",
+    "destinations",
+    "share",
+    "target",
+    "producers",
+    "regions",
+    "sectors",
+    "multiplier",
+    "dist",
+    "mean",
+    "sd",
+    "lo",
+    "hi",
+    "mode",
+    "alpha",
+    "beta",
+    "p",
+    "default",
+];
