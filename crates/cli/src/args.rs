@@ -31,4 +31,8 @@ pub struct RunArgs {
     /// Which replication to run.
     #[arg(long, default_value_t = 0)]
     pub run_id: u64,
+    /// Override a scenario parameter: `--set shock.2.approval.us=0.5` (repeatable; array
+    /// entries by index or name). Validated like the file.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<chokepoint_scenario::Override>,
 }

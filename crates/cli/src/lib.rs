@@ -14,8 +14,8 @@ mod table;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use chokepoint_scenario::Scenario;
+use anyhow::Result;
+use chokepoint_scenario::{Override, Scenario};
 use clap::Parser;
 
 use args::{Cli, Command, RunArgs};
@@ -39,14 +39,13 @@ fn dispatch(cli: Cli) -> Result<()> {
 }
 
 /// Reads and validates a scenario file.
-pub fn load_scenario(path: &Path) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read the scenario file", path.display()))?;
-    Ok(Scenario::from_str(&text, path)?)
+pub fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario> {
+    let read = |p: &Path| std::fs::read_to_string(p);
+    Ok(Scenario::load(path, &read, overrides)?)
 }
 
 fn run(args: &RunArgs) -> Result<()> {
-    let scenario = load_scenario(&args.scenario)?;
+    let scenario = load_scenario(&args.scenario, &args.set)?;
     let seed = args.seed.or(scenario.seed()).unwrap_or(0);
     let rep = chokepoint_runner::run_one(&scenario, seed, args.run_id)?;
     let schema = rep.model.schema();

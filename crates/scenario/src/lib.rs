@@ -24,6 +24,7 @@ mod compile;
 mod diagnostics;
 mod num;
 pub mod schema;
+mod source;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -31,10 +32,10 @@ use std::path::{Path, PathBuf};
 pub use diagnostics::{Problem, did_you_mean};
 pub use num::{Dist, Domain, Num};
 pub use schema::ScenarioFile;
+pub use source::Override;
 
 use chokepoint_core::ModelParams;
 use compile::{Build, Draw};
-use diagnostics::{Located, line_col};
 
 /// Why a scenario could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -89,57 +90,93 @@ pub struct Scenario {
     central: ModelParams,
 }
 
+/// Reads a file for [`Scenario::load`]; the CLI passes `std::fs::read_to_string`.
+pub type Reader<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
+
 impl Scenario {
-    /// Parses and validates one scenario text; `path` names it in messages.
-    pub fn from_str(text: &str, path: impl AsRef<Path>) -> Result<Self, ScenarioError> {
-        let path = path.as_ref();
-        let table: toml::Table = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            ScenarioError::Syntax {
-                file: path.to_owned(),
-                line,
-                column,
-                message: e.message().to_owned(),
+    /// Reads `path` (and the files it `extends`) through `read`, applies `--set` overrides and
+    /// validates the result. Every problem is reported at once.
+    pub fn load(
+        path: &Path,
+        read: Reader<'_>,
+        overrides: &[Override],
+    ) -> Result<Self, ScenarioError> {
+        let mut loaded = source::load(path, read)?;
+        let mut problems = loaded.apply(overrides);
+        match Self::from_loaded(&loaded, path) {
+            Ok(s) if problems.is_empty() => Ok(s),
+            Ok(_) => Err(ScenarioError::Invalid(problems)),
+            Err(ScenarioError::Invalid(more)) => {
+                problems.extend(more);
+                Err(ScenarioError::Invalid(problems))
             }
-        })?;
-        let located = Located::new(path, text.to_owned());
-        Self::from_table(table, &located.into_iter().collect::<Vec<_>>(), path)
+            Err(e) => Err(e),
+        }
     }
 
-    fn from_table(
-        table: toml::Table,
-        sources: &[Located],
-        top: &Path,
-    ) -> Result<Self, ScenarioError> {
-        let mut raw: Vec<(String, String, String)> = Vec::new();
-        let file: ScenarioFile =
-            match serde_ignored::deserialize(toml::Value::Table(table), |path| {
-                let key = path.to_string().replace('?', "");
-                raw.push((
-                    key.clone(),
-                    format!("unknown key `{}`", key.rsplit('.').next().unwrap_or(&key)),
-                    String::new(),
-                ));
-            }) {
-                Ok(f) => f,
-                Err(e) => {
-                    let problem = type_problem(&e.to_string(), sources, top);
-                    return Err(ScenarioError::Invalid(vec![problem]));
-                }
-            };
-        for p in &mut raw {
-            let last = p.0.rsplit('.').next().unwrap_or("").to_owned();
-            let hint = did_you_mean(&last, schema::KNOWN_KEYS);
-            p.1 = format!("unknown key `{last}`{hint}");
-            p.2 = if hint.is_empty() {
-                "remove it, or see docs/scenarios.md for the keys this table takes".to_owned()
+    /// Parses and validates one scenario text; `path` names it in messages. A text with
+    /// `extends` fails here: use [`Scenario::load`], which can read the parent.
+    pub fn from_str(text: &str, path: impl AsRef<Path>) -> Result<Self, ScenarioError> {
+        let path = path.as_ref();
+        let owned = text.to_owned();
+        let me = path.to_owned();
+        let read = move |p: &Path| {
+            if p == me {
+                Ok(owned.clone())
             } else {
-                "correct the spelling".to_owned()
-            };
-        }
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "only one text was given",
+                ))
+            }
+        };
+        Self::load(path, &read, &[])
+    }
+
+    fn from_loaded(loaded: &source::Loaded, top: &Path) -> Result<Self, ScenarioError> {
+        let mut table = loaded.table.clone();
+        let mut raw: Vec<(String, String, String)> = Vec::new();
+        // Serde stops at the first type error; remove the offending key and try again, so
+        // that every wrong type is reported at once.
+        let file = loop {
+            let mut unknown: Vec<String> = Vec::new();
+            let mut note = |path: serde_ignored::Path| unknown.push(clean_path(&path.to_string()));
+            let de = serde_ignored::Deserializer::new(toml::Value::Table(table.clone()), &mut note);
+            match serde_path_to_error::deserialize::<_, ScenarioFile>(de) {
+                Ok(file) => {
+                    // Flattened tables hide their unknown keys from serde_ignored; a key that
+                    // does not come back when the parsed file is written out was not read.
+                    if let Ok(echo) = toml::Value::try_from(&file) {
+                        unread(&toml::Value::Table(table.clone()), &echo, "", &mut unknown);
+                    }
+                    unknown.sort();
+                    unknown.dedup();
+                    raw.extend(unknown.into_iter().map(unknown_key));
+                    break file;
+                }
+                Err(e) => {
+                    let key = clean_path(&e.path().to_string());
+                    raw.push((
+                        key.clone(),
+                        type_message(&e.inner().to_string()),
+                        "give the value the type this key expects (see docs/scenarios.md)"
+                            .to_owned(),
+                    ));
+                    if raw.len() > MAX_TYPE_ERRORS || !remove_path(&mut table, &key) {
+                        return Err(ScenarioError::Invalid(
+                            raw.into_iter()
+                                .map(|(k, m, f)| locate(k, m, f, loaded, top))
+                                .collect(),
+                        ));
+                    }
+                }
+            }
+        };
         let mut build = Build::new(&file, Draw::Validate);
         let central = build.params();
-        raw.extend(build.problems);
+        // A key whose type was wrong was dropped; what follows from its absence is not news.
+        let typed: Vec<String> = raw.iter().map(|p| p.0.clone()).collect();
+        raw.extend(build.problems.into_iter().filter(|p| !typed.contains(&p.0)));
         if raw.is_empty()
             && let Err(errs) = central.validate()
         {
@@ -154,7 +191,7 @@ impl Scenario {
         if !raw.is_empty() {
             let mut problems: Vec<Problem> = raw
                 .into_iter()
-                .map(|(k, m, f)| locate(k, m, f, sources, top))
+                .map(|(k, m, f)| locate(k, m, f, loaded, top))
                 .collect();
             problems.sort_by(|a, b| {
                 (&a.file, a.line, a.column, &a.key).cmp(&(&b.file, b.line, b.column, &b.key))
@@ -165,7 +202,7 @@ impl Scenario {
         Ok(Self { file, central })
     }
 
-    /// The scenario as written (after `extends` and overrides).
+    /// The scenario as resolved (after `extends` and overrides).
     pub fn file(&self) -> &ScenarioFile {
         &self.file
     }
@@ -196,13 +233,188 @@ impl Scenario {
     pub fn sample(&self, param_seed: u64) -> ModelParams {
         Build::new(&self.file, Draw::Sample(param_seed)).params()
     }
+
+    /// The resolved scenario as TOML: what `extends` and `--set` produced, in one file.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(&self.file).unwrap_or_default()
+    }
 }
 
-/// Places a problem at the file and line where its key is written.
-fn locate(key: String, message: String, fix: String, sources: &[Located], top: &Path) -> Problem {
-    for src in sources {
-        if src.defines(&key) {
-            let (line, column, _) = src.locate(&key).unwrap_or((0, 0, false));
+/// A scenario with more wrong types than this is not worth listing further.
+const MAX_TYPE_ERRORS: usize = 100;
+
+/// serde paths write `a[2].b` and `?` for options; keys here are `a.2.b`.
+fn clean_path(p: &str) -> String {
+    p.replace('?', "")
+        .replace('[', ".")
+        .replace(']', "")
+        .trim_matches('.')
+        .to_owned()
+}
+
+/// Collects keys of `input` absent from `echo` (the parsed file written back), skipping empty
+/// values, which the writer leaves out.
+fn unread(input: &toml::Value, echo: &toml::Value, path: &str, out: &mut Vec<String>) {
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match (input, echo) {
+        (toml::Value::Table(i), toml::Value::Table(e)) => {
+            for (k, v) in i {
+                match e.get(k) {
+                    Some(ev) => unread(v, ev, &join(k), out),
+                    None if is_empty(v) => {}
+                    None => out.push(join(k)),
+                }
+            }
+        }
+        (toml::Value::Array(i), toml::Value::Array(e)) => {
+            for (j, (v, ev)) in i.iter().zip(e).enumerate() {
+                unread(v, ev, &join(&j.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_empty(v: &toml::Value) -> bool {
+    match v {
+        toml::Value::Array(a) => a.is_empty(),
+        toml::Value::Table(t) => t.values().all(is_empty),
+        toml::Value::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+fn unknown_key(key: String) -> (String, String, String) {
+    let last = key.rsplit('.').next().unwrap_or("").to_owned();
+    if schema::KNOWN_KEYS.contains(&last.as_str()) {
+        let table = key
+            .rsplit_once('.')
+            .map_or("the top level", |(t, _)| t)
+            .to_owned();
+        return (
+            key,
+            format!("`{last}` is not a key of `{table}`"),
+            "move it to the table that takes it (see docs/scenarios.md)".to_owned(),
+        );
+    }
+    let hint = did_you_mean(&last, schema::KNOWN_KEYS);
+    let fix = if hint.is_empty() {
+        "remove it, or see docs/scenarios.md for the keys this table takes".to_owned()
+    } else {
+        "correct the spelling".to_owned()
+    };
+    (key, format!("unknown key `{last}`{hint}"), fix)
+}
+
+fn type_message(serde: &str) -> String {
+    // toml repeats the key path after a newline; the problem carries it already.
+    let serde = serde.split("\nin `").next().unwrap_or(serde).trim();
+    if serde.contains("untagged enum Num") {
+        "expected a number, or a distribution such as { dist = \"lognormal\", median = 45, sigma = 0.4 }".to_owned()
+    } else if serde.contains("untagged enum Approval") {
+        "expected a probability, or a table of probabilities by sector".to_owned()
+    } else {
+        serde.to_owned()
+    }
+}
+
+/// Removes the value at a dotted path; false when there is nothing to remove.
+fn remove_path(table: &mut toml::Table, key: &str) -> bool {
+    let parts: Vec<&str> = key.split('.').collect();
+    let Some((last, init)) = parts.split_last() else {
+        return false;
+    };
+    let mut node = match init.first() {
+        None => return table.remove(*last).is_some(),
+        Some(first) => match table.get_mut(*first) {
+            Some(v) => v,
+            None => return false,
+        },
+    };
+    for part in &init[1..] {
+        node = match node {
+            toml::Value::Table(t) => match t.get_mut(*part) {
+                Some(v) => v,
+                None => return false,
+            },
+            toml::Value::Array(a) => match part.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match node {
+        toml::Value::Table(t) => t.remove(*last).is_some(),
+        toml::Value::Array(a) => match last.parse::<usize>() {
+            Ok(i) if i < a.len() => {
+                a[i] = toml::Value::Table(toml::Table::new());
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Places a problem at the file and line where its key is written: an override, else the
+/// child-most file that writes it (array entries translated through the merge), else the
+/// nearest enclosing key of the top file.
+fn locate(
+    key: String,
+    message: String,
+    fix: String,
+    loaded: &source::Loaded,
+    top: &Path,
+) -> Problem {
+    if let Some(o) = loaded
+        .overrides
+        .iter()
+        .find(|o| key == o.path || key.starts_with(&format!("{}.", o.path)))
+    {
+        return Problem {
+            file: PathBuf::from(format!("--set {}={}", o.path, o.value)),
+            line: 0,
+            column: 0,
+            key,
+            message,
+            fix,
+        };
+    }
+    // Candidate (source, key in that source), child first.
+    let mut candidates: Vec<(usize, String)> = Vec::new();
+    let mut prefix_found = false;
+    let parts: Vec<&str> = key.split('.').collect();
+    for n in (1..=parts.len()).rev() {
+        let prefix = parts[..n].join(".");
+        if let Some(list) = loaded.origins.get(&prefix) {
+            let rest = parts[n..].join(".");
+            for (src, own) in list.iter().rev() {
+                let k = if rest.is_empty() {
+                    own.clone()
+                } else {
+                    format!("{own}.{rest}")
+                };
+                candidates.push((*src, k));
+            }
+            prefix_found = true;
+            break;
+        }
+    }
+    if !prefix_found {
+        candidates.extend((0..loaded.sources.len()).map(|s| (s, key.clone())));
+    }
+    candidates.sort_by_key(|(s, _)| *s);
+    for (s, k) in &candidates {
+        let src = &loaded.sources[*s];
+        if src.defines(k) {
+            let (line, column, _) = src.locate(k).unwrap_or((0, 0, false));
             return Problem {
                 file: src.path.clone(),
                 line,
@@ -213,36 +425,25 @@ fn locate(key: String, message: String, fix: String, sources: &[Located], top: &
             };
         }
     }
-    let (file, line, column) = sources
-        .first()
-        .and_then(|s| s.locate(&key).map(|(l, c, _)| (s.path.clone(), l, c)))
-        .unwrap_or_else(|| (top.to_owned(), 0, 0));
+    for (s, k) in &candidates {
+        let src = &loaded.sources[*s];
+        if let Some((line, column, _)) = src.locate(k) {
+            return Problem {
+                file: src.path.clone(),
+                line,
+                column,
+                key,
+                message,
+                fix,
+            };
+        }
+    }
     Problem {
-        file,
-        line,
-        column,
+        file: top.to_owned(),
+        line: 0,
+        column: 0,
         key,
         message,
         fix,
     }
-}
-
-/// Turns serde's first type error (`invalid type: string "x", expected f64 for key ...`) into a
-/// located problem.
-fn type_problem(message: &str, sources: &[Located], top: &Path) -> Problem {
-    let key = message
-        .rsplit_once("for key `")
-        .map(|(_, k)| {
-            k.trim_end_matches('`')
-                .trim_end_matches(['`', '.'])
-                .to_owned()
-        })
-        .unwrap_or_default();
-    locate(
-        key,
-        message.to_owned(),
-        "give the value the type the key expects (see docs/scenarios.md)".to_owned(),
-        sources,
-        top,
-    )
 }
