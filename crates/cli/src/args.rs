@@ -18,6 +18,10 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario and print its metrics.
     Run(RunArgs),
+    /// Validate a scenario and print its resolved timeline of shocks.
+    Check(CheckArgs),
+    /// Print the resolved parameters that differ between two scenarios.
+    Diff(DiffArgs),
 }
 
 /// `chokepoint run`.
@@ -35,4 +39,23 @@ pub struct RunArgs {
     /// entries by index or name). Validated like the file.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<chokepoint_scenario::Override>,
+}
+
+/// `chokepoint check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override a scenario parameter, as for `run`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<chokepoint_scenario::Override>,
+}
+
+/// `chokepoint diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first scenario.
+    pub a: PathBuf,
+    /// The second scenario.
+    pub b: PathBuf,
 }

@@ -35,7 +35,32 @@ type LeadTimeField = fn(&LeadTimeSpec) -> Option<&Num>;
 /// A problem before it is located in a file: key path, message, fix.
 pub(crate) type RawProblem = (String, String, String);
 
+/// What happens to a shock at a step, for `chokepoint check`'s timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// The measure takes effect.
+    Starts,
+    /// The measure ends (its duration is over).
+    Ends,
+    /// A `suspend` shock pauses its target.
+    Suspended,
+    /// A suspension ends; the target is in force again.
+    Restored,
+    /// A `lift` shock ends its target.
+    Lifted,
+}
+
+/// One dated change, before it is described.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TimelineMark {
+    pub step: u32,
+    pub shock: usize,
+    pub target: Option<usize>,
+    pub phase: Phase,
+}
+
 pub(crate) struct Build<'a> {
+    pub(crate) timeline: Vec<TimelineMark>,
     file: &'a ScenarioFile,
     draw: Draw,
     pub(crate) problems: Vec<RawProblem>,
@@ -56,6 +81,7 @@ impl<'a> Build<'a> {
     pub(crate) fn new(file: &'a ScenarioFile, draw: Draw) -> Self {
         let step_days = f64::from(file.scenario.step_days.unwrap_or(7).max(1));
         Self {
+            timeline: Vec::new(),
             file,
             draw,
             problems: Vec::new(),
@@ -1390,17 +1416,51 @@ impl<'a> Build<'a> {
             if s.kind == "lift" {
                 if s_start < tw.end {
                     tw.end = s_start.max(tw.start);
+                    self.timeline.push(TimelineMark {
+                        step: tw.end,
+                        shock: k,
+                        target: Some(t),
+                        phase: Phase::Lifted,
+                    });
                 }
             } else if s_start < tw.end && s_end > tw.start {
                 extra.push((s_start.max(tw.start), k, tw.off.clone()));
+                self.timeline.push(TimelineMark {
+                    step: s_start.max(tw.start),
+                    shock: k,
+                    target: Some(t),
+                    phase: Phase::Suspended,
+                });
                 if s_end < tw.end {
                     extra.push((s_end, k, tw.on.clone()));
+                    self.timeline.push(TimelineMark {
+                        step: s_end,
+                        shock: k,
+                        target: Some(t),
+                        phase: Phase::Restored,
+                    });
                 }
             }
         }
         let mut events: Vec<(u32, usize, usize, PolicyAction)> = Vec::new();
         for (k, w) in windows.into_iter().enumerate() {
             let Some(w) = w else { continue };
+            if !w.on.is_empty() {
+                self.timeline.push(TimelineMark {
+                    step: w.start,
+                    shock: k,
+                    target: None,
+                    phase: Phase::Starts,
+                });
+                if w.end != u32::MAX {
+                    self.timeline.push(TimelineMark {
+                        step: w.end,
+                        shock: k,
+                        target: None,
+                        phase: Phase::Ends,
+                    });
+                }
+            }
             for a in w.on {
                 events.push((w.start, k, 0, a));
             }

@@ -88,6 +88,35 @@ impl fmt::Display for ProblemList<'_> {
 pub struct Scenario {
     file: ScenarioFile,
     central: ModelParams,
+    timeline: Vec<compile::TimelineMark>,
+}
+
+/// One line of the resolved timeline of shocks (at central values of uncertain dates).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// First day of the step at which it applies.
+    pub date: chrono::NaiveDate,
+    /// The step.
+    pub step: u32,
+    /// The shock's name (or `shock.<index>`).
+    pub shock: String,
+    /// What changes.
+    pub what: String,
+    /// Whom or what it touches.
+    pub whom: String,
+    /// True when the date or duration is a distribution (the date shown is the central one).
+    pub uncertain: bool,
+}
+
+/// A resolved parameter that differs between two scenarios.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    /// Key path, array entries by name where they have one.
+    pub key: String,
+    /// Value in the first scenario, `None` if absent.
+    pub left: Option<String>,
+    /// Value in the second scenario, `None` if absent.
+    pub right: Option<String>,
 }
 
 /// Reads a file for [`Scenario::load`]; the CLI passes `std::fs::read_to_string`.
@@ -172,11 +201,14 @@ impl Scenario {
                 }
             }
         };
-        let mut build = Build::new(&file, Draw::Validate);
-        let central = build.params();
+        let (central, problems, timeline) = {
+            let mut build = Build::new(&file, Draw::Validate);
+            let central = build.params();
+            (central, build.problems, build.timeline)
+        };
         // A key whose type was wrong was dropped; what follows from its absence is not news.
         let typed: Vec<String> = raw.iter().map(|p| p.0.clone()).collect();
-        raw.extend(build.problems.into_iter().filter(|p| !typed.contains(&p.0)));
+        raw.extend(problems.into_iter().filter(|p| !typed.contains(&p.0)));
         if raw.is_empty()
             && let Err(errs) = central.validate()
         {
@@ -199,7 +231,11 @@ impl Scenario {
             problems.dedup();
             return Err(ScenarioError::Invalid(problems));
         }
-        Ok(Self { file, central })
+        Ok(Self {
+            file,
+            central,
+            timeline,
+        })
     }
 
     /// The scenario as resolved (after `extends` and overrides).
@@ -234,10 +270,177 @@ impl Scenario {
         Build::new(&self.file, Draw::Sample(param_seed)).params()
     }
 
+    /// The dated shocks, in order, at the central values of uncertain dates.
+    pub fn timeline(&self) -> Vec<TimelineEntry> {
+        let cal = &self.central.calendar;
+        let shocks = &self.file.shock;
+        let label = |k: usize| {
+            let s = &shocks[k];
+            if s.name.is_empty() {
+                format!("shock.{k}")
+            } else {
+                s.name.clone()
+            }
+        };
+        let mut marks = self.timeline.clone();
+        marks.sort_by_key(|m| (m.step, m.shock));
+        marks
+            .iter()
+            .filter(|m| m.step < cal.n_steps)
+            .map(|m| {
+                let s = &shocks[m.shock];
+                let uncertain = matches!(s.delay_weeks, Some(Num::Dist(_)))
+                    || matches!(s.duration_weeks, Some(Num::Dist(_)));
+                let (what, whom) = match (m.phase, m.target) {
+                    (compile::Phase::Suspended, Some(t)) => {
+                        (format!("suspends {}", label(t)), describe_whom(&shocks[t]))
+                    }
+                    (compile::Phase::Restored, Some(t)) => (
+                        format!("suspension ends; {} back in force", label(t)),
+                        describe_whom(&shocks[t]),
+                    ),
+                    (compile::Phase::Lifted, Some(t)) => {
+                        (format!("lifts {}", label(t)), describe_whom(&shocks[t]))
+                    }
+                    (compile::Phase::Ends, _) => (format!("{} ends", s.kind), describe_whom(s)),
+                    _ => (describe_what(s), describe_whom(s)),
+                };
+                TimelineEntry {
+                    date: cal.date_of(m.step),
+                    step: m.step,
+                    shock: label(m.shock),
+                    what,
+                    whom,
+                    uncertain,
+                }
+            })
+            .collect()
+    }
+
+    /// Key paths of every number given as a distribution (sampled per replication).
+    pub fn uncertain_keys(&self) -> Vec<String> {
+        flatten_file(&self.file)
+            .into_iter()
+            .filter(|(_, v)| v.contains("dist"))
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    /// Resolved parameters (after `extends` and overrides) that differ from `other`'s.
+    pub fn diff(&self, other: &Scenario) -> Vec<Difference> {
+        let (a, b) = (flatten_file(&self.file), flatten_file(&other.file));
+        let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .filter(|k| a.get(*k) != b.get(*k))
+            .map(|k| Difference {
+                key: k.clone(),
+                left: a.get(k).cloned(),
+                right: b.get(k).cloned(),
+            })
+            .collect()
+    }
+
     /// The resolved scenario as TOML: what `extends` and `--set` produced, in one file.
     pub fn to_toml(&self) -> String {
         toml::to_string(&self.file).unwrap_or_default()
     }
+}
+
+fn describe_what(s: &schema::ShockSpec) -> String {
+    let num = |n: &Option<Num>| {
+        n.as_ref()
+            .map_or("?".to_owned(), |n| format!("{}", n.central()))
+    };
+    match s.kind.as_str() {
+        "halt" => "shipments halted".to_owned(),
+        "list_expansion" => "added to the control list".to_owned(),
+        "licence_regime" => "licences required".to_owned(),
+        "quota" => format!(
+            "quota `{}` set to {} t/yr",
+            s.quota.clone().unwrap_or_default(),
+            num(&s.annual_t)
+        ),
+        "extraterritorial" => format!(
+            "re-exports with controlled content >= {} need a licence",
+            num(&s.share)
+        ),
+        "capacity_outage" => format!("capacity cut by {}", num(&s.share)),
+        "demand_surge" => format!("demand x {}", num(&s.multiplier)),
+        other => other.to_owned(),
+    }
+}
+
+fn describe_whom(s: &schema::ShockSpec) -> String {
+    let list = |v: &[String]| {
+        if v.iter().any(|x| x == "*") {
+            "all items".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    let mut parts = Vec::new();
+    if !s.items.is_empty() {
+        parts.push(list(&s.items));
+    }
+    if !s.destinations.is_empty() {
+        parts.push(format!("to {}", s.destinations.join(", ")));
+    }
+    if !s.producers.is_empty() {
+        parts.push(s.producers.join(", "));
+    }
+    if !s.regions.is_empty() || !s.sectors.is_empty() {
+        parts.push(
+            format!("{} {}", s.regions.join(", "), s.sectors.join(", "))
+                .trim()
+                .to_owned(),
+        );
+    }
+    parts.join(" ")
+}
+
+/// Flattens a resolved file to `key = value` lines, naming array entries by identity so that
+/// the same agent compares with itself whatever its position.
+fn flatten_file(file: &ScenarioFile) -> std::collections::BTreeMap<String, String> {
+    fn walk(v: &toml::Value, path: &str, out: &mut std::collections::BTreeMap<String, String>) {
+        let join = |k: &str| {
+            if path.is_empty() {
+                k.to_owned()
+            } else {
+                format!("{path}.{k}")
+            }
+        };
+        match v {
+            toml::Value::Table(t) if !is_dist(t) => {
+                for (k, x) in t {
+                    walk(x, &join(k), out);
+                }
+            }
+            toml::Value::Array(a) if a.iter().all(toml::Value::is_table) && !a.is_empty() => {
+                for (j, x) in a.iter().enumerate() {
+                    let id = x
+                        .as_table()
+                        .and_then(source::identity)
+                        .unwrap_or_else(|| j.to_string());
+                    walk(x, &join(&id), out);
+                }
+            }
+            toml::Value::String(s) if s.is_empty() => {}
+            toml::Value::Array(a) if a.is_empty() => {}
+            other => {
+                out.insert(path.to_owned(), other.to_string());
+            }
+        }
+    }
+    fn is_dist(t: &toml::Table) -> bool {
+        t.contains_key("dist")
+    }
+    let mut out = std::collections::BTreeMap::new();
+    if let Ok(v) = toml::Value::try_from(file) {
+        walk(&v, "", &mut out);
+    }
+    out
 }
 
 /// A scenario with more wrong types than this is not worth listing further.

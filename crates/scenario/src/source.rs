@@ -2,7 +2,7 @@
 //!
 //! Merge rules (documented in docs/scenarios.md): tables merge key by key, the child winning;
 //! arrays of tables whose entries have an identity (`name`; `region` + `sector` for `[[demand]]`;
-//! `item` for `[[stockpile.holding]]`) merge entry by entry, new identities appended; other
+//! `region` for `[[exporter]]`; `item` for `[[stockpile.holding]]`) merge entry by entry, new identities appended; other
 //! arrays of tables (unnamed shocks) are appended; any other value is replaced.
 
 use std::collections::BTreeMap;
@@ -166,13 +166,15 @@ fn invalid(src: &Located, key: &str, message: &str, fix: &str) -> ScenarioError 
 }
 
 /// The identity of an array-of-tables entry, if it has one.
-fn identity(entry: &Table) -> Option<String> {
+pub(crate) fn identity(entry: &Table) -> Option<String> {
     let s = |k: &str| entry.get(k).and_then(Value::as_str);
     if let Some(n) = s("name").filter(|n| !n.is_empty()) {
         return Some(n.to_owned());
     }
-    if let (Some(r), Some(sec)) = (s("region"), s("sector")) {
-        return Some(format!("{r}/{sec}"));
+    match (s("region"), s("sector")) {
+        (Some(r), Some(sec)) => return Some(format!("{r}/{sec}")),
+        (Some(r), None) => return Some(r.to_owned()),
+        _ => {}
     }
     s("item").map(str::to_owned)
 }
