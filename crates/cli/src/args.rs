@@ -29,16 +29,53 @@ pub enum Command {
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Master seed (default: the scenario's `seed`).
+    /// Replications (default: the scenario's `replications`, else 1000). With --target-ci, the
+    /// least to run.
+    #[arg(long)]
+    pub reps: Option<u64>,
+    /// Master seed (default: the scenario's `seed`, else 0).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Which replication to run.
+    /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
-    pub run_id: u64,
+    pub threads: usize,
+    /// Output folder (default: runs/<scenario name>-<UTC timestamp>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Override a scenario parameter: `--set shock.2.approval.us=0.5` (repeatable; array
     /// entries by index or name). Validated like the file.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<chokepoint_scenario::Override>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Add batches of replications until the 95 % interval half-width of METRIC is at most
+    /// HALFWIDTH (repeatable).
+    #[arg(long = "target-ci", value_name = "METRIC=HALFWIDTH", value_parser = parse_target)]
+    pub target_ci: Vec<chokepoint_runner::PrecisionTarget>,
+    /// Most replications --target-ci may run.
+    #[arg(long, default_value_t = 100_000)]
+    pub max_reps: u64,
+    /// Replications per batch: the unit of --target-ci checks and of stopping on Ctrl-C.
+    #[arg(long, default_value_t = 256)]
+    pub batch: u64,
+}
+
+fn parse_target(s: &str) -> Result<chokepoint_runner::PrecisionTarget, String> {
+    let (metric, hw) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not METRIC=HALFWIDTH, e.g. `unmet_demand_share=0.001`"))?;
+    let half_width: f64 = hw
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{hw}` is not a number; write e.g. `{metric}=0.01`"))?;
+    if !(half_width.is_finite() && half_width > 0.0) {
+        return Err(format!("the half-width must be a number > 0, not `{hw}`"));
+    }
+    Ok(chokepoint_runner::PrecisionTarget {
+        metric: metric.trim().to_owned(),
+        half_width,
+    })
 }
 
 /// `chokepoint check`.

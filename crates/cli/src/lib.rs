@@ -9,14 +9,20 @@
 #![deny(clippy::float_cmp)]
 
 mod args;
+mod manifest;
+mod output;
 mod table;
 
-use std::path::Path;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chokepoint_scenario::{Override, Scenario};
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use manifest::Manifest;
 
 use args::{CheckArgs, Cli, Command, DiffArgs, RunArgs};
 
@@ -49,21 +55,172 @@ pub fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario> {
 fn run(args: &RunArgs) -> Result<()> {
     let scenario = load_scenario(&args.scenario, &args.set)?;
     let seed = args.seed.or(scenario.seed()).unwrap_or(0);
-    let rep = chokepoint_runner::run_one(&scenario, seed, args.run_id)?;
-    let schema = rep.model.schema();
-    println!(
-        "scenario {}  seed {seed}  run id {}",
-        scenario.name(),
-        args.run_id
-    );
-    let rows: Vec<Vec<String>> = schema
+    let reps = args
+        .reps
+        .or(scenario.replications())
+        .unwrap_or(DEFAULT_REPLICATIONS);
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    } else {
+        args.threads
+    };
+    let cfg = chokepoint_runner::MonteCarlo {
+        seed,
+        replications: reps,
+        batch: args.batch,
+        threads,
+        targets: args.target_ci.clone(),
+        max_replications: args.max_reps,
+        first_run_id: 0,
+    };
+    let started = chrono::Utc::now();
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("runs").join(format!(
+            "{}-{}",
+            scenario.name(),
+            started.format("%Y%m%dT%H%M%SZ")
+        ))
+    });
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
+    let mut manifest = Manifest::new(&args.scenario, &scenario, &cfg, &args.set, started)?;
+    output::write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
+
+    let stop = interrupt_flag();
+    let expected = if cfg.targets.is_empty() {
+        reps
+    } else {
+        cfg.max_replications.max(reps)
+    };
+    let bar = progress_bar(expected, args.quiet);
+    let result = chokepoint_runner::run(&scenario, &cfg, &|n| bar.inc(n), stop)?;
+    bar.finish_and_clear();
+
+    let rows: Vec<output::MetricRow> = result
+        .schema
         .metrics
         .iter()
-        .zip(&rep.outcome.metrics)
-        .map(|(name, v)| vec![name.clone(), table::number(*v)])
+        .enumerate()
+        .map(|(k, name)| output::MetricRow::new(name, &result.metric_values(k)))
         .collect();
-    print!("{}", table::render(&["metric", "value"], &rows));
+    output::write_summary(&out, &rows)?;
+    output::write_timeseries(
+        &out,
+        &result.schema,
+        &scenario.central().calendar,
+        &result.series.finish(),
+    )?;
+    output::write_replications(
+        &out,
+        &result.schema,
+        seed,
+        cfg.first_run_id,
+        &result.metrics,
+    )?;
+    manifest.finish(&result, chrono::Utc::now());
+    output::write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
+
+    print_headline(&scenario, &result, &rows, seed);
+    if result.interrupted {
+        eprintln!(
+            "interrupted after {} replications: {} is marked partial (manifest status `interrupted`)",
+            result.replications,
+            out.display()
+        );
+    } else if !result.targets_met {
+        eprintln!(
+            "warning: --target-ci not met after {} replications (--max-reps)",
+            result.replications
+        );
+    }
+    println!("wrote {}", out.display());
     Ok(())
+}
+
+/// Replications when neither `--reps` nor the scenario says.
+const DEFAULT_REPLICATIONS: u64 = 1000;
+
+fn interrupt_flag() -> &'static AtomicBool {
+    static STOP: AtomicBool = AtomicBool::new(false);
+    // A second Ctrl-C while finishing the batch ends the process at once.
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping after the current batch (Ctrl-C again to abort)");
+    });
+    &STOP
+}
+
+fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {per_sec}  {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn print_headline(
+    scenario: &Scenario,
+    result: &chokepoint_runner::MonteCarloResult,
+    rows: &[output::MetricRow],
+    seed: u64,
+) {
+    println!(
+        "scenario {}  seed {seed}  replications {}",
+        scenario.name(),
+        result.replications
+    );
+    let events: Vec<Vec<String>> = rows
+        .iter()
+        .filter(|r| chokepoint_core::is_event_metric(&r.metric))
+        .map(|r| {
+            vec![
+                format!("P({})", r.metric),
+                table::number(r.mean),
+                format!(
+                    "{} – {}",
+                    table::number(r.ci95_lo),
+                    table::number(r.ci95_hi)
+                ),
+            ]
+        })
+        .collect();
+    if !events.is_empty() {
+        print!(
+            "{}",
+            table::render(&["event", "probability", "95% interval (Wilson)"], &events)
+        );
+        println!();
+    }
+    let metrics: Vec<Vec<String>> = rows
+        .iter()
+        .filter(|r| !chokepoint_core::is_event_metric(&r.metric))
+        .map(|r| {
+            vec![
+                r.metric.clone(),
+                table::number(r.mean),
+                format!(
+                    "{} – {}",
+                    table::number(r.ci95_lo),
+                    table::number(r.ci95_hi)
+                ),
+                table::number(r.p50),
+                format!("{} – {}", table::number(r.p5), table::number(r.p95)),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table::render(
+            &["metric", "mean", "95% CI of mean", "median", "p5 – p95"],
+            &metrics
+        )
+    );
 }
 
 fn check(args: &CheckArgs) -> Result<()> {

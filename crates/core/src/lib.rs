@@ -45,7 +45,7 @@ pub use authority::{ExportAuthority, LicenceQueue, LicenceState, LicenceTally};
 pub use calendar::Calendar;
 pub use error::{ParamError, ParamErrors};
 pub use ids::{AuthorityId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId, StockpileId};
-pub use outputs::{Outcome, OutputSchema, Trajectory};
+pub use outputs::{EVENT_METRICS, Outcome, OutputSchema, Trajectory, is_event_metric};
 pub use params::*;
 pub use sim::{Buyer, BuyerKind, Ledger, Model, RngStreams, Simulation};
 

@@ -17,7 +17,10 @@
 #![warn(missing_docs)]
 #![deny(clippy::float_cmp)]
 
+mod monte_carlo;
 pub mod streams;
+
+pub use monte_carlo::{MonteCarlo, MonteCarloResult, PrecisionTarget, RunError, run};
 
 use chokepoint_core::{Model, Outcome, ParamErrors, Simulation, Trajectory};
 use chokepoint_scenario::Scenario;

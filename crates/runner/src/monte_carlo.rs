@@ -1,0 +1,233 @@
+//! Replications in parallel, aggregated as they finish.
+//!
+//! Work is cut into batches of consecutive run ids. Within a batch, rayon runs replications on
+//! any thread in any order; each replication's streams come from `(seed, run id)` alone, per-step
+//! values go into order-independent accumulators (exact sums, integer-count sketches) and
+//! per-replication metrics are kept in run-id order. So the result is bit-identical for any
+//! thread count. Between batches the runner checks precision targets and the stop flag.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chokepoint_core::{Model, OutputSchema, ParamErrors, Simulation};
+use chokepoint_scenario::Scenario;
+use chokepoint_stats::{SeriesAccumulator, Summary};
+use rayon::prelude::*;
+
+use crate::streams;
+
+/// How to run a Monte Carlo experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonteCarlo {
+    /// Master seed.
+    pub seed: u64,
+    /// Replications to run (without precision targets), or the first batch's worth with them.
+    pub replications: u64,
+    /// Run ids per batch; the unit of stopping and of `--target-ci` checks.
+    pub batch: u64,
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+    /// Keep adding batches until each metric's 95 % half-width is at most its target.
+    pub targets: Vec<PrecisionTarget>,
+    /// Never run more than this many replications when targets are set.
+    pub max_replications: u64,
+    /// Skip this many run ids first (the runs of a plan start at 0).
+    pub first_run_id: u64,
+}
+
+/// `--target-ci METRIC=HALFWIDTH`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrecisionTarget {
+    /// Metric name.
+    pub metric: String,
+    /// Largest acceptable half-width of the 95 % interval of its mean.
+    pub half_width: f64,
+}
+
+/// Why a run could not be done.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// A replication's sampled parameters were invalid.
+    #[error("run id {run_id}: the sampled parameters are invalid: {source}")]
+    Params {
+        /// Which run.
+        run_id: u64,
+        /// What is wrong.
+        source: ParamErrors,
+    },
+    /// A precision target names a metric the model does not report.
+    #[error("--target-ci names `{metric}`, which is not a metric{hint}; metrics: {known}")]
+    UnknownMetric {
+        /// The name given.
+        metric: String,
+        /// Did-you-mean.
+        hint: String,
+        /// The metrics there are.
+        known: String,
+    },
+    /// Nothing to do.
+    #[error("the number of replications must be at least 1")]
+    NoReplications,
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The aggregated result of a Monte Carlo run.
+#[derive(Clone, Debug)]
+pub struct MonteCarloResult {
+    /// Output names (from the first replication's model; the same for every replication).
+    pub schema: OutputSchema,
+    /// Per-replication metrics, `metrics[k]` for run id `first_run_id + k`.
+    pub metrics: Vec<Vec<f64>>,
+    /// Per-step accumulators over all replications.
+    pub series: SeriesAccumulator,
+    /// Replications done.
+    pub replications: u64,
+    /// True when the stop flag ended the run early (only whole batches are kept).
+    pub interrupted: bool,
+    /// Whether every precision target was met (true when there were none).
+    pub targets_met: bool,
+}
+
+impl MonteCarloResult {
+    /// One metric over all replications, in run-id order.
+    pub fn metric_values(&self, metric: usize) -> Vec<f64> {
+        self.metrics.iter().map(|m| m[metric]).collect()
+    }
+
+    /// The summary of one metric.
+    pub fn summary(&self, metric: usize) -> Summary {
+        Summary::from_values(&self.metric_values(metric))
+    }
+}
+
+/// One replication's contribution.
+struct Done {
+    metrics: Vec<f64>,
+    trajectory: Vec<f64>,
+}
+
+fn replicate(scenario: &Scenario, seed: u64, run_id: u64) -> Result<Done, RunError> {
+    let model = Model::new(scenario.sample(streams::parameter_seed(seed, run_id)))
+        .map_err(|source| RunError::Params { run_id, source })?;
+    let mut rngs = streams::model_streams(seed, run_id);
+    let mut sim = Simulation::new(&model);
+    let outcome = sim.run(&mut rngs);
+    Ok(Done {
+        metrics: outcome.metrics,
+        trajectory: sim.trajectory().as_slice().to_vec(),
+    })
+}
+
+/// Runs `cfg` on `scenario`. `progress` is called with the number of replications finished
+/// since its last call (from worker threads); `stop` ends the run at the next batch boundary.
+pub fn run(
+    scenario: &Scenario,
+    cfg: &MonteCarlo,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &AtomicBool,
+) -> Result<MonteCarloResult, RunError> {
+    if cfg.replications == 0 {
+        return Err(RunError::NoReplications);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()
+        .map_err(|e| RunError::Threads {
+            threads: cfg.threads,
+            message: e.to_string(),
+        })?;
+    let probe = Model::new(scenario.central().clone()).map_err(|source| RunError::Params {
+        run_id: cfg.first_run_id,
+        source,
+    })?;
+    let schema = probe.schema().clone();
+    let target_index = cfg
+        .targets
+        .iter()
+        .map(|t| {
+            schema.metric(&t.metric).ok_or_else(|| {
+                let names: Vec<&str> = schema.metrics.iter().map(String::as_str).collect();
+                RunError::UnknownMetric {
+                    metric: t.metric.clone(),
+                    hint: chokepoint_scenario::did_you_mean(&t.metric, &names),
+                    known: names.join(", "),
+                }
+            })
+        })
+        .collect::<Result<Vec<usize>, _>>()?;
+    let n_steps = probe.params().calendar.n_steps as usize;
+    let n_vars = schema.step_vars.len();
+    let mut series = SeriesAccumulator::new(n_steps, n_vars);
+    let mut metrics: Vec<Vec<f64>> = Vec::new();
+    let limit = if cfg.targets.is_empty() {
+        cfg.replications
+    } else {
+        cfg.max_replications.max(cfg.replications)
+    };
+    let batch = cfg.batch.max(1);
+    let mut done = 0u64;
+    let mut interrupted = false;
+    let mut targets_met = cfg.targets.is_empty();
+    while done < limit {
+        // Without targets run exactly `replications`; with them, at least `replications`,
+        // then whole batches until the targets are met.
+        let size = batch.min(limit - done);
+        let first = cfg.first_run_id + done;
+        let results: Vec<Option<Result<Done, RunError>>> = pool.install(|| {
+            (first..first + size)
+                .into_par_iter()
+                .map(|run_id| {
+                    if stop.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    let r = replicate(scenario, cfg.seed, run_id);
+                    progress(1);
+                    Some(r)
+                })
+                .collect()
+        });
+        if results.iter().any(Option::is_none) {
+            interrupted = true;
+            break;
+        }
+        // Accumulate in run-id order; the accumulators would not care, the metric table does.
+        let mut batch_series = SeriesAccumulator::new(n_steps, n_vars);
+        for r in results.into_iter().flatten() {
+            let d = r?;
+            batch_series
+                .add_trajectory(&d.trajectory)
+                .expect("every replication has the schema's shape");
+            metrics.push(d.metrics);
+        }
+        series.merge(&batch_series).expect("same shape");
+        done += size;
+        if !cfg.targets.is_empty() && done >= cfg.replications {
+            targets_met = cfg.targets.iter().zip(&target_index).all(|(t, &k)| {
+                let s = Summary::from_values(&metrics.iter().map(|m| m[k]).collect::<Vec<_>>());
+                (s.ci95_hi - s.ci95_lo) / 2.0 <= t.half_width
+            });
+            if targets_met {
+                break;
+            }
+        }
+        if stop.load(Ordering::Relaxed) {
+            interrupted = done < limit;
+            break;
+        }
+    }
+    Ok(MonteCarloResult {
+        schema,
+        metrics,
+        series,
+        replications: done,
+        interrupted,
+        targets_met,
+    })
+}
