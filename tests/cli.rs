@@ -173,7 +173,7 @@ fn target_ci_adds_batches_until_the_interval_is_narrow_enough() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
     let n = manifest["replications"].as_u64().unwrap();
-    assert!(n >= 8 && n % 8 == 0, "whole batches: {n}");
+    assert!(n >= 8 && n.is_multiple_of(8), "whole batches: {n}");
     let summary = String::from_utf8(read(dir.path(), "summary.csv")).unwrap();
     let row: Vec<f64> = summary
         .lines()
@@ -207,7 +207,7 @@ fn unknown_target_metric_is_refused_with_a_suggestion() {
 #[test]
 fn ctrl_c_leaves_a_folder_marked_interrupted_with_whole_batches() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+    let child = Command::new(env!("CARGO_BIN_EXE_chokepoint"))
         .args([
             "run",
             "scenarios/baseline_2024.toml",
@@ -246,7 +246,7 @@ fn ctrl_c_leaves_a_folder_marked_interrupted_with_whole_batches() {
         serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
     assert_eq!(manifest["status"], "interrupted");
     let n = manifest["replications"].as_u64().unwrap();
-    assert!(n % 4 == 0 && n < 100_000, "{n}");
+    assert!(n.is_multiple_of(4) && n < 100_000, "{n}");
     let reps = String::from_utf8(read(dir.path(), "replications.csv")).unwrap();
     assert_eq!(reps.lines().count() as u64, n + 1, "no half-written rows");
 }
