@@ -68,6 +68,9 @@ pub struct Model {
     authority_of_region: Vec<Option<AuthorityId>>,
     /// Items held by some stockpile, in item order (for `stockpile_t/<item>`).
     stockpiled_items: Vec<ItemId>,
+    /// Buyers that can order each item, ascending: `orderers[orderer_start[i]..orderer_start[i + 1]]`.
+    orderers: Vec<usize>,
+    orderer_start: Vec<usize>,
     vars: VarLayout,
 }
 
@@ -151,6 +154,31 @@ impl Model {
         }
         let stockpiled_items: Vec<ItemId> =
             (0..ni).filter(|&i| held[i]).map(ItemId::from).collect();
+        let mut orders_item = vec![false; buyers.len() * ni];
+        for (b, buyer) in buyers.iter().enumerate() {
+            let items: Vec<ItemId> = match buyer.kind {
+                BuyerKind::Manufacturer(k) => params.manufacturers[k]
+                    .demand
+                    .iter()
+                    .map(|d| d.item)
+                    .collect(),
+                BuyerKind::Producer(k) => {
+                    params.producers[k].inputs.iter().map(|f| f.item).collect()
+                }
+                BuyerKind::Stockpile(k) => {
+                    params.stockpiles[k].lines.iter().map(|l| l.item).collect()
+                }
+            };
+            for i in items {
+                orders_item[b * ni + i.idx()] = true;
+            }
+        }
+        let mut orderers = Vec::new();
+        let mut orderer_start = vec![0];
+        for i in 0..ni {
+            orderers.extend((0..buyers.len()).filter(|&b| orders_item[b * ni + i]));
+            orderer_start.push(orderers.len());
+        }
 
         let mut step_vars = Vec::new();
         let item_names: Vec<&str> = params.items.iter().map(|i| i.name.as_str()).collect();
@@ -190,6 +218,8 @@ impl Model {
             region_start,
             authority_of_region,
             stockpiled_items,
+            orderers,
+            orderer_start,
             vars: VarLayout {
                 price,
                 domestic_price,
@@ -224,6 +254,10 @@ impl Model {
             self.params.calendar.n_steps as usize,
             self.schema.step_vars.len(),
         )
+    }
+
+    fn orderers(&self, item: usize) -> &[usize] {
+        &self.orderers[self.orderer_start[item]..self.orderer_start[item + 1]]
     }
 
     fn buyers_in(&self, r: usize) -> &[usize] {
@@ -722,13 +756,13 @@ impl<'m> Simulation<'m> {
     /// Moves up to `supply` tonnes of `item` out of holder `from` to the buyers marked in
     /// `self.eligible`, pro rata to their outstanding orders, and books the flows between
     /// regions. Returns the tonnes moved.
-    fn allocate(&mut self, from: usize, item: usize, supply: f64) -> f64 {
+    fn allocate(&mut self, from: usize, item: usize, supply: f64, candidates: &[usize]) -> f64 {
         let ni = self.n_items;
         let model = self.model;
         let nr = model.params.regions.len();
         let mut demand = 0.0;
-        for (b, &ok) in self.eligible.iter().enumerate() {
-            if ok {
+        for &b in candidates {
+            if self.eligible[b] {
                 demand += self.order[b * ni + item];
             }
         }
@@ -738,7 +772,7 @@ impl<'m> Simulation<'m> {
         let fill = (supply / demand).min(1.0);
         let from_region = self.holder_region[from];
         let mut moved = 0.0;
-        for b in 0..self.eligible.len() {
+        for &b in candidates {
             let want = self.order[b * ni + item];
             if want <= 0.0 || !self.eligible[b] {
                 continue;
@@ -765,12 +799,17 @@ impl<'m> Simulation<'m> {
         let s0 = p.manufacturers.len() + p.producers.len();
         for i in 0..ni {
             let item = ItemId::from(i);
+            // Only buyers that ever order this item take part; in buyer-id order.
+            let orderers = model.orderers(i);
             // (a) Domestic: each region's warehouse serves its own buyers first.
             for r in 0..nr {
-                for (b, buyer) in model.buyers.iter().enumerate() {
-                    self.eligible[b] = buyer.region.idx() == r;
+                if self.stock[r * ni + i] <= 0.0 {
+                    continue;
                 }
-                self.allocate(r, i, self.stock[r * ni + i]);
+                for &b in orderers {
+                    self.eligible[b] = model.buyers[b].region.idx() == r;
+                }
+                self.allocate(r, i, self.stock[r * ni + i], orderers);
             }
             // (b) Free imports: regions without an export authority sell their surplus abroad,
             // subject only to the authorities' extraterritorial rules.
@@ -778,15 +817,16 @@ impl<'m> Simulation<'m> {
                 if model.authority_of_region[s].is_some() || self.stock[s * ni + i] <= 0.0 {
                     continue;
                 }
-                for (b, buyer) in model.buyers.iter().enumerate() {
-                    self.eligible[b] = buyer.region.idx() != s
+                for &b in orderers {
+                    let region = model.buyers[b].region;
+                    self.eligible[b] = region.idx() != s
                         && self.authorities.iter().all(|a| {
                             !a.covers_reexport(item)
-                                || a.region == buyer.region
+                                || a.region == region
                                 || a.is_licensed(b, item, t)
                         });
                 }
-                self.allocate(s, i, self.stock[s * ni + i]);
+                self.allocate(s, i, self.stock[s * ni + i], orderers);
             }
             // (c) Controlled exporters: embargoes, licences and quotas apply.
             for a in 0..self.authorities.len() {
@@ -797,12 +837,13 @@ impl<'m> Simulation<'m> {
                     continue;
                 }
                 let controlled = auth.is_controlled(item);
-                for (b, buyer) in model.buyers.iter().enumerate() {
-                    self.eligible[b] = buyer.region.idx() != s
-                        && !auth.is_embargoed(buyer.region, item)
+                for &b in orderers {
+                    let region = model.buyers[b].region;
+                    self.eligible[b] = region.idx() != s
+                        && !auth.is_embargoed(region, item)
                         && (!controlled || auth.is_licensed(b, item, t));
                 }
-                let moved = self.allocate(s, i, supply);
+                let moved = self.allocate(s, i, supply, orderers);
                 if moved > 0.0 {
                     self.authorities[a].book_shipment(p, a, item, moved);
                     self.exported_by_authorities[i] += moved;
@@ -865,14 +906,16 @@ impl<'m> Simulation<'m> {
                     Some(sector) => &[Some(sector), None],
                     None => &[None],
                 };
+                let orderers = model.orderers(i);
                 for pass in passes {
-                    for (b, buyer) in model.buyers.iter().enumerate() {
+                    for &b in orderers {
+                        let buyer = &model.buyers[b];
                         self.eligible[b] = buyer.region == s.region
                             && b < s0
                             && pass.is_none_or(|sector| buyer.sector == sector);
                     }
                     // Release moves stock inside the region: no trade is booked.
-                    pool -= self.allocate(holder, i, pool);
+                    pool -= self.allocate(holder, i, pool, orderers);
                 }
                 let released = before - pool;
                 if released > 0.0 {
