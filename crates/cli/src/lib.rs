@@ -13,7 +13,8 @@ mod manifest;
 mod output;
 mod table;
 
-use std::io::IsTerminal;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,11 +32,28 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `chokepoint check x | head` closing the pipe early is not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Writes to standard output, returning an error (not panicking, as `print!` does) when the
+/// reader has gone away.
+fn emit(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
@@ -120,7 +138,7 @@ fn run(args: &RunArgs) -> Result<()> {
     manifest.finish(&result, chrono::Utc::now());
     output::write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
 
-    print_headline(&scenario, &result, &rows, seed);
+    let mut s = headline(&scenario, &result, &rows, seed)?;
     if result.interrupted {
         eprintln!(
             "interrupted after {} replications: {} is marked partial (manifest status `interrupted`)",
@@ -133,7 +151,8 @@ fn run(args: &RunArgs) -> Result<()> {
             result.replications
         );
     }
-    println!("wrote {}", out.display());
+    writeln!(s, "wrote {}", out.display())?;
+    emit(&s)?;
     Ok(())
 }
 
@@ -164,17 +183,19 @@ fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-fn print_headline(
+fn headline(
     scenario: &Scenario,
     result: &chokepoint_runner::MonteCarloResult,
     rows: &[output::MetricRow],
     seed: u64,
-) {
-    println!(
+) -> Result<String> {
+    let mut s = String::new();
+    writeln!(
+        s,
         "scenario {}  seed {seed}  replications {}",
         scenario.name(),
         result.replications
-    );
+    )?;
     let events: Vec<Vec<String>> = rows
         .iter()
         .filter(|r| chokepoint_core::is_event_metric(&r.metric))
@@ -191,11 +212,12 @@ fn print_headline(
         })
         .collect();
     if !events.is_empty() {
-        print!(
+        write!(
+            s,
             "{}",
             table::render(&["event", "probability", "95% interval (Wilson)"], &events)
-        );
-        println!();
+        )?;
+        writeln!(s)?;
     }
     let metrics: Vec<Vec<String>> = rows
         .iter()
@@ -214,20 +236,24 @@ fn print_headline(
             ]
         })
         .collect();
-    print!(
+    write!(
+        s,
         "{}",
         table::render(
             &["metric", "mean", "95% CI of mean", "median", "p5 – p95"],
             &metrics
         )
-    );
+    )?;
+    Ok(s)
 }
 
 fn check(args: &CheckArgs) -> Result<()> {
+    let mut s = String::new();
     let scenario = load_scenario(&args.scenario, &args.set)?;
     let p = scenario.central();
     let cal = &p.calendar;
-    println!(
+    writeln!(
+        s,
         "{}: ok. Scenario `{}`: {} items, {} regions, {} sectors, {} producers, {} manufacturers, {} stockpiles; {} steps of {} days from {}.",
         args.scenario.display(),
         scenario.name(),
@@ -240,21 +266,26 @@ fn check(args: &CheckArgs) -> Result<()> {
         cal.n_steps,
         cal.step_days,
         cal.start,
-    );
+    )?;
     let uncertain = scenario.uncertain_keys();
     if !uncertain.is_empty() {
-        println!(
+        writeln!(
+            s,
             "{} uncertain parameters, drawn per replication: {}",
             uncertain.len(),
             uncertain.join(", ")
-        );
+        )?;
     }
     let timeline = scenario.timeline();
     if timeline.is_empty() {
-        println!("No shocks.");
+        writeln!(s, "No shocks.")?;
+        emit(&s)?;
         return Ok(());
     }
-    println!("\nTimeline of shocks (dates of uncertain ones, marked ~, at their central values):");
+    writeln!(
+        s,
+        "\nTimeline of shocks (dates of uncertain ones, marked ~, at their central values):"
+    )?;
     let rows: Vec<Vec<String>> = timeline
         .iter()
         .map(|e| {
@@ -267,19 +298,23 @@ fn check(args: &CheckArgs) -> Result<()> {
             ]
         })
         .collect();
-    print!(
+    write!(
+        s,
         "{}",
         table::render(&["date", "step", "shock", "what", "whom"], &rows)
-    );
+    )?;
+    emit(&s)?;
     Ok(())
 }
 
 fn diff(args: &DiffArgs) -> Result<()> {
+    let mut s = String::new();
     let a = load_scenario(&args.a, &[])?;
     let b = load_scenario(&args.b, &[])?;
     let diffs = a.diff(&b);
     if diffs.is_empty() {
-        println!("No resolved parameter differs.");
+        writeln!(s, "No resolved parameter differs.")?;
+        emit(&s)?;
         return Ok(());
     }
     let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".to_owned());
@@ -288,7 +323,8 @@ fn diff(args: &DiffArgs) -> Result<()> {
         .map(|d| vec![d.key.clone(), show(&d.left), show(&d.right)])
         .collect();
     let (ha, hb) = (args.a.display().to_string(), args.b.display().to_string());
-    print!("{}", table::render(&["key", &ha, &hb], &rows));
-    println!("{} resolved parameters differ.", diffs.len());
+    write!(s, "{}", table::render(&["key", &ha, &hb], &rows))?;
+    writeln!(s, "{} resolved parameters differ.", diffs.len())?;
+    emit(&s)?;
     Ok(())
 }
