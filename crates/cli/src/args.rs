@@ -22,6 +22,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the resolved parameters that differ between two scenarios.
     Diff(DiffArgs),
+    /// Compare stockpile strategies on common random numbers, on one or more scenarios.
+    Compare(CompareArgs),
+    /// Sweep scenario parameters over a grid or Latin hypercube (resumable).
+    Sweep(SweepArgs),
 }
 
 /// `chokepoint run`.
@@ -95,4 +99,85 @@ pub struct DiffArgs {
     pub a: PathBuf,
     /// The second scenario.
     pub b: PathBuf,
+}
+
+/// `chokepoint compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files, or a benchmark suite file (`[suite]`) listing them.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// The strategies file (default: the suite's).
+    #[arg(long)]
+    pub strategies: Option<PathBuf>,
+    /// The strategy the others are compared with (default: the first).
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Metric to rank by, lower is better (default: total_cost_usd).
+    #[arg(long)]
+    pub objective: Option<String>,
+    /// Replications per scenario × strategy (default: the first scenario's, else 1000).
+    #[arg(long)]
+    pub reps: Option<u64>,
+    /// Master seed (default: the first scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder (default: runs/<suite or compare-...>-<UTC timestamp>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Finish an interrupted comparison in this folder (same arguments otherwise).
+    #[arg(long)]
+    pub resume: Option<PathBuf>,
+    /// Override a parameter of every scenario.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<chokepoint_scenario::Override>,
+    /// Replications per batch.
+    #[arg(long, default_value_t = 256)]
+    pub batch: u64,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `chokepoint sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// A swept parameter and its range (repeatable): `--param shock.0.duration_weeks=4:52`.
+    #[arg(long, value_name = "PATH=LO:HI", value_parser = crate::sweep::parse_param)]
+    pub param: Vec<chokepoint_runner::design::ParamRange>,
+    /// `grid:K` (K levels per parameter, every combination) or `lhs:K` (K points).
+    #[arg(long)]
+    pub design: chokepoint_runner::design::Design,
+    /// Also run every strategy of this file at every point (common random numbers).
+    #[arg(long)]
+    pub strategies: Option<PathBuf>,
+    /// Replications per point (default: the scenario's, else 1000).
+    #[arg(long)]
+    pub reps: Option<u64>,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder (default: runs/sweep-<scenario>-<UTC timestamp>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Finish an interrupted sweep in this folder (same arguments otherwise).
+    #[arg(long)]
+    pub resume: Option<PathBuf>,
+    /// Override a parameter at every point.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<chokepoint_scenario::Override>,
+    /// Replications per batch.
+    #[arg(long, default_value_t = 256)]
+    pub batch: u64,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }

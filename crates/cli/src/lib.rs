@@ -9,8 +9,11 @@
 #![deny(clippy::float_cmp)]
 
 mod args;
+mod compare;
+mod experiment;
 mod manifest;
 mod output;
+mod sweep;
 mod table;
 
 use std::fmt::Write as _;
@@ -49,7 +52,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 /// Writes to standard output, returning an error (not panicking, as `print!` does) when the
 /// reader has gone away.
-fn emit(text: &str) -> Result<()> {
+pub(crate) fn emit(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
@@ -61,6 +64,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run(&args),
         Command::Check(args) => check(&args),
         Command::Diff(args) => diff(&args),
+        Command::Compare(args) => compare::compare(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
     }
 }
 
@@ -159,7 +164,7 @@ fn run(args: &RunArgs) -> Result<()> {
 /// Replications when neither `--reps` nor the scenario says.
 const DEFAULT_REPLICATIONS: u64 = 1000;
 
-fn interrupt_flag() -> &'static AtomicBool {
+pub(crate) fn interrupt_flag() -> &'static AtomicBool {
     static STOP: AtomicBool = AtomicBool::new(false);
     // A second Ctrl-C while finishing the batch ends the process at once.
     let _ = ctrlc::set_handler(|| {
@@ -171,7 +176,7 @@ fn interrupt_flag() -> &'static AtomicBool {
     &STOP
 }
 
-fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+pub(crate) fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -327,4 +332,44 @@ fn diff(args: &DiffArgs) -> Result<()> {
     writeln!(s, "{} resolved parameters differ.", diffs.len())?;
     emit(&s)?;
     Ok(())
+}
+
+/// Seed, replications and batch from the flags, else the scenario, else the defaults.
+pub(crate) fn monte_carlo_settings(
+    seed: Option<u64>,
+    reps: Option<u64>,
+    batch: u64,
+    scenario: &Scenario,
+    first_run_id: u64,
+) -> chokepoint_runner::MonteCarlo {
+    chokepoint_runner::MonteCarlo {
+        seed: seed.or(scenario.seed()).unwrap_or(0),
+        replications: reps
+            .or(scenario.replications())
+            .unwrap_or(DEFAULT_REPLICATIONS),
+        batch,
+        threads: 0,
+        targets: Vec::new(),
+        max_replications: 0,
+        first_run_id,
+    }
+}
+
+/// `--threads 0` means all cores.
+pub(crate) fn threads(flag: usize) -> usize {
+    if flag == 0 {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    } else {
+        flag
+    }
+}
+
+/// The given folder, else `runs/<label>-<UTC timestamp>`.
+pub(crate) fn output_folder(given: Option<&PathBuf>, label: &str) -> PathBuf {
+    given.cloned().unwrap_or_else(|| {
+        PathBuf::from("runs").join(format!(
+            "{label}-{}",
+            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+        ))
+    })
 }

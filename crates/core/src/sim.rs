@@ -89,7 +89,7 @@ struct VarLayout {
 /// Names of the scalar metrics that do not depend on the items; `peak_price_ratio/<item>`
 /// follow them.
 mod metric {
-    pub const NAMES: [&str; 12] = [
+    pub const NAMES: [&str; 13] = [
         "unmet_demand_t",
         "unmet_demand_share",
         "any_halt",
@@ -101,6 +101,7 @@ mod metric {
         "stockpile_cost_usd",
         "stockpile_released_t",
         "lost_output_usd",
+        "total_cost_usd",
         "exports_t",
     ];
 }
@@ -478,6 +479,14 @@ impl<'m> Simulation<'m> {
             ledger: Ledger::new(nr, ni),
             tally: Tally {
                 peak_price_ratio: vec![1.0; ni],
+                // Opening holdings count at their base price, so strategies that start full
+                // are not free.
+                stockpile_cost_usd: p
+                    .stockpiles
+                    .iter()
+                    .flat_map(|s| &s.lines)
+                    .map(|l| l.initial_t * p.items[l.item.idx()].base_price_usd_per_kg * KG_PER_T)
+                    .sum(),
                 ..Tally::default()
             },
             trajectory: model.new_trajectory(),
@@ -1158,6 +1167,7 @@ impl<'m> Simulation<'m> {
             tally.stockpile_cost_usd,
             tally.released_t,
             tally.lost_output_usd,
+            tally.lost_output_usd + tally.stockpile_cost_usd,
             tally.exports_t,
         ];
         metrics.extend_from_slice(&tally.peak_price_ratio);

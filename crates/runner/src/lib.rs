@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 #![deny(clippy::float_cmp)]
 
+pub mod design;
 mod monte_carlo;
 pub mod streams;
 

@@ -23,6 +23,8 @@ pub enum Purpose {
     Licensing = 4,
     /// Capacity expansion projects.
     Investment = 5,
+    /// Latin hypercube designs of sweeps (run id 0).
+    Design = 6,
 }
 
 /// The generator for one (seed, run id, purpose).

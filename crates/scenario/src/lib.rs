@@ -25,6 +25,7 @@ mod diagnostics;
 mod num;
 pub mod schema;
 mod source;
+mod strategies;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ pub use diagnostics::{Problem, did_you_mean};
 pub use num::{Dist, Domain, Num};
 pub use schema::ScenarioFile;
 pub use source::Override;
+pub use strategies::{Strategy, StrategySet};
 
 use chokepoint_core::ModelParams;
 use compile::{Build, Draw};
@@ -89,6 +91,9 @@ pub struct Scenario {
     file: ScenarioFile,
     central: ModelParams,
     timeline: Vec<compile::TimelineMark>,
+    /// What it was built from, so variants (overrides, strategies) re-validate in one place.
+    loaded: std::sync::Arc<source::Loaded>,
+    top: PathBuf,
 }
 
 /// One line of the resolved timeline of shocks (at central values of uncertain dates).
@@ -130,7 +135,15 @@ impl Scenario {
         read: Reader<'_>,
         overrides: &[Override],
     ) -> Result<Self, ScenarioError> {
-        let mut loaded = source::load(path, read)?;
+        let loaded = source::load(path, read)?;
+        Self::build_variant(loaded, path, overrides)
+    }
+
+    fn build_variant(
+        mut loaded: source::Loaded,
+        path: &Path,
+        overrides: &[Override],
+    ) -> Result<Self, ScenarioError> {
         let mut problems = loaded.apply(overrides);
         match Self::from_loaded(&loaded, path) {
             Ok(s) if problems.is_empty() => Ok(s),
@@ -235,7 +248,34 @@ impl Scenario {
             file,
             central,
             timeline,
+            loaded: std::sync::Arc::new(loaded.clone()),
+            top: top.to_owned(),
         })
+    }
+
+    /// This scenario with more `--set`-style overrides, validated like the file.
+    pub fn with_overrides(&self, overrides: &[Override]) -> Result<Self, ScenarioError> {
+        Self::build_variant((*self.loaded).clone(), &self.top, overrides)
+    }
+
+    /// This scenario with its stockpiles replaced by a strategy's, validated like the file;
+    /// problems in the strategy point at the strategies file.
+    pub fn with_strategy(&self, strategy: &Strategy) -> Result<Self, ScenarioError> {
+        let mut loaded = (*self.loaded).clone();
+        let src = loaded.sources.len();
+        loaded.sources.push(strategy.source.clone());
+        loaded.origins.retain(|k, _| !k.starts_with("stockpile."));
+        for j in 0..strategy.stockpile.len() {
+            loaded.origins.insert(
+                format!("stockpile.{j}"),
+                vec![(src, format!("strategy.{}.stockpile.{j}", strategy.index))],
+            );
+        }
+        loaded.table.insert(
+            "stockpile".to_owned(),
+            toml::Value::Array(strategy.stockpile.clone()),
+        );
+        Self::build_variant(loaded, &self.top, &[])
     }
 
     /// The scenario as resolved (after `extends` and overrides).

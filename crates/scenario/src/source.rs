@@ -48,6 +48,7 @@ impl std::str::FromStr for Override {
 pub(crate) type Origins = BTreeMap<String, Vec<(usize, String)>>;
 
 /// The files of an `extends` chain, child first, and the merged table.
+#[derive(Clone, Debug)]
 pub(crate) struct Loaded {
     pub sources: Vec<Located>,
     pub table: Table,

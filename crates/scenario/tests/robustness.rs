@@ -13,12 +13,15 @@ fn shipped() -> Vec<(PathBuf, String)> {
     let mut out: Vec<(PathBuf, String)> = std::fs::read_dir(scenarios_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "toml") && !p.ends_with("stockpile_strategies.toml")
-        })
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
             (p, text)
+        })
+        // Strategies and benchmark-suite files live beside the scenarios but are not scenarios.
+        .filter(|(_, text)| {
+            text.parse::<toml::Table>()
+                .is_ok_and(|t| !t.contains_key("strategy") && !t.contains_key("suite"))
         })
         .collect();
     out.sort();

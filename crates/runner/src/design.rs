@@ -1,0 +1,163 @@
+//! Design points of a parameter sweep: full grids and Latin hypercubes.
+
+use rand::Rng;
+use rand::seq::SliceRandom;
+
+use crate::streams::{Purpose, stream};
+
+/// One swept parameter: a scenario key path and its range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamRange {
+    /// Key path, as for `--set`.
+    pub path: String,
+    /// Lowest value.
+    pub lo: f64,
+    /// Highest value.
+    pub hi: f64,
+}
+
+/// How to place the points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Design {
+    /// `grid:K`: K evenly spaced levels per parameter (ends included), every combination;
+    /// the first parameter varies slowest.
+    Grid(usize),
+    /// `lhs:K`: K points, a Latin hypercube: each parameter's range cut into K equal strata,
+    /// one point per stratum, strata paired at random (seeded).
+    Lhs(usize),
+}
+
+impl std::str::FromStr for Design {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (kind, k) = s
+            .split_once(':')
+            .ok_or_else(|| format!("`{s}` is not a design; write `grid:K` or `lhs:K`"))?;
+        let k: usize = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{k}` is not a whole number of points; write e.g. `{kind}:5`"))?;
+        if k == 0 {
+            return Err("a design needs at least one point per parameter".to_owned());
+        }
+        match kind.trim() {
+            "grid" => Ok(Design::Grid(k)),
+            "lhs" => Ok(Design::Lhs(k)),
+            other => Err(format!("unknown design `{other}`; use `grid:K` or `lhs:K`")),
+        }
+    }
+}
+
+impl std::fmt::Display for Design {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Design::Grid(k) => write!(f, "grid:{k}"),
+            Design::Lhs(k) => write!(f, "lhs:{k}"),
+        }
+    }
+}
+
+/// The design points, each a value per parameter (in `params` order). LHS draws come from the
+/// `Design` stream of `seed`, so the same command gives the same points.
+pub fn points(params: &[ParamRange], design: Design, seed: u64) -> Vec<Vec<f64>> {
+    let at = |p: &ParamRange, x: f64| p.lo + (p.hi - p.lo) * x;
+    match design {
+        Design::Grid(k) => {
+            let level = |j: usize| {
+                if k == 1 {
+                    0.5
+                } else {
+                    j as f64 / (k - 1) as f64
+                }
+            };
+            let n = k.pow(params.len() as u32);
+            (0..n)
+                .map(|mut idx| {
+                    let mut v = vec![0.0; params.len()];
+                    for (d, p) in params.iter().enumerate().rev() {
+                        v[d] = at(p, level(idx % k));
+                        idx /= k;
+                    }
+                    v
+                })
+                .collect()
+        }
+        Design::Lhs(k) => {
+            let mut rng = stream(seed, 0, Purpose::Design);
+            let columns: Vec<Vec<f64>> = params
+                .iter()
+                .map(|p| {
+                    let mut strata: Vec<usize> = (0..k).collect();
+                    strata.shuffle(&mut rng);
+                    strata
+                        .into_iter()
+                        .map(|s| at(p, (s as f64 + rng.random::<f64>()) / k as f64))
+                        .collect()
+                })
+                .collect();
+            (0..k)
+                .map(|j| columns.iter().map(|c| c[j]).collect())
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranges() -> Vec<ParamRange> {
+        vec![
+            ParamRange {
+                path: "a".into(),
+                lo: 0.0,
+                hi: 1.0,
+            },
+            ParamRange {
+                path: "b".into(),
+                lo: 10.0,
+                hi: 20.0,
+            },
+        ]
+    }
+
+    #[test]
+    fn grid_covers_every_combination_with_ends() {
+        let p = points(&ranges(), Design::Grid(3), 1);
+        assert_eq!(p.len(), 9);
+        assert_eq!(p[0], vec![0.0, 10.0]);
+        assert_eq!(p[1], vec![0.0, 15.0]);
+        assert_eq!(p[8], vec![1.0, 20.0]);
+    }
+
+    #[test]
+    fn lhs_puts_one_point_in_every_stratum_of_every_parameter() {
+        let k = 10;
+        let p = points(&ranges(), Design::Lhs(k), 42);
+        assert_eq!(p.len(), k);
+        for (d, r) in ranges().iter().enumerate() {
+            let mut strata: Vec<usize> = p
+                .iter()
+                .map(|v| (((v[d] - r.lo) / (r.hi - r.lo)) * k as f64).floor() as usize)
+                .collect();
+            strata.sort_unstable();
+            assert_eq!(strata, (0..k).collect::<Vec<_>>());
+        }
+        assert_eq!(p, points(&ranges(), Design::Lhs(k), 42), "seeded");
+        assert_ne!(p, points(&ranges(), Design::Lhs(k), 43));
+    }
+
+    #[test]
+    fn designs_parse_and_bad_ones_explain() {
+        assert_eq!("grid:4".parse::<Design>(), Ok(Design::Grid(4)));
+        assert_eq!("lhs:20".parse::<Design>(), Ok(Design::Lhs(20)));
+        assert!("grid".parse::<Design>().unwrap_err().contains("grid:K"));
+        assert!(
+            "sobol:8"
+                .parse::<Design>()
+                .unwrap_err()
+                .contains("unknown design")
+        );
+    }
+}

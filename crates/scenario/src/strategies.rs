@@ -1,0 +1,170 @@
+//! Stockpile strategies files: named sets of `[[stockpile]]` tables to compare on one scenario.
+//!
+//! ```toml
+//! [[strategy]]
+//! name = "days60_shortage"
+//! description = "60 days held, released on shortage"
+//! [[strategy.stockpile]]   # the keys of a scenario's [[stockpile]]
+//! name = "japan"
+//! ...
+//! ```
+//! A strategy's stockpiles replace the scenario's; [`crate::Scenario::with_strategy`] validates
+//! the result and points problems at this file.
+
+use std::path::Path;
+
+use toml::Value;
+
+use crate::diagnostics::{Located, Problem, did_you_mean};
+use crate::source::parse;
+use crate::{Reader, ScenarioError};
+
+/// Keys a `[[strategy]]` table takes.
+const STRATEGY_KEYS: [&str; 3] = ["name", "description", "stockpile"];
+
+/// One named strategy.
+#[derive(Clone, Debug)]
+pub struct Strategy {
+    /// Name, unique in its file.
+    pub name: String,
+    /// What it does.
+    pub description: String,
+    /// Its `[[strategy.stockpile]]` tables, as written.
+    pub(crate) stockpile: Vec<Value>,
+    /// Position in the file (for locating problems).
+    pub(crate) index: usize,
+    pub(crate) source: Located,
+}
+
+/// The strategies of one file, in file order.
+#[derive(Clone, Debug)]
+pub struct StrategySet {
+    /// The strategies.
+    pub strategies: Vec<Strategy>,
+}
+
+impl StrategySet {
+    /// Reads and checks the shape of a strategies file (each strategy's stockpiles are validated
+    /// when applied to a scenario).
+    pub fn load(path: &Path, read: Reader<'_>) -> Result<Self, ScenarioError> {
+        let text = read(path).map_err(|source| ScenarioError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let table = parse(&text, path)?;
+        let located = Located::new(path, text).ok_or_else(|| ScenarioError::Syntax {
+            file: path.to_owned(),
+            line: 1,
+            column: 1,
+            message: "not valid TOML".to_owned(),
+        })?;
+        let mut problems = Vec::new();
+        let problem = |key: String, message: String, fix: &str| {
+            let (line, column, _) = located.locate(&key).unwrap_or((0, 0, false));
+            Problem {
+                file: path.to_owned(),
+                line,
+                column,
+                key,
+                message,
+                fix: fix.to_owned(),
+            }
+        };
+        for key in table.keys().filter(|k| *k != "strategy") {
+            problems.push(problem(
+                key.clone(),
+                format!("unknown key `{key}`{}", did_you_mean(key, &["strategy"])),
+                "a strategies file holds only `[[strategy]]` tables",
+            ));
+        }
+        let entries = match table.get("strategy") {
+            Some(Value::Array(a)) => a.clone(),
+            _ => {
+                problems.push(problem(
+                    "strategy".into(),
+                    "no `[[strategy]]` tables".into(),
+                    "add at least one `[[strategy]]` with a `name`",
+                ));
+                Vec::new()
+            }
+        };
+        let mut strategies: Vec<Strategy> = Vec::new();
+        for (k, entry) in entries.iter().enumerate() {
+            let key = format!("strategy.{k}");
+            let Some(t) = entry.as_table() else {
+                problems.push(problem(
+                    key,
+                    "a strategy must be a table".into(),
+                    "write it as `[[strategy]]`",
+                ));
+                continue;
+            };
+            for unknown in t.keys().filter(|x| !STRATEGY_KEYS.contains(&x.as_str())) {
+                problems.push(problem(
+                    format!("{key}.{unknown}"),
+                    format!(
+                        "unknown key `{unknown}`{}",
+                        did_you_mean(unknown, &STRATEGY_KEYS)
+                    ),
+                    "a strategy takes `name`, `description` and `[[strategy.stockpile]]` tables",
+                ));
+            }
+            let name = t
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            if name.is_empty() {
+                problems.push(problem(
+                    format!("{key}.name"),
+                    "missing required key".into(),
+                    "add `name = \"...\"`",
+                ));
+            } else if strategies.iter().any(|s| s.name == name) {
+                problems.push(problem(
+                    format!("{key}.name"),
+                    format!("strategy `{name}` is defined twice"),
+                    "give each strategy its own name",
+                ));
+            }
+            let stockpile = match t.get("stockpile") {
+                None => Vec::new(),
+                Some(Value::Array(a)) if a.iter().all(Value::is_table) => a.clone(),
+                Some(_) => {
+                    problems.push(problem(
+                        format!("{key}.stockpile"),
+                        "expected `[[strategy.stockpile]]` tables".into(),
+                        "write each stockpile as `[[strategy.stockpile]]`",
+                    ));
+                    Vec::new()
+                }
+            };
+            strategies.push(Strategy {
+                name,
+                description: t
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                stockpile,
+                index: k,
+                source: located.clone(),
+            });
+        }
+        if problems.is_empty() {
+            Ok(Self { strategies })
+        } else {
+            Err(ScenarioError::Invalid(problems))
+        }
+    }
+
+    /// The strategy called `name`.
+    pub fn get(&self, name: &str) -> Option<&Strategy> {
+        self.strategies.iter().find(|s| s.name == name)
+    }
+
+    /// Names, in file order.
+    pub fn names(&self) -> Vec<&str> {
+        self.strategies.iter().map(|s| s.name.as_str()).collect()
+    }
+}

@@ -1,0 +1,302 @@
+//! End-to-end tests of `compare` and `sweep`: common random numbers, benchmark suites,
+//! kill-and-resume identity, and bad `--param` input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn chokepoint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+fn column(rows: &[Vec<String>], name: &str) -> Vec<f64> {
+    let k = rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
+    rows[1..].iter().map(|r| r[k].parse().unwrap()).collect()
+}
+
+fn mean_var(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    (
+        m,
+        x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0),
+    )
+}
+
+#[test]
+fn strategies_run_on_common_random_numbers_so_paired_intervals_are_narrower() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chokepoint(&[
+        "compare",
+        "scenarios/full_embargo.toml",
+        "--strategies",
+        "scenarios/stockpile_strategies.toml",
+        "--baseline",
+        "none",
+        "--reps",
+        "24",
+        "--quiet",
+        "--set",
+        "scenario.horizon_weeks=80",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("rank")
+            && text.contains("days60_shortage")
+            && text.contains("avoided USD per USD"),
+        "{text}"
+    );
+    // Per-strategy folders hold run's files.
+    for f in ["summary.csv", "timeseries.csv", "replications.csv"] {
+        assert!(
+            dir.path()
+                .join("full_embargo/days60_shortage")
+                .join(f)
+                .exists(),
+            "{f}"
+        );
+    }
+    let base = csv_rows(&dir.path().join("full_embargo/none/replications.csv"));
+    let strat = csv_rows(
+        &dir.path()
+            .join("full_embargo/days60_shortage/replications.csv"),
+    );
+    let (a, b) = (
+        column(&strat, "unmet_demand_t"),
+        column(&base, "unmet_demand_t"),
+    );
+    let n = a.len() as f64;
+    let (_, va) = mean_var(&a);
+    let (_, vb) = mean_var(&b);
+    let unpaired_se = (va / n + vb / n).sqrt();
+    let diffs: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
+    let (_, vd) = mean_var(&diffs);
+    let paired_se = (vd / n).sqrt();
+    assert!(
+        paired_se < 0.5 * unpaired_se,
+        "paired {paired_se} vs unpaired {unpaired_se}"
+    );
+    // comparison.csv carries the paired interval, and the baseline's own difference is 0.
+    let cmp = csv_rows(&dir.path().join("comparison.csv"));
+    assert_eq!(
+        cmp[0].join(","),
+        "scenario,strategy,metric,mean,ci95_lo,ci95_hi,p5,p50,p95,diff_vs_baseline,diff_ci95_lo,diff_ci95_hi"
+    );
+    let row = cmp
+        .iter()
+        .find(|r| r[1] == "days60_shortage" && r[2] == "unmet_demand_t")
+        .unwrap();
+    let (lo, hi): (f64, f64) = (row[10].parse().unwrap(), row[11].parse().unwrap());
+    // An unpaired 95 % half-width is at least 2 standard errors (t > 2 for 23 degrees of freedom).
+    assert!(
+        (hi - lo) / 2.0 < 2.0 * unpaired_se,
+        "paired half-width {} vs unpaired se {unpaired_se}",
+        (hi - lo) / 2.0
+    );
+    let base_row = cmp
+        .iter()
+        .find(|r| r[1] == "none" && r[2] == "unmet_demand_t")
+        .unwrap();
+    assert_eq!(base_row[9], "0");
+}
+
+#[test]
+fn a_benchmark_suite_ranks_strategies_by_maximum_regret() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chokepoint(&[
+        "compare",
+        "scenarios/benchmark_suite.toml",
+        "--reps",
+        "3",
+        "--quiet",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bench = csv_rows(&dir.path().join("benchmark.csv"));
+    assert_eq!(
+        &bench[0][..5],
+        ["strategy", "rank", "max_regret", "mean", "worst"]
+    );
+    assert_eq!(bench.len(), 6, "five strategies");
+    let max_regret = column(&bench, "max_regret");
+    assert!(
+        max_regret.windows(2).all(|w| w[0] <= w[1]),
+        "ranked by max regret: {max_regret:?}"
+    );
+    for s in [
+        "japan_halt_2010",
+        "china_licensing_2025_04",
+        "list_expansion_2025_10",
+        "full_embargo",
+    ] {
+        let r = column(&bench, &format!("regret/{s}"));
+        assert!(
+            r.iter().all(|v| *v >= 0.0) && r.contains(&0.0),
+            "{s}: {r:?}"
+        );
+    }
+}
+
+fn sweep_args(out: &Path) -> Vec<String> {
+    [
+        "sweep",
+        "scenarios/full_embargo.toml",
+        "--param",
+        "shock.allied_embargo.duration_weeks=4:40",
+        "--param",
+        "defaults.manufacturer.cover_weeks=2:8",
+        "--design",
+        "lhs:6",
+        "--reps",
+        "6",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_sweep_killed_mid_way_resumes_to_the_identical_result() {
+    let whole = tempfile::tempdir().unwrap();
+    let args = sweep_args(whole.path());
+    let out = chokepoint(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let cut = tempfile::tempdir().unwrap();
+    let args = sweep_args(cut.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+        .args(&args)
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let journal = cut.path().join("journal.jsonl");
+    // Kill -9 as soon as at least one point is journalled (or the run ends first).
+    for _ in 0..2000 {
+        if std::fs::read_to_string(&journal).is_ok_and(|j| !j.is_empty())
+            || child.try_wait().unwrap().is_some()
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let journalled = std::fs::read_to_string(&journal)
+        .map(|j| j.lines().count())
+        .unwrap_or(0);
+    assert!(
+        !cut.path().join("sweep.csv").exists() || journalled == 6,
+        "no final file from a killed run"
+    );
+
+    let mut resume = args.clone();
+    resume.extend([
+        "--resume".to_owned(),
+        cut.path().to_str().unwrap().to_owned(),
+    ]);
+    let out = chokepoint(&resume.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(whole.path().join("sweep.csv")).unwrap(),
+        std::fs::read(cut.path().join("sweep.csv")).unwrap(),
+        "resumed sweep differs (journalled before the kill: {journalled})"
+    );
+}
+
+#[test]
+fn resuming_with_a_different_plan_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = sweep_args(dir.path());
+    assert!(
+        chokepoint(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .status
+            .success()
+    );
+    let mut other = args.clone();
+    other[9] = "7".into(); // --reps 7
+    other.extend([
+        "--resume".to_owned(),
+        dir.path().to_str().unwrap().to_owned(),
+    ]);
+    let out = chokepoint(&other.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("holds a different experiment"),
+        "{}",
+        stderr(&out)
+    );
+    let again = chokepoint(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        stderr(&again).contains("already holds results"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn bad_param_paths_and_ranges_get_clear_errors() {
+    let cases: [(&str, &str); 5] = [
+        (
+            "shock.allied_embargo.duraton_weeks=4:52",
+            "did you mean `duration_weeks`",
+        ),
+        (
+            "defaults.manufacturer.cover_weeks=-2:8",
+            "-2 is not allowed; expected a number >= 0",
+        ),
+        ("defaults.manufacturer.cover_weeks=8:2", "LO <= HI"),
+        ("defaults.manufacturer.cover_weeks", "is not PATH=LO:HI"),
+        (
+            "producer.no_such_mine.utilisation=0:1",
+            "no entry of `producer` is named `no_such_mine`",
+        ),
+    ];
+    for (param, want) in cases {
+        let out = chokepoint(&[
+            "sweep",
+            "scenarios/full_embargo.toml",
+            "--param",
+            param,
+            "--design",
+            "grid:2",
+            "--reps",
+            "2",
+            "--quiet",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{param}");
+        assert!(stderr(&out).contains(want), "{param}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"));
+    }
+}
