@@ -24,6 +24,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Compare stockpile strategies on common random numbers, on one or more scenarios.
     Compare(CompareArgs),
+    /// Merge the shard folders of one `run`, `compare` or `sweep` into its final files.
+    Merge(MergeArgs),
     /// Sweep scenario parameters over a grid or Latin hypercube (resumable).
     Sweep(SweepArgs),
 }
@@ -31,6 +33,10 @@ pub enum Command {
 /// `chokepoint run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    /// Run only shard I of N (`--shard 0/4`): the units whose run id is I modulo N. Combine the
+    /// shard folders with `chokepoint merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::experiment::Shard>,
     /// The scenario file (TOML).
     pub scenario: PathBuf,
     /// Replications (default: the scenario's `replications`, else 1000). With --target-ci, the
@@ -60,6 +66,9 @@ pub struct RunArgs {
     /// Most replications --target-ci may run.
     #[arg(long, default_value_t = 100_000)]
     pub max_reps: u64,
+    /// Finish an interrupted shard in this folder (with --shard; same arguments otherwise).
+    #[arg(long)]
+    pub resume: Option<PathBuf>,
     /// Replications per batch: the unit of --target-ci checks and of stopping on Ctrl-C.
     #[arg(long, default_value_t = 256)]
     pub batch: u64,
@@ -104,6 +113,10 @@ pub struct DiffArgs {
 /// `chokepoint compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
+    /// Run only shard I of N (`--shard 0/4`): the units whose run id is I modulo N. Combine the
+    /// shard folders with `chokepoint merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::experiment::Shard>,
     /// Scenario files, or a benchmark suite file (`[suite]`) listing them.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
@@ -145,6 +158,10 @@ pub struct CompareArgs {
 /// `chokepoint sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
+    /// Run only shard I of N (`--shard 0/4`): the units whose run id is I modulo N. Combine the
+    /// shard folders with `chokepoint merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::experiment::Shard>,
     /// The scenario file.
     pub scenario: PathBuf,
     /// A swept parameter and its range (repeatable): `--param shock.0.duration_weeks=4:52`.
@@ -180,4 +197,15 @@ pub struct SweepArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// `chokepoint merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Every shard folder of the plan.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Where to write the merged files.
+    #[arg(long)]
+    pub out: PathBuf,
 }

@@ -59,7 +59,17 @@ const RANKED: [&str; 5] = [
     "stockpile_cost_usd",
 ];
 
-pub fn compare(args: &CompareArgs) -> Result<()> {
+/// What the comparison needs beyond the plan to write its results.
+pub struct CompareInfo {
+    names: Vec<String>,
+    base_index: usize,
+    objective: String,
+    scenario_names: Vec<String>,
+    label: String,
+}
+
+/// Builds the comparison's plan from its arguments (also used by `merge`).
+pub fn compare_plan(args: &CompareArgs, argv: Vec<String>) -> Result<(Plan, CompareInfo)> {
     let mut scenario_paths = Vec::new();
     let (mut strategies_path, mut baseline, mut objective) = (
         args.strategies.clone(),
@@ -124,6 +134,8 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         kind: "compare",
         cells,
         mc,
+        keep_series: true,
+        argv,
         description: serde_json::json!({
             "scenarios": scenario_paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "strategies_file": strategies_path.display().to_string(),
@@ -134,32 +146,71 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         }),
     };
     let label = suite_name.unwrap_or_else(|| format!("compare-{}", scenario_names.join("+")));
-    let out = crate::output_folder(args.out.as_ref().or(args.resume.as_ref()), &label);
+    let info = CompareInfo {
+        names: names.iter().map(|n| (*n).to_owned()).collect(),
+        base_index,
+        objective,
+        scenario_names,
+        label,
+    };
+    Ok((plan, info))
+}
+
+pub fn compare(args: &CompareArgs) -> Result<()> {
+    let (plan, info) = compare_plan(args, crate::plan_argv())?;
+    let out = crate::output_folder(args.out.as_ref().or(args.resume.as_ref()), &info.label);
     let threads = crate::threads(args.threads);
     let stop = crate::interrupt_flag();
-    let Some(results) = experiment::run_plan(
+    match experiment::execute(
         &plan,
         &out,
+        args.shard,
         args.resume.is_some(),
         threads,
         args.quiet,
         stop,
-    )?
-    else {
-        eprintln!(
-            "interrupted: finished cells are kept in {}; run the same command with --resume {} to finish",
-            out.display(),
+    )? {
+        experiment::Outcome::Interrupted => {
+            eprintln!(
+                "interrupted: finished cells are kept in {}; run the same command with --resume {} to finish",
+                out.display(),
+                out.display()
+            );
+            Ok(())
+        }
+        experiment::Outcome::ShardDone => emit(&format!(
+            "shard {} done: {}\n",
+            args.shard.map(|s| s.to_string()).unwrap_or_default(),
             out.display()
-        );
-        return Ok(());
-    };
+        )),
+        experiment::Outcome::Done(results) => emit(&finish_compare(&plan, &info, &results, &out)?),
+    }
+}
+
+/// Writes the comparison's files from finished results and returns the terminal report.
+pub fn finish_compare(
+    plan: &Plan,
+    info: &CompareInfo,
+    results: &experiment::Results,
+    out: &Path,
+) -> Result<String> {
+    let names: Vec<&str> = info.names.iter().map(String::as_str).collect();
+    let (base_index, objective, scenario_names) =
+        (info.base_index, &info.objective, &info.scenario_names);
+    for (cell, result) in plan.cells.iter().zip(&results.cells) {
+        if let Some(folder) = &cell.folder {
+            let dir = out.join(folder);
+            std::fs::create_dir_all(&dir)?;
+            experiment::write_cell_files(&dir, cell, plan.mc.seed, &results.metric_names, result)?;
+        }
+    }
     let n_strat = names.len();
     let metric = |name: &str| results.metric_names.iter().position(|m| m == name);
-    let obj = metric(&objective).with_context(|| {
+    let obj = metric(objective).with_context(|| {
         let cands: Vec<&str> = results.metric_names.iter().map(String::as_str).collect();
         format!(
             "--objective `{objective}` is not a metric{}",
-            did_you_mean(&objective, &cands)
+            did_you_mean(objective, &cands)
         )
     })?;
 
@@ -183,7 +234,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     let mut text = String::new();
     let mut objective_means = vec![vec![0.0; scenario_names.len()]; n_strat];
     for (si, sname) in scenario_names.iter().enumerate() {
-        let cell = |t: usize| &results.metrics[si * n_strat + t];
+        let cell = |t: usize| &results.cells[si * n_strat + t].metrics;
         for (t, tname) in names.iter().enumerate() {
             for (m, mname) in results.metric_names.iter().enumerate() {
                 let values = experiment::column(cell(t), m);
@@ -209,25 +260,25 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         writeln!(
             text,
             "{sname}: strategies on common random numbers, {} replications each, ranked by {objective}",
-            results.metrics[si * n_strat].len()
+            results.cells[si * n_strat].metrics.len()
         )?;
         text.push_str(&ranking_table(
-            &results, si, n_strat, &names, base_index, obj,
+            results, si, n_strat, &names, base_index, obj,
         )?);
         text.push('\n');
     }
-    output::write_atomic(&out, "comparison.csv", &w.into_inner()?)?;
+    output::write_atomic(out, "comparison.csv", &w.into_inner()?)?;
     if scenario_names.len() > 1 {
         text.push_str(&benchmark(
-            &out,
+            out,
             &names,
-            &scenario_names,
+            scenario_names,
             &objective_means,
-            &objective,
+            objective,
         )?);
     }
     writeln!(text, "wrote {}", out.display())?;
-    emit(&text)
+    Ok(text)
 }
 
 fn ranking_table(
@@ -247,7 +298,7 @@ fn ranking_table(
     };
     let [unmet, halt, weeks, lost, cost] = RANKED.map(idx);
     let (unmet, halt, weeks, lost, cost) = (unmet?, halt?, weeks?, lost?, cost?);
-    let cell = |t: usize| &results.metrics[si * n_strat + t];
+    let cell = |t: usize| &results.cells[si * n_strat + t].metrics;
     let mean = |t: usize, m: usize| Summary::from_values(&experiment::column(cell(t), m)).mean;
     let mut order: Vec<usize> = (0..n_strat).collect();
     order.sort_by(|&a, &b| mean(a, obj).total_cmp(&mean(b, obj)));

@@ -28,7 +28,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use manifest::Manifest;
 
-use args::{CheckArgs, Cli, Command, DiffArgs, RunArgs};
+use args::{CheckArgs, Cli, Command, DiffArgs, MergeArgs, RunArgs};
 
 /// Entry point of the binary: runs the command and turns errors into a message and exit code 2.
 pub fn main() -> ExitCode {
@@ -65,6 +65,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Check(args) => check(&args),
         Command::Diff(args) => diff(&args),
         Command::Compare(args) => compare::compare(&args),
+        Command::Merge(args) => merge(&args),
         Command::Sweep(args) => sweep::sweep(&args),
     }
 }
@@ -76,6 +77,14 @@ pub fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario> {
 }
 
 fn run(args: &RunArgs) -> Result<()> {
+    if let Some(shard) = args.shard {
+        return run_shard(args, shard);
+    }
+    if args.resume.is_some() {
+        anyhow::bail!(
+            "--resume finishes a shard: use it with --shard I/N (a whole run is short enough to run again)"
+        );
+    }
     let scenario = load_scenario(&args.scenario, &args.set)?;
     let seed = args.seed.or(scenario.seed()).unwrap_or(0);
     let reps = args
@@ -143,7 +152,7 @@ fn run(args: &RunArgs) -> Result<()> {
     manifest.finish(&result, chrono::Utc::now());
     output::write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
 
-    let mut s = headline(&scenario, &result, &rows, seed)?;
+    let mut s = headline(&scenario, result.replications, &rows, seed)?;
     if result.interrupted {
         eprintln!(
             "interrupted after {} replications: {} is marked partial (manifest status `interrupted`)",
@@ -190,7 +199,7 @@ pub(crate) fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
 
 fn headline(
     scenario: &Scenario,
-    result: &chokepoint_runner::MonteCarloResult,
+    replications: u64,
     rows: &[output::MetricRow],
     seed: u64,
 ) -> Result<String> {
@@ -199,7 +208,7 @@ fn headline(
         s,
         "scenario {}  seed {seed}  replications {}",
         scenario.name(),
-        result.replications
+        replications
     )?;
     let events: Vec<Vec<String>> = rows
         .iter()
@@ -372,4 +381,156 @@ pub(crate) fn output_folder(given: Option<&PathBuf>, label: &str) -> PathBuf {
             chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
         ))
     })
+}
+
+/// The arguments of this invocation that define its plan: everything but where the output goes,
+/// which shard, resuming and execution flags. `merge` rebuilds the plan from them.
+pub(crate) fn plan_argv() -> Vec<String> {
+    const WITH_VALUE: [&str; 4] = ["--shard", "--out", "--resume", "--threads"];
+    const ALONE: [&str; 1] = ["--quiet"];
+    let mut out = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let name = a.split('=').next().unwrap_or("");
+        if WITH_VALUE.contains(&name) {
+            if !a.contains('=') {
+                args.next();
+            }
+        } else if !ALONE.contains(&a.as_str()) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// The plan of a sharded `run`: one cell, every replication a unit.
+fn run_plan(args: &RunArgs, argv: Vec<String>) -> Result<experiment::Plan> {
+    if !args.target_ci.is_empty() {
+        anyhow::bail!(
+            "--target-ci decides the number of replications as it goes, so it cannot be sharded; give --reps instead"
+        );
+    }
+    let scenario = load_scenario(&args.scenario, &args.set)?;
+    let mc = monte_carlo_settings(args.seed, args.reps, args.batch, &scenario, 0);
+    Ok(experiment::Plan {
+        kind: "run",
+        cells: vec![experiment::Cell {
+            labels: Vec::new(),
+            scenario,
+            folder: Some(PathBuf::new()),
+        }],
+        mc,
+        keep_series: true,
+        description: serde_json::json!({ "scenario": args.scenario.display().to_string() }),
+        argv,
+    })
+}
+
+fn run_shard(args: &RunArgs, shard: experiment::Shard) -> Result<()> {
+    let plan = run_plan(args, plan_argv())?;
+    let name = plan.cells[0].scenario.name().to_owned();
+    let out = output_folder(
+        args.out.as_ref().or(args.resume.as_ref()),
+        &format!("{name}-shard{}of{}", shard.index, shard.count),
+    );
+    match experiment::execute(
+        &plan,
+        &out,
+        Some(shard),
+        args.resume.is_some(),
+        threads(args.threads),
+        args.quiet,
+        interrupt_flag(),
+    )? {
+        experiment::Outcome::Interrupted => {
+            eprintln!(
+                "interrupted: resume with the same command and --resume {}",
+                out.display()
+            );
+            Ok(())
+        }
+        _ => emit(&format!("shard {shard} done: {}\n", out.display())),
+    }
+}
+
+fn merge(args: &MergeArgs) -> Result<()> {
+    let first = args.shards.first().context("merge needs shard folders")?;
+    let manifest = experiment::read_manifest(first)?;
+    let parse = |argv: &[String]| -> Result<Command> {
+        let mut full = vec!["chokepoint".to_owned()];
+        full.extend(argv.iter().cloned());
+        Ok(Cli::try_parse_from(&full)
+            .with_context(|| format!("{}: the recorded command no longer parses", first.display()))?
+            .command)
+    };
+    let command = parse(&manifest.argv)?;
+    let out = &args.out;
+    if out.join("manifest.json").exists() {
+        anyhow::bail!(
+            "{}: already holds results; merge into a new folder",
+            out.display()
+        );
+    }
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
+    let text = match command {
+        Command::Run(run_args) => {
+            let (plan, results, _) =
+                experiment::merge_shards(&args.shards, |argv| run_plan(&run_args, argv.to_vec()))?;
+            let cell = &plan.cells[0];
+            let result = &results.cells[0];
+            experiment::write_cell_files(out, cell, plan.mc.seed, &results.metric_names, result)?;
+            let cfg = chokepoint_runner::MonteCarlo {
+                threads: 0,
+                ..plan.mc.clone()
+            };
+            let mut m = Manifest::new(
+                &run_args.scenario,
+                &cell.scenario,
+                &cfg,
+                &run_args.set,
+                chrono::Utc::now(),
+            )?;
+            m.finish_merged(plan.mc.replications, chrono::Utc::now());
+            output::write_atomic(out, "manifest.json", &m.to_json()?)?;
+            let rows: Vec<output::MetricRow> = results
+                .metric_names
+                .iter()
+                .enumerate()
+                .map(|(k, name)| {
+                    output::MetricRow::new(name, &experiment::column(&result.metrics, k))
+                })
+                .collect();
+            let mut s = headline(&cell.scenario, plan.mc.replications, &rows, plan.mc.seed)?;
+            writeln!(
+                s,
+                "merged {} shards into {}",
+                args.shards.len(),
+                out.display()
+            )?;
+            s
+        }
+        Command::Compare(compare_args) => {
+            let info = std::cell::RefCell::new(None);
+            let (plan, results, m) = experiment::merge_shards(&args.shards, |argv| {
+                let (plan, i) = compare::compare_plan(&compare_args, argv.to_vec())?;
+                *info.borrow_mut() = Some(i);
+                Ok(plan)
+            })?;
+            let info = info.into_inner().context("comparison plan")?;
+            let s = compare::finish_compare(&plan, &info, &results, out)?;
+            experiment::write_final_manifest(out, &m)?;
+            s
+        }
+        Command::Sweep(sweep_args) => {
+            let (plan, results, m) = experiment::merge_shards(&args.shards, |argv| {
+                sweep::sweep_plan(&sweep_args, argv.to_vec())
+            })?;
+            let s = sweep::finish_sweep(&plan, &results, out)?;
+            experiment::write_final_manifest(out, &m)?;
+            s
+        }
+        _ => anyhow::bail!("{}: not a shard of run, compare or sweep", first.display()),
+    };
+    emit(&text)
 }

@@ -102,6 +102,13 @@ impl Manifest {
         self.finished_at = Some(finished.to_rfc3339());
     }
 
+    /// Records a run merged from shards.
+    pub fn finish_merged(&mut self, replications: u64, finished: chrono::DateTime<chrono::Utc>) {
+        self.status = "complete";
+        self.replications = replications;
+        self.finished_at = Some(finished.to_rfc3339());
+    }
+
     /// Pretty JSON.
     pub fn to_json(&self) -> Result<Vec<u8>> {
         Ok(serde_json::to_vec_pretty(self)?)

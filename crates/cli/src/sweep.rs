@@ -42,7 +42,8 @@ fn set(path: &str, v: f64) -> Override {
     }
 }
 
-pub fn sweep(args: &SweepArgs) -> Result<()> {
+/// Builds the sweep's plan from its arguments (also used by `merge`).
+pub fn sweep_plan(args: &SweepArgs, argv: Vec<String>) -> Result<Plan> {
     if args.param.is_empty() {
         bail!("sweep needs at least one --param PATH=LO:HI");
     }
@@ -104,6 +105,8 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         kind: "sweep",
         cells,
         mc,
+        keep_series: false,
+        argv,
         description: serde_json::json!({
             "scenario": args.scenario.display().to_string(),
             "params": args.param.iter().map(|p| format!("{}={}:{}", p.path, p.lo, p.hi)).collect::<Vec<_>>(),
@@ -113,28 +116,46 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             "overrides": args.set.iter().map(|o| format!("{}={}", o.path, o.value)).collect::<Vec<_>>(),
         }),
     };
+    Ok(plan)
+}
+
+pub fn sweep(args: &SweepArgs) -> Result<()> {
+    let plan = sweep_plan(args, crate::plan_argv())?;
+    let name = plan.cells[0].scenario.name().to_owned();
     let out = crate::output_folder(
         args.out.as_ref().or(args.resume.as_ref()),
-        &format!("sweep-{}", scenario.name()),
+        &format!("sweep-{name}"),
     );
     let threads = crate::threads(args.threads);
     let stop = crate::interrupt_flag();
-    let Some(results) = experiment::run_plan(
+    match experiment::execute(
         &plan,
         &out,
+        args.shard,
         args.resume.is_some(),
         threads,
         args.quiet,
         stop,
-    )?
-    else {
-        eprintln!(
-            "interrupted: finished points are kept in {}; run the same command with --resume {} to finish",
-            out.display(),
+    )? {
+        experiment::Outcome::Interrupted => {
+            eprintln!(
+                "interrupted: finished points are kept in {}; run the same command with --resume {} to finish",
+                out.display(),
+                out.display()
+            );
+            Ok(())
+        }
+        experiment::Outcome::ShardDone => emit(&format!(
+            "shard {} done: {}\n",
+            args.shard.map(|s| s.to_string()).unwrap_or_default(),
             out.display()
-        );
-        return Ok(());
-    };
+        )),
+        experiment::Outcome::Done(results) => emit(&finish_sweep(&plan, &results, &out)?),
+    }
+}
+
+/// Writes sweep.csv from finished results and returns the terminal report.
+pub fn finish_sweep(plan: &Plan, results: &experiment::Results, out: &Path) -> Result<String> {
     // sweep.csv: one row per cell: labels, then each metric's mean, CI and quantiles.
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = plan.cells[0]
@@ -148,7 +169,8 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         }
     }
     w.write_record(&header)?;
-    for (cell, metrics) in plan.cells.iter().zip(&results.metrics) {
+    for (cell, result) in plan.cells.iter().zip(&results.cells) {
+        let metrics = &result.metrics;
         let mut rec: Vec<String> = cell.labels.iter().map(|(_, v)| v.clone()).collect();
         for (m, name) in results.metric_names.iter().enumerate() {
             let r = output::MetricRow::new(name, &experiment::column(metrics, m));
@@ -156,17 +178,15 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         }
         w.write_record(&rec)?;
     }
-    output::write_atomic(&out, "sweep.csv", &w.into_inner()?)?;
+    output::write_atomic(out, "sweep.csv", &w.into_inner()?)?;
     let mut text = String::new();
     writeln!(
         text,
-        "sweep of {}: {} design points ({}), {} cells, {} replications each",
-        scenario.name(),
-        points.len(),
-        args.design,
+        "sweep of {}: {} cells, {} replications each",
+        plan.cells[0].scenario.name(),
         plan.cells.len(),
         plan.mc.replications
     )?;
     writeln!(text, "wrote {}", out.join("sweep.csv").display())?;
-    emit(&text)
+    Ok(text)
 }

@@ -21,7 +21,9 @@ pub mod design;
 mod monte_carlo;
 pub mod streams;
 
-pub use monte_carlo::{MonteCarlo, MonteCarloResult, PrecisionTarget, RunError, run};
+pub use monte_carlo::{
+    MonteCarlo, MonteCarloResult, PrecisionTarget, RunError, RunSet, run, run_ids,
+};
 
 use chokepoint_core::{Model, Outcome, ParamErrors, Simulation, Trajectory};
 use chokepoint_scenario::Scenario;

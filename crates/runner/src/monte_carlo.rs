@@ -231,3 +231,81 @@ pub fn run(
         targets_met,
     })
 }
+
+/// Replications of an explicit set of run ids (a shard's share of a plan).
+#[derive(Clone, Debug)]
+pub struct RunSet {
+    /// The run ids done, ascending.
+    pub run_ids: Vec<u64>,
+    /// Their metrics, in the same order.
+    pub metrics: Vec<Vec<f64>>,
+    /// Per-step accumulators over them.
+    pub series: SeriesAccumulator,
+    /// True when the stop flag ended it early (nothing is returned then).
+    pub interrupted: bool,
+}
+
+/// Runs the replications `run_ids` (ascending) of `scenario` under `seed`, `batch` at a time on
+/// `threads` workers. Replication `r` uses the streams of `(seed, r)`, exactly as [`run`] does,
+/// so any partition of a plan's run ids merges back into the single-machine result.
+pub fn run_ids(
+    scenario: &Scenario,
+    seed: u64,
+    run_ids: &[u64],
+    batch: u64,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &AtomicBool,
+) -> Result<RunSet, RunError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| RunError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    let probe = Model::new(scenario.central().clone()).map_err(|source| RunError::Params {
+        run_id: run_ids.first().copied().unwrap_or(0),
+        source,
+    })?;
+    let n_steps = probe.params().calendar.n_steps as usize;
+    let n_vars = probe.schema().step_vars.len();
+    let mut series = SeriesAccumulator::new(n_steps, n_vars);
+    let mut metrics = Vec::with_capacity(run_ids.len());
+    for chunk in run_ids.chunks(batch.max(1) as usize) {
+        let results: Vec<Option<Result<Done, RunError>>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|&run_id| {
+                    if stop.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    let r = replicate(scenario, seed, run_id);
+                    progress(1);
+                    Some(r)
+                })
+                .collect()
+        });
+        if results.iter().any(Option::is_none) {
+            return Ok(RunSet {
+                run_ids: Vec::new(),
+                metrics: Vec::new(),
+                series: SeriesAccumulator::new(n_steps, n_vars),
+                interrupted: true,
+            });
+        }
+        for r in results.into_iter().flatten() {
+            let d = r?;
+            series
+                .add_trajectory(&d.trajectory)
+                .expect("every replication has the schema's shape");
+            metrics.push(d.metrics);
+        }
+    }
+    Ok(RunSet {
+        run_ids: run_ids.to_vec(),
+        metrics,
+        series,
+        interrupted: false,
+    })
+}
