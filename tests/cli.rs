@@ -1,27 +1,10 @@
 //! End-to-end tests of the `chokepoint` binary.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{chokepoint, root, stderr, stdout};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chokepoint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chokepoint"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A short run of the baseline: one simulated year keeps the tests quick.
 fn short_run(out: &Path, extra: &[&str]) -> Output {

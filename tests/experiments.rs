@@ -1,24 +1,11 @@
 //! End-to-end tests of `compare` and `sweep`: common random numbers, benchmark suites,
 //! kill-and-resume identity, and bad `--param` input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chokepoint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chokepoint"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{chokepoint, root, stderr};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -1,19 +1,10 @@
 //! Shards merge to exactly what one machine produces, for run, compare and sweep.
 
+mod common;
+
+use common::{chokepoint, root};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chokepoint(args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chokepoint"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
+use std::process::{Command, Stdio};
 
 fn ok(args: &[String]) {
     let out = chokepoint(args);

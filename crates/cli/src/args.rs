@@ -33,14 +33,30 @@ pub enum Command {
 /// `chokepoint run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Replications, seed, output, sharding.
+    #[command(flatten)]
+    pub common: ExperimentFlags,
+    /// Add batches of replications until the 95 % interval half-width of METRIC is at most
+    /// HALFWIDTH (repeatable).
+    #[arg(long = "target-ci", value_name = "METRIC=HALFWIDTH", value_parser = parse_target)]
+    pub target_ci: Vec<chokepoint_runner::PrecisionTarget>,
+    /// Most replications --target-ci may run.
+    #[arg(long, default_value_t = 100_000)]
+    pub max_reps: u64,
+}
+
+/// Flags shared by `run`, `compare` and `sweep`: how many replications, where the output goes,
+/// sharding and resuming.
+#[derive(Debug, Args)]
+pub struct ExperimentFlags {
     /// Run only shard I of N (`--shard 0/4`): the units whose run id is I modulo N. Combine the
     /// shard folders with `chokepoint merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<crate::experiment::Shard>,
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
-    /// Replications (default: the scenario's `replications`, else 1000). With --target-ci, the
-    /// least to run.
+    /// Replications (per cell for compare and sweep). Default: the scenario's `replications`,
+    /// else 1000. With --target-ci, the least to run.
     #[arg(long)]
     pub reps: Option<u64>,
     /// Master seed (default: the scenario's `seed`, else 0).
@@ -49,29 +65,22 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
-    /// Output folder (default: runs/<scenario name>-<UTC timestamp>/).
+    /// Output folder (default: runs/<name>-<UTC timestamp>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Finish an interrupted experiment or shard in this folder (same arguments otherwise).
+    #[arg(long)]
+    pub resume: Option<PathBuf>,
     /// Override a scenario parameter: `--set shock.2.approval.us=0.5` (repeatable; array
     /// entries by index or name). Validated like the file.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<chokepoint_scenario::Override>,
-    /// No progress bar.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Add batches of replications until the 95 % interval half-width of METRIC is at most
-    /// HALFWIDTH (repeatable).
-    #[arg(long = "target-ci", value_name = "METRIC=HALFWIDTH", value_parser = parse_target)]
-    pub target_ci: Vec<chokepoint_runner::PrecisionTarget>,
-    /// Most replications --target-ci may run.
-    #[arg(long, default_value_t = 100_000)]
-    pub max_reps: u64,
-    /// Finish an interrupted shard in this folder (with --shard; same arguments otherwise).
-    #[arg(long)]
-    pub resume: Option<PathBuf>,
     /// Replications per batch: the unit of --target-ci checks and of stopping on Ctrl-C.
     #[arg(long, default_value_t = 256)]
     pub batch: u64,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 fn parse_target(s: &str) -> Result<chokepoint_runner::PrecisionTarget, String> {
@@ -113,10 +122,6 @@ pub struct DiffArgs {
 /// `chokepoint compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Run only shard I of N (`--shard 0/4`): the units whose run id is I modulo N. Combine the
-    /// shard folders with `chokepoint merge`.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<crate::experiment::Shard>,
     /// Scenario files, or a benchmark suite file (`[suite]`) listing them.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
@@ -129,39 +134,14 @@ pub struct CompareArgs {
     /// Metric to rank by, lower is better (default: total_cost_usd).
     #[arg(long)]
     pub objective: Option<String>,
-    /// Replications per scenario × strategy (default: the first scenario's, else 1000).
-    #[arg(long)]
-    pub reps: Option<u64>,
-    /// Master seed (default: the first scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-    /// Output folder (default: runs/<suite or compare-...>-<UTC timestamp>/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Finish an interrupted comparison in this folder (same arguments otherwise).
-    #[arg(long)]
-    pub resume: Option<PathBuf>,
-    /// Override a parameter of every scenario.
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<chokepoint_scenario::Override>,
-    /// Replications per batch.
-    #[arg(long, default_value_t = 256)]
-    pub batch: u64,
-    /// No progress bar.
-    #[arg(long)]
-    pub quiet: bool,
+    /// Replications, seed, output, sharding.
+    #[command(flatten)]
+    pub common: ExperimentFlags,
 }
 
 /// `chokepoint sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// Run only shard I of N (`--shard 0/4`): the units whose run id is I modulo N. Combine the
-    /// shard folders with `chokepoint merge`.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<crate::experiment::Shard>,
     /// The scenario file.
     pub scenario: PathBuf,
     /// A swept parameter and its range (repeatable): `--param shock.0.duration_weeks=4:52`.
@@ -173,30 +153,9 @@ pub struct SweepArgs {
     /// Also run every strategy of this file at every point (common random numbers).
     #[arg(long)]
     pub strategies: Option<PathBuf>,
-    /// Replications per point (default: the scenario's, else 1000).
-    #[arg(long)]
-    pub reps: Option<u64>,
-    /// Master seed (default: the scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-    /// Output folder (default: runs/sweep-<scenario>-<UTC timestamp>/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Finish an interrupted sweep in this folder (same arguments otherwise).
-    #[arg(long)]
-    pub resume: Option<PathBuf>,
-    /// Override a parameter at every point.
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<chokepoint_scenario::Override>,
-    /// Replications per batch.
-    #[arg(long, default_value_t = 256)]
-    pub batch: u64,
-    /// No progress bar.
-    #[arg(long)]
-    pub quiet: bool,
+    /// Replications, seed, output, sharding.
+    #[command(flatten)]
+    pub common: ExperimentFlags,
 }
 
 /// `chokepoint merge`.

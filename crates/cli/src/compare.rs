@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::args::CompareArgs;
 use crate::experiment::{self, Cell, Plan};
-use crate::{emit, load_scenario, output, table};
+use crate::{load_scenario, output, table};
 
 /// A benchmark suite file: `[suite]` with the scenarios (and optionally strategies) to compare.
 #[derive(Debug, Deserialize)]
@@ -111,7 +111,7 @@ pub fn compare_plan(args: &CompareArgs, argv: Vec<String>) -> Result<(Plan, Comp
     let mut scenario_names = Vec::new();
     let mut first = None;
     for path in &scenario_paths {
-        let scenario = load_scenario(path, &args.set)?;
+        let scenario = load_scenario(path, &args.common.set)?;
         scenario_names.push(scenario.name().to_owned());
         for s in &strategies.strategies {
             let variant = scenario
@@ -129,7 +129,13 @@ pub fn compare_plan(args: &CompareArgs, argv: Vec<String>) -> Result<(Plan, Comp
         first.get_or_insert(scenario);
     }
     let first = first.context("compare needs at least one scenario")?;
-    let mc = crate::monte_carlo_settings(args.seed, args.reps, args.batch, &first, 0);
+    let mc = crate::monte_carlo_settings(
+        args.common.seed,
+        args.common.reps,
+        args.common.batch,
+        &first,
+        0,
+    );
     let plan = Plan {
         kind: "compare",
         cells,
@@ -142,7 +148,7 @@ pub fn compare_plan(args: &CompareArgs, argv: Vec<String>) -> Result<(Plan, Comp
             "strategies": names,
             "baseline": baseline,
             "objective": objective,
-            "overrides": args.set.iter().map(|o| format!("{}={}", o.path, o.value)).collect::<Vec<_>>(),
+            "overrides": args.common.set.iter().map(|o| format!("{}={}", o.path, o.value)).collect::<Vec<_>>(),
         }),
     };
     let label = suite_name.unwrap_or_else(|| format!("compare-{}", scenario_names.join("+")));
@@ -158,33 +164,9 @@ pub fn compare_plan(args: &CompareArgs, argv: Vec<String>) -> Result<(Plan, Comp
 
 pub fn compare(args: &CompareArgs) -> Result<()> {
     let (plan, info) = compare_plan(args, crate::plan_argv())?;
-    let out = crate::output_folder(args.out.as_ref().or(args.resume.as_ref()), &info.label);
-    let threads = crate::threads(args.threads);
-    let stop = crate::interrupt_flag();
-    match experiment::execute(
-        &plan,
-        &out,
-        args.shard,
-        args.resume.is_some(),
-        threads,
-        args.quiet,
-        stop,
-    )? {
-        experiment::Outcome::Interrupted => {
-            eprintln!(
-                "interrupted: finished cells are kept in {}; run the same command with --resume {} to finish",
-                out.display(),
-                out.display()
-            );
-            Ok(())
-        }
-        experiment::Outcome::ShardDone => emit(&format!(
-            "shard {} done: {}\n",
-            args.shard.map(|s| s.to_string()).unwrap_or_default(),
-            out.display()
-        )),
-        experiment::Outcome::Done(results) => emit(&finish_compare(&plan, &info, &results, &out)?),
-    }
+    experiment::run_and_finish(&plan, &args.common, &info.label, |results, out| {
+        finish_compare(&plan, &info, results, out)
+    })
 }
 
 /// Writes the comparison's files from finished results and returns the terminal report.

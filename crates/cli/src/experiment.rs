@@ -523,6 +523,41 @@ pub fn write_cell_files(
     output::write_replications(dir, schema, seed, 0, &result.metrics)
 }
 
+/// Runs `plan` on this machine or as one shard (as `flags` say), then, when every cell is done,
+/// writes the final files with `finish` and prints what it returns.
+pub fn run_and_finish(
+    plan: &Plan,
+    flags: &crate::args::ExperimentFlags,
+    label: &str,
+    finish: impl FnOnce(&Results, &Path) -> Result<String>,
+) -> Result<()> {
+    let out = crate::output_folder(flags.out.as_ref().or(flags.resume.as_ref()), label);
+    let threads = crate::threads(flags.threads);
+    match execute(
+        plan,
+        &out,
+        flags.shard,
+        flags.resume.is_some(),
+        threads,
+        flags.quiet,
+        crate::interrupt_flag(),
+    )? {
+        Outcome::Interrupted => {
+            eprintln!(
+                "interrupted: finished work is kept in {0}; run the same command with --resume {0} to finish",
+                out.display()
+            );
+            Ok(())
+        }
+        Outcome::ShardDone => crate::emit(&format!(
+            "shard {} done: {}\n",
+            flags.shard.map(|s| s.to_string()).unwrap_or_default(),
+            out.display()
+        )),
+        Outcome::Done(results) => crate::emit(&finish(&results, &out)?),
+    }
+}
+
 /// One metric of one cell over all replications.
 pub fn column(cell: &[Vec<f64>], metric: usize) -> Vec<f64> {
     cell.iter().map(|r| r[metric]).collect()

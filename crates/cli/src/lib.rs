@@ -77,36 +77,37 @@ pub fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario> {
 }
 
 fn run(args: &RunArgs) -> Result<()> {
-    if let Some(shard) = args.shard {
-        return run_shard(args, shard);
+    if args.common.shard.is_some() {
+        return run_shard(args);
     }
-    if args.resume.is_some() {
+    if args.common.resume.is_some() {
         anyhow::bail!(
             "--resume finishes a shard: use it with --shard I/N (a whole run is short enough to run again)"
         );
     }
-    let scenario = load_scenario(&args.scenario, &args.set)?;
-    let seed = args.seed.or(scenario.seed()).unwrap_or(0);
+    let scenario = load_scenario(&args.scenario, &args.common.set)?;
+    let seed = args.common.seed.or(scenario.seed()).unwrap_or(0);
     let reps = args
+        .common
         .reps
         .or(scenario.replications())
         .unwrap_or(DEFAULT_REPLICATIONS);
-    let threads = if args.threads == 0 {
+    let threads = if args.common.threads == 0 {
         std::thread::available_parallelism().map_or(1, usize::from)
     } else {
-        args.threads
+        args.common.threads
     };
     let cfg = chokepoint_runner::MonteCarlo {
         seed,
         replications: reps,
-        batch: args.batch,
+        batch: args.common.batch,
         threads,
         targets: args.target_ci.clone(),
         max_replications: args.max_reps,
         first_run_id: 0,
     };
     let started = chrono::Utc::now();
-    let out = args.out.clone().unwrap_or_else(|| {
+    let out = args.common.out.clone().unwrap_or_else(|| {
         PathBuf::from("runs").join(format!(
             "{}-{}",
             scenario.name(),
@@ -115,7 +116,7 @@ fn run(args: &RunArgs) -> Result<()> {
     });
     std::fs::create_dir_all(&out)
         .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
-    let mut manifest = Manifest::new(&args.scenario, &scenario, &cfg, &args.set, started)?;
+    let mut manifest = Manifest::new(&args.scenario, &scenario, &cfg, &args.common.set, started)?;
     output::write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
 
     let stop = interrupt_flag();
@@ -124,7 +125,7 @@ fn run(args: &RunArgs) -> Result<()> {
     } else {
         cfg.max_replications.max(reps)
     };
-    let bar = progress_bar(expected, args.quiet);
+    let bar = progress_bar(expected, args.common.quiet);
     let result = chokepoint_runner::run(&scenario, &cfg, &|n| bar.inc(n), stop)?;
     bar.finish_and_clear();
 
@@ -410,8 +411,14 @@ fn run_plan(args: &RunArgs, argv: Vec<String>) -> Result<experiment::Plan> {
             "--target-ci decides the number of replications as it goes, so it cannot be sharded; give --reps instead"
         );
     }
-    let scenario = load_scenario(&args.scenario, &args.set)?;
-    let mc = monte_carlo_settings(args.seed, args.reps, args.batch, &scenario, 0);
+    let scenario = load_scenario(&args.scenario, &args.common.set)?;
+    let mc = monte_carlo_settings(
+        args.common.seed,
+        args.common.reps,
+        args.common.batch,
+        &scenario,
+        0,
+    );
     Ok(experiment::Plan {
         kind: "run",
         cells: vec![experiment::Cell {
@@ -426,31 +433,11 @@ fn run_plan(args: &RunArgs, argv: Vec<String>) -> Result<experiment::Plan> {
     })
 }
 
-fn run_shard(args: &RunArgs, shard: experiment::Shard) -> Result<()> {
+fn run_shard(args: &RunArgs) -> Result<()> {
     let plan = run_plan(args, plan_argv())?;
-    let name = plan.cells[0].scenario.name().to_owned();
-    let out = output_folder(
-        args.out.as_ref().or(args.resume.as_ref()),
-        &format!("{name}-shard{}of{}", shard.index, shard.count),
-    );
-    match experiment::execute(
-        &plan,
-        &out,
-        Some(shard),
-        args.resume.is_some(),
-        threads(args.threads),
-        args.quiet,
-        interrupt_flag(),
-    )? {
-        experiment::Outcome::Interrupted => {
-            eprintln!(
-                "interrupted: resume with the same command and --resume {}",
-                out.display()
-            );
-            Ok(())
-        }
-        _ => emit(&format!("shard {shard} done: {}\n", out.display())),
-    }
+    let label = format!("{}-shard", plan.cells[0].scenario.name());
+    // A shard never finishes the run itself: `merge` does.
+    experiment::run_and_finish(&plan, &args.common, &label, |_, _| Ok(String::new()))
 }
 
 fn merge(args: &MergeArgs) -> Result<()> {
@@ -488,7 +475,7 @@ fn merge(args: &MergeArgs) -> Result<()> {
                 &run_args.scenario,
                 &cell.scenario,
                 &cfg,
-                &run_args.set,
+                &run_args.common.set,
                 chrono::Utc::now(),
             )?;
             m.finish_merged(plan.mc.replications, chrono::Utc::now());

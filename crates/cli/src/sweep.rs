@@ -9,7 +9,7 @@ use chokepoint_scenario::{Override, StrategySet};
 
 use crate::args::SweepArgs;
 use crate::experiment::{self, Cell, Plan};
-use crate::{emit, load_scenario, output};
+use crate::{load_scenario, output};
 
 /// Parses `--param PATH=LO:HI`.
 pub fn parse_param(s: &str) -> Result<ParamRange, String> {
@@ -47,7 +47,7 @@ pub fn sweep_plan(args: &SweepArgs, argv: Vec<String>) -> Result<Plan> {
     if args.param.is_empty() {
         bail!("sweep needs at least one --param PATH=LO:HI");
     }
-    let scenario = load_scenario(&args.scenario, &args.set)?;
+    let scenario = load_scenario(&args.scenario, &args.common.set)?;
     // Both ends of every range must be valid before anything runs.
     for p in &args.param {
         for v in [p.lo, p.hi] {
@@ -56,7 +56,13 @@ pub fn sweep_plan(args: &SweepArgs, argv: Vec<String>) -> Result<Plan> {
             })?;
         }
     }
-    let mc = crate::monte_carlo_settings(args.seed, args.reps, args.batch, &scenario, 0);
+    let mc = crate::monte_carlo_settings(
+        args.common.seed,
+        args.common.reps,
+        args.common.batch,
+        &scenario,
+        0,
+    );
     let points = design::points(&args.param, args.design, mc.seed);
     let read = |p: &Path| std::fs::read_to_string(p);
     let strategies = args
@@ -113,7 +119,7 @@ pub fn sweep_plan(args: &SweepArgs, argv: Vec<String>) -> Result<Plan> {
             "design": args.design.to_string(),
             "points": points.len(),
             "strategies": strategies.as_ref().map(|s| s.names()),
-            "overrides": args.set.iter().map(|o| format!("{}={}", o.path, o.value)).collect::<Vec<_>>(),
+            "overrides": args.common.set.iter().map(|o| format!("{}={}", o.path, o.value)).collect::<Vec<_>>(),
         }),
     };
     Ok(plan)
@@ -121,37 +127,10 @@ pub fn sweep_plan(args: &SweepArgs, argv: Vec<String>) -> Result<Plan> {
 
 pub fn sweep(args: &SweepArgs) -> Result<()> {
     let plan = sweep_plan(args, crate::plan_argv())?;
-    let name = plan.cells[0].scenario.name().to_owned();
-    let out = crate::output_folder(
-        args.out.as_ref().or(args.resume.as_ref()),
-        &format!("sweep-{name}"),
-    );
-    let threads = crate::threads(args.threads);
-    let stop = crate::interrupt_flag();
-    match experiment::execute(
-        &plan,
-        &out,
-        args.shard,
-        args.resume.is_some(),
-        threads,
-        args.quiet,
-        stop,
-    )? {
-        experiment::Outcome::Interrupted => {
-            eprintln!(
-                "interrupted: finished points are kept in {}; run the same command with --resume {} to finish",
-                out.display(),
-                out.display()
-            );
-            Ok(())
-        }
-        experiment::Outcome::ShardDone => emit(&format!(
-            "shard {} done: {}\n",
-            args.shard.map(|s| s.to_string()).unwrap_or_default(),
-            out.display()
-        )),
-        experiment::Outcome::Done(results) => emit(&finish_sweep(&plan, &results, &out)?),
-    }
+    let label = format!("sweep-{}", plan.cells[0].scenario.name());
+    experiment::run_and_finish(&plan, &args.common, &label, |results, out| {
+        finish_sweep(&plan, results, out)
+    })
 }
 
 /// Writes sweep.csv from finished results and returns the terminal report.
