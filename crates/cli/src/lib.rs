@@ -387,10 +387,14 @@ pub(crate) fn output_folder(given: Option<&PathBuf>, label: &str) -> PathBuf {
 /// The arguments of this invocation that define its plan: everything but where the output goes,
 /// which shard, resuming and execution flags. `merge` rebuilds the plan from them.
 pub(crate) fn plan_argv() -> Vec<String> {
+    plan_args(std::env::args().skip(1))
+}
+
+fn plan_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
     const WITH_VALUE: [&str; 4] = ["--shard", "--out", "--resume", "--threads"];
     const ALONE: [&str; 1] = ["--quiet"];
     let mut out = Vec::new();
-    let mut args = std::env::args().skip(1);
+    let mut args = args.into_iter();
     while let Some(a) = args.next() {
         let name = a.split('=').next().unwrap_or("");
         if WITH_VALUE.contains(&name) {
@@ -402,6 +406,21 @@ pub(crate) fn plan_argv() -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plan_args;
+
+    #[test]
+    fn plan_arguments_drop_output_shard_and_execution_flags_only() {
+        let given = "sweep s.toml --shard 1/4 --param a=1:2 --out=/x --threads 8 --quiet --reps 5 --resume /y --set b=3";
+        let kept = plan_args(given.split(' ').map(str::to_owned));
+        assert_eq!(
+            kept.join(" "),
+            "sweep s.toml --param a=1:2 --reps 5 --set b=3"
+        );
+    }
 }
 
 /// The plan of a sharded `run`: one cell, every replication a unit.
