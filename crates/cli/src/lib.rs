@@ -408,21 +408,6 @@ fn plan_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::plan_args;
-
-    #[test]
-    fn plan_arguments_drop_output_shard_and_execution_flags_only() {
-        let given = "sweep s.toml --shard 1/4 --param a=1:2 --out=/x --threads 8 --quiet --reps 5 --resume /y --set b=3";
-        let kept = plan_args(given.split(' ').map(str::to_owned));
-        assert_eq!(
-            kept.join(" "),
-            "sweep s.toml --param a=1:2 --reps 5 --set b=3"
-        );
-    }
-}
-
 /// The plan of a sharded `run`: one cell, every replication a unit.
 fn run_plan(args: &RunArgs, argv: Vec<String>) -> Result<experiment::Plan> {
     if !args.target_ci.is_empty() {
@@ -539,4 +524,19 @@ fn merge(args: &MergeArgs) -> Result<()> {
         _ => anyhow::bail!("{}: not a shard of run, compare or sweep", first.display()),
     };
     emit(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plan_args;
+
+    #[test]
+    fn plan_arguments_drop_output_shard_and_execution_flags_only() {
+        let given = "sweep s.toml --shard 1/4 --param a=1:2 --out=/x --threads 8 --quiet --reps 5 --resume /y --set b=3";
+        let kept = plan_args(given.split(' ').map(str::to_owned));
+        assert_eq!(
+            kept.join(" "),
+            "sweep s.toml --param a=1:2 --reps 5 --set b=3"
+        );
+    }
 }
