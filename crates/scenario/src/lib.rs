@@ -654,32 +654,26 @@ fn locate(
         candidates.extend((0..loaded.sources.len()).map(|s| (s, key.clone())));
     }
     candidates.sort_by_key(|(s, _)| *s);
-    for (s, k) in &candidates {
+    // The child-most file that writes the whole key, else the one that writes most of it.
+    let found = candidates
+        .iter()
+        .find(|(s, k)| loaded.sources[*s].defines(k))
+        .or_else(|| {
+            candidates
+                .iter()
+                .find(|(s, k)| loaded.sources[*s].locate(k).is_some())
+        });
+    if let Some((s, k)) = found {
         let src = &loaded.sources[*s];
-        if src.defines(k) {
-            let (line, column, _) = src.locate(k).unwrap_or((0, 0, false));
-            return Problem {
-                file: src.path.clone(),
-                line,
-                column,
-                key,
-                message,
-                fix,
-            };
-        }
-    }
-    for (s, k) in &candidates {
-        let src = &loaded.sources[*s];
-        if let Some((line, column, _)) = src.locate(k) {
-            return Problem {
-                file: src.path.clone(),
-                line,
-                column,
-                key,
-                message,
-                fix,
-            };
-        }
+        let (line, column, _) = src.locate(k).unwrap_or((0, 0, false));
+        return Problem {
+            file: src.path.clone(),
+            line,
+            column,
+            key,
+            message,
+            fix,
+        };
     }
     Problem {
         file: top.to_owned(),
