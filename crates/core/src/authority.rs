@@ -8,9 +8,8 @@
 
 use std::collections::VecDeque;
 
-use rand::Rng;
-
 use crate::ids::{ItemId, RegionId};
+use crate::keyed::Keyed;
 use crate::params::{
     AuthorityParams, ItemParams, LeadTime, LicenceRegime, ModelParams, PolicyAction,
 };
@@ -104,6 +103,8 @@ pub struct ExportAuthority {
     licences: Vec<LicenceState>,
     queue: LicenceQueue,
     in_review: usize,
+    /// Reviews started per (buyer, item): the counter of its keyed draws.
+    reviews_started: Vec<u32>,
     /// Decisions so far.
     pub tally: LicenceTally,
 }
@@ -134,6 +135,7 @@ impl ExportAuthority {
             licences: vec![LicenceState::None; n_buyers * n_items],
             queue: LicenceQueue::with_capacity(n_buyers * n_items),
             in_review: 0,
+            reviews_started: vec![0; n_buyers * n_items],
             tally: LicenceTally::default(),
         };
         a.refresh_extraterritorial(&params.items);
@@ -162,6 +164,11 @@ impl ExportAuthority {
     #[inline]
     pub fn is_licensed(&self, buyer: usize, item: ItemId, step: u32) -> bool {
         matches!(self.licences[buyer * self.n_items + item.idx()], LicenceState::Licensed { until } if until > step)
+    }
+
+    /// Where (buyer, item) stands.
+    pub fn state(&self, buyer: usize, item: ItemId) -> LicenceState {
+        self.licences[buyer * self.n_items + item.idx()]
     }
 
     /// Applications queued or under review.
@@ -284,13 +291,13 @@ impl ExportAuthority {
     }
 
     /// Starts reviews up to capacity, then reveals every decision due by `step`.
-    pub(crate) fn review<R: Rng + ?Sized>(
+    pub(crate) fn review(
         &mut self,
         params: &ModelParams,
         me: usize,
         buyers: &[crate::sim::Buyer],
         step: u32,
-        rng: &mut R,
+        key: Keyed,
     ) {
         let regime = self.regime(params, me);
         for _ in 0..regime.review_capacity_per_step {
@@ -303,8 +310,12 @@ impl ExportAuthority {
             };
             let buyer = &buyers[slot / self.n_items];
             let odds = regime.approval[buyer.region.idx() * self.n_sectors + buyer.sector.idx()];
-            let lead = sample_lead_steps(&regime.lead_time, rng);
-            let approved = rng.random::<f64>() < odds;
+            // The n-th review of this (buyer, item) draws the same numbers in every strategy.
+            let nth = self.reviews_started[slot];
+            self.reviews_started[slot] += 1;
+            let (z, u) = key.normal_and_uniform(slot as u64, me as u64, u64::from(nth));
+            let lead = lead_steps(&regime.lead_time, z);
+            let approved = u < odds;
             self.licences[slot] = LicenceState::Review {
                 applied,
                 decides: step.saturating_add(lead),
@@ -343,9 +354,9 @@ impl ExportAuthority {
     }
 }
 
-/// Draws a lead time in whole steps: lognormal around the median, truncated at the maximum.
-pub(crate) fn sample_lead_steps<R: Rng + ?Sized>(lt: &LeadTime, rng: &mut R) -> u32 {
-    let z: f64 = rng.sample(rand_distr::StandardNormal);
+/// A lead time in whole steps from a standard normal draw `z`: lognormal around the median,
+/// truncated at the maximum.
+pub(crate) fn lead_steps(lt: &LeadTime, z: f64) -> u32 {
     let raw = if lt.median_steps > 0.0 {
         (lt.median_steps.ln() + lt.sigma * z).exp()
     } else {

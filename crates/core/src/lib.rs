@@ -35,6 +35,7 @@ mod authority;
 mod calendar;
 mod error;
 pub mod ids;
+mod keyed;
 mod outputs;
 mod params;
 mod sim;

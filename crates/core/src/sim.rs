@@ -3,9 +3,10 @@
 
 use rand::Rng;
 
-use crate::authority::{ExportAuthority, sample_lead_steps};
+use crate::authority::{ExportAuthority, lead_steps};
 use crate::error::ParamErrors;
 use crate::ids::{AuthorityId, ItemId, RegionId, SectorId};
+use crate::keyed::Keyed;
 use crate::outputs::{Outcome, OutputSchema, Trajectory};
 use crate::params::{ModelParams, PolicyAction};
 
@@ -26,9 +27,11 @@ pub struct RngStreams<R> {
     pub demand: R,
     /// Producer outages: two uniform draws per producer per step, always.
     pub supply: R,
-    /// Licence reviews: one lead time and one approval per review started.
+    /// Licence reviews: one key at the start; each review's lead time and approval are keyed
+    /// by (buyer, item, review number).
     pub licensing: R,
-    /// Capacity expansion: one lead time per project started.
+    /// Capacity expansion: one key at the start; each project's lead time is keyed by
+    /// (producer, project number).
     pub investment: R,
 }
 
@@ -316,6 +319,7 @@ struct ProducerState {
     derate_share: f64,
     high_price_steps: u32,
     project_done_at: Option<u32>,
+    projects_started: u32,
     planned_activity: f64,
 }
 
@@ -386,6 +390,8 @@ pub struct Simulation<'m> {
     exported_by_authorities: Vec<f64>,
     step_unmet_t: f64,
     step_halted_share: f64,
+    licence_key: Keyed,
+    investment_key: Keyed,
     ledger: Ledger,
     tally: Tally,
     trajectory: Trajectory,
@@ -476,6 +482,8 @@ impl<'m> Simulation<'m> {
             exported_by_authorities: vec![0.0; ni],
             step_unmet_t: 0.0,
             step_halted_share: 0.0,
+            licence_key: Keyed::default(),
+            investment_key: Keyed::default(),
             ledger: Ledger::new(nr, ni),
             tally: Tally {
                 peak_price_ratio: vec![1.0; ni],
@@ -543,6 +551,11 @@ impl<'m> Simulation<'m> {
             .chain(self.producers.iter().map(|p| p.capacity_t))
     }
 
+    /// Where (buyer, item) stands with authority `a`.
+    pub fn licence_state(&self, a: AuthorityId, buyer: usize, item: ItemId) -> crate::LicenceState {
+        self.authorities[a.idx()].state(buyer, item)
+    }
+
     /// Stock of `item` held by manufacturer `k`.
     pub fn manufacturer_stock(&self, k: usize, item: ItemId) -> f64 {
         let holder = self.model.params.regions.len() + k;
@@ -553,17 +566,22 @@ impl<'m> Simulation<'m> {
     /// else**; ARCHITECTURE.md describes it.
     pub fn step<R: Rng>(&mut self, rngs: &mut RngStreams<R>) {
         let t = self.step;
+        if t == 0 {
+            // One key per purpose; events then draw by what they are (see `keyed`).
+            self.licence_key = Keyed(rngs.licensing.random());
+            self.investment_key = Keyed(rngs.investment.random());
+        }
         self.ledger.clear();
         self.apply_policy(t); // 1. policy and market events dated this step; quota year
         self.update_capacity(t, &mut rngs.supply); // 2. outages start/end, projects complete
         self.form_demand(t, &mut rngs.demand); // 3. manufacturers' demand this step
         self.place_orders(t); // 4. orders: manufacturers, producers' inputs, stockpiles
-        self.process_licences(t, &mut rngs.licensing); // 5. applications, reviews, decisions
+        self.process_licences(t); // 5. applications, reviews, decisions
         self.clear_trade(t); // 6. domestic, free imports, controlled imports, releases
         self.produce(); // 7. producers turn inputs into outputs
         self.consume(t); // 8. manufacturers use inventory; curtailment and halts
         self.update_prices(); // 9. markets answer scarcity
-        self.adapt(t, &mut rngs.investment); // 10. substitution; capacity projects start
+        self.adapt(t); // 10. substitution; capacity projects start
         self.record(t); // 11. the step's outputs
         self.step += 1;
     }
@@ -736,8 +754,9 @@ impl<'m> Simulation<'m> {
 
     // ---- 5. licences -----------------------------------------------------------------------
 
-    fn process_licences<R: Rng>(&mut self, t: u32, rng: &mut R) {
+    fn process_licences(&mut self, t: u32) {
         let ni = self.n_items;
+        let key = self.licence_key;
         let model = self.model;
         for (a, auth) in self.authorities.iter_mut().enumerate() {
             for (b, buyer) in model.buyers.iter().enumerate() {
@@ -754,7 +773,7 @@ impl<'m> Simulation<'m> {
                     }
                 }
             }
-            auth.review(&model.params, a, &model.buyers, t, rng);
+            auth.review(&model.params, a, &model.buyers, t, key);
         }
     }
 
@@ -1053,7 +1072,8 @@ impl<'m> Simulation<'m> {
 
     // ---- 10. slow adaptation ---------------------------------------------------------------
 
-    fn adapt<R: Rng>(&mut self, t: u32, rng: &mut R) {
+    fn adapt(&mut self, t: u32) {
+        let key = self.investment_key;
         let p = &self.model.params;
         for (k, m) in p.manufacturers.iter().enumerate() {
             // The highest price among its inputs drives redesign.
@@ -1088,7 +1108,9 @@ impl<'m> Simulation<'m> {
                 && pr.expansion.increment_share > 0.0
                 && st.capacity_t < max
             {
-                let lead = sample_lead_steps(&pr.expansion.lead_time, rng).max(1);
+                let (z, _) = key.normal_and_uniform(k as u64, 0, u64::from(st.projects_started));
+                st.projects_started += 1;
+                let lead = lead_steps(&pr.expansion.lead_time, z).max(1);
                 st.project_done_at = Some(t.saturating_add(lead));
                 st.high_price_steps = 0;
             }

@@ -295,3 +295,37 @@ fn an_annual_quota_caps_exports_at_its_pro_rata_share() {
         .sum();
     approx::assert_relative_eq!(exports, annual * share, max_relative = 1e-9);
 }
+
+/// Common random numbers: adding a stockpile (a new buyer filing its own applications) leaves
+/// every manufacturer's licence history unchanged, because each review draws by (buyer, item,
+/// review number), not by its place in the queue.
+#[test]
+fn a_strategy_change_does_not_reshuffle_other_buyers_licence_draws() {
+    let with = testkit::two_region_market();
+    let mut without = with.clone();
+    without.stockpiles.clear();
+    let (a, b) = (Model::new(with).unwrap(), Model::new(without).unwrap());
+    let (mut sa, mut sb) = (Simulation::new(&a), Simulation::new(&b));
+    let (mut ra, mut rb) = (streams(21), streams(21));
+    let n_manufacturers = a.params().manufacturers.len();
+    let mut compared = 0;
+    while !sa.is_done() {
+        sa.step(&mut ra);
+        sb.step(&mut rb);
+        for m in 0..n_manufacturers {
+            for i in 0..a.params().items.len() {
+                let item = ItemId(i as u32);
+                let (x, y) = (
+                    sa.licence_state(chokepoint_core::AuthorityId(0), m, item),
+                    sb.licence_state(chokepoint_core::AuthorityId(0), m, item),
+                );
+                assert_eq!(x, y, "step {} manufacturer {m} item {i}", sa.current_step());
+                compared += usize::from(!matches!(x, chokepoint_core::LicenceState::None));
+            }
+        }
+    }
+    assert!(
+        compared > 100,
+        "licences were in play ({compared} comparisons)"
+    );
+}
