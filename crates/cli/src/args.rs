@@ -6,7 +6,12 @@ use clap::{Args, Parser, Subcommand};
 
 /// Simulate export-control disruptions of rare-earth and magnet supply chains.
 #[derive(Debug, Parser)]
-#[command(name = "chokepoint", version, about)]
+#[command(
+    name = "chokepoint",
+    version,
+    about = "Simulate export-control disruptions of rare-earth and magnet supply chains as a Monte Carlo experiment.",
+    after_help = "Docs: README.md, docs/scenarios.md, docs/outputs.md, docs/experiments.md, docs/cluster.md, docs/model.md"
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
