@@ -125,6 +125,71 @@ fn replicate(scenario: &Scenario, seed: u64, run_id: u64) -> Result<Done, RunErr
     })
 }
 
+/// A finished batch: metrics in run-id order, and per-step accumulators over the batch.
+type Batch = (Vec<Vec<f64>>, SeriesAccumulator);
+
+/// What each worker gathers: metrics by run id, and its own per-step accumulators.
+struct Partial {
+    metrics: Vec<(u64, Vec<f64>)>,
+    series: SeriesAccumulator,
+    stopped: bool,
+}
+
+/// Fewest replications a worker takes at a time, so that per-worker accumulators (one
+/// allocation of steps × variables cells each) stay few.
+const MIN_REPLICATIONS_PER_WORKER: usize = 8;
+
+/// Runs the replications `ids` on the pool. Each worker folds its trajectories into its own
+/// accumulators, merged at the end: exact and order-independent, so the result does not depend
+/// on the split. Metrics come back in run-id order. `None` when stopped.
+fn run_batch(
+    pool: &rayon::ThreadPool,
+    scenario: &Scenario,
+    seed: u64,
+    ids: &[u64],
+    (n_steps, n_vars): (usize, usize),
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &AtomicBool,
+) -> Result<Option<Batch>, RunError> {
+    let empty = || Partial {
+        metrics: Vec::new(),
+        series: SeriesAccumulator::new(n_steps, n_vars),
+        stopped: false,
+    };
+    let folded = pool.install(|| {
+        ids.par_iter()
+            .with_min_len(MIN_REPLICATIONS_PER_WORKER)
+            .try_fold(empty, |mut acc, &run_id| {
+                if stop.load(Ordering::Relaxed) {
+                    acc.stopped = true;
+                    return Ok(acc);
+                }
+                let d = replicate(scenario, seed, run_id)?;
+                progress(1);
+                acc.series
+                    .add_trajectory(&d.trajectory)
+                    .expect("every replication has the schema's shape");
+                acc.metrics.push((run_id, d.metrics));
+                Ok(acc)
+            })
+            .try_reduce(empty, |mut a, b| {
+                a.series.merge(&b.series).expect("same shape");
+                a.metrics.extend(b.metrics);
+                a.stopped |= b.stopped;
+                Ok(a)
+            })
+    })?;
+    if folded.stopped {
+        return Ok(None);
+    }
+    let mut metrics = folded.metrics;
+    metrics.sort_by_key(|(id, _)| *id);
+    Ok(Some((
+        metrics.into_iter().map(|(_, m)| m).collect(),
+        folded.series,
+    )))
+}
+
 /// Runs `cfg` on `scenario`. `progress` is called with the number of replications finished
 /// since its last call (from worker threads); `stop` ends the run at the next batch boundary.
 pub fn run(
@@ -180,32 +245,21 @@ pub fn run(
         // then whole batches until the targets are met.
         let size = batch.min(limit - done);
         let first = cfg.first_run_id + done;
-        let results: Vec<Option<Result<Done, RunError>>> = pool.install(|| {
-            (first..first + size)
-                .into_par_iter()
-                .map(|run_id| {
-                    if stop.load(Ordering::Relaxed) {
-                        return None;
-                    }
-                    let r = replicate(scenario, cfg.seed, run_id);
-                    progress(1);
-                    Some(r)
-                })
-                .collect()
-        });
-        if results.iter().any(Option::is_none) {
+        let ids: Vec<u64> = (first..first + size).collect();
+        let Some((batch_metrics, batch_series)) = run_batch(
+            &pool,
+            scenario,
+            cfg.seed,
+            &ids,
+            (n_steps, n_vars),
+            progress,
+            stop,
+        )?
+        else {
             interrupted = true;
             break;
-        }
-        // Accumulate in run-id order; the accumulators would not care, the metric table does.
-        let mut batch_series = SeriesAccumulator::new(n_steps, n_vars);
-        for r in results.into_iter().flatten() {
-            let d = r?;
-            batch_series
-                .add_trajectory(&d.trajectory)
-                .expect("every replication has the schema's shape");
-            metrics.push(d.metrics);
-        }
+        };
+        metrics.extend(batch_metrics);
         series.merge(&batch_series).expect("same shape");
         done += size;
         if !cfg.targets.is_empty() && done >= cfg.replications {
@@ -273,34 +327,25 @@ pub fn run_ids(
     let mut series = SeriesAccumulator::new(n_steps, n_vars);
     let mut metrics = Vec::with_capacity(run_ids.len());
     for chunk in run_ids.chunks(batch.max(1) as usize) {
-        let results: Vec<Option<Result<Done, RunError>>> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|&run_id| {
-                    if stop.load(Ordering::Relaxed) {
-                        return None;
-                    }
-                    let r = replicate(scenario, seed, run_id);
-                    progress(1);
-                    Some(r)
-                })
-                .collect()
-        });
-        if results.iter().any(Option::is_none) {
+        let Some((batch_metrics, batch_series)) = run_batch(
+            &pool,
+            scenario,
+            seed,
+            chunk,
+            (n_steps, n_vars),
+            progress,
+            stop,
+        )?
+        else {
             return Ok(RunSet {
                 run_ids: Vec::new(),
                 metrics: Vec::new(),
                 series: SeriesAccumulator::new(n_steps, n_vars),
                 interrupted: true,
             });
-        }
-        for r in results.into_iter().flatten() {
-            let d = r?;
-            series
-                .add_trajectory(&d.trajectory)
-                .expect("every replication has the schema's shape");
-            metrics.push(d.metrics);
-        }
+        };
+        metrics.extend(batch_metrics);
+        series.merge(&batch_series).expect("same shape");
     }
     Ok(RunSet {
         run_ids: run_ids.to_vec(),
