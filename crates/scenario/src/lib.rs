@@ -176,6 +176,25 @@ impl Scenario {
     }
 
     fn from_loaded(loaded: &source::Loaded, top: &Path) -> Result<Self, ScenarioError> {
+        // A strategies or suite file given where a scenario belongs: say so, not 20 problems.
+        for (key, what, use_instead) in [
+            (
+                "strategy",
+                "a stockpile strategies file",
+                "chokepoint compare SCENARIO --strategies FILE",
+            ),
+            ("suite", "a benchmark suite file", "chokepoint compare FILE"),
+        ] {
+            if loaded.table.contains_key(key) && !loaded.table.contains_key("scenario") {
+                return Err(ScenarioError::Invalid(vec![locate(
+                    key.to_owned(),
+                    format!("this is {what}, not a scenario"),
+                    format!("give it to `{use_instead}`"),
+                    loaded,
+                    top,
+                )]));
+            }
+        }
         let mut table = loaded.table.clone();
         let mut raw: Vec<(String, String, String)> = Vec::new();
         // Serde stops at the first type error; remove the offending key and try again, so
