@@ -287,3 +287,33 @@ fn bad_param_paths_and_ranges_get_clear_errors() {
         assert!(!stderr(&out).contains("panicked"));
     }
 }
+
+#[test]
+fn sweeping_a_whole_number_key_keeps_it_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chokepoint(&[
+        "sweep",
+        "scenarios/baseline_2024.toml",
+        "--param",
+        "scenario.horizon_weeks=20:60",
+        "--design",
+        "lhs:3",
+        "--reps",
+        "2",
+        "--quiet",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let weeks = column(
+        &csv_rows(&dir.path().join("sweep.csv")),
+        "scenario.horizon_weeks",
+    );
+    assert_eq!(weeks.len(), 3);
+    assert!(
+        weeks
+            .iter()
+            .all(|w| w.fract() == 0.0 && (20.0..=60.0).contains(w)),
+        "{weeks:?}"
+    );
+}

@@ -63,7 +63,15 @@ pub fn sweep_plan(args: &SweepArgs, argv: Vec<String>) -> Result<Plan> {
         &scenario,
         0,
     );
-    let points = design::points(&args.param, args.design, mc.seed);
+    let mut points = design::points(&args.param, args.design, mc.seed);
+    // Keys that hold whole numbers (weeks of horizon, step days) stay whole.
+    for (d, p) in args.param.iter().enumerate() {
+        if scenario.is_integer_at(&p.path) {
+            for point in &mut points {
+                point[d] = point[d].round();
+            }
+        }
+    }
     let read = |p: &Path| std::fs::read_to_string(p);
     let strategies = args
         .strategies

@@ -272,6 +272,15 @@ impl Scenario {
         })
     }
 
+    /// True when the resolved scenario holds a whole number at `path` (as `--set` paths are
+    /// written), so that sweeps can keep such keys whole.
+    pub fn is_integer_at(&self, path: &str) -> bool {
+        matches!(
+            source::value_at(&self.loaded.table, path),
+            Some(toml::Value::Integer(_))
+        )
+    }
+
     /// This scenario with more `--set`-style overrides, validated like the file.
     pub fn with_overrides(&self, overrides: &[Override]) -> Result<Self, ScenarioError> {
         Self::build_variant((*self.loaded).clone(), &self.top, overrides)

@@ -349,3 +349,22 @@ fn set_in(
         )),
     }
 }
+
+/// The value at a dotted path (array entries by index or identity), if present.
+pub(crate) fn value_at<'t>(table: &'t Table, path: &str) -> Option<&'t Value> {
+    let mut parts = path.split('.');
+    let mut node = table.get(parts.next()?)?;
+    for part in parts {
+        node = match node {
+            Value::Table(t) => t.get(part)?,
+            Value::Array(a) => match part.parse::<usize>() {
+                Ok(i) => a.get(i)?,
+                Err(_) => a
+                    .iter()
+                    .find(|e| e.as_table().and_then(identity).as_deref() == Some(part))?,
+            },
+            _ => return None,
+        };
+    }
+    Some(node)
+}
