@@ -876,6 +876,25 @@ impl<'m> Simulation<'m> {
                 }
             }
         }
+        // Shortage per region × item before any stockpile release: the unmet share of orders
+        // (stockpiles' own excluded). Measured before releases so that a release which covers the
+        // gap does not switch its own trigger off the next step.
+        for r in 0..nr {
+            for i in 0..ni {
+                let (mut ordered, mut unfilled) = (0.0, 0.0);
+                for &b in model.buyers_in(r) {
+                    if b < s0 {
+                        ordered += self.ordered[b * ni + i];
+                        unfilled += self.order[b * ni + i];
+                    }
+                }
+                self.shortage_share[r * ni + i] = if ordered > 0.0 {
+                    unfilled / ordered
+                } else {
+                    0.0
+                };
+            }
+        }
         self.release_stockpiles();
         // Stockpile purchases are paid at this step's price, before the market moves.
         for (k, sp) in p.stockpiles.iter().enumerate() {
@@ -891,23 +910,6 @@ impl<'m> Simulation<'m> {
                     self.stockpiles[k].spent_usd += usd;
                     self.tally.stockpile_cost_usd += usd;
                 }
-            }
-        }
-        // Shortage per region × item: unmet share of orders, stockpiles' own orders excluded.
-        for r in 0..nr {
-            for i in 0..ni {
-                let (mut ordered, mut unfilled) = (0.0, 0.0);
-                for &b in model.buyers_in(r) {
-                    if b < s0 {
-                        ordered += self.ordered[b * ni + i];
-                        unfilled += self.order[b * ni + i];
-                    }
-                }
-                self.shortage_share[r * ni + i] = if ordered > 0.0 {
-                    unfilled / ordered
-                } else {
-                    0.0
-                };
             }
         }
     }

@@ -329,3 +329,57 @@ fn a_strategy_change_does_not_reshuffle_other_buyers_licence_draws() {
         "licences were in play ({compared} comparisons)"
     );
 }
+
+/// Regression: a release that covers the week's shortfall must not switch its own trigger off,
+/// so an importer's stockpile releases every week of an embargo until it is empty (it used to
+/// release only every other week, with stock sitting unused).
+#[test]
+fn a_stockpile_releases_every_week_of_a_shortage_until_empty() {
+    let mut p = testkit::embargo_case(100.0, 2.0, Some(10));
+    let japan = chokepoint_core::RegionId(1);
+    p.stockpiles.push(chokepoint_core::StockpileParams {
+        name: "jp".into(),
+        region: japan,
+        end_use: chokepoint_core::SectorId(0),
+        lines: vec![chokepoint_core::StockpileLine {
+            item: ItemId(0),
+            initial_t: 1000.0,
+            target_t: 1000.0,
+            acquisition_t_per_step: 0.0,
+            release_cap_t_per_step: 1000.0,
+        }],
+        budget_usd: 0.0,
+        release: chokepoint_core::ReleaseRule {
+            shortage_trigger_share: Some(0.1),
+            price_trigger_ratio: None,
+            priority_sector: None,
+        },
+        refill: chokepoint_core::RefillRule {
+            max_price_ratio: 1.0,
+            delay_steps: 0,
+        },
+    });
+    let model = Model::new(p).unwrap();
+    let mut sim = Simulation::new(&model);
+    sim.run(&mut streams(4));
+    let held: Vec<f64> = sim
+        .trajectory()
+        .series(model.schema().step_var("stockpile_t/ndfeb").unwrap())
+        .collect();
+    let first = held
+        .iter()
+        .position(|h| *h < 1000.0)
+        .expect("the stockpile released");
+    let empty = held
+        .iter()
+        .position(|h| *h <= 1e-9)
+        .expect("the stockpile ran out");
+    for w in first..empty {
+        assert!(
+            held[w + 1] < held[w],
+            "no release in week {}: {:?}",
+            w + 1,
+            &held[first..=empty]
+        );
+    }
+}
