@@ -317,3 +317,49 @@ fn sweeping_a_whole_number_key_keeps_it_whole() {
         "{weeks:?}"
     );
 }
+
+/// Regression: a journal line cut short by a kill used to swallow the next line written after
+/// it on resume; the torn tail is now cut off first.
+#[test]
+fn a_torn_journal_line_is_cut_off_on_resume() {
+    let whole = tempfile::tempdir().unwrap();
+    let args = sweep_args(whole.path());
+    assert!(
+        chokepoint(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .status
+            .success()
+    );
+    let torn = tempfile::tempdir().unwrap();
+    let args = sweep_args(torn.path());
+    assert!(
+        chokepoint(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .status
+            .success()
+    );
+    let journal = torn.path().join("journal.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let first = text.find('\n').unwrap();
+    // Keep two whole lines, then half of the third, as a kill during a write leaves it.
+    let second = first + 1 + text[first + 1..].find('\n').unwrap();
+    let third = second + 1 + text[second + 1..].find('\n').unwrap();
+    std::fs::write(&journal, &text[..second + 1 + (third - second) / 2]).unwrap();
+    std::fs::remove_file(torn.path().join("sweep.csv")).unwrap();
+    let mut resume = args.clone();
+    resume.extend([
+        "--resume".to_owned(),
+        torn.path().to_str().unwrap().to_owned(),
+    ]);
+    let out = chokepoint(&resume.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(whole.path().join("sweep.csv")).unwrap(),
+        std::fs::read(torn.path().join("sweep.csv")).unwrap()
+    );
+    let lines = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        lines
+            .lines()
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
+        "every journal line is whole"
+    );
+}

@@ -201,6 +201,7 @@ fn read_journal(path: &Path) -> Vec<JournalLine> {
 }
 
 fn append_journal(path: &Path, line: &JournalLine) -> Result<()> {
+    drop_torn_tail(path)?;
     let mut text = serde_json::to_string(line)?;
     text.push('\n');
     let mut f = std::fs::OpenOptions::new()
@@ -209,6 +210,25 @@ fn append_journal(path: &Path, line: &JournalLine) -> Result<()> {
         .open(path)
         .with_context(|| format!("{}: cannot open the journal", path.display()))?;
     f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+/// Cuts a line left unfinished by a kill off the end of the journal, so that the next line
+/// starts on a line of its own.
+fn drop_torn_tail(path: &Path) -> Result<()> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(());
+    };
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        return Ok(());
+    }
+    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("{}: cannot repair the journal", path.display()))?;
+    f.set_len(keep as u64)?;
     f.sync_all()?;
     Ok(())
 }
@@ -250,6 +270,29 @@ pub fn new_manifest(plan: &Plan, shard: Option<Shard>, threads: usize) -> Experi
     }
 }
 
+/// Every cell must report the same per-replication metrics (scenarios with different items
+/// cannot share a comparison table). Per-step variables may differ: each cell writes its own
+/// time series (strategies hold different items).
+fn check_same_outputs(plan: &Plan) -> Result<()> {
+    let metrics = |c: &Cell| -> Result<Vec<String>> {
+        Ok(chokepoint_core::Model::new(c.scenario.central().clone())?
+            .schema()
+            .metrics
+            .clone())
+    };
+    let first = metrics(&plan.cells[0])?;
+    for c in &plan.cells[1..] {
+        if metrics(c)? != first {
+            bail!(
+                "`{}` and `{}` report different metrics (their items differ), so they cannot be compared in one table; compare them separately",
+                plan.cells[0].scenario.name(),
+                c.scenario.name()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Runs the plan's units (this shard's, or all) that `out`'s journal lacks.
 pub fn execute(
     plan: &Plan,
@@ -260,6 +303,7 @@ pub fn execute(
     quiet: bool,
     stop: &AtomicBool,
 ) -> Result<Outcome> {
+    check_same_outputs(plan)?;
     let mut manifest = new_manifest(plan, shard, threads);
     if resume {
         let old = read_manifest(out)?;
