@@ -509,6 +509,17 @@ impl<'a> Build<'a> {
                             "add `yields = { ndpr = 0.2, dy = 0.01 }` (tonnes per tonne of feed)",
                         );
                     }
+                    // The main output, whose price drives utilisation and expansion, is the one
+                    // worth most per tonne of feed (NdPr for a rare-earth refinery).
+                    outs.sort_by(|a: &core::Flow, b: &core::Flow| {
+                        let value = |f: &core::Flow| {
+                            f.t_per_unit
+                                * items
+                                    .get(f.item.idx())
+                                    .map_or(0.0, |i| i.base_price_usd_per_kg)
+                        };
+                        value(b).total_cmp(&value(a))
+                    });
                     (core::Stage::Separation, vec![flow(feed, 1.0)], outs)
                 }
                 "magnet_making" => {
@@ -760,6 +771,13 @@ impl<'a> Build<'a> {
             let mut lines = Vec::new();
             for (j, h) in s.holding.iter().enumerate() {
                 let hkey = format!("{key}.holding.{j}");
+                if s.holding[..j].iter().any(|other| other.item == h.item) {
+                    self.problem(
+                        format!("{hkey}.item"),
+                        format!("`{}` is held twice in this stockpile", h.item),
+                        "merge the two `[[stockpile.holding]]` entries for it into one",
+                    );
+                }
                 let item = self.item(&format!("{hkey}.item"), &h.item);
                 let use_per_week =
                     Self::regional_use(region, item, ms, ps) * DAYS_PER_WEEK / self.step_days;

@@ -123,7 +123,7 @@ pub(crate) fn load(
     let mut table = Table::new();
     let mut origins = Origins::new();
     for (k, (_, t)) in chain.iter().enumerate().rev() {
-        merge_table(&mut table, t, "", k, &mut origins);
+        merge_table(&mut table, t, "", "", k, &mut origins);
     }
     table.remove("extends");
     Ok(Loaded {
@@ -184,15 +184,29 @@ fn is_table_array(v: &Value) -> bool {
     matches!(v, Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_table))
 }
 
-fn merge_table(base: &mut Table, over: &Table, prefix: &str, source: usize, origins: &mut Origins) {
+/// Merges `over` (a table of source file `source`, at `src_prefix` in that file) into `base`
+/// (at `prefix` in the merged table), recording where merged array entries came from.
+fn merge_table(
+    base: &mut Table,
+    over: &Table,
+    prefix: &str,
+    src_prefix: &str,
+    source: usize,
+    origins: &mut Origins,
+) {
     for (key, value) in over {
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
+        let join = |p: &str| {
+            if p.is_empty() {
+                key.clone()
+            } else {
+                format!("{p}.{key}")
+            }
         };
+        let (path, src_path) = (join(prefix), join(src_prefix));
         match (base.get_mut(key), value) {
-            (Some(Value::Table(b)), Value::Table(o)) => merge_table(b, o, &path, source, origins),
+            (Some(Value::Table(b)), Value::Table(o)) => {
+                merge_table(b, o, &path, &src_path, source, origins)
+            }
             (Some(b @ Value::Array(_)), Value::Array(o))
                 if is_table_array(value) && is_table_array(b) =>
             {
@@ -201,7 +215,7 @@ fn merge_table(base: &mut Table, over: &Table, prefix: &str, source: usize, orig
                 };
                 for (j, entry) in o.iter().enumerate() {
                     let Value::Table(entry) = entry else { continue };
-                    let own = format!("{path}.{j}");
+                    let own = format!("{src_path}.{j}");
                     let found = identity(entry).and_then(|id| {
                         b.iter().position(|e| {
                             e.as_table().and_then(identity).as_deref() == Some(id.as_str())
@@ -213,9 +227,9 @@ fn merge_table(base: &mut Table, over: &Table, prefix: &str, source: usize, orig
                             origins
                                 .entry(merged.clone())
                                 .or_default()
-                                .push((source, own));
+                                .push((source, own.clone()));
                             if let Some(Value::Table(target)) = b.get_mut(m) {
-                                merge_table(target, entry, &merged, source, origins);
+                                merge_table(target, entry, &merged, &own, source, origins);
                             }
                         }
                         None => {
@@ -223,10 +237,10 @@ fn merge_table(base: &mut Table, over: &Table, prefix: &str, source: usize, orig
                             origins
                                 .entry(merged.clone())
                                 .or_default()
-                                .push((source, own));
+                                .push((source, own.clone()));
                             b.push(Value::Table(Table::new()));
                             if let Some(Value::Table(target)) = b.last_mut() {
-                                merge_table(target, entry, &merged, source, origins);
+                                merge_table(target, entry, &merged, &own, source, origins);
                             }
                         }
                     }
@@ -240,7 +254,7 @@ fn merge_table(base: &mut Table, over: &Table, prefix: &str, source: usize, orig
                         origins
                             .entry(format!("{path}.{j}"))
                             .or_default()
-                            .push((source, format!("{path}.{j}")));
+                            .push((source, format!("{src_path}.{j}")));
                     }
                 }
                 base.insert(key.clone(), value.clone());
