@@ -105,6 +105,8 @@ pub struct ExportAuthority {
     in_review: usize,
     /// Reviews started per (buyer, item): the counter of its keyed draws.
     reviews_started: Vec<u32>,
+    /// Fraction of a review carried to the next step.
+    review_credit: f64,
     /// Decisions so far.
     pub tally: LicenceTally,
 }
@@ -136,6 +138,7 @@ impl ExportAuthority {
             queue: LicenceQueue::with_capacity(n_buyers * n_items),
             in_review: 0,
             reviews_started: vec![0; n_buyers * n_items],
+            review_credit: 0.0,
             tally: LicenceTally::default(),
         };
         a.refresh_extraterritorial(&params.items);
@@ -300,7 +303,11 @@ impl ExportAuthority {
         key: Keyed,
     ) {
         let regime = self.regime(params, me);
-        for _ in 0..regime.review_capacity_per_step {
+        // Fractional capacity accrues as credit; whole units are spent or lost each step.
+        self.review_credit += regime.review_capacity_per_step;
+        let reviews = self.review_credit.floor();
+        self.review_credit -= reviews;
+        for _ in 0..reviews as u64 {
             let Some(slot) = self.queue.slots.pop_front() else {
                 break;
             };
@@ -362,6 +369,7 @@ pub(crate) fn lead_steps(lt: &LeadTime, z: f64) -> u32 {
     } else {
         0.0
     };
-    // Clamped before the cast so a huge draw cannot wrap.
-    raw.min(lt.max_steps).max(0.0).round() as u32
+    // Rounded to whole steps but never past the maximum (a statutory limit stays a limit when a
+    // step is longer than a week); clamped before the cast so a huge draw cannot wrap.
+    raw.round().min(lt.max_steps.floor()).max(0.0) as u32
 }

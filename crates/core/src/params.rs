@@ -330,8 +330,9 @@ pub struct AuthorityParams {
 /// How an authority reviews licence applications.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenceRegime {
-    /// Applications taken into review per step; the rest wait in the queue.
-    pub review_capacity_per_step: u32,
+    /// Applications taken into review per step; may be fractional (0.5 = one every other step).
+    /// The rest wait in the queue.
+    pub review_capacity_per_step: f64,
     /// Time a review takes once started.
     pub lead_time: LeadTime,
     /// Approval probability by destination region (rows) and end-use sector (columns),

@@ -56,7 +56,7 @@ pub fn no_substitution() -> SubstitutionParams {
 /// A licence regime with the given approval odds everywhere.
 pub fn regime(n_regions: usize, n_sectors: usize, approval: f64) -> LicenceRegime {
     LicenceRegime {
-        review_capacity_per_step: 4,
+        review_capacity_per_step: 4.0,
         lead_time: LeadTime {
             median_steps: 9.0,
             sigma: 0.4,

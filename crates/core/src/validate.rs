@@ -85,6 +85,13 @@ impl Checker {
     }
 
     fn regime(&mut self, path: &str, r: &LicenceRegime, n_regions: usize, n_sectors: usize) {
+        self.range(
+            || format!("{path}.review_capacity_per_step"),
+            r.review_capacity_per_step,
+            0.0,
+            1e9,
+            "applications per step in [0, 1e9]",
+        );
         self.lead_time(&format!("{path}.lead_time"), &r.lead_time);
         if r.approval.len() != n_regions * n_sectors {
             self.errors.push(ParamError::WrongLength {

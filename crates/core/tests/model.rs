@@ -234,7 +234,7 @@ fn licence_queue_with_unit_capacity_serves_applicants_one_week_apart() {
         m.demand[0].t_per_step = 25.0;
     }
     let regime = &mut p.authorities[0].regime;
-    regime.review_capacity_per_step = 1;
+    regime.review_capacity_per_step = 1.0;
     regime.lead_time = chokepoint_core::LeadTime {
         median_steps: 2.0,
         sigma: 0.0,

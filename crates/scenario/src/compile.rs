@@ -702,7 +702,9 @@ impl<'a> Build<'a> {
                 sector,
                 demand,
                 growth_per_year: knob!(growth_per_year, Domain::Any),
-                noise_sigma: knob!(noise_sigma, Domain::NonNegative),
+                // Weekly shocks independent from week to week: sd scales with the square root of time.
+                noise_sigma: knob!(noise_sigma, Domain::NonNegative)
+                    * (self.step_days / DAYS_PER_WEEK).sqrt(),
                 cover_target_steps: {
                     let w = knob!(cover_weeks, Domain::NonNegative);
                     self.weeks_to_steps(w)
@@ -945,7 +947,7 @@ impl<'a> Build<'a> {
         };
         let approval = self.approval(&format!("{akey}.approval"), approval_spec);
         core::LicenceRegime {
-            review_capacity_per_step: (capacity * self.step_days / DAYS_PER_WEEK).round() as u32,
+            review_capacity_per_step: capacity * self.step_days / DAYS_PER_WEEK,
             lead_time,
             approval,
             validity_steps: self.steps(validity),
