@@ -1093,12 +1093,11 @@ impl<'a> Build<'a> {
         let f = self.file;
         let cal = &params.calendar;
         let end_date = cal.date_of(cal.n_steps);
-        // Per shock: (start step, end step) and its on/off actions.
+        // Per shock: (start step, end step) and the actions that put it in force.
         struct Window {
             start: u32,
             end: u32,
             on: Vec<PolicyAction>,
-            off: Vec<PolicyAction>,
         }
         let mut windows: Vec<Option<Window>> = Vec::new();
         let names: Vec<&str> = f.shock.iter().map(|s| s.name.as_str()).collect();
@@ -1169,7 +1168,9 @@ impl<'a> Build<'a> {
                 windows.push(None);
                 continue;
             }
-            let (on, off) = match s.kind.as_str() {
+            // Each arm also says how the measure is undone alone; events are computed from the
+            // state of all active shocks instead (below), so only `on` is kept.
+            let (on, _alone_off) = match s.kind.as_str() {
                 "halt" => {
                     let items = self.require_items(&key, &s.items);
                     let destinations: Vec<RegionId> = s
@@ -1394,114 +1395,140 @@ impl<'a> Build<'a> {
                     (vec![], vec![])
                 }
             };
-            windows.push(Some(Window {
-                start,
-                end,
-                on,
-                off,
-            }));
+            windows.push(Some(Window { start, end, on }));
         }
-        // Suspensions and lifts act on the windows of their targets.
-        let mut extra: Vec<(u32, usize, Vec<PolicyAction>)> = Vec::new();
-        for (k, s) in f.shock.iter().enumerate() {
-            if !matches!(s.kind.as_str(), "suspend" | "lift") {
-                continue;
-            }
-            let key = format!("shock.{k}");
-            let target = s.target.clone().unwrap_or_default();
-            let Some(t) = f
-                .shock
-                .iter()
-                .position(|x| x.name == target && !target.is_empty())
-            else {
-                let cands: Vec<&str> = f
+        // Suspensions and lifts act on their targets: lifts first (each cuts the target short,
+        // whatever the file order), then suspensions as gaps in the target's activity.
+        let n = windows.len();
+        let mut lifted_by: Vec<Option<usize>> = vec![None; n];
+        let mut gaps: Vec<Vec<(u32, u32, usize)>> = vec![Vec::new(); n];
+        let targets: Vec<Option<usize>> = f
+            .shock
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                if !matches!(s.kind.as_str(), "suspend" | "lift") {
+                    return None;
+                }
+                let target = s.target.clone().unwrap_or_default();
+                let found = f
                     .shock
                     .iter()
-                    .map(|x| x.name.as_str())
-                    .filter(|n| !n.is_empty())
-                    .collect();
-                self.problem(
-                    format!("{key}.target"),
-                    format!("unknown shock `{target}`{}", did_you_mean(&target, &cands)),
-                    "name the `name` of the shock to suspend or lift",
-                );
-                continue;
-            };
-            let Some((s_start, s_end)) = windows[k].as_ref().map(|w| (w.start, w.end)) else {
-                continue;
-            };
-            let Some(tw) = windows[t].as_mut() else {
-                continue;
-            };
-            if s.kind == "lift" {
-                if s_start < tw.end {
-                    tw.end = s_start.max(tw.start);
-                    self.timeline.push(TimelineMark {
-                        step: tw.end,
-                        shock: k,
-                        target: Some(t),
-                        phase: Phase::Lifted,
-                    });
+                    .position(|x| x.name == target && !target.is_empty());
+                if found.is_none() {
+                    let cands: Vec<&str> = f
+                        .shock
+                        .iter()
+                        .map(|x| x.name.as_str())
+                        .filter(|n| !n.is_empty())
+                        .collect();
+                    self.problem(
+                        format!("shock.{k}.target"),
+                        format!("unknown shock `{target}`{}", did_you_mean(&target, &cands)),
+                        "name the `name` of the shock to suspend or lift",
+                    );
                 }
-            } else if s_start < tw.end && s_end > tw.start {
-                extra.push((s_start.max(tw.start), k, tw.off.clone()));
-                self.timeline.push(TimelineMark {
-                    step: s_start.max(tw.start),
-                    shock: k,
-                    target: Some(t),
-                    phase: Phase::Suspended,
+                found
+            })
+            .collect();
+        for (k, t) in targets.iter().enumerate() {
+            let (Some(t), Some(lift)) = (*t, windows[k].as_ref().map(|w| w.start)) else {
+                continue;
+            };
+            if f.shock[k].kind == "lift"
+                && let Some(tw) = windows[t].as_mut()
+                && lift < tw.end
+            {
+                tw.end = lift.max(tw.start);
+                lifted_by[t] = Some(k);
+            }
+        }
+        for (k, t) in targets.iter().enumerate() {
+            let (Some(t), Some((a, b))) = (*t, windows[k].as_ref().map(|w| (w.start, w.end)))
+            else {
+                continue;
+            };
+            if f.shock[k].kind == "suspend" {
+                gaps[t].push((a, b, k));
+            }
+        }
+        let active = |k: usize, step: u32| {
+            windows[k]
+                .as_ref()
+                .is_some_and(|w| !w.on.is_empty() && step >= w.start && step < w.end)
+                && !gaps[k].iter().any(|&(a, b, _)| step >= a && step < b)
+        };
+        // Activity is constant between these steps.
+        let mut boundaries: Vec<u32> = windows
+            .iter()
+            .flatten()
+            .flat_map(|w| [w.start, w.end])
+            .chain(gaps.iter().flatten().flat_map(|&(a, b, _)| [a, b]))
+            .filter(|&s| s < cal.n_steps)
+            .collect();
+        boundaries.sort_unstable();
+        boundaries.dedup();
+        // The state in force is recomputed from every active shock at each boundary, and only
+        // what changed becomes an event: ending one measure never undoes another's, or the
+        // baseline's. Among shocks setting the same value (a quota, the regime, the
+        // extraterritorial share) the latest to start wins; derates and surges multiply.
+        let baseline = EventState::baseline(params);
+        let mut previous = baseline.clone();
+        let mut was_active = vec![false; n];
+        let mut events = Vec::new();
+        for &step in &boundaries {
+            let mut order: Vec<usize> = (0..n).filter(|&k| active(k, step)).collect();
+            order.sort_by_key(|&k| (windows[k].as_ref().map_or(0, |w| w.start), k));
+            let mut state = baseline.clone();
+            for &k in &order {
+                if let Some(w) = &windows[k] {
+                    state.apply(k, &w.on);
+                }
+            }
+            for k in 0..n {
+                let now = active(k, step);
+                if now == was_active[k] {
+                    continue;
+                }
+                let w = windows[k].as_ref().expect("active shocks have windows");
+                let gap_start = gaps[k]
+                    .iter()
+                    .find(|&&(a, _, _)| a == step)
+                    .map(|&(_, _, g)| g);
+                let gap_end = gaps[k]
+                    .iter()
+                    .find(|&&(_, b, _)| b == step)
+                    .map(|&(_, _, g)| g);
+                let mark = |shock, target, phase| TimelineMark {
+                    step,
+                    shock,
+                    target,
+                    phase,
+                };
+                self.timeline.push(match (now, gap_start, gap_end) {
+                    (true, _, Some(g)) if step != w.start => mark(g, Some(k), Phase::Restored),
+                    (true, _, _) => mark(k, None, Phase::Starts),
+                    (false, Some(g), _) => mark(g, Some(k), Phase::Suspended),
+                    (false, _, _) => match lifted_by[k] {
+                        Some(l) if step == w.end => mark(l, Some(k), Phase::Lifted),
+                        _ => mark(k, None, Phase::Ends),
+                    },
                 });
-                if s_end < tw.end {
-                    extra.push((s_end, k, tw.on.clone()));
-                    self.timeline.push(TimelineMark {
-                        step: s_end,
-                        shock: k,
-                        target: Some(t),
-                        phase: Phase::Restored,
-                    });
-                }
+                was_active[k] = now;
             }
+            for action in state.changes_from(
+                &previous,
+                params,
+                &windows
+                    .iter()
+                    .map(|w| w.as_ref().map(|w| w.on.as_slice()))
+                    .collect::<Vec<_>>(),
+            ) {
+                events.push(PolicyEvent { step, action });
+            }
+            previous = state;
         }
-        let mut events: Vec<(u32, usize, usize, PolicyAction)> = Vec::new();
-        for (k, w) in windows.into_iter().enumerate() {
-            let Some(w) = w else { continue };
-            if !w.on.is_empty() {
-                self.timeline.push(TimelineMark {
-                    step: w.start,
-                    shock: k,
-                    target: None,
-                    phase: Phase::Starts,
-                });
-                if w.end != u32::MAX {
-                    self.timeline.push(TimelineMark {
-                        step: w.end,
-                        shock: k,
-                        target: None,
-                        phase: Phase::Ends,
-                    });
-                }
-            }
-            for a in w.on {
-                events.push((w.start, k, 0, a));
-            }
-            if w.end != u32::MAX {
-                for a in w.off {
-                    events.push((w.end, k, 1, a));
-                }
-            }
-        }
-        for (step, k, actions) in extra {
-            for a in actions {
-                events.push((step, k, 2, a));
-            }
-        }
-        // Stable order: by step, then by the suspension/lift coming after the measures it acts on.
-        events.sort_by_key(|(step, k, phase, _)| (*step, *phase == 2, *k, *phase));
         events
-            .into_iter()
-            .filter(|(step, ..)| *step < cal.n_steps)
-            .map(|(step, _, _, action)| PolicyEvent { step, action })
-            .collect()
     }
 
     fn require_items(&mut self, key: &str, names: &[String]) -> Vec<ItemId> {
@@ -1529,4 +1556,258 @@ fn shift(date: NaiveDate, weeks: f64) -> NaiveDate {
 
 fn last(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
+}
+
+/// What the shocks set, at one step: the basis for turning overlapping shocks into events.
+#[derive(Clone, Debug, PartialEq)]
+struct EventState {
+    /// Per authority, per item.
+    controlled: Vec<Vec<bool>>,
+    /// Per authority, per destination × item.
+    embargo: Vec<Vec<bool>>,
+    /// Per authority, per quota.
+    quota: Vec<Vec<Option<f64>>>,
+    /// Per authority: the shock whose licence regime is in force (`None` = the exporter's own).
+    regime: Vec<Option<usize>>,
+    /// Per authority.
+    extraterritorial: Vec<Option<f64>>,
+    /// Per producer: share of capacity lost.
+    derate: Vec<f64>,
+    /// Per manufacturer: demand multiplier.
+    surge: Vec<f64>,
+}
+
+impl EventState {
+    fn baseline(p: &core::ModelParams) -> Self {
+        let ni = p.items.len();
+        let nr = p.regions.len();
+        let controlled = p
+            .authorities
+            .iter()
+            .map(|a| {
+                let mut v = vec![false; ni];
+                for i in &a.controlled {
+                    v[i.idx()] = true;
+                }
+                v
+            })
+            .collect();
+        let embargo = p
+            .authorities
+            .iter()
+            .map(|a| {
+                let mut v = vec![false; nr * ni];
+                for e in &a.embargoes {
+                    v[e.destination.idx() * ni + e.item.idx()] = true;
+                }
+                v
+            })
+            .collect();
+        Self {
+            controlled,
+            embargo,
+            quota: p
+                .authorities
+                .iter()
+                .map(|a| a.quotas.iter().map(|q| q.annual_t).collect())
+                .collect(),
+            regime: vec![None; p.authorities.len()],
+            extraterritorial: p
+                .authorities
+                .iter()
+                .map(|a| a.extraterritorial_share)
+                .collect(),
+            derate: vec![0.0; p.producers.len()],
+            surge: vec![1.0; p.manufacturers.len()],
+        }
+    }
+
+    /// Adds the effect of shock `k` (its "on" actions).
+    fn apply(&mut self, k: usize, on: &[PolicyAction]) {
+        let ni = self.controlled.first().map_or(0, Vec::len);
+        for action in on {
+            match action {
+                PolicyAction::Control {
+                    authority,
+                    items,
+                    controlled,
+                } => {
+                    for i in items {
+                        if let Some(c) = self
+                            .controlled
+                            .get_mut(authority.idx())
+                            .and_then(|v| v.get_mut(i.idx()))
+                        {
+                            *c |= *controlled;
+                        }
+                    }
+                }
+                PolicyAction::Embargo {
+                    authority,
+                    destinations,
+                    items,
+                    active,
+                } => {
+                    for d in destinations {
+                        for i in items {
+                            if let Some(e) = self
+                                .embargo
+                                .get_mut(authority.idx())
+                                .and_then(|v| v.get_mut(d.idx() * ni + i.idx()))
+                            {
+                                *e |= *active;
+                            }
+                        }
+                    }
+                }
+                PolicyAction::Quota {
+                    authority,
+                    quota,
+                    annual_t,
+                } => {
+                    if let Some(q) = self
+                        .quota
+                        .get_mut(authority.idx())
+                        .and_then(|v| v.get_mut(*quota))
+                    {
+                        *q = *annual_t;
+                    }
+                }
+                PolicyAction::LicenceRegime { authority, .. } => {
+                    if let Some(r) = self.regime.get_mut(authority.idx()) {
+                        *r = Some(k);
+                    }
+                }
+                PolicyAction::Extraterritorial { authority, share } => {
+                    if let Some(e) = self.extraterritorial.get_mut(authority.idx()) {
+                        *e = *share;
+                    }
+                }
+                PolicyAction::CapacityOutage { producers, share } => {
+                    for p in producers {
+                        if let Some(d) = self.derate.get_mut(p.idx()) {
+                            *d = 1.0 - (1.0 - *d) * (1.0 - share);
+                        }
+                    }
+                }
+                PolicyAction::DemandSurge {
+                    manufacturers,
+                    multiplier,
+                } => {
+                    for m in manufacturers {
+                        if let Some(s) = self.surge.get_mut(m.idx()) {
+                            *s *= multiplier;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The events that turn `before` into `self`. `on[k]` are shock k's actions (for the
+    /// licence regime a shock sets).
+    #[allow(
+        clippy::float_cmp,
+        reason = "an unchanged value is bit-for-bit the same"
+    )]
+    fn changes_from(
+        &self,
+        before: &Self,
+        p: &core::ModelParams,
+        on: &[Option<&[PolicyAction]>],
+    ) -> Vec<PolicyAction> {
+        let mut out = Vec::new();
+        let ni = p.items.len();
+        for (a, (now, was)) in self.controlled.iter().zip(&before.controlled).enumerate() {
+            let authority = AuthorityId::from(a);
+            for flag in [true, false] {
+                let items: Vec<ItemId> = (0..ni)
+                    .filter(|&i| now[i] != was[i] && now[i] == flag)
+                    .map(ItemId::from)
+                    .collect();
+                if !items.is_empty() {
+                    out.push(PolicyAction::Control {
+                        authority,
+                        items,
+                        controlled: flag,
+                    });
+                }
+            }
+        }
+        for (a, (now, was)) in self.embargo.iter().zip(&before.embargo).enumerate() {
+            let authority = AuthorityId::from(a);
+            for d in 0..p.regions.len() {
+                for flag in [true, false] {
+                    let items: Vec<ItemId> = (0..ni)
+                        .filter(|&i| now[d * ni + i] != was[d * ni + i] && now[d * ni + i] == flag)
+                        .map(ItemId::from)
+                        .collect();
+                    if !items.is_empty() {
+                        out.push(PolicyAction::Embargo {
+                            authority,
+                            destinations: vec![RegionId::from(d)],
+                            items,
+                            active: flag,
+                        });
+                    }
+                }
+            }
+        }
+        for (a, (now, was)) in self.quota.iter().zip(&before.quota).enumerate() {
+            for (q, (x, y)) in now.iter().zip(was).enumerate() {
+                if x != y {
+                    out.push(PolicyAction::Quota {
+                        authority: AuthorityId::from(a),
+                        quota: q,
+                        annual_t: *x,
+                    });
+                }
+            }
+        }
+        for (a, (now, was)) in self.regime.iter().zip(&before.regime).enumerate() {
+            if now != was {
+                let authority = AuthorityId::from(a);
+                let regime = now
+                    .and_then(|k| on.get(k).copied().flatten())
+                    .and_then(|acts| {
+                        acts.iter().find_map(|x| match x {
+                            PolicyAction::LicenceRegime { regime, .. } => Some(regime.clone()),
+                            _ => None,
+                        })
+                    })
+                    .unwrap_or_else(|| p.authorities[a].regime.clone());
+                out.push(PolicyAction::LicenceRegime { authority, regime });
+            }
+        }
+        for (a, (now, was)) in self
+            .extraterritorial
+            .iter()
+            .zip(&before.extraterritorial)
+            .enumerate()
+        {
+            if now != was {
+                out.push(PolicyAction::Extraterritorial {
+                    authority: AuthorityId::from(a),
+                    share: *now,
+                });
+            }
+        }
+        for (k, (now, was)) in self.derate.iter().zip(&before.derate).enumerate() {
+            if now != was {
+                out.push(PolicyAction::CapacityOutage {
+                    producers: vec![ProducerId::from(k)],
+                    share: *now,
+                });
+            }
+        }
+        for (k, (now, was)) in self.surge.iter().zip(&before.surge).enumerate() {
+            if now != was {
+                out.push(PolicyAction::DemandSurge {
+                    manufacturers: vec![ManufacturerId::from(k)],
+                    multiplier: *now,
+                });
+            }
+        }
+        out
+    }
 }

@@ -1,0 +1,107 @@
+//! Overlapping shocks: ending, suspending or lifting one never undoes another's effect or the
+//! baseline's, whatever the order they are written in.
+
+use std::path::Path;
+
+use chokepoint_core::{PolicyAction, PolicyEvent};
+use chokepoint_scenario::Scenario;
+
+fn scenario(body: &str) -> Scenario {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/baseline_2024.toml");
+    let text = format!(
+        "extends = {:?}\n[scenario]\nname = \"t\"\n{body}",
+        base.to_str().unwrap()
+    );
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/__test.toml");
+    let read = |p: &Path| {
+        if p == path {
+            Ok(text.clone())
+        } else {
+            std::fs::read_to_string(p)
+        }
+    };
+    Scenario::load(&path, &read, &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn events(s: &Scenario) -> Vec<PolicyEvent> {
+    s.central().events.clone()
+}
+
+fn embargo_on(s: &Scenario) -> Vec<(u32, bool)> {
+    events(s)
+        .into_iter()
+        .filter_map(|e| match e.action {
+            PolicyAction::Embargo { active, .. } => Some((e.step, active)),
+            _ => None,
+        })
+        .collect()
+}
+
+const HALT: &str = "[[shock]]\nname = \"h\"\ntype = \"halt\"\ndate = 2025-03-03\ndestinations = [\"japan\"]\nitems = [\"dy\"]\n";
+const SUSPEND: &str = "[[shock]]\nname = \"s\"\ntype = \"suspend\"\ntarget = \"h\"\ndate = 2025-06-02\nduration_weeks = 20\n";
+const LIFT: &str = "[[shock]]\nname = \"l\"\ntype = \"lift\"\ntarget = \"h\"\ndate = 2025-08-04\n";
+
+#[test]
+fn a_lift_during_a_suspension_ends_the_measure_in_either_order() {
+    for body in [
+        format!("{HALT}{SUSPEND}{LIFT}"),
+        format!("{HALT}{LIFT}{SUSPEND}"),
+    ] {
+        let s = scenario(&body);
+        assert_eq!(embargo_on(&s), vec![(8, true), (21, false)], "{body}");
+    }
+}
+
+#[test]
+fn ending_a_licence_regime_keeps_baseline_controls() {
+    let s = scenario(
+        "[[exporter]]\nregion = \"china\"\ncontrolled = [\"dy\"]\n\
+         [[shock]]\ntype = \"licence_regime\"\ndate = 2025-03-03\nduration_weeks = 10\nitems = [\"dy\", \"tb\"]\n",
+    );
+    let controls: Vec<(u32, bool, usize)> = events(&s)
+        .into_iter()
+        .filter_map(|e| match e.action {
+            PolicyAction::Control {
+                controlled, items, ..
+            } => Some((e.step, controlled, items.len())),
+            _ => None,
+        })
+        .collect();
+    // tb on and off; dy was controlled all along, so it is never switched.
+    assert_eq!(controls, vec![(8, true, 1), (18, false, 1)]);
+}
+
+#[test]
+fn a_nested_quota_gives_way_to_the_one_it_interrupted() {
+    let s = scenario(
+        "[[shock]]\ntype = \"quota\"\nquota = \"rare_earths\"\nannual_t = 3000\ndate = 2025-02-03\n\
+         [[shock]]\ntype = \"quota\"\nquota = \"rare_earths\"\nannual_t = 2000\ndate = 2025-06-02\nduration_weeks = 13\n",
+    );
+    let caps: Vec<(u32, Option<f64>)> = events(&s)
+        .into_iter()
+        .filter_map(|e| match e.action {
+            PolicyAction::Quota { annual_t, .. } => Some((e.step, annual_t)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        caps,
+        vec![(4, Some(3000.0)), (21, Some(2000.0)), (34, Some(3000.0))]
+    );
+}
+
+#[test]
+fn overlapping_outages_multiply_and_end_one_at_a_time() {
+    let s = scenario(
+        "[[shock]]\ntype = \"capacity_outage\"\nproducers = [\"china_mines\"]\nshare = 0.5\ndate = 2025-02-03\nduration_weeks = 10\n\
+         [[shock]]\ntype = \"capacity_outage\"\nproducers = [\"china_mines\"]\nshare = 0.5\ndate = 2025-03-03\nduration_weeks = 10\n",
+    );
+    let shares: Vec<(u32, f64)> = events(&s)
+        .into_iter()
+        .filter_map(|e| match e.action {
+            PolicyAction::CapacityOutage { share, .. } => Some((e.step, share)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shares, vec![(4, 0.5), (8, 0.75), (14, 0.5), (18, 0.0)]);
+}
