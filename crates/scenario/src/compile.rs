@@ -1168,9 +1168,9 @@ impl<'a> Build<'a> {
                 windows.push(None);
                 continue;
             }
-            // Each arm also says how the measure is undone alone; events are computed from the
-            // state of all active shocks instead (below), so only `on` is kept.
-            let (on, _alone_off) = match s.kind.as_str() {
+            // What the shock sets while active; events are computed from the state of all
+            // active shocks (below).
+            let on = match s.kind.as_str() {
                 "halt" => {
                     let items = self.require_items(&key, &s.items);
                     let destinations: Vec<RegionId> = s
@@ -1186,22 +1186,20 @@ impl<'a> Build<'a> {
                             "add `destinations = [\"japan\"]`",
                         );
                     }
-                    let mk = |active| PolicyAction::Embargo {
+                    vec![PolicyAction::Embargo {
                         authority,
-                        destinations: destinations.clone(),
-                        items: items.clone(),
-                        active,
-                    };
-                    (vec![mk(true)], vec![mk(false)])
+                        destinations,
+                        items,
+                        active: true,
+                    }]
                 }
                 "list_expansion" => {
                     let items = self.require_items(&key, &s.items);
-                    let mk = |controlled| PolicyAction::Control {
+                    vec![PolicyAction::Control {
                         authority,
-                        items: items.clone(),
-                        controlled,
-                    };
-                    (vec![mk(true)], vec![mk(false)])
+                        items,
+                        controlled: true,
+                    }]
                 }
                 "licence_regime" => {
                     let items = self.require_items(&key, &s.items);
@@ -1209,32 +1207,14 @@ impl<'a> Build<'a> {
                     let base = f.exporter.get(authority.idx()).map(|e| &e.licence);
                     let regime =
                         self.regime(&key, &s.licence, base.map(|b| (base_key.as_str(), b)));
-                    let baseline = params
-                        .authorities
-                        .get(authority.idx())
-                        .map(|a| a.regime.clone())
-                        .unwrap_or(regime.clone());
-                    (
-                        vec![
-                            PolicyAction::Control {
-                                authority,
-                                items: items.clone(),
-                                controlled: true,
-                            },
-                            PolicyAction::LicenceRegime { authority, regime },
-                        ],
-                        vec![
-                            PolicyAction::Control {
-                                authority,
-                                items,
-                                controlled: false,
-                            },
-                            PolicyAction::LicenceRegime {
-                                authority,
-                                regime: baseline,
-                            },
-                        ],
-                    )
+                    vec![
+                        PolicyAction::Control {
+                            authority,
+                            items,
+                            controlled: true,
+                        },
+                        PolicyAction::LicenceRegime { authority, regime },
+                    ]
                 }
                 "quota" => {
                     let qname = s.quota.clone().unwrap_or_default();
@@ -1258,19 +1238,11 @@ impl<'a> Build<'a> {
                         None,
                         Domain::NonNegative,
                     );
-                    let before = quotas.get(q).and_then(|x| x.annual_t);
-                    (
-                        vec![PolicyAction::Quota {
-                            authority,
-                            quota: q,
-                            annual_t: Some(annual),
-                        }],
-                        vec![PolicyAction::Quota {
-                            authority,
-                            quota: q,
-                            annual_t: before,
-                        }],
-                    )
+                    vec![PolicyAction::Quota {
+                        authority,
+                        quota: q,
+                        annual_t: Some(annual),
+                    }]
                 }
                 "extraterritorial" => {
                     let share = self.pick(
@@ -1278,20 +1250,10 @@ impl<'a> Build<'a> {
                         None,
                         Domain::Share,
                     );
-                    let before = params
-                        .authorities
-                        .get(authority.idx())
-                        .and_then(|a| a.extraterritorial_share);
-                    (
-                        vec![PolicyAction::Extraterritorial {
-                            authority,
-                            share: Some(share),
-                        }],
-                        vec![PolicyAction::Extraterritorial {
-                            authority,
-                            share: before,
-                        }],
-                    )
+                    vec![PolicyAction::Extraterritorial {
+                        authority,
+                        share: Some(share),
+                    }]
                 }
                 "capacity_outage" => {
                     let share = self.pick(
@@ -1321,16 +1283,7 @@ impl<'a> Build<'a> {
                             "add `producers = [\"...\"]`",
                         );
                     }
-                    (
-                        vec![PolicyAction::CapacityOutage {
-                            producers: producers.clone(),
-                            share,
-                        }],
-                        vec![PolicyAction::CapacityOutage {
-                            producers,
-                            share: 0.0,
-                        }],
-                    )
+                    vec![PolicyAction::CapacityOutage { producers, share }]
                 }
                 "demand_surge" => {
                     let multiplier = self.pick(
@@ -1360,18 +1313,12 @@ impl<'a> Build<'a> {
                         })
                         .map(|(j, _)| ManufacturerId::from(j))
                         .collect();
-                    (
-                        vec![PolicyAction::DemandSurge {
-                            manufacturers: manufacturers.clone(),
-                            multiplier,
-                        }],
-                        vec![PolicyAction::DemandSurge {
-                            manufacturers,
-                            multiplier: 1.0,
-                        }],
-                    )
+                    vec![PolicyAction::DemandSurge {
+                        manufacturers,
+                        multiplier,
+                    }]
                 }
-                "suspend" | "lift" => (vec![], vec![]),
+                "suspend" | "lift" => vec![],
                 other => {
                     let kinds = [
                         "halt",
@@ -1392,7 +1339,7 @@ impl<'a> Build<'a> {
                         ),
                         format!("use one of {}", kinds.join(", ")),
                     );
-                    (vec![], vec![])
+                    vec![]
                 }
             };
             windows.push(Some(Window { start, end, on }));
