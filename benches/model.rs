@@ -32,6 +32,25 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    c.bench_function("64 replications with aggregation (runner, 1 thread)", |b| {
+        let cfg = chokepoint_runner::MonteCarlo {
+            seed: 7,
+            replications: 64,
+            batch: 64,
+            threads: 1,
+            targets: Vec::new(),
+            max_replications: 0,
+            first_run_id: 0,
+        };
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        b.iter(|| {
+            black_box(
+                chokepoint_runner::run(&scenario, &cfg, &|_| {}, &stop)
+                    .unwrap()
+                    .replications,
+            )
+        })
+    });
     c.bench_function("sample parameters", |b| {
         b.iter(|| black_box(scenario.sample(black_box(3))))
     });
