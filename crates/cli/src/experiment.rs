@@ -246,7 +246,8 @@ pub fn read_manifest(dir: &Path) -> Result<ExperimentManifest> {
         .with_context(|| format!("{}: unreadable manifest", path.display()))
 }
 
-fn write_manifest(dir: &Path, m: &ExperimentManifest) -> Result<()> {
+/// Writes a plan's manifest into `dir` (atomically; after the result files when finishing).
+pub fn write_manifest(dir: &Path, m: &ExperimentManifest) -> Result<()> {
     output::write_atomic(dir, "manifest.json", &serde_json::to_vec_pretty(m)?)
 }
 
@@ -533,11 +534,6 @@ fn shard_of(dir: &Path, m: &ExperimentManifest) -> Result<Shard> {
     })?;
     s.parse::<Shard>()
         .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))
-}
-
-/// Writes a finished plan's manifest into `out` (after the result files).
-pub fn write_final_manifest(out: &Path, m: &ExperimentManifest) -> Result<()> {
-    write_manifest(out, m)
 }
 
 /// Writes `run`'s files for one cell: summary, timeseries, replications.

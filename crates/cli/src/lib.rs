@@ -510,7 +510,7 @@ fn merge(args: &MergeArgs) -> Result<()> {
             })?;
             let info = info.into_inner().context("comparison plan")?;
             let s = compare::finish_compare(&plan, &info, &results, out)?;
-            experiment::write_final_manifest(out, &m)?;
+            experiment::write_manifest(out, &m)?;
             s
         }
         Command::Sweep(sweep_args) => {
@@ -518,7 +518,7 @@ fn merge(args: &MergeArgs) -> Result<()> {
                 sweep::sweep_plan(&sweep_args, argv.to_vec())
             })?;
             let s = sweep::finish_sweep(&plan, &results, out)?;
-            experiment::write_final_manifest(out, &m)?;
+            experiment::write_manifest(out, &m)?;
             s
         }
         _ => anyhow::bail!("{}: not a shard of run, compare or sweep", first.display()),

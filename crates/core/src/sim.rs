@@ -556,12 +556,6 @@ impl<'m> Simulation<'m> {
         self.authorities[a.idx()].state(buyer, item)
     }
 
-    /// Stock of `item` held by manufacturer `k`.
-    pub fn manufacturer_stock(&self, k: usize, item: ItemId) -> f64 {
-        let holder = self.model.params.regions.len() + k;
-        self.stock[holder * self.n_items + item.idx()]
-    }
-
     /// Advances one step. **The order of events inside a step is written here and nowhere
     /// else**; ARCHITECTURE.md describes it.
     pub fn step<R: Rng>(&mut self, rngs: &mut RngStreams<R>) {

@@ -100,11 +100,6 @@ impl MonteCarloResult {
     pub fn metric_values(&self, metric: usize) -> Vec<f64> {
         self.metrics.iter().map(|m| m[metric]).collect()
     }
-
-    /// The summary of one metric.
-    pub fn summary(&self, metric: usize) -> Summary {
-        Summary::from_values(&self.metric_values(metric))
-    }
 }
 
 /// One replication's contribution.

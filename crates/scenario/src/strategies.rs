@@ -158,11 +158,6 @@ impl StrategySet {
         }
     }
 
-    /// The strategy called `name`.
-    pub fn get(&self, name: &str) -> Option<&Strategy> {
-        self.strategies.iter().find(|s| s.name == name)
-    }
-
     /// Names, in file order.
     pub fn names(&self) -> Vec<&str> {
         self.strategies.iter().map(|s| s.name.as_str()).collect()
