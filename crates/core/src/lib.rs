@@ -32,23 +32,37 @@
 #![deny(clippy::float_cmp)]
 
 mod authority;
+mod buyers;
 mod calendar;
 mod error;
-pub mod ids;
+mod ids;
 mod keyed;
+mod manufacturers;
+mod markets;
+mod metrics;
+mod model;
 mod outputs;
 mod params;
+mod producers;
+mod series;
 mod sim;
+mod stockpiles;
+#[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod units;
 mod validate;
 
-pub use authority::{ExportAuthority, LicenceQueue, LicenceState, LicenceTally};
+pub use authority::LicenceState;
 pub use calendar::Calendar;
 pub use error::{ParamError, ParamErrors};
-pub use ids::{AuthorityId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId, StockpileId};
+pub use ids::{
+    AuthorityId, BuyerId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId, StockpileId,
+};
+pub use markets::Ledger;
+pub use model::Model;
 pub use outputs::{EVENT_METRICS, Outcome, OutputSchema, Trajectory, is_event_metric};
 pub use params::*;
-pub use sim::{Buyer, BuyerKind, Ledger, Model, RngStreams, Simulation};
+pub use sim::{RngStreams, Simulation};
 
 /// The model is shared across the runner's threads.
 const _: () = {
