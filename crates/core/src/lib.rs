@@ -59,8 +59,9 @@ pub use ids::{
     AuthorityId, BuyerId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId, StockpileId,
 };
 pub use markets::Ledger;
+pub use metrics::{EVENT_METRICS, is_event_metric};
 pub use model::Model;
-pub use outputs::{EVENT_METRICS, Outcome, OutputSchema, Trajectory, is_event_metric};
+pub use outputs::{Outcome, OutputSchema, Trajectory};
 pub use params::*;
 pub use sim::{RngStreams, Simulation};
 

@@ -198,8 +198,8 @@ pub(crate) fn clear_trade(
         }
         // (b) Free imports: regions without an export authority sell their surplus abroad,
         // subject only to the authorities' extraterritorial rules.
-        for s in 0..nr {
-            if authority_of_region[s].is_some() || book.warehouse[s * ni + i] <= 0.0 {
+        for (s, exporter) in authority_of_region.iter().enumerate() {
+            if exporter.is_some() || book.warehouse[s * ni + i] <= 0.0 {
                 continue;
             }
             for &b in orderers {

@@ -1,5 +1,5 @@
 //! The per-replication metrics as one table: each row is a name, a unit and how the value is
-//! computed from the running totals. The output schema, [`Outcome`] and `is_event_metric` all
+//! computed from the running totals. The output schema, [`Outcome`] and [`is_event_metric`] all
 //! read this table, so adding a metric touches one place (and docs/outputs.md). The order of
 //! rows is the order of the outputs (golden files depend on it): the scalar rows, then each
 //! per-item family over the items.
@@ -182,8 +182,12 @@ pub(crate) fn names(item_names: &[&str]) -> Vec<String> {
     names
 }
 
-/// True when `name` is a 0/1 event metric.
-pub(crate) fn is_event(name: &str) -> bool {
+/// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals. The
+/// table above is the definition; a test keeps this list equal to it.
+pub const EVENT_METRICS: &[&str] = &["any_halt"];
+
+/// True for a 0/1 event metric (as the metrics table marks it).
+pub fn is_event_metric(name: &str) -> bool {
     METRICS
         .iter()
         .any(|m| m.kind == Kind::Event && m.name == name)
@@ -243,7 +247,7 @@ mod tests {
             .filter(|m| m.kind == Kind::Event)
             .map(|m| m.name)
             .collect();
-        assert_eq!(events, crate::outputs::EVENT_METRICS);
+        assert_eq!(events, EVENT_METRICS);
     }
 
     /// Every metric and unit is documented in docs/outputs.md.

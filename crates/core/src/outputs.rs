@@ -83,12 +83,3 @@ pub struct Outcome {
     /// One value per metric.
     pub metrics: Vec<f64>,
 }
-
-/// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals. The
-/// metrics table (`metrics.rs`) is the definition; a test keeps this list equal to it.
-pub const EVENT_METRICS: &[&str] = &["any_halt"];
-
-/// True for a 0/1 event metric (as the metrics table marks it).
-pub fn is_event_metric(name: &str) -> bool {
-    crate::metrics::is_event(name)
-}
