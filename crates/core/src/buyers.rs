@@ -22,11 +22,11 @@ pub(crate) enum BuyerKind {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Buyer {
     /// Region of the buyer.
-    pub region: RegionId,
+    pub(crate) region: RegionId,
     /// End-use sector for licence odds and release priority.
-    pub sector: SectorId,
+    pub(crate) sector: SectorId,
     /// What agent it is.
-    pub kind: BuyerKind,
+    pub(crate) kind: BuyerKind,
 }
 
 /// Every buyer, manufacturers first, then producers, then stockpiles, with the groupings trade

@@ -69,19 +69,19 @@ pub(crate) enum Seller {
 pub(crate) struct Book {
     n_items: usize,
     /// Warehouse stock, `warehouse[region * n_items + item]`.
-    pub warehouse: Vec<f64>,
+    pub(crate) warehouse: Vec<f64>,
     /// Stock each buyer holds (inventory, input stock, stockpile holdings), `held[buyer * n_items + item]`.
-    pub held: Vec<f64>,
+    pub(crate) held: Vec<f64>,
     /// Outstanding orders this step, `order[buyer * n_items + item]`.
-    pub order: Vec<f64>,
+    pub(crate) order: Vec<f64>,
     /// Orders as placed this step (before filling).
-    pub ordered: Vec<f64>,
+    pub(crate) ordered: Vec<f64>,
     /// Scratch: which buyers the current seller may serve.
-    pub eligible: Vec<bool>,
+    pub(crate) eligible: Vec<bool>,
     /// Flows of this step.
-    pub ledger: Ledger,
+    pub(crate) ledger: Ledger,
     /// Tonnes shipped by controlling exporters this step, per item.
-    pub exported_by_authorities: Vec<f64>,
+    pub(crate) exported_by_authorities: Vec<f64>,
 }
 
 impl Book {
@@ -249,13 +249,13 @@ pub(crate) struct Prices {
     /// Authority of each region, if it controls exports (whose domestic price its buyers see).
     authority_of_region: Vec<Option<AuthorityId>>,
     /// World (ex-exporter) price ratio per item.
-    pub world: Vec<f64>,
+    pub(crate) world: Vec<f64>,
     /// Domestic price ratio per authority × item.
-    pub domestic: Vec<f64>,
+    pub(crate) domestic: Vec<f64>,
     /// Opening warehouse stock per region × item: the reference for a glut.
     normal_stock: Vec<f64>,
     /// Last step's unmet share of orders per region × item.
-    pub shortage: Vec<f64>,
+    pub(crate) shortage: Vec<f64>,
 }
 
 impl Prices {
