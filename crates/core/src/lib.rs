@@ -2,7 +2,7 @@
 //!
 //! A discrete-time, agent-based model of the rare-earth → permanent-magnet supply chain under
 //! export controls. Producers (mines, separation plants, magnet makers) turn inputs into outputs;
-//! an [`ExportAuthority`] per controlling exporter runs a control list, embargoes, quotas and a
+//! an export authority per controlling exporter runs a control list, embargoes, quotas and a
 //! licence queue; manufacturers per region × sector order, hold inventory, curtail and halt;
 //! government stockpiles buy and release by explicit rules; markets move prices with scarcity.
 //!
@@ -10,6 +10,9 @@
 //! It never makes a random number generator: the caller passes [`RngStreams`]. Parameters come
 //! already sampled ([`ModelParams`]); the scenario crate reads files, the runner crate runs
 //! replications in parallel.
+//!
+//! **Features.** `testkit` adds `chokepoint_core::testkit`, tiny markets with known answers, for
+//! other crates' tests and benches (`[dev-dependencies]` only).
 //!
 //! ```
 //! use chokepoint_core::{Model, RngStreams, Simulation, testkit};
