@@ -5,14 +5,17 @@
 //! licence applies; applications wait in a FIFO [`LicenceQueue`]; the authority takes at most
 //! `review_capacity_per_step` into review each step, and each review ends after a random lead time
 //! with an approval drawn from the odds for the buyer's destination and end use.
+//!
+//! The authority knows buyers only as [`Buyer`]s (region, sector) by [`BuyerId`]; it reads the
+//! step's orders to see who needs a licence and never touches stock itself.
 
 use std::collections::VecDeque;
 
-use crate::ids::{ItemId, RegionId};
-use crate::keyed::Keyed;
-use crate::params::{
-    AuthorityParams, ItemParams, LeadTime, LicenceRegime, ModelParams, PolicyAction,
-};
+use crate::buyers::Buyer;
+use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
+use crate::keyed::{Keyed, lead_steps};
+use crate::params::{AuthorityParams, ItemParams, LicenceRegime, ModelParams, PolicyAction};
+use crate::units::KG_PER_T;
 
 /// Where one (buyer, item) pair stands with one authority.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -48,7 +51,7 @@ pub enum LicenceState {
 /// FIFO of (buyer, item) applications, preallocated so that pushing never allocates: each pair
 /// is queued at most once at a time.
 #[derive(Clone, Debug)]
-pub struct LicenceQueue {
+pub(crate) struct LicenceQueue {
     slots: VecDeque<u32>,
 }
 
@@ -60,32 +63,27 @@ impl LicenceQueue {
     }
 
     /// Applications waiting for review.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.slots.len()
-    }
-
-    /// True when nothing waits.
-    pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
     }
 }
 
 /// Licence statistics over a replication.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct LicenceTally {
+pub(crate) struct LicenceTally {
     /// Decisions made.
-    pub decided: u64,
+    pub(crate) decided: u64,
     /// Approvals among them.
-    pub approved: u64,
+    pub(crate) approved: u64,
     /// Sum over decisions of steps from application to decision.
-    pub delay_steps: u64,
+    pub(crate) delay_steps: u64,
 }
 
 /// State of one export authority during a replication.
 #[derive(Clone, Debug)]
-pub struct ExportAuthority {
+pub(crate) struct ExportAuthority {
     /// The exporting region.
-    pub region: RegionId,
+    pub(crate) region: RegionId,
     n_items: usize,
     n_sectors: usize,
     controlled: Vec<bool>,
@@ -108,7 +106,7 @@ pub struct ExportAuthority {
     /// Fraction of a review carried to the next step.
     review_credit: f64,
     /// Decisions so far.
-    pub tally: LicenceTally,
+    pub(crate) tally: LicenceTally,
 }
 
 impl ExportAuthority {
@@ -147,45 +145,45 @@ impl ExportAuthority {
 
     /// True when exports of `item` need a licence.
     #[inline]
-    pub fn is_controlled(&self, item: ItemId) -> bool {
+    pub(crate) fn is_controlled(&self, item: ItemId) -> bool {
         self.controlled[item.idx()]
     }
 
     /// True when shipments of `item` to `destination` are embargoed.
     #[inline]
-    pub fn is_embargoed(&self, destination: RegionId, item: ItemId) -> bool {
+    pub(crate) fn is_embargoed(&self, destination: RegionId, item: ItemId) -> bool {
         self.embargo[destination.idx() * self.n_items + item.idx()]
     }
 
     /// True when third-country re-exports of `item` need this authority's licence.
     #[inline]
-    pub fn covers_reexport(&self, item: ItemId) -> bool {
+    pub(crate) fn covers_reexport(&self, item: ItemId) -> bool {
         self.extraterritorial_items[item.idx()]
     }
 
     /// True when `buyer` holds a licence for `item` valid at `step`.
     #[inline]
-    pub fn is_licensed(&self, buyer: usize, item: ItemId, step: u32) -> bool {
-        matches!(self.licences[buyer * self.n_items + item.idx()], LicenceState::Licensed { until } if until > step)
+    pub(crate) fn is_licensed(&self, buyer: BuyerId, item: ItemId, step: u32) -> bool {
+        matches!(self.licences[buyer.idx() * self.n_items + item.idx()], LicenceState::Licensed { until } if until > step)
     }
 
     /// Where (buyer, item) stands.
-    pub fn state(&self, buyer: usize, item: ItemId) -> LicenceState {
-        self.licences[buyer * self.n_items + item.idx()]
+    pub(crate) fn state(&self, buyer: BuyerId, item: ItemId) -> LicenceState {
+        self.licences[buyer.idx() * self.n_items + item.idx()]
     }
 
     /// Applications queued or under review.
-    pub fn backlog(&self) -> usize {
+    pub(crate) fn backlog(&self) -> usize {
         self.queue.len() + self.in_review
     }
 
-    fn regime<'p>(&self, params: &'p ModelParams, me: usize) -> &'p LicenceRegime {
+    fn regime<'p>(&self, params: &'p ModelParams, me: AuthorityId) -> &'p LicenceRegime {
         match self.regime_event {
             Some(k) => match &params.events[k].action {
                 PolicyAction::LicenceRegime { regime, .. } => regime,
-                _ => &params.authorities[me].regime,
+                _ => &params.authorities[me.idx()].regime,
             },
-            None => &params.authorities[me].regime,
+            None => &params.authorities[me.idx()].regime,
         }
     }
 
@@ -199,7 +197,7 @@ impl ExportAuthority {
                         .filter(|l| self.controlled[l.material.idx()])
                         .map(|l| l.kg_per_t)
                         .sum();
-                    controlled_kg_per_t > 0.0 && controlled_kg_per_t / 1000.0 >= threshold
+                    controlled_kg_per_t > 0.0 && controlled_kg_per_t / KG_PER_T >= threshold
                 }
                 _ => false,
             };
@@ -249,9 +247,9 @@ impl ExportAuthority {
     }
 
     /// Tonnes of `item` that may still be shipped this year under every quota that covers it.
-    pub(crate) fn quota_room_t(&self, params: &ModelParams, me: usize, item: ItemId) -> f64 {
+    pub(crate) fn quota_room_t(&self, params: &ModelParams, me: AuthorityId, item: ItemId) -> f64 {
         let mut room = f64::INFINITY;
-        for (q, quota) in params.authorities[me].quotas.iter().enumerate() {
+        for (q, quota) in params.authorities[me.idx()].quotas.iter().enumerate() {
             if let Some(annual) = self.quota_annual_t[q]
                 && quota.items.contains(&item)
             {
@@ -266,20 +264,41 @@ impl ExportAuthority {
     pub(crate) fn book_shipment(
         &mut self,
         params: &ModelParams,
-        me: usize,
+        me: AuthorityId,
         item: ItemId,
         tonnes: f64,
     ) {
-        for (q, quota) in params.authorities[me].quotas.iter().enumerate() {
+        for (q, quota) in params.authorities[me.idx()].quotas.iter().enumerate() {
             if quota.items.contains(&item) {
                 self.quota_shipped_t[q] += tonnes;
             }
         }
     }
 
+    /// Step 5, first half: every foreign buyer that orders an item this authority controls (or
+    /// covers by its extraterritorial rule), and is not embargoed, applies for a licence.
+    /// `order` is the step's orders, `order[buyer * n_items + item]`.
+    pub(crate) fn take_applications(&mut self, buyers: &[Buyer], order: &[f64], step: u32) {
+        let ni = self.n_items;
+        for (b, buyer) in buyers.iter().enumerate() {
+            if buyer.region == self.region {
+                continue;
+            }
+            for i in 0..ni {
+                let item = ItemId::from(i);
+                if order[b * ni + i] > 0.0
+                    && (self.is_controlled(item) || self.covers_reexport(item))
+                    && !self.is_embargoed(buyer.region, item)
+                {
+                    self.apply_for(b, item, step);
+                }
+            }
+        }
+    }
+
     /// Files an application for (buyer, item) if the buyer has no licence, none pending, and is
     /// not waiting out a refusal.
-    pub(crate) fn apply_for(&mut self, buyer: usize, item: ItemId, step: u32) {
+    fn apply_for(&mut self, buyer: usize, item: ItemId, step: u32) {
         let slot = buyer * self.n_items + item.idx();
         let may_apply = match self.licences[slot] {
             LicenceState::None => true,
@@ -293,12 +312,13 @@ impl ExportAuthority {
         }
     }
 
-    /// Starts reviews up to capacity, then reveals every decision due by `step`.
+    /// Step 5, second half: starts reviews up to capacity, then reveals every decision due by
+    /// `step`.
     pub(crate) fn review(
         &mut self,
         params: &ModelParams,
-        me: usize,
-        buyers: &[crate::sim::Buyer],
+        me: AuthorityId,
+        buyers: &[Buyer],
         step: u32,
         key: Keyed,
     ) {
@@ -320,7 +340,7 @@ impl ExportAuthority {
             // The n-th review of this (buyer, item) draws the same numbers in every strategy.
             let nth = self.reviews_started[slot];
             self.reviews_started[slot] += 1;
-            let (z, u) = key.normal_and_uniform(slot as u64, me as u64, u64::from(nth));
+            let (z, u) = key.normal_and_uniform(slot as u64, me.idx() as u64, u64::from(nth));
             let lead = lead_steps(&regime.lead_time, z);
             let approved = u < odds;
             self.licences[slot] = LicenceState::Review {
@@ -359,17 +379,4 @@ impl ExportAuthority {
             }
         }
     }
-}
-
-/// A lead time in whole steps from a standard normal draw `z`: lognormal around the median,
-/// truncated at the maximum.
-pub(crate) fn lead_steps(lt: &LeadTime, z: f64) -> u32 {
-    let raw = if lt.median_steps > 0.0 {
-        (lt.median_steps.ln() + lt.sigma * z).exp()
-    } else {
-        0.0
-    };
-    // Rounded to whole steps but never past the maximum (a statutory limit stays a limit when a
-    // step is longer than a week); clamped before the cast so a huge draw cannot wrap.
-    raw.round().min(lt.max_steps.floor()).max(0.0) as u32
 }

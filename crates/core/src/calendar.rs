@@ -15,10 +15,11 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// Days in a week, the unit of every `_weeks` output.
-    pub const DAYS_PER_WEEK: f64 = 7.0;
-    /// Mean days per year, used to turn annual rates (growth, quotas) into per-step ones.
-    pub const DAYS_PER_YEAR: f64 = 365.25;
+    /// Days in a week, the unit of every `_weeks` output ([`crate::units::DAYS_PER_WEEK`]).
+    pub const DAYS_PER_WEEK: f64 = crate::units::DAYS_PER_WEEK;
+    /// Mean days per year, used to turn annual rates (growth, quotas) into per-step ones
+    /// ([`crate::units::DAYS_PER_YEAR`]).
+    pub const DAYS_PER_YEAR: f64 = crate::units::DAYS_PER_YEAR;
 
     /// The first day of step `step`.
     pub fn date_of(&self, step: u32) -> NaiveDate {

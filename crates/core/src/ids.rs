@@ -56,3 +56,9 @@ id_type!(
     /// An export authority (one per controlling exporter region).
     AuthorityId
 );
+id_type!(
+    /// A buyer of items, numbered over every kind: manufacturers first, then producers (buying
+    /// inputs), then stockpiles (see `Model::manufacturer_buyer`). Licences, orders and
+    /// inventories are held per buyer.
+    BuyerId
+);

@@ -7,6 +7,8 @@
 //! no generator of its own), and the k-th review of buyer b for item i draws from
 //! SplitMix64(key, b, i, k): the same lead time and the same approval in every strategy.
 
+use crate::params::LeadTime;
+
 /// A replication's key for one purpose.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Keyed(pub u64);
@@ -33,6 +35,19 @@ impl Keyed {
         let z = (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
         (z, u3)
     }
+}
+
+/// A lead time in whole steps from a standard normal draw `z`: lognormal around the median,
+/// truncated at the maximum.
+pub(crate) fn lead_steps(lt: &LeadTime, z: f64) -> u32 {
+    let raw = if lt.median_steps > 0.0 {
+        (lt.median_steps.ln() + lt.sigma * z).exp()
+    } else {
+        0.0
+    };
+    // Rounded to whole steps but never past the maximum (a statutory limit stays a limit when a
+    // step is longer than a week); clamped before the cast so a huge draw cannot wrap.
+    raw.round().min(lt.max_steps.floor()).max(0.0) as u32
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //!
 //! A discrete-time, agent-based model of the rare-earth → permanent-magnet supply chain under
 //! export controls. Producers (mines, separation plants, magnet makers) turn inputs into outputs;
-//! an [`ExportAuthority`] per controlling exporter runs a control list, embargoes, quotas and a
+//! an export authority per controlling exporter runs a control list, embargoes, quotas and a
 //! licence queue; manufacturers per region × sector order, hold inventory, curtail and halt;
 //! government stockpiles buy and release by explicit rules; markets move prices with scarcity.
 //!
@@ -10,6 +10,9 @@
 //! It never makes a random number generator: the caller passes [`RngStreams`]. Parameters come
 //! already sampled ([`ModelParams`]); the scenario crate reads files, the runner crate runs
 //! replications in parallel.
+//!
+//! **Features.** `testkit` adds `chokepoint_core::testkit`, tiny markets with known answers, for
+//! other crates' tests and benches (`[dev-dependencies]` only).
 //!
 //! ```
 //! use chokepoint_core::{Model, RngStreams, Simulation, testkit};
@@ -32,23 +35,38 @@
 #![deny(clippy::float_cmp)]
 
 mod authority;
+mod buyers;
 mod calendar;
 mod error;
-pub mod ids;
+mod ids;
 mod keyed;
+mod manufacturers;
+mod markets;
+mod metrics;
+mod model;
 mod outputs;
 mod params;
+mod producers;
+mod series;
 mod sim;
+mod stockpiles;
+#[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod units;
 mod validate;
 
-pub use authority::{ExportAuthority, LicenceQueue, LicenceState, LicenceTally};
+pub use authority::LicenceState;
 pub use calendar::Calendar;
 pub use error::{ParamError, ParamErrors};
-pub use ids::{AuthorityId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId, StockpileId};
-pub use outputs::{EVENT_METRICS, Outcome, OutputSchema, Trajectory, is_event_metric};
+pub use ids::{
+    AuthorityId, BuyerId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId, StockpileId,
+};
+pub use markets::Ledger;
+pub use metrics::{EVENT_METRICS, is_event_metric};
+pub use model::Model;
+pub use outputs::{Outcome, OutputSchema, Trajectory};
 pub use params::*;
-pub use sim::{Buyer, BuyerKind, Ledger, Model, RngStreams, Simulation};
+pub use sim::{RngStreams, Simulation};
 
 /// The model is shared across the runner's threads.
 const _: () = {

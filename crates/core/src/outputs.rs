@@ -83,11 +83,3 @@ pub struct Outcome {
     /// One value per metric.
     pub metrics: Vec<f64>,
 }
-
-/// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals.
-pub const EVENT_METRICS: &[&str] = &["any_halt"];
-
-/// True for a 0/1 event metric.
-pub fn is_event_metric(name: &str) -> bool {
-    EVENT_METRICS.contains(&name)
-}

@@ -2,6 +2,7 @@
 
 use crate::error::{ParamError, ParamErrors};
 use crate::params::{LeadTime, LicenceRegime, ModelParams, PolicyAction, PriceParams};
+use crate::units::KG_PER_T;
 
 /// Collects every problem rather than stopping at the first.
 struct Checker {
@@ -141,7 +142,7 @@ impl ModelParams {
                     || format!("items[{k}].bom[{j}].kg_per_t"),
                     line.kg_per_t,
                     0.0,
-                    1000.0,
+                    KG_PER_T,
                     "kg per tonne in [0, 1000]",
                 );
             }

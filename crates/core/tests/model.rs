@@ -315,11 +315,25 @@ fn a_strategy_change_does_not_reshuffle_other_buyers_licence_draws() {
         for m in 0..n_manufacturers {
             for i in 0..a.params().items.len() {
                 let item = ItemId(i as u32);
+                let m = chokepoint_core::ManufacturerId(m as u32);
                 let (x, y) = (
-                    sa.licence_state(chokepoint_core::AuthorityId(0), m, item),
-                    sb.licence_state(chokepoint_core::AuthorityId(0), m, item),
+                    sa.licence_state(
+                        chokepoint_core::AuthorityId(0),
+                        a.manufacturer_buyer(m),
+                        item,
+                    ),
+                    sb.licence_state(
+                        chokepoint_core::AuthorityId(0),
+                        b.manufacturer_buyer(m),
+                        item,
+                    ),
                 );
-                assert_eq!(x, y, "step {} manufacturer {m} item {i}", sa.current_step());
+                assert_eq!(
+                    x,
+                    y,
+                    "step {} manufacturer {m:?} item {i}",
+                    sa.current_step()
+                );
                 compared += usize::from(!matches!(x, chokepoint_core::LicenceState::None));
             }
         }

@@ -1,0 +1,266 @@
+//! The per-replication metrics as one table: each row is a name, a unit and how the value is
+//! computed from the running totals. The output schema, [`Outcome`] and [`is_event_metric`] all
+//! read this table, so adding a metric touches one place (and docs/outputs.md). The order of
+//! rows is the order of the outputs (golden files depend on it): the scalar rows, then each
+//! per-item family over the items.
+
+use crate::authority::{ExportAuthority, LicenceTally};
+use crate::outputs::Outcome;
+use crate::params::ModelParams;
+
+/// Running totals of a replication, updated by the agents as the steps go by.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Tally {
+    pub(crate) unmet_t: f64,
+    pub(crate) demand_t: f64,
+    pub(crate) first_halt_step: Option<u32>,
+    pub(crate) peak_halted_share: f64,
+    /// Highest world price ratio per item.
+    pub(crate) peak_price_ratio: Vec<f64>,
+    pub(crate) stockpile_cost_usd: f64,
+    pub(crate) released_t: f64,
+    pub(crate) lost_output_usd: f64,
+    pub(crate) exports_t: f64,
+}
+
+/// What a metric is computed from: the totals and what is derived from them once per outcome.
+pub(crate) struct Totals<'a> {
+    tally: &'a Tally,
+    /// Licence decisions summed over the authorities.
+    licences: LicenceTally,
+    /// Length of a step in weeks.
+    weeks: f64,
+    /// Step of the first dated event, at most the horizon.
+    first_shock: u32,
+    n_steps: u32,
+}
+
+/// Whether a metric is a quantity or a 0/1 event (reported as a probability, Wilson interval).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Quantity,
+    Event,
+}
+
+/// One scalar metric.
+pub(crate) struct Metric {
+    pub(crate) name: &'static str,
+    /// As in docs/outputs.md.
+    #[allow(dead_code, reason = "documentation in the table; read by tests")]
+    pub(crate) unit: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) value: fn(&Totals) -> f64,
+}
+
+/// A family of metrics, one per item: `<prefix>/<item name>`.
+pub(crate) struct ItemMetric {
+    pub(crate) prefix: &'static str,
+    #[allow(dead_code, reason = "documentation in the table; read by tests")]
+    pub(crate) unit: &'static str,
+    pub(crate) value: fn(&Totals, usize) -> f64,
+}
+
+/// The scalar metrics, in output order.
+pub(crate) const METRICS: &[Metric] = &[
+    Metric {
+        name: "unmet_demand_t",
+        unit: "t",
+        kind: Kind::Quantity,
+        value: |c| c.tally.unmet_t,
+    },
+    Metric {
+        name: "unmet_demand_share",
+        unit: "share",
+        kind: Kind::Quantity,
+        value: |c| {
+            if c.tally.demand_t > 0.0 {
+                c.tally.unmet_t / c.tally.demand_t
+            } else {
+                0.0
+            }
+        },
+    },
+    Metric {
+        name: "any_halt",
+        unit: "0/1",
+        kind: Kind::Event,
+        value: |c| f64::from(u8::from(c.tally.first_halt_step.is_some())),
+    },
+    Metric {
+        name: "weeks_to_first_halt",
+        unit: "weeks",
+        kind: Kind::Quantity,
+        // Censored at the horizon when nothing halts.
+        value: |c| match c.tally.first_halt_step {
+            Some(h) => f64::from(h.saturating_sub(c.first_shock)) * c.weeks,
+            None => f64::from(c.n_steps - c.first_shock) * c.weeks,
+        },
+    },
+    Metric {
+        name: "peak_halted_share",
+        unit: "share",
+        kind: Kind::Quantity,
+        value: |c| c.tally.peak_halted_share,
+    },
+    Metric {
+        name: "licence_approval_rate",
+        unit: "share",
+        kind: Kind::Quantity,
+        // Nothing decided means nothing refused.
+        value: |c| {
+            if c.licences.decided > 0 {
+                c.licences.approved as f64 / c.licences.decided as f64
+            } else {
+                1.0
+            }
+        },
+    },
+    Metric {
+        name: "mean_licence_delay_weeks",
+        unit: "weeks",
+        kind: Kind::Quantity,
+        value: |c| {
+            if c.licences.decided > 0 {
+                c.licences.delay_steps as f64 / c.licences.decided as f64 * c.weeks
+            } else {
+                0.0
+            }
+        },
+    },
+    Metric {
+        name: "licences_decided",
+        unit: "count",
+        kind: Kind::Quantity,
+        value: |c| c.licences.decided as f64,
+    },
+    Metric {
+        name: "stockpile_cost_usd",
+        unit: "USD",
+        kind: Kind::Quantity,
+        value: |c| c.tally.stockpile_cost_usd,
+    },
+    Metric {
+        name: "stockpile_released_t",
+        unit: "t",
+        kind: Kind::Quantity,
+        value: |c| c.tally.released_t,
+    },
+    Metric {
+        name: "lost_output_usd",
+        unit: "USD",
+        kind: Kind::Quantity,
+        value: |c| c.tally.lost_output_usd,
+    },
+    Metric {
+        name: "total_cost_usd",
+        unit: "USD",
+        kind: Kind::Quantity,
+        // The objective `compare` ranks strategies by.
+        value: |c| c.tally.lost_output_usd + c.tally.stockpile_cost_usd,
+    },
+    Metric {
+        name: "exports_t",
+        unit: "t",
+        kind: Kind::Quantity,
+        value: |c| c.tally.exports_t,
+    },
+];
+
+/// The per-item metric families, in output order, after [`METRICS`].
+pub(crate) const ITEM_METRICS: &[ItemMetric] = &[ItemMetric {
+    prefix: "peak_price_ratio",
+    unit: "ratio",
+    value: |c, i| c.tally.peak_price_ratio[i],
+}];
+
+/// Metric names in output order, for the [`crate::OutputSchema`].
+pub(crate) fn names(item_names: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = METRICS.iter().map(|m| m.name.to_owned()).collect();
+    for family in ITEM_METRICS {
+        names.extend(item_names.iter().map(|n| format!("{}/{n}", family.prefix)));
+    }
+    names
+}
+
+/// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals. The
+/// table above is the definition; a test keeps this list equal to it.
+pub const EVENT_METRICS: &[&str] = &["any_halt"];
+
+/// True for a 0/1 event metric (as the metrics table marks it).
+pub fn is_event_metric(name: &str) -> bool {
+    METRICS
+        .iter()
+        .any(|m| m.kind == Kind::Event && m.name == name)
+}
+
+/// Every metric's value, in output order.
+pub(crate) fn outcome(
+    tally: &Tally,
+    authorities: &[ExportAuthority],
+    params: &ModelParams,
+) -> Outcome {
+    let cal = &params.calendar;
+    let licences = authorities
+        .iter()
+        .fold(LicenceTally::default(), |mut acc, a| {
+            acc.decided += a.tally.decided;
+            acc.approved += a.tally.approved;
+            acc.delay_steps += a.tally.delay_steps;
+            acc
+        });
+    let totals = Totals {
+        tally,
+        licences,
+        weeks: cal.step_weeks(),
+        first_shock: params.first_event_step().unwrap_or(0).min(cal.n_steps),
+        n_steps: cal.n_steps,
+    };
+    let n_items = params.items.len();
+    let mut metrics = Vec::with_capacity(METRICS.len() + ITEM_METRICS.len() * n_items);
+    metrics.extend(METRICS.iter().map(|m| (m.value)(&totals)));
+    for family in ITEM_METRICS {
+        metrics.extend((0..n_items).map(|i| (family.value)(&totals, i)));
+    }
+    Outcome { metrics }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_units_given() {
+        let mut seen = std::collections::BTreeSet::new();
+        for m in METRICS {
+            assert!(seen.insert(m.name), "{} twice", m.name);
+            assert!(!m.unit.is_empty(), "{} has no unit", m.name);
+        }
+        for f in ITEM_METRICS {
+            assert!(!f.unit.is_empty(), "{} has no unit", f.prefix);
+        }
+    }
+
+    #[test]
+    fn the_public_event_list_is_the_tables() {
+        let events: Vec<&str> = METRICS
+            .iter()
+            .filter(|m| m.kind == Kind::Event)
+            .map(|m| m.name)
+            .collect();
+        assert_eq!(events, EVENT_METRICS);
+    }
+
+    /// Every metric and unit is documented in docs/outputs.md.
+    #[test]
+    fn every_metric_is_documented_with_its_unit() {
+        let doc = include_str!("../../../docs/outputs.md");
+        for m in METRICS {
+            let row = format!("| `{}` | {} |", m.name, m.unit);
+            assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
+        }
+        for f in ITEM_METRICS {
+            let row = format!("| `{}/<item>` | {} |", f.prefix, f.unit);
+            assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
+        }
+    }
+}

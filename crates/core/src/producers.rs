@@ -1,0 +1,187 @@
+//! Producers (mines, separation plants, magnet makers): capacity, outages and derates (step 2),
+//! planned activity and input orders (step 4), production into the region's warehouse (step 7)
+//! and capacity expansion after sustained high prices (step 10).
+
+use rand::Rng;
+
+use crate::buyers::Buyers;
+use crate::ids::ProducerId;
+use crate::keyed::{Keyed, lead_steps};
+use crate::markets::{Book, Prices, pow};
+use crate::params::ModelParams;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct ProducerState {
+    capacity_t: f64,
+    outage_left_steps: u32,
+    derate_share: f64,
+    high_price_steps: u32,
+    project_done_at: Option<u32>,
+    projects_started: u32,
+    planned_activity: f64,
+}
+
+/// The mutable state of every producer, by [`ProducerId`].
+#[derive(Clone, Debug)]
+pub(crate) struct Producers {
+    state: Vec<ProducerState>,
+}
+
+impl Producers {
+    /// Nameplate capacity; input stocks filled to their cover at baseline activity.
+    pub(crate) fn new(params: &ModelParams, buyers: &Buyers, book: &mut Book) -> Self {
+        let mut state = Vec::with_capacity(params.producers.len());
+        for (k, pr) in params.producers.iter().enumerate() {
+            let b = buyers.producer(k);
+            let activity = pr.capacity_t_per_step * pr.utilisation;
+            for f in &pr.inputs {
+                let slot = book.slot(b, f.item);
+                book.held[slot] += pr.input_cover_steps * activity * f.t_per_unit;
+            }
+            state.push(ProducerState {
+                capacity_t: pr.capacity_t_per_step,
+                ..ProducerState::default()
+            });
+        }
+        Self { state }
+    }
+
+    /// Current capacity of every producer, tonnes of activity per step.
+    pub(crate) fn capacities(&self) -> impl Iterator<Item = f64> + '_ {
+        self.state.iter().map(|p| p.capacity_t)
+    }
+
+    /// A capacity derate from a policy or market event (0 ends it).
+    pub(crate) fn derate(&mut self, producers: &[ProducerId], share: f64) {
+        for pr in producers {
+            self.state[pr.idx()].derate_share = share;
+        }
+    }
+
+    /// Step 2: outages start or end (two uniform draws per producer, always, so the stream stays
+    /// aligned whatever happens); finished expansion projects add capacity.
+    pub(crate) fn update_capacity<R: Rng>(&mut self, params: &ModelParams, t: u32, rng: &mut R) {
+        for (k, pr) in params.producers.iter().enumerate() {
+            let st = &mut self.state[k];
+            // Two draws per producer per step whatever happens, to keep the stream aligned.
+            let (u_start, u_len): (f64, f64) = (rng.random(), rng.random());
+            if st.outage_left_steps > 0 {
+                st.outage_left_steps -= 1;
+            } else if u_start < pr.outage.prob_per_step {
+                st.outage_left_steps = geometric_steps(pr.outage.mean_steps, u_len);
+            }
+            if st.project_done_at == Some(t) {
+                let max = pr.capacity_t_per_step * pr.expansion.max_capacity_multiple;
+                st.capacity_t = (st.capacity_t
+                    + pr.capacity_t_per_step * pr.expansion.increment_share)
+                    .min(max);
+                st.project_done_at = None;
+            }
+        }
+    }
+
+    fn available_capacity(&self, params: &ModelParams, k: usize) -> f64 {
+        let pr = &params.producers[k];
+        let st = &self.state[k];
+        let outage = if st.outage_left_steps > 0 {
+            pr.outage.depth_share
+        } else {
+            0.0
+        };
+        st.capacity_t * (1.0 - outage) * (1.0 - st.derate_share)
+    }
+
+    /// Step 4: planned activity from available capacity and the price of the main output;
+    /// orders for the inputs it needs plus a share of the input stock gap.
+    pub(crate) fn place_orders(
+        &mut self,
+        params: &ModelParams,
+        buyers: &Buyers,
+        prices: &Prices,
+        book: &mut Book,
+    ) {
+        for (k, pr) in params.producers.iter().enumerate() {
+            let b = buyers.producer(k);
+            let ratio = prices.ratio_in(pr.region, pr.outputs[0].item);
+            let utilisation = (pr.utilisation * pow(ratio, pr.supply_elasticity)).min(1.0);
+            let activity = self.available_capacity(params, k) * utilisation;
+            self.state[k].planned_activity = activity;
+            let baseline = pr.capacity_t_per_step * pr.utilisation;
+            for f in &pr.inputs {
+                let slot = book.slot(b, f.item);
+                let have = book.held[slot];
+                let target = pr.input_cover_steps * baseline * f.t_per_unit;
+                let want =
+                    (activity * f.t_per_unit + (target - have) / pr.order_adjust_steps).max(0.0);
+                book.order[slot] += want;
+            }
+        }
+    }
+
+    /// Step 7: producers turn inputs into outputs, as much of the planned activity as their
+    /// input stocks allow; outputs go to the region's warehouse (sold from the next step).
+    pub(crate) fn produce(&self, params: &ModelParams, buyers: &Buyers, book: &mut Book) {
+        let ni = params.items.len();
+        for (k, pr) in params.producers.iter().enumerate() {
+            let b = buyers.producer(k);
+            let mut activity = self.state[k].planned_activity;
+            for f in &pr.inputs {
+                if f.t_per_unit > 0.0 {
+                    activity = activity.min(book.held[book.slot(b, f.item)] / f.t_per_unit);
+                }
+            }
+            if activity <= 0.0 {
+                continue;
+            }
+            let r = pr.region.idx();
+            for f in &pr.inputs {
+                let used = activity * f.t_per_unit;
+                let slot = book.slot(b, f.item);
+                book.held[slot] = (book.held[slot] - used).max(0.0);
+                book.ledger.consumed[r * ni + f.item.idx()] += used;
+            }
+            for f in &pr.outputs {
+                let made = activity * f.t_per_unit;
+                book.warehouse[r * ni + f.item.idx()] += made;
+                book.ledger.produced[r * ni + f.item.idx()] += made;
+            }
+        }
+    }
+
+    /// Step 10: a project starts once the main output's price has stayed high long enough; its
+    /// lead time is keyed by (producer, project number), so strategies share it.
+    pub(crate) fn expand(&mut self, params: &ModelParams, prices: &Prices, t: u32, key: Keyed) {
+        for (k, pr) in params.producers.iter().enumerate() {
+            let ratio = prices.ratio_in(pr.region, pr.outputs[0].item);
+            let st = &mut self.state[k];
+            if ratio >= pr.expansion.trigger_price_ratio {
+                st.high_price_steps += 1;
+            } else {
+                st.high_price_steps = 0;
+            }
+            let max = pr.capacity_t_per_step * pr.expansion.max_capacity_multiple;
+            if st.project_done_at.is_none()
+                && st.high_price_steps >= pr.expansion.sustain_steps
+                && st.high_price_steps > 0
+                && pr.expansion.increment_share > 0.0
+                && st.capacity_t < max
+            {
+                let (z, _) = key.normal_and_uniform(k as u64, 0, u64::from(st.projects_started));
+                st.projects_started += 1;
+                let lead = lead_steps(&pr.expansion.lead_time, z).max(1);
+                st.project_done_at = Some(t.saturating_add(lead));
+                st.high_price_steps = 0;
+            }
+        }
+    }
+}
+
+/// Steps of an outage: geometric with the given mean, from one uniform draw.
+fn geometric_steps(mean_steps: f64, u: f64) -> u32 {
+    let q = 1.0 / mean_steps.max(1.0);
+    if q >= 1.0 {
+        return 1;
+    }
+    let steps = ((1.0 - u).ln() / (1.0 - q).ln()).ceil();
+    steps.clamp(1.0, f64::from(u32::MAX)) as u32
+}

@@ -1,0 +1,111 @@
+//! The per-step variables of a [`crate::Trajectory`]: their names and where each group starts in
+//! a row (fixed when the model is built), and how a step's row is written (step 11).
+//!
+//! Groups, in row order: `price_ratio/<item>`, `domestic_price_ratio/<exporter>/<item>`,
+//! `exports_t/<item>`, `unmet_demand_t`, `halted_share`, `stockpile_t/<held item>`,
+//! `licence_backlog`. Units are in docs/outputs.md.
+
+use crate::authority::ExportAuthority;
+use crate::ids::ItemId;
+use crate::markets::{Book, Prices};
+use crate::params::ModelParams;
+
+/// Where each group of per-step variables starts in a trajectory row.
+#[derive(Clone, Debug)]
+pub(crate) struct Layout {
+    price: usize,
+    domestic_price: usize,
+    exports: usize,
+    unmet: usize,
+    halted: usize,
+    stockpile: usize,
+    backlog: usize,
+    /// Items held by some stockpile, in item order (for `stockpile_t/<item>`).
+    stockpiled_items: Vec<ItemId>,
+}
+
+impl Layout {
+    /// The layout and the variable names, in row order.
+    pub(crate) fn new(params: &ModelParams) -> (Self, Vec<String>) {
+        let ni = params.items.len();
+        let mut held = vec![false; ni];
+        for s in &params.stockpiles {
+            for l in &s.lines {
+                held[l.item.idx()] = true;
+            }
+        }
+        let stockpiled_items: Vec<ItemId> =
+            (0..ni).filter(|&i| held[i]).map(ItemId::from).collect();
+
+        let mut step_vars = Vec::new();
+        let item_names: Vec<&str> = params.items.iter().map(|i| i.name.as_str()).collect();
+        let price = step_vars.len();
+        step_vars.extend(item_names.iter().map(|n| format!("price_ratio/{n}")));
+        let domestic_price = step_vars.len();
+        for a in &params.authorities {
+            let region = &params.regions[a.region.idx()].name;
+            step_vars.extend(
+                item_names
+                    .iter()
+                    .map(|n| format!("domestic_price_ratio/{region}/{n}")),
+            );
+        }
+        let exports = step_vars.len();
+        step_vars.extend(item_names.iter().map(|n| format!("exports_t/{n}")));
+        let unmet = step_vars.len();
+        step_vars.push("unmet_demand_t".to_owned());
+        let halted = step_vars.len();
+        step_vars.push("halted_share".to_owned());
+        let stockpile = step_vars.len();
+        step_vars.extend(
+            stockpiled_items
+                .iter()
+                .map(|i| format!("stockpile_t/{}", item_names[i.idx()])),
+        );
+        let backlog = step_vars.len();
+        step_vars.push("licence_backlog".to_owned());
+        let layout = Self {
+            price,
+            domestic_price,
+            exports,
+            unmet,
+            halted,
+            stockpile,
+            backlog,
+            stockpiled_items,
+        };
+        (layout, step_vars)
+    }
+
+    /// Writes one step's row. `stockpile_buyers` are the buyer ids of the stockpiles, whose
+    /// holdings are summed per item.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per group of outputs, read from the agents that own them"
+    )]
+    pub(crate) fn write_row(
+        &self,
+        row: &mut [f64],
+        prices: &Prices,
+        book: &Book,
+        unmet_t: f64,
+        halted_share: f64,
+        stockpile_buyers: std::ops::Range<usize>,
+        authorities: &[ExportAuthority],
+    ) {
+        let ni = prices.world.len();
+        row[self.price..self.price + ni].copy_from_slice(&prices.world);
+        row[self.domestic_price..self.domestic_price + prices.domestic.len()]
+            .copy_from_slice(&prices.domestic);
+        row[self.exports..self.exports + ni].copy_from_slice(&book.exported_by_authorities);
+        row[self.unmet] = unmet_t;
+        row[self.halted] = halted_share;
+        for (j, item) in self.stockpiled_items.iter().enumerate() {
+            row[self.stockpile + j] = stockpile_buyers
+                .clone()
+                .map(|b| book.held[b * ni + item.idx()])
+                .sum();
+        }
+        row[self.backlog] = authorities.iter().map(|a| a.backlog() as f64).sum();
+    }
+}
