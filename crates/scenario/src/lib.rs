@@ -22,6 +22,7 @@
 
 mod compile;
 mod diagnostics;
+pub mod keys;
 mod num;
 pub mod schema;
 mod source;
@@ -233,25 +234,23 @@ impl Scenario {
                 }
             }
         };
-        let (central, problems, timeline) = {
-            let mut build = Build::new(&file, Draw::Validate);
-            let central = build.params();
-            (central, build.problems, build.timeline)
-        };
+        let mut build = Build::new(&file, Draw::Validate);
+        let central = build.params();
         // A key whose type was wrong was dropped; what follows from its absence is not news.
         let typed: Vec<String> = raw.iter().map(|p| p.0.clone()).collect();
-        raw.extend(problems.into_iter().filter(|p| !typed.contains(&p.0)));
+        raw.extend(build.problems.into_iter().filter(|p| !typed.contains(&p.0)));
+        // The model's own checks, once, with each error mapped back to the key behind it.
         if raw.is_empty()
             && let Err(errs) = central.validate()
         {
-            raw.extend(errs.0.iter().map(|e| {
-                (
-                    String::new(),
-                    e.to_string(),
-                    "check the values this refers to".to_owned(),
-                )
-            }));
+            let is_set = |key: &str| source::value_at(&loaded.table, key).is_some();
+            raw.extend(
+                errs.0.iter().map(|e| {
+                    compile::key_of_param_error(e, &central, &build.event_origins, &is_set)
+                }),
+            );
         }
+        let timeline = build.timeline;
         if !raw.is_empty() {
             let mut problems: Vec<Problem> = raw
                 .into_iter()
@@ -563,7 +562,28 @@ fn is_empty(v: &toml::Value) -> bool {
 
 fn unknown_key(key: String) -> (String, String, String) {
     let last = key.rsplit('.').next().unwrap_or("").to_owned();
-    if schema::KNOWN_KEYS.contains(&last.as_str()) {
+    // Candidates from the table the key was written in, when the path says which.
+    if let Some((table, _)) = keys::table_of_unknown(&key) {
+        let names: Vec<&str> = table.keys().map(|k| k.name).collect();
+        let hint = did_you_mean(&last, &names);
+        if !hint.is_empty() {
+            return (
+                key,
+                format!("unknown key `{last}`{hint}"),
+                "correct the spelling".to_owned(),
+            );
+        }
+        if !keys::known_names().contains(&last.as_str()) {
+            let place = key.rsplit_once('.').map_or("the top level", |(t, _)| t);
+            return (
+                key.clone(),
+                format!("unknown key `{last}`"),
+                format!("remove it; `{place}` takes {}", names.join(", ")),
+            );
+        }
+    }
+    let known = keys::known_names();
+    if known.contains(&last.as_str()) {
         let table = key
             .rsplit_once('.')
             .map_or("the top level", |(t, _)| t)
@@ -574,7 +594,7 @@ fn unknown_key(key: String) -> (String, String, String) {
             "move it to the table that takes it (see docs/scenarios.md)".to_owned(),
         );
     }
-    let hint = did_you_mean(&last, schema::KNOWN_KEYS);
+    let hint = did_you_mean(&last, &known);
     let fix = if hint.is_empty() {
         "remove it, or see docs/scenarios.md for the keys this table takes".to_owned()
     } else {
