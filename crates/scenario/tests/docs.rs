@@ -28,7 +28,10 @@ fn docs_key_tables_are_generated_from_the_key_table() {
 #[test]
 fn every_table_has_a_generated_block() {
     let text = std::fs::read_to_string(docs_path()).unwrap();
-    for t in Table::ALL.iter().filter(|t| **t != Table::Top && **t != Table::Defaults) {
+    for t in Table::ALL
+        .iter()
+        .filter(|t| **t != Table::Top && **t != Table::Defaults)
+    {
         let marker = format!("{}keys:{} -->", keys::BEGIN, t.id());
         let wanted = if *t == Table::Dist {
             format!("{}dists -->", keys::BEGIN)

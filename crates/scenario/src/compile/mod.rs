@@ -42,6 +42,9 @@ pub(crate) enum Draw {
     Sample(u64),
 }
 
+/// Reads one field of a lead-time table.
+type LeadTimeField = fn(&LeadTimeSpec) -> Option<&Num>;
+
 /// A problem before it is located in a file: key path, message, fix.
 pub(crate) type RawProblem = (String, String, String);
 
@@ -271,7 +274,7 @@ impl<'a> Build<'a> {
         own: Option<&LeadTimeSpec>,
         fallback: Option<(String, Option<&LeadTimeSpec>)>,
     ) -> core::LeadTime {
-        let parts: [(&str, fn(&LeadTimeSpec) -> Option<&Num>); 3] = [
+        let parts: [(&str, LeadTimeField); 3] = [
             ("median", |s| s.median.as_ref()),
             ("sigma", |s| s.sigma.as_ref()),
             ("max", |s| s.max.as_ref()),

@@ -49,9 +49,9 @@ impl Build<'_> {
             {
                 self.problem(
                     format!("{key}.{name}"),
-                    format!("`{name}` does not apply to a `{}` shock", s.kind),
+                    format!("`{name}` does not apply to a shock of type `{}`", s.kind),
                     format!(
-                        "remove it; a `{}` shock takes {}",
+                        "remove it; type `{}` takes {}",
                         s.kind,
                         keys::applicable(Table::Shock, &s.kind).join(", ")
                     ),
