@@ -22,7 +22,9 @@
 
 mod compile;
 mod diagnostics;
+pub mod keys;
 mod num;
+mod parse;
 pub mod schema;
 mod source;
 mod strategies;
@@ -38,6 +40,7 @@ pub use strategies::{Strategy, StrategySet};
 
 use chokepoint_core::ModelParams;
 use compile::{Build, Draw};
+use parse::locate;
 
 /// Why a scenario could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -176,82 +179,24 @@ impl Scenario {
     }
 
     fn from_loaded(loaded: &source::Loaded, top: &Path) -> Result<Self, ScenarioError> {
-        // A strategies or suite file given where a scenario belongs: say so, not 20 problems.
-        for (key, what, use_instead) in [
-            (
-                "strategy",
-                "a stockpile strategies file",
-                "chokepoint compare SCENARIO --strategies FILE",
-            ),
-            ("suite", "a benchmark suite file", "chokepoint compare FILE"),
-        ] {
-            if loaded.table.contains_key(key) && !loaded.table.contains_key("scenario") {
-                return Err(ScenarioError::Invalid(vec![locate(
-                    key.to_owned(),
-                    format!("this is {what}, not a scenario"),
-                    format!("give it to `{use_instead}`"),
-                    loaded,
-                    top,
-                )]));
-            }
-        }
-        let mut table = loaded.table.clone();
-        let mut raw: Vec<(String, String, String)> = Vec::new();
-        // Serde stops at the first type error; remove the offending key and try again, so
-        // that every wrong type is reported at once.
-        let file = loop {
-            let mut unknown: Vec<String> = Vec::new();
-            let mut note = |path: serde_ignored::Path| unknown.push(clean_path(&path.to_string()));
-            let de = serde_ignored::Deserializer::new(toml::Value::Table(table.clone()), &mut note);
-            match serde_path_to_error::deserialize::<_, ScenarioFile>(de) {
-                Ok(file) => {
-                    // Flattened tables hide their unknown keys from serde_ignored; a key that
-                    // does not come back when the parsed file is written out was not read.
-                    if let Ok(echo) = toml::Value::try_from(&file) {
-                        unread(&toml::Value::Table(table.clone()), &echo, "", &mut unknown);
-                    }
-                    unknown.sort();
-                    unknown.dedup();
-                    raw.extend(unknown.into_iter().map(unknown_key));
-                    break file;
-                }
-                Err(e) => {
-                    let key = clean_path(&e.path().to_string());
-                    raw.push((
-                        key.clone(),
-                        type_message(&e.inner().to_string()),
-                        "give the value the type this key expects (see docs/scenarios.md)"
-                            .to_owned(),
-                    ));
-                    if raw.len() > MAX_TYPE_ERRORS || !remove_path(&mut table, &key) {
-                        return Err(ScenarioError::Invalid(
-                            raw.into_iter()
-                                .map(|(k, m, f)| locate(k, m, f, loaded, top))
-                                .collect(),
-                        ));
-                    }
-                }
-            }
-        };
-        let (central, problems, timeline) = {
-            let mut build = Build::new(&file, Draw::Validate);
-            let central = build.params();
-            (central, build.problems, build.timeline)
-        };
+        let (file, mut raw) = parse::read(loaded, top)?;
+        let mut build = Build::new(&file, Draw::Validate);
+        let central = build.params();
         // A key whose type was wrong was dropped; what follows from its absence is not news.
         let typed: Vec<String> = raw.iter().map(|p| p.0.clone()).collect();
-        raw.extend(problems.into_iter().filter(|p| !typed.contains(&p.0)));
+        raw.extend(build.problems.into_iter().filter(|p| !typed.contains(&p.0)));
+        // The model's own checks, once, with each error mapped back to the key behind it.
         if raw.is_empty()
             && let Err(errs) = central.validate()
         {
-            raw.extend(errs.0.iter().map(|e| {
-                (
-                    String::new(),
-                    e.to_string(),
-                    "check the values this refers to".to_owned(),
-                )
-            }));
+            let is_set = |key: &str| source::value_at(&loaded.table, key).is_some();
+            raw.extend(
+                errs.0.iter().map(|e| {
+                    compile::key_of_param_error(e, &central, &build.event_origins, &is_set)
+                }),
+            );
         }
+        let timeline = build.timeline;
         if !raw.is_empty() {
             let mut problems: Vec<Problem> = raw
                 .into_iter()
@@ -509,206 +454,4 @@ fn flatten_file(file: &ScenarioFile) -> std::collections::BTreeMap<String, Strin
         walk(&v, "", &mut out);
     }
     out
-}
-
-/// A scenario with more wrong types than this is not worth listing further.
-const MAX_TYPE_ERRORS: usize = 100;
-
-/// serde paths write `a[2].b` and `?` for options; keys here are `a.2.b`.
-fn clean_path(p: &str) -> String {
-    p.replace('?', "")
-        .replace('[', ".")
-        .replace(']', "")
-        .trim_matches('.')
-        .to_owned()
-}
-
-/// Collects keys of `input` absent from `echo` (the parsed file written back), skipping empty
-/// values, which the writer leaves out.
-fn unread(input: &toml::Value, echo: &toml::Value, path: &str, out: &mut Vec<String>) {
-    let join = |k: &str| {
-        if path.is_empty() {
-            k.to_owned()
-        } else {
-            format!("{path}.{k}")
-        }
-    };
-    match (input, echo) {
-        (toml::Value::Table(i), toml::Value::Table(e)) => {
-            for (k, v) in i {
-                match e.get(k) {
-                    Some(ev) => unread(v, ev, &join(k), out),
-                    None if is_empty(v) => {}
-                    None => out.push(join(k)),
-                }
-            }
-        }
-        (toml::Value::Array(i), toml::Value::Array(e)) => {
-            for (j, (v, ev)) in i.iter().zip(e).enumerate() {
-                unread(v, ev, &join(&j.to_string()), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn is_empty(v: &toml::Value) -> bool {
-    match v {
-        toml::Value::Array(a) => a.is_empty(),
-        toml::Value::Table(t) => t.values().all(is_empty),
-        toml::Value::String(s) => s.is_empty(),
-        _ => false,
-    }
-}
-
-fn unknown_key(key: String) -> (String, String, String) {
-    let last = key.rsplit('.').next().unwrap_or("").to_owned();
-    if schema::KNOWN_KEYS.contains(&last.as_str()) {
-        let table = key
-            .rsplit_once('.')
-            .map_or("the top level", |(t, _)| t)
-            .to_owned();
-        return (
-            key,
-            format!("`{last}` is not a key of `{table}`"),
-            "move it to the table that takes it (see docs/scenarios.md)".to_owned(),
-        );
-    }
-    let hint = did_you_mean(&last, schema::KNOWN_KEYS);
-    let fix = if hint.is_empty() {
-        "remove it, or see docs/scenarios.md for the keys this table takes".to_owned()
-    } else {
-        "correct the spelling".to_owned()
-    };
-    (key, format!("unknown key `{last}`{hint}"), fix)
-}
-
-fn type_message(serde: &str) -> String {
-    // toml repeats the key path after a newline; the problem carries it already.
-    let serde = serde.split("\nin `").next().unwrap_or(serde).trim();
-    if serde.contains("untagged enum Num") {
-        "expected a number, or a distribution such as { dist = \"lognormal\", median = 45, sigma = 0.4 }".to_owned()
-    } else if serde.contains("untagged enum Approval") {
-        "expected a probability, or a table of probabilities by sector".to_owned()
-    } else {
-        serde.to_owned()
-    }
-}
-
-/// Removes the value at a dotted path; false when there is nothing to remove.
-fn remove_path(table: &mut toml::Table, key: &str) -> bool {
-    let parts: Vec<&str> = key.split('.').collect();
-    let Some((last, init)) = parts.split_last() else {
-        return false;
-    };
-    let mut node = match init.first() {
-        None => return table.remove(*last).is_some(),
-        Some(first) => match table.get_mut(*first) {
-            Some(v) => v,
-            None => return false,
-        },
-    };
-    for part in &init[1..] {
-        node = match node {
-            toml::Value::Table(t) => match t.get_mut(*part) {
-                Some(v) => v,
-                None => return false,
-            },
-            toml::Value::Array(a) => match part.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
-                Some(v) => v,
-                None => return false,
-            },
-            _ => return false,
-        };
-    }
-    match node {
-        toml::Value::Table(t) => t.remove(*last).is_some(),
-        toml::Value::Array(a) => match last.parse::<usize>() {
-            Ok(i) if i < a.len() => {
-                a[i] = toml::Value::Table(toml::Table::new());
-                true
-            }
-            _ => false,
-        },
-        _ => false,
-    }
-}
-
-/// Places a problem at the file and line where its key is written: an override, else the
-/// child-most file that writes it (array entries translated through the merge), else the
-/// nearest enclosing key of the top file.
-fn locate(
-    key: String,
-    message: String,
-    fix: String,
-    loaded: &source::Loaded,
-    top: &Path,
-) -> Problem {
-    if let Some(o) = loaded
-        .overrides
-        .iter()
-        .find(|o| key == o.path || key.starts_with(&format!("{}.", o.path)))
-    {
-        return Problem {
-            file: PathBuf::from(format!("--set {}={}", o.path, o.value)),
-            line: 0,
-            column: 0,
-            key,
-            message,
-            fix,
-        };
-    }
-    // Candidate (source, key in that source), child first.
-    let mut candidates: Vec<(usize, String)> = Vec::new();
-    let mut prefix_found = false;
-    let parts: Vec<&str> = key.split('.').collect();
-    for n in (1..=parts.len()).rev() {
-        let prefix = parts[..n].join(".");
-        if let Some(list) = loaded.origins.get(&prefix) {
-            let rest = parts[n..].join(".");
-            for (src, own) in list.iter().rev() {
-                let k = if rest.is_empty() {
-                    own.clone()
-                } else {
-                    format!("{own}.{rest}")
-                };
-                candidates.push((*src, k));
-            }
-            prefix_found = true;
-            break;
-        }
-    }
-    if !prefix_found {
-        candidates.extend((0..loaded.sources.len()).map(|s| (s, key.clone())));
-    }
-    candidates.sort_by_key(|(s, _)| *s);
-    // The child-most file that writes the whole key, else the one that writes most of it.
-    let found = candidates
-        .iter()
-        .find(|(s, k)| loaded.sources[*s].defines(k))
-        .or_else(|| {
-            candidates
-                .iter()
-                .find(|(s, k)| loaded.sources[*s].locate(k).is_some())
-        });
-    if let Some((s, k)) = found {
-        let src = &loaded.sources[*s];
-        let (line, column, _) = src.locate(k).unwrap_or((0, 0, false));
-        return Problem {
-            file: src.path.clone(),
-            line,
-            column,
-            key,
-            message,
-            fix,
-        };
-    }
-    Problem {
-        file: top.to_owned(),
-        line: 0,
-        column: 0,
-        key,
-        message,
-        fix,
-    }
 }

@@ -118,6 +118,46 @@ impl Num {
         }
     }
 
+    /// Checks that a distribution holds only keys its `dist` takes (per [`crate::keys`]);
+    /// `Err` carries the offending key, what is wrong and a fix.
+    pub fn check_keys(&self) -> Result<(), (String, String, String)> {
+        let Num::Dist(d) = self else { return Ok(()) };
+        if !crate::keys::dist_names().contains(&d.dist.as_str()) {
+            return Ok(()); // reported by `check`
+        }
+        let given = [
+            ("median", d.median),
+            ("sigma", d.sigma),
+            ("mean", d.mean),
+            ("sd", d.sd),
+            ("lo", d.lo),
+            ("hi", d.hi),
+            ("mode", d.mode),
+            ("alpha", d.alpha),
+            ("beta", d.beta),
+            ("p", d.p),
+        ];
+        let table = crate::keys::Table::Dist;
+        for (name, value) in given {
+            if value.is_some()
+                && let Some(key) = table.key(name)
+                && !crate::keys::applies(key, &d.dist)
+            {
+                let takes = crate::keys::applicable(table, &d.dist);
+                return Err((
+                    name.to_owned(),
+                    format!("`{name}` does not apply to a {} distribution", d.dist),
+                    format!(
+                        "remove it; a {} distribution takes {}",
+                        d.dist,
+                        takes.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// A central value (median or midpoint): what `check` and `diff` show for a distribution.
     pub fn central(&self) -> f64 {
         match self {
@@ -249,19 +289,9 @@ impl Dist {
             other => Err((
                 format!(
                     "unknown distribution `{other}`{}",
-                    crate::diagnostics::did_you_mean(
-                        other,
-                        &[
-                            "lognormal",
-                            "uniform",
-                            "triangular",
-                            "normal",
-                            "beta",
-                            "bernoulli"
-                        ]
-                    )
+                    crate::diagnostics::did_you_mean(other, &crate::keys::dist_names())
                 ),
-                "use one of lognormal, uniform, triangular, normal, beta, bernoulli".to_owned(),
+                format!("use one of {}", crate::keys::dist_names().join(", ")),
             )),
         }
     }

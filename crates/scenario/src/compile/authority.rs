@@ -1,0 +1,208 @@
+//! `[[exporter]]`: export authorities, their licence regimes (also the regimes of
+//! `licence_regime` shocks, over the exporter's), approval odds and quotas.
+
+use std::collections::BTreeMap;
+
+use chokepoint_core as core;
+
+use super::{Build, DAYS_PER_WEEK};
+use crate::diagnostics::did_you_mean;
+use crate::schema::{Approval, LicenceSpec};
+
+impl Build<'_> {
+    /// A licence regime from `own` settings over `base` (the exporter's baseline).
+    pub(super) fn regime(
+        &mut self,
+        key: &str,
+        own: &LicenceSpec,
+        base: Option<(&str, &LicenceSpec)>,
+    ) -> core::LicenceRegime {
+        let bkey = base.map(|b| b.0);
+        let bspec = base.map(|b| b.1);
+        let capacity = self.knob(
+            key,
+            bkey,
+            "review_capacity_per_week",
+            (
+                own.review_capacity_per_week.as_ref(),
+                bspec.and_then(|b| b.review_capacity_per_week.as_ref()),
+            ),
+        );
+        let validity = self.knob(
+            key,
+            bkey,
+            "validity_weeks",
+            (
+                own.validity_weeks.as_ref(),
+                bspec.and_then(|b| b.validity_weeks.as_ref()),
+            ),
+        );
+        let reapply = self.knob(
+            key,
+            bkey,
+            "reapply_delay_weeks",
+            (
+                own.reapply_delay_weeks.as_ref(),
+                bspec.and_then(|b| b.reapply_delay_weeks.as_ref()),
+            ),
+        );
+        let lead_time = self.lead_time(
+            &format!("{key}.lead_time_weeks"),
+            own.lead_time_weeks.as_ref(),
+            bkey.map(|k| {
+                (
+                    format!("{k}.lead_time_weeks"),
+                    bspec.and_then(|b| b.lead_time_weeks.as_ref()),
+                )
+            }),
+        );
+        // Approval odds fall back as a whole table.
+        let (akey, approval_spec) = if own.approval.is_empty() {
+            (bkey.unwrap_or(key), bspec.map(|b| &b.approval))
+        } else {
+            (key, Some(&own.approval))
+        };
+        let approval = self.approval(&format!("{akey}.approval"), approval_spec);
+        core::LicenceRegime {
+            review_capacity_per_step: capacity * self.step_days / DAYS_PER_WEEK,
+            lead_time,
+            approval,
+            validity_steps: self.steps(validity),
+            reapply_delay_steps: self.steps(reapply),
+        }
+    }
+
+    /// Approval odds per destination × sector. The most specific entry wins:
+    /// region.sector, region.default or region, sector, default.
+    fn approval(&mut self, key: &str, spec: Option<&BTreeMap<String, Approval>>) -> Vec<f64> {
+        let empty = BTreeMap::new();
+        let spec = spec.unwrap_or(&empty);
+        let regions = self.regions.clone();
+        let sectors = self.sectors.clone();
+        for (name, entry) in spec {
+            let is_region = regions.contains(name);
+            if !(is_region || sectors.contains(name) || name == "default") {
+                let mut cands: Vec<&str> =
+                    regions.iter().chain(&sectors).map(String::as_str).collect();
+                cands.push("default");
+                self.problem(
+                    format!("{key}.{name}"),
+                    format!(
+                        "`{name}` is not a region, a sector or `default`{}",
+                        did_you_mean(name, &cands)
+                    ),
+                    "key approval odds by a region name, a sector name or `default`",
+                );
+            }
+            if let Approval::BySector(t) = entry {
+                if !is_region {
+                    self.problem(
+                        format!("{key}.{name}"),
+                        "only a region may hold a table of odds by sector",
+                        format!("write `{name} = <probability>`"),
+                    );
+                }
+                for s in t.keys() {
+                    if !(sectors.contains(s) || s == "default") {
+                        let cands: Vec<&str> = sectors
+                            .iter()
+                            .map(String::as_str)
+                            .chain(["default"])
+                            .collect();
+                        self.problem(
+                            format!("{key}.{name}.{s}"),
+                            format!(
+                                "`{s}` is not a sector or `default`{}",
+                                did_you_mean(s, &cands)
+                            ),
+                            "key odds within a region by sector name or `default`",
+                        );
+                    }
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(regions.len() * sectors.len());
+        let mut missing = false;
+        for r in &regions {
+            for s in &sectors {
+                let found = match spec.get(r) {
+                    Some(Approval::BySector(t)) => t
+                        .get(s)
+                        .map(|n| (format!("{key}.{r}.{s}"), n))
+                        .or_else(|| t.get("default").map(|n| (format!("{key}.{r}.default"), n))),
+                    Some(Approval::Odds(n)) => Some((format!("{key}.{r}"), n)),
+                    None => None,
+                }
+                .or_else(|| match spec.get(s) {
+                    Some(Approval::Odds(n)) => Some((format!("{key}.{s}"), n)),
+                    _ => None,
+                })
+                .or_else(|| match spec.get("default") {
+                    Some(Approval::Odds(n)) => Some((format!("{key}.default"), n)),
+                    _ => None,
+                });
+                match found {
+                    Some((k, n)) => out.push(self.num(&k, n)),
+                    None => {
+                        missing = true;
+                        out.push(0.0);
+                    }
+                }
+            }
+        }
+        if missing {
+            self.problem(
+                key,
+                "approval odds are not given for every destination and sector",
+                "add `default = <probability>` to the approval table",
+            );
+        }
+        out
+    }
+
+    pub(super) fn build_authorities(&mut self) -> Vec<core::AuthorityParams> {
+        let f = self.file;
+        let mut out = Vec::new();
+        for (k, e) in f.exporter.iter().enumerate() {
+            let key = format!("exporter.{k}");
+            let region = self.region(&format!("{key}.region"), &e.region);
+            if out
+                .iter()
+                .any(|a: &core::AuthorityParams| a.region == region)
+            {
+                self.problem(
+                    format!("{key}.region"),
+                    format!("`{}` has two exporter tables", e.region),
+                    "merge them into one `[[exporter]]`",
+                );
+            }
+            let controlled = self.items(&format!("{key}.controlled"), &e.controlled);
+            let regime = self.regime(&format!("{key}.licence"), &e.licence, None);
+            let mut quotas = Vec::new();
+            for (q, spec) in e.quota.iter().enumerate() {
+                let qkey = format!("{key}.quota.{q}");
+                quotas.push(core::QuotaParams {
+                    name: spec.name.clone(),
+                    items: self.items(&format!("{qkey}.items"), &spec.items),
+                    annual_t: spec
+                        .annual_t
+                        .as_ref()
+                        .map(|n| self.num(&format!("{qkey}.annual_t"), n)),
+                });
+            }
+            let extraterritorial_share = e
+                .extraterritorial_share
+                .as_ref()
+                .map(|n| self.num(&format!("{key}.extraterritorial_share"), n));
+            out.push(core::AuthorityParams {
+                region,
+                controlled,
+                regime,
+                quotas,
+                embargoes: vec![],
+                extraterritorial_share,
+            });
+        }
+        out
+    }
+}

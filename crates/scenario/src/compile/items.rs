@@ -1,0 +1,117 @@
+//! `[[item]]` with its `price` over `[defaults.price]`, and `[[sector]]`.
+
+use chokepoint_core as core;
+
+use super::{Build, DAYS_PER_WEEK, Slot};
+use crate::diagnostics::did_you_mean;
+
+impl Build<'_> {
+    pub(super) fn build_items(&mut self) -> Vec<core::ItemParams> {
+        let f = self.file;
+        let d = &f.defaults.price;
+        let mut out = Vec::new();
+        for (k, it) in f.item.iter().enumerate() {
+            let key = format!("item.{k}");
+            let kind = match it.kind.as_str() {
+                "material" => core::ItemKind::Material,
+                "intermediate" => core::ItemKind::Intermediate,
+                "product" => core::ItemKind::Product,
+                other => {
+                    self.problem(
+                        format!("{key}.kind"),
+                        format!(
+                            "unknown item kind `{other}`{}",
+                            did_you_mean(other, &["material", "intermediate", "product"])
+                        ),
+                        "use `material`, `intermediate` or `product`",
+                    );
+                    core::ItemKind::Material
+                }
+            };
+            let mut bom = Vec::new();
+            for (m, n) in &it.bom {
+                let bkey = format!("{key}.bom.{m}");
+                let material = self.item(&bkey, m);
+                let kg_per_t = self.num(&bkey, n);
+                if kg_per_t > 1000.0 {
+                    self.problem(
+                        &bkey,
+                        format!("{kg_per_t} kg per tonne is more than the tonne itself"),
+                        "bills of materials are kg per tonne of product: use a value <= 1000",
+                    );
+                }
+                bom.push(core::BomLine { material, kg_per_t });
+            }
+            let p = &it.price;
+            let own = format!("{key}.price");
+            let fallback = Some("defaults.price");
+            let reversion = self.knob(
+                &own,
+                fallback,
+                "reversion_per_week",
+                (p.reversion_per_week.as_ref(), d.reversion_per_week.as_ref()),
+            );
+            let per_step = self.step_days / DAYS_PER_WEEK;
+            let price = core::PriceParams {
+                elasticity: self.knob(
+                    &own,
+                    fallback,
+                    "elasticity",
+                    (p.elasticity.as_ref(), d.elasticity.as_ref()),
+                ) * per_step,
+                reversion_per_step: 1.0 - (1.0 - reversion).powf(per_step),
+                min_ratio: self.knob(
+                    &own,
+                    fallback,
+                    "min_ratio",
+                    (p.min_ratio.as_ref(), d.min_ratio.as_ref()),
+                ),
+                max_ratio: self.knob(
+                    &own,
+                    fallback,
+                    "max_ratio",
+                    (p.max_ratio.as_ref(), d.max_ratio.as_ref()),
+                ),
+            };
+            if price.min_ratio > 1.0 {
+                self.problem(
+                    format!("{key}.price.min_ratio"),
+                    "the lowest price ratio must be <= 1 (the baseline)",
+                    "use a value in (0, 1]",
+                );
+            }
+            out.push(core::ItemParams {
+                name: it.name.clone(),
+                kind,
+                base_price_usd_per_kg: self.pick(
+                    Slot::new(
+                        format!("{key}.base_price_usd_per_kg"),
+                        it.base_price_usd_per_kg.as_ref(),
+                    ),
+                    None,
+                ),
+                bom,
+                price,
+            });
+        }
+        out
+    }
+
+    pub(super) fn build_sectors(&mut self) -> Vec<core::SectorParams> {
+        let f = self.file;
+        f.sector
+            .iter()
+            .enumerate()
+            .map(|(k, s)| core::SectorParams {
+                name: s.name.clone(),
+                lost_output_usd_per_kg: self.pick(
+                    Slot::new(
+                        format!("sector.{k}.lost_output_usd_per_kg"),
+                        s.lost_output_usd_per_kg.as_ref(),
+                    ),
+                    None,
+                ),
+            })
+            .collect()
+    }
+}

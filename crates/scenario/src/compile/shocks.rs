@@ -1,0 +1,324 @@
+//! `[[shock]]`: each shock's dates and what it sets while active. Only the keys its `type`
+//! accepts (per [`crate::keys`]) may be given. Turning overlapping shocks into events is
+//! [`super::events`]' job.
+
+use chokepoint_core as core;
+use chokepoint_core::{
+    AuthorityId, ManufacturerId, PolicyAction, PolicyEvent, ProducerId, RegionId, SectorId,
+};
+
+use super::events::Window;
+use super::{Build, Slot, shift};
+use crate::diagnostics::did_you_mean;
+use crate::keys::{self, Table};
+use crate::schema::ShockSpec;
+
+impl Build<'_> {
+    pub(super) fn build_events(&mut self, params: &core::ModelParams) -> Vec<PolicyEvent> {
+        let f = self.file;
+        let names: Vec<&str> = f.shock.iter().map(|s| s.name.as_str()).collect();
+        let mut windows: Vec<Option<Window>> = Vec::new();
+        for (k, s) in f.shock.iter().enumerate() {
+            let key = format!("shock.{k}");
+            if !s.name.is_empty() && names[..k].contains(&s.name.as_str()) {
+                self.problem(
+                    format!("{key}.name"),
+                    format!("shock `{}` is defined twice", s.name),
+                    "give each shock its own name",
+                );
+            }
+            if self.validating() {
+                self.keys_apply(&key, s);
+            }
+            windows.push(self.window(&key, s, params));
+        }
+        self.schedule(windows, params)
+    }
+
+    /// Every key given to a shock must be one its type accepts.
+    fn keys_apply(&mut self, key: &str, s: &ShockSpec) {
+        if !keys::shock_types().contains(&s.kind.as_str()) {
+            return; // reported with the type
+        }
+        let Ok(toml::Value::Table(given)) = toml::Value::try_from(s) else {
+            return;
+        };
+        for name in given.keys() {
+            if let Some(def) = Table::Shock.key(name)
+                && !keys::applies(def, &s.kind)
+            {
+                self.problem(
+                    format!("{key}.{name}"),
+                    format!("`{name}` does not apply to a shock of type `{}`", s.kind),
+                    format!(
+                        "remove it; type `{}` takes {}",
+                        s.kind,
+                        keys::applicable(Table::Shock, &s.kind).join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    /// When the shock starts and ends, and what it sets meanwhile; `None` when it cannot act.
+    fn window(&mut self, key: &str, s: &ShockSpec, params: &core::ModelParams) -> Option<Window> {
+        let cal = &params.calendar;
+        let end_date = cal.date_of(cal.n_steps);
+        let Some(date) = s.date else {
+            self.problem(
+                format!("{key}.date"),
+                "missing required key",
+                "add `date = 2025-04-04` (the day it takes effect)",
+            );
+            return None;
+        };
+        if date < cal.start || date >= end_date {
+            self.problem(
+                format!("{key}.date"),
+                format!("{date} is outside the horizon {} to {}", cal.start, end_date),
+                "move the date inside the horizon, or change `scenario.start` / `scenario.horizon_weeks`",
+            );
+        }
+        let delay = s
+            .delay_weeks
+            .as_ref()
+            .map_or(0.0, |n| self.num(&format!("{key}.delay_weeks"), n));
+        let shifted = shift(date, delay);
+        let start = cal.step_of(shifted);
+        let end = match &s.duration_weeks {
+            Some(n) => {
+                let w = self.num(&format!("{key}.duration_weeks"), n);
+                cal.step_of(shift(shifted, w)).max(start)
+            }
+            None => u32::MAX,
+        };
+        let authority = self.authority(key, s, params);
+        let needs_authority = !matches!(
+            s.kind.as_str(),
+            "capacity_outage" | "demand_surge" | "suspend" | "lift"
+        );
+        if needs_authority && params.authorities.is_empty() {
+            self.problem(
+                format!("{key}.type"),
+                format!("a `{}` shock needs an exporter", s.kind),
+                "add an `[[exporter]]` table",
+            );
+            return None;
+        }
+        let on = self.actions(key, s, authority, params);
+        Some(Window { start, end, on })
+    }
+
+    /// The exporter acting: named, else the first.
+    fn authority(&mut self, key: &str, s: &ShockSpec, params: &core::ModelParams) -> AuthorityId {
+        let Some(name) = &s.exporter else {
+            return AuthorityId(0);
+        };
+        let r = self.region(&format!("{key}.exporter"), name);
+        match params.authorities.iter().position(|a| a.region == r) {
+            Some(a) => AuthorityId::from(a),
+            None => {
+                self.problem(
+                    format!("{key}.exporter"),
+                    format!("`{name}` has no `[[exporter]]` table"),
+                    "add an `[[exporter]]` for it or name another exporter",
+                );
+                AuthorityId(0)
+            }
+        }
+    }
+
+    /// What the shock sets while active; events are computed from the state of all active
+    /// shocks ([`Build::schedule`]).
+    fn actions(
+        &mut self,
+        key: &str,
+        s: &ShockSpec,
+        authority: AuthorityId,
+        params: &core::ModelParams,
+    ) -> Vec<PolicyAction> {
+        match s.kind.as_str() {
+            "halt" => {
+                let items = self.require_items(key, &s.items);
+                let destinations: Vec<RegionId> = s
+                    .destinations
+                    .iter()
+                    .enumerate()
+                    .map(|(j, n)| self.region(&format!("{key}.destinations.{j}"), n))
+                    .collect();
+                if destinations.is_empty() {
+                    self.problem(
+                        format!("{key}.destinations"),
+                        "a halt needs destinations",
+                        "add `destinations = [\"japan\"]`",
+                    );
+                }
+                vec![PolicyAction::Embargo {
+                    authority,
+                    destinations,
+                    items,
+                    active: true,
+                }]
+            }
+            "list_expansion" => {
+                let items = self.require_items(key, &s.items);
+                vec![PolicyAction::Control {
+                    authority,
+                    items,
+                    controlled: true,
+                }]
+            }
+            "licence_regime" => {
+                let items = self.require_items(key, &s.items);
+                let base_key = format!("exporter.{}.licence", authority.idx());
+                let base = self.file.exporter.get(authority.idx()).map(|e| &e.licence);
+                let regime = self.regime(key, &s.licence, base.map(|b| (base_key.as_str(), b)));
+                vec![
+                    PolicyAction::Control {
+                        authority,
+                        items,
+                        controlled: true,
+                    },
+                    PolicyAction::LicenceRegime { authority, regime },
+                ]
+            }
+            "quota" => self.quota(key, s, authority, params),
+            "extraterritorial" => {
+                let share = self.pick(Slot::new(format!("{key}.share"), s.share.as_ref()), None);
+                vec![PolicyAction::Extraterritorial {
+                    authority,
+                    share: Some(share),
+                }]
+            }
+            "capacity_outage" => self.capacity_outage(key, s, params),
+            "demand_surge" => self.demand_surge(key, s, params),
+            "suspend" | "lift" => vec![],
+            other => {
+                let kinds = keys::shock_types();
+                self.problem(
+                    format!("{key}.type"),
+                    format!(
+                        "unknown shock type `{other}`{}",
+                        did_you_mean(other, &kinds)
+                    ),
+                    format!("use one of {}", kinds.join(", ")),
+                );
+                vec![]
+            }
+        }
+    }
+
+    fn quota(
+        &mut self,
+        key: &str,
+        s: &ShockSpec,
+        authority: AuthorityId,
+        params: &core::ModelParams,
+    ) -> Vec<PolicyAction> {
+        let qname = s.quota.clone().unwrap_or_default();
+        let quotas = params
+            .authorities
+            .get(authority.idx())
+            .map(|a| a.quotas.clone())
+            .unwrap_or_default();
+        let q = quotas.iter().position(|q| q.name == qname);
+        if q.is_none() {
+            let cands: Vec<&str> = quotas.iter().map(|q| q.name.as_str()).collect();
+            self.problem(
+                format!("{key}.quota"),
+                format!("unknown quota `{qname}`{}", did_you_mean(&qname, &cands)),
+                "name a quota defined under the exporter's `[[exporter.quota]]`",
+            );
+        }
+        let annual = self.pick(
+            Slot::new(format!("{key}.annual_t"), s.annual_t.as_ref()),
+            None,
+        );
+        vec![PolicyAction::Quota {
+            authority,
+            quota: q.unwrap_or(0),
+            annual_t: Some(annual),
+        }]
+    }
+
+    fn capacity_outage(
+        &mut self,
+        key: &str,
+        s: &ShockSpec,
+        params: &core::ModelParams,
+    ) -> Vec<PolicyAction> {
+        let share = self.pick(Slot::new(format!("{key}.share"), s.share.as_ref()), None);
+        let mut producers = Vec::new();
+        for (j, n) in s.producers.iter().enumerate() {
+            match params.producers.iter().position(|p| &p.name == n) {
+                Some(p) => producers.push(ProducerId::from(p)),
+                None => {
+                    let cands: Vec<&str> =
+                        params.producers.iter().map(|p| p.name.as_str()).collect();
+                    self.problem(
+                        format!("{key}.producers.{j}"),
+                        format!("unknown producer `{n}`{}", did_you_mean(n, &cands)),
+                        "name a `[[producer]]` defined in the file",
+                    );
+                }
+            }
+        }
+        if s.producers.is_empty() {
+            self.problem(
+                format!("{key}.producers"),
+                "a capacity outage needs producers",
+                "add `producers = [\"...\"]`",
+            );
+        }
+        vec![PolicyAction::CapacityOutage { producers, share }]
+    }
+
+    fn demand_surge(
+        &mut self,
+        key: &str,
+        s: &ShockSpec,
+        params: &core::ModelParams,
+    ) -> Vec<PolicyAction> {
+        let multiplier = self.pick(
+            Slot::new(format!("{key}.multiplier"), s.multiplier.as_ref()),
+            None,
+        );
+        let regions: Vec<RegionId> = s
+            .regions
+            .iter()
+            .enumerate()
+            .map(|(j, n)| self.region(&format!("{key}.regions.{j}"), n))
+            .collect();
+        let sectors: Vec<SectorId> = s
+            .sectors
+            .iter()
+            .enumerate()
+            .map(|(j, n)| self.sector(&format!("{key}.sectors.{j}"), n))
+            .collect();
+        let manufacturers: Vec<ManufacturerId> = params
+            .manufacturers
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                (regions.is_empty() || regions.contains(&m.region))
+                    && (sectors.is_empty() || sectors.contains(&m.sector))
+            })
+            .map(|(j, _)| ManufacturerId::from(j))
+            .collect();
+        vec![PolicyAction::DemandSurge {
+            manufacturers,
+            multiplier,
+        }]
+    }
+
+    fn require_items(&mut self, key: &str, names: &[String]) -> Vec<core::ItemId> {
+        if names.is_empty() {
+            self.problem(
+                format!("{key}.items"),
+                "no items given",
+                "add `items = [\"dy\", \"tb\"]` (or `[\"*\"]` for all)",
+            );
+        }
+        self.items(&format!("{key}.items"), names)
+    }
+}

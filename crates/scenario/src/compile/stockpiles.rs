@@ -1,0 +1,157 @@
+//! `[[stockpile]]` and its `[[stockpile.holding]]` lines.
+
+use chokepoint_core as core;
+use chokepoint_core::{ItemId, RegionId};
+
+use super::{Build, DAYS_PER_WEEK, Slot};
+use crate::num::Num;
+
+/// Baseline use of an item in a region, tonnes per step: manufacturers' demand plus producers'
+/// inputs. The unit of `*_weeks` stockpile sizes.
+fn regional_use(
+    region: RegionId,
+    item: ItemId,
+    ms: &[core::ManufacturerParams],
+    ps: &[core::ProducerParams],
+) -> f64 {
+    let m: f64 = ms
+        .iter()
+        .filter(|m| m.region == region)
+        .flat_map(|m| &m.demand)
+        .filter(|d| d.item == item)
+        .map(|d| d.t_per_step)
+        .sum();
+    let p: f64 = ps
+        .iter()
+        .filter(|p| p.region == region)
+        .flat_map(|p| {
+            p.inputs
+                .iter()
+                .map(move |f| (f, p.capacity_t_per_step * p.utilisation))
+        })
+        .filter(|(f, _)| f.item == item)
+        .map(|(f, a)| f.t_per_unit * a)
+        .sum();
+    m + p
+}
+
+impl Build<'_> {
+    pub(super) fn build_stockpiles(
+        &mut self,
+        ms: &[core::ManufacturerParams],
+        ps: &[core::ProducerParams],
+    ) -> Vec<core::StockpileParams> {
+        let f = self.file;
+        let mut out = Vec::new();
+        for (k, s) in f.stockpile.iter().enumerate() {
+            let key = format!("stockpile.{k}");
+            let region = self.region(&format!("{key}.region"), &s.region);
+            let end_use = self.sector(&format!("{key}.end_use"), &s.end_use);
+            let mut lines = Vec::new();
+            for (j, h) in s.holding.iter().enumerate() {
+                let hkey = format!("{key}.holding.{j}");
+                if s.holding[..j].iter().any(|other| other.item == h.item) {
+                    self.problem(
+                        format!("{hkey}.item"),
+                        format!("`{}` is held twice in this stockpile", h.item),
+                        "merge the two `[[stockpile.holding]]` entries for it into one",
+                    );
+                }
+                let item = self.item(&format!("{hkey}.item"), &h.item);
+                let use_per_week =
+                    regional_use(region, item, ms, ps) * DAYS_PER_WEEK / self.step_days;
+                let tonnes =
+                    |b: &mut Self, t: Option<&Num>, w: Option<&Num>, name: &str| match (t, w) {
+                        (Some(t), None) => b.num(&format!("{hkey}.{name}_t"), t),
+                        (None, Some(w)) => b.num(&format!("{hkey}.{name}_weeks"), w) * use_per_week,
+                        (None, None) => 0.0,
+                        (Some(_), Some(_)) => {
+                            b.problem(
+                                format!("{hkey}.{name}_t"),
+                                format!("both `{name}_t` and `{name}_weeks` are given"),
+                                "keep one of them",
+                            );
+                            0.0
+                        }
+                    };
+                let initial_t = tonnes(
+                    self,
+                    h.initial_t.as_ref(),
+                    h.initial_weeks.as_ref(),
+                    "initial",
+                );
+                let target_t = tonnes(self, h.target_t.as_ref(), h.target_weeks.as_ref(), "target");
+                let per_step = self.step_days / DAYS_PER_WEEK;
+                lines.push(core::StockpileLine {
+                    item,
+                    initial_t,
+                    target_t,
+                    acquisition_t_per_step: self.pick(
+                        Slot::new(
+                            format!("{hkey}.acquisition_t_per_week"),
+                            h.acquisition_t_per_week.as_ref(),
+                        ),
+                        None,
+                    ) * per_step,
+                    release_cap_t_per_step: self.pick(
+                        Slot::new(
+                            format!("{hkey}.release_cap_t_per_week"),
+                            h.release_cap_t_per_week.as_ref(),
+                        ),
+                        None,
+                    ) * per_step,
+                });
+            }
+            let opt = |b: &mut Self, name: &str, n: Option<&Num>| {
+                n.map(|n| b.num(&format!("{key}.{name}"), n))
+            };
+            let priority_sector = s
+                .priority_sector
+                .as_ref()
+                .map(|n| self.sector(&format!("{key}.priority_sector"), n));
+            out.push(core::StockpileParams {
+                name: s.name.clone(),
+                region,
+                end_use,
+                lines,
+                budget_usd: self.pick(
+                    Slot::new(format!("{key}.budget_usd"), s.budget_usd.as_ref()),
+                    None,
+                ),
+                release: core::ReleaseRule {
+                    shortage_trigger_share: opt(
+                        self,
+                        "release_shortage_share",
+                        s.release_shortage_share.as_ref(),
+                    ),
+                    price_trigger_ratio: opt(
+                        self,
+                        "release_price_ratio",
+                        s.release_price_ratio.as_ref(),
+                    ),
+                    priority_sector,
+                },
+                refill: core::RefillRule {
+                    max_price_ratio: self.pick(
+                        Slot::new(
+                            format!("{key}.refill_max_price_ratio"),
+                            s.refill_max_price_ratio.as_ref(),
+                        ),
+                        None,
+                    ),
+                    delay_steps: {
+                        let w = self.pick(
+                            Slot::new(
+                                format!("{key}.refill_delay_weeks"),
+                                s.refill_delay_weeks.as_ref(),
+                            ),
+                            None,
+                        );
+                        self.steps(w)
+                    },
+                },
+            });
+        }
+        out
+    }
+}

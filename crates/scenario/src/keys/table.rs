@@ -1,0 +1,345 @@
+//! The data: every key of the format, the shock types and the distributions.
+
+use super::{Key, Table};
+use crate::num::Domain;
+
+const AUTHORITY_SHOCKS: &[&str] = &[
+    "halt",
+    "list_expansion",
+    "licence_regime",
+    "quota",
+    "extraterritorial",
+];
+const LICENCE_SHOCK: &[&str] = &["licence_regime"];
+
+/// Defines [`KEYS`]: `Table name: type, "unit", domain, need, [applies], "core path", "doc";`.
+macro_rules! keys {
+    ($( $table:ident $name:literal : $ty:expr, $unit:literal, $domain:expr, $need:expr,
+        [$($applies:expr),*], $core:literal, $doc:literal; )*) => {
+        /// Every key of the format, in reference order.
+        pub const KEYS: &[Key] = &[$(
+            Key {
+                table: Table::$table,
+                name: $name,
+                ty: $ty,
+                unit: $unit,
+                domain: $domain,
+                need: $need,
+                applies: keys!(@applies $($applies),*),
+                core: $core,
+                doc: $doc,
+            },
+        )*];
+    };
+    (@applies) => { &[] };
+    (@applies $list:expr) => { $list };
+}
+
+use super::Need::{Fallback as FALLBACK, Optional as Opt, Required as REQUIRED};
+use super::Ty::{
+    Approval, Choice, Date, Integer, Name, Names, Number, NumberBy, Table as Sub, Tables, Text,
+};
+
+const NN: Option<Domain> = Some(Domain::NonNegative);
+const POS: Option<Domain> = Some(Domain::Positive);
+const SHARE: Option<Domain> = Some(Domain::Share);
+const GE1: Option<Domain> = Some(Domain::AtLeastOne);
+const ANY: Option<Domain> = Some(Domain::Any);
+
+keys! {
+    Top "extends": Text, "", None, Opt("a file of its own"), [], "",
+        "Parent file this one modifies, relative to this file's folder (see `extends` and merging).";
+    Top "scenario": Sub(Table::Scenario), "", None, REQUIRED, [], "", "Name, dates, horizon, seed.";
+    Top "defaults": Sub(Table::Defaults), "", None, Opt("no fallbacks"), [], "",
+        "Values for every agent that does not set its own.";
+    Top "item": Tables(Table::Item), "", None, REQUIRED, [], "", "Materials, intermediates and products.";
+    Top "region": Tables(Table::Region), "", None, REQUIRED, [], "", "Regions.";
+    Top "sector": Tables(Table::Sector), "", None, REQUIRED, [], "", "End-use sectors.";
+    Top "producer": Tables(Table::Producer), "", None, REQUIRED, [], "",
+        "Mines, separation plants and magnet makers.";
+    Top "demand": Tables(Table::Demand), "", None, Opt("no manufacturers"), [], "",
+        "Demand by region and sector; each entry is one manufacturer.";
+    Top "stockpile": Tables(Table::Stockpile), "", None, Opt("no stockpiles"), [], "",
+        "Government stockpiles.";
+    Top "exporter": Tables(Table::Exporter), "", None, Opt("no export controls"), [], "",
+        "Export authorities of controlling exporters.";
+    Top "shock": Tables(Table::Shock), "", None, Opt("no shocks"), [], "", "Dated policy and market events.";
+
+    Scenario "name": Text, "", None, REQUIRED, [], "", "Short name; names output folders.";
+    Scenario "description": Text, "", None, Opt("empty"), [], "", "What the scenario represents.";
+    Scenario "start": Date, "", None, REQUIRED, [], "", "First day of step 0 (e.g. `2025-01-06`).";
+    Scenario "step_days": Integer, "days", None, Opt("7"), [], "", "Length of a step (at least 1).";
+    Scenario "horizon_weeks": Integer, "weeks", None, REQUIRED, [], "", "Length of the run (> 0).";
+    Scenario "seed": Integer, "", None, Opt("`--seed`"), [], "", "Default master seed (`--seed` overrides).";
+    Scenario "replications": Integer, "", None, Opt("`--replications`"), [], "",
+        "Default number of replications.";
+
+    Defaults "price": Sub(Table::Price), "", None, Opt("none"), [], "", "Price dynamics of every item.";
+    Defaults "producer": Sub(Table::Producer), "", None, Opt("none"), [], "",
+        "Behaviour of every producer (the behaviour keys of `[[producer]]`).";
+    Defaults "manufacturer": Sub(Table::Demand), "", None, Opt("none"), [], "",
+        "Behaviour of every manufacturer (the behaviour keys of `[[demand]]`).";
+
+    Price "elasticity": Number, "per week", NN, FALLBACK, [], "elasticity",
+        "Change of the log price per week per unit of scarcity (unfilled share of orders).";
+    Price "reversion_per_week": Number, "share per week", SHARE, FALLBACK, [], "reversion_per_step",
+        "Share of the log gap to baseline closed each week.";
+    Price "min_ratio": Number, "ratio", POS, FALLBACK, [], "min_ratio",
+        "Lowest price ratio; at most 1 (the baseline).";
+    Price "max_ratio": Number, "ratio", GE1, FALLBACK, [], "max_ratio", "Highest price ratio.";
+
+    Item "name": Text, "", None, REQUIRED, [], "",
+        "The item (`ndpr`, `dy`, `ndfeb`, ...). Outputs are `price_ratio/<name>` etc.";
+    Item "kind": Choice(&["material", "intermediate", "product"]), "", None, REQUIRED, [], "",
+        "Separated rare earth, ore concentrate, or magnet.";
+    Item "base_price_usd_per_kg": Number, "USD/kg", POS, REQUIRED, [], "base_price_usd_per_kg",
+        "Baseline world price; every price ratio is relative to it.";
+    Item "bom": NumberBy("item"), "kg per t of product", NN, Opt("none"), [], "bom",
+        "Bill of materials of a product (≤ 1000 each); magnet makers consume it.";
+    Item "price": Sub(Table::Price), "", None, Opt("`[defaults.price]`"), [], "price",
+        "Per-item overrides of `[defaults.price]`.";
+
+    Region "name": Text, "", None, REQUIRED, [], "", "A region (`china`, `us`, ...).";
+    Sector "name": Text, "", None, REQUIRED, [], "",
+        "An end-use sector (`ev_motors`, `defence`, ...).";
+    Sector "lost_output_usd_per_kg": Number, "USD/kg", NN, REQUIRED, [], "lost_output_usd_per_kg",
+        "Value of output lost per kg of the sector's unmet demand.";
+
+    Producer "name": Text, "", None, REQUIRED, [], "", "Name (shocks name producers).";
+    Producer "region": Name("region"), "", None, REQUIRED, [], "", "Where it stands.";
+    Producer "stage": Choice(&["mining", "separation", "magnet_making"]), "", None, REQUIRED, [], "",
+        "What it does.";
+    Producer "capacity_t_per_year": Number, "t/yr", NN, REQUIRED, [], "capacity_t_per_step",
+        "Nameplate capacity: of output (mining, magnets) or of feed (separation).";
+    Producer "output": Name("item"), "", None, Opt("required for mining"), [], "",
+        "The item mined (e.g. `concentrate`).";
+    Producer "feed": Name("item"), "", None, Opt("required for separation"), [], "", "The feed item.";
+    Producer "yields": NumberBy("item"), "t per t of feed", SHARE, Opt("required for separation"), [], "",
+        "What separation makes.";
+    Producer "product": Name("item"), "", None, Opt("required for magnet making"), [], "",
+        "The magnet made; inputs follow its `bom`.";
+    Producer "utilisation": Number, "share", SHARE, FALLBACK, [], "utilisation",
+        "Share of capacity used at baseline prices.";
+    Producer "supply_elasticity": Number, "", NN, FALLBACK, [], "supply_elasticity",
+        "Utilisation scales with (price ratio)^elasticity, capped at full capacity.";
+    Producer "input_cover_weeks": Number, "weeks", NN, FALLBACK, [], "input_cover_steps",
+        "Target and opening input inventory, in weeks of baseline input use.";
+    Producer "order_adjust_weeks": Number, "weeks", GE1, FALLBACK, [], "order_adjust_steps",
+        "Weeks over which an input inventory gap is ordered away.";
+    Producer "warehouse_weeks": Number, "weeks", NN, FALLBACK, [], "warehouse",
+        "Opening finished-goods stock in the region's warehouse, weeks of output; also the \"normal\" stock against which an exporter's glut is measured.";
+    Producer "end_use": Name("sector"), "", None, FALLBACK, [], "end_use",
+        "Sector under which its imports of inputs are licensed.";
+    Producer "outage_prob_per_year": Number, "share", SHARE, FALLBACK, [], "outage.prob_per_step",
+        "Probability of a random outage starting in a year.";
+    Producer "outage_mean_weeks": Number, "weeks", GE1, FALLBACK, [], "outage.mean_steps",
+        "Mean outage length (geometric).";
+    Producer "outage_depth_share": Number, "share", SHARE, FALLBACK, [], "outage.depth_share",
+        "Share of capacity lost during an outage.";
+    Producer "expansion_trigger_price_ratio": Number, "ratio", POS, FALLBACK, [], "expansion.trigger_price_ratio",
+        "Price ratio of its main output that counts as high.";
+    Producer "expansion_sustain_weeks": Number, "weeks", NN, FALLBACK, [], "expansion.sustain_steps",
+        "Weeks of high prices before a project starts.";
+    Producer "expansion_lead_time_weeks": Sub(Table::LeadTime), "weeks", None, FALLBACK, [], "expansion.lead_time",
+        "Lognormal project lead time, truncated at `max`.";
+    Producer "expansion_increment_share": Number, "share", NN, FALLBACK, [], "expansion.increment_share",
+        "Capacity added per project, share of initial capacity (0 = never expands).";
+    Producer "expansion_max_capacity_multiple": Number, "", GE1, FALLBACK, [], "expansion.max_capacity_multiple",
+        "Capacity cap, multiple of initial.";
+
+    LeadTime "median": Number, "weeks", NN, FALLBACK, [], "median_steps", "Median.";
+    LeadTime "sigma": Number, "", NN, FALLBACK, [], "sigma", "Standard deviation of the log.";
+    LeadTime "max": Number, "weeks", NN, FALLBACK, [], "max_steps", "Longest; draws above it are cut to it.";
+
+    Demand "region": Name("region"), "", None, REQUIRED, [], "region", "Where.";
+    Demand "sector": Name("sector"), "", None, REQUIRED, [], "sector",
+        "Which end use (sets licence odds and the value of lost output).";
+    Demand "t_per_year": NumberBy("item"), "t/yr", NN, REQUIRED, [], "demand", "Baseline demand per item.";
+    Demand "cover_weeks": Number, "weeks", NN, FALLBACK, [], "cover_target_steps",
+        "Target and opening inventory, weeks of current demand.";
+    Demand "order_adjust_weeks": Number, "weeks", GE1, FALLBACK, [], "order_adjust_steps",
+        "Weeks over which an inventory gap is ordered away.";
+    Demand "growth_per_year": Number, "per year", ANY, FALLBACK, [], "growth_per_year",
+        "Trend growth of demand per year (0.08 = +8 %/yr; the model takes -0.99 to 10).";
+    Demand "noise_sigma": Number, "", NN, FALLBACK, [], "noise_sigma",
+        "Log-sd of mean-one lognormal weekly demand noise (scaled by √(step_days/7) for other step lengths).";
+    Demand "price_elasticity": Number, "", NN, FALLBACK, [], "price_elasticity",
+        "Demand scales by (price ratio)^-elasticity.";
+    Demand "halt_unmet_share": Number, "share", SHARE, FALLBACK, [], "halt_unmet_share",
+        "A manufacturer halts in a week when an item's inventory is empty and unmet demand exceeds this share of demand.";
+    Demand "substitution_trigger_price_ratio": Number, "ratio", POS, FALLBACK, [], "substitution.trigger_price_ratio",
+        "Price ratio that starts substitution and thrifting.";
+    Demand "substitution_lag_weeks": Number, "weeks", NN, FALLBACK, [], "substitution.lag_steps",
+        "Weeks of high prices before substitution starts.";
+    Demand "substitution_rate_per_year": Number, "share per year", SHARE, FALLBACK, [], "substitution.rate_per_step",
+        "Growth of the substituted share of demand.";
+    Demand "substitution_cap_share": Number, "share", SHARE, FALLBACK, [], "substitution.cap_share",
+        "Largest substituted share; substitution does not reverse.";
+
+    Stockpile "name": Text, "", None, REQUIRED, [], "", "Name.";
+    Stockpile "region": Name("region"), "", None, REQUIRED, [], "region",
+        "Whose stockpile; releases serve this region only.";
+    Stockpile "end_use": Name("sector"), "", None, REQUIRED, [], "end_use",
+        "Sector under which its purchases are licensed.";
+    Stockpile "budget_usd": Number, "USD", NN, REQUIRED, [], "budget_usd",
+        "Total acquisition budget over the horizon.";
+    Stockpile "release_shortage_share": Number, "share", SHARE, Opt("no shortage trigger"), [], "release.shortage_trigger_share",
+        "Release when last week's unmet share of the region's orders for the item reaches this.";
+    Stockpile "release_price_ratio": Number, "ratio", POS, Opt("no price trigger"), [], "release.price_trigger_ratio",
+        "Release when the item's price ratio reaches this.";
+    Stockpile "priority_sector": Name("sector"), "", None, Opt("pro rata"), [], "release.priority_sector",
+        "Served first from releases (defence first).";
+    Stockpile "refill_max_price_ratio": Number, "ratio", POS, REQUIRED, [], "refill.max_price_ratio",
+        "Buy only at or below this price ratio.";
+    Stockpile "refill_delay_weeks": Number, "weeks", NN, REQUIRED, [], "refill.delay_steps",
+        "Weeks after the last release before buying again.";
+    Stockpile "holding": Tables(Table::Holding), "", None, Opt("holds nothing"), [], "lines",
+        "What it holds, one entry per item (below).";
+
+    Holding "item": Name("item"), "", None, REQUIRED, [], "item", "The item held.";
+    Holding "initial_t": Number, "t", NN, Opt("0, or `initial_weeks`"), [], "initial_t",
+        "Opening holdings (give this or `initial_weeks`).";
+    Holding "initial_weeks": Number, "weeks of the region's baseline use", NN, Opt("0, or `initial_t`"), [], "initial_t",
+        "Opening holdings (give this or `initial_t`).";
+    Holding "target_t": Number, "t", NN, Opt("0, or `target_weeks`"), [], "target_t",
+        "Holdings it buys towards (give this or `target_weeks`).";
+    Holding "target_weeks": Number, "weeks of the region's baseline use", NN, Opt("0, or `target_t`"), [], "target_t",
+        "Holdings it buys towards (give this or `target_t`).";
+    Holding "acquisition_t_per_week": Number, "t/week", NN, REQUIRED, [], "acquisition_t_per_step",
+        "Most bought per week.";
+    Holding "release_cap_t_per_week": Number, "t/week", NN, REQUIRED, [], "release_cap_t_per_step",
+        "Most released per week.";
+
+    Exporter "region": Name("region"), "", None, REQUIRED, [], "region", "The exporting region.";
+    Exporter "controlled": Names("item"), "", None, Opt("none"), [], "controlled",
+        "Items needing a licence at the start (`\"*\"` = all).";
+    Exporter "licence": Sub(Table::Licence), "", None, REQUIRED, [], "regime",
+        "Licence settings (below); what `licence_regime` and `list_expansion` shocks use unless they say otherwise.";
+    Exporter "quota": Tables(Table::Quota), "", None, Opt("no quotas"), [], "quotas",
+        "Annual export quotas (below).";
+    Exporter "extraterritorial_share": Number, "share", SHARE, Opt("no rule"), [], "extraterritorial_share",
+        "Extraterritorial rule in force at the start (see the `extraterritorial` shock).";
+
+    Licence "review_capacity_per_week": Number, "applications per week", NN, FALLBACK, [], "review_capacity_per_step",
+        "Applications taken into review per week, fractions carried over (0.5 = one every other week); the rest queue (FIFO). An application is one buyer agent (a region × sector, a producer or a stockpile) × one item.";
+    Licence "lead_time_weeks": Sub(Table::LeadTime), "weeks", None, FALLBACK, [], "lead_time",
+        "Lognormal review time once taken up, in whole steps, never past `max` (the statutory limit).";
+    Licence "validity_weeks": Number, "weeks", NN, FALLBACK, [], "validity_steps",
+        "How long an approved licence covers shipments.";
+    Licence "reapply_delay_weeks": Number, "weeks", NN, FALLBACK, [], "reapply_delay_steps",
+        "How long a refused buyer waits to apply again.";
+    Licence "approval": Approval, "probability", SHARE, FALLBACK, [], "approval",
+        "Approval probability by destination and end use: `default`, a sector (`defence = 0`), a region (`us = 0.6`) or a region by sector (`us = { default = 0.6, defence = 0 }`). The most specific wins: region.sector, region.default or region, sector, default.";
+
+    Quota "name": Text, "", None, REQUIRED, [], "name", "Name (`quota` shocks refer to it).";
+    Quota "items": Names("item"), "", None, REQUIRED, [], "items", "Items counted against it (`\"*\"` = all).";
+    Quota "annual_t": Number, "t per calendar year", NN, Opt("no cap"), [], "annual_t",
+        "Cap shared by its items; pro rata in the first year.";
+
+    Shock "type": Choice(&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "suspend", "lift", "capacity_outage", "demand_surge"]),
+        "", None, REQUIRED, [], "", "One of the types below.";
+    Shock "name": Text, "", None, Opt("`shock.<index>`"), [], "",
+        "Needed if a `suspend` or `lift` refers to it; shown in the timeline.";
+    Shock "note": Text, "", None, Opt("empty"), [], "", "Why, with the source.";
+    Shock "date": Date, "", None, REQUIRED, [], "",
+        "The day it takes effect (the first step starting on or after it). Must lie in the horizon.";
+    Shock "delay_weeks": Number, "weeks", ANY, Opt("0"), [], "",
+        "Shift of the date; a distribution makes the date uncertain.";
+    Shock "duration_weeks": Number, "weeks", NN, Opt("to the end of the horizon"),
+        [&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "suspend", "capacity_outage", "demand_surge"]], "",
+        "How long it lasts.";
+    Shock "exporter": Name("region"), "", None, Opt("the first `[[exporter]]`"), [AUTHORITY_SHOCKS], "",
+        "The acting exporter.";
+    Shock "items": Names("item"), "", None, REQUIRED, [&["halt", "list_expansion", "licence_regime"]], "items",
+        "Items affected (`\"*\"` = all).";
+    Shock "destinations": Names("region"), "", None, REQUIRED, [&["halt"]], "destinations",
+        "Regions no longer shipped to.";
+    Shock "quota": Name("quota"), "", None, REQUIRED, [&["quota"]], "quota",
+        "The exporter's quota whose cap changes.";
+    Shock "annual_t": Number, "t per calendar year", NN, REQUIRED, [&["quota"]], "annual_t",
+        "The quota's new cap.";
+    Shock "review_capacity_per_week": Number, "applications per week", NN, FALLBACK, [LICENCE_SHOCK], "regime.review_capacity_per_step",
+        "As in the exporter's `licence`, which it falls back to.";
+    Shock "lead_time_weeks": Sub(Table::LeadTime), "weeks", None, FALLBACK, [LICENCE_SHOCK], "regime.lead_time",
+        "As in the exporter's `licence`, which it falls back to.";
+    Shock "validity_weeks": Number, "weeks", NN, FALLBACK, [LICENCE_SHOCK], "regime.validity_steps",
+        "As in the exporter's `licence`, which it falls back to.";
+    Shock "reapply_delay_weeks": Number, "weeks", NN, FALLBACK, [LICENCE_SHOCK], "regime.reapply_delay_steps",
+        "As in the exporter's `licence`, which it falls back to.";
+    Shock "approval": Approval, "probability", SHARE, FALLBACK, [LICENCE_SHOCK], "regime.approval",
+        "As in the exporter's `licence`, which it falls back to (as a whole table).";
+    Shock "share": Number, "share", SHARE, REQUIRED, [&["extraterritorial", "capacity_outage"]], "share",
+        "`extraterritorial`: the controlled-material mass share from which a product needs a licence; `capacity_outage`: the share of capacity lost.";
+    Shock "target": Name("shock"), "", None, REQUIRED, [&["suspend", "lift"]], "",
+        "The `name` of the shock suspended or lifted.";
+    Shock "producers": Names("producer"), "", None, REQUIRED, [&["capacity_outage"]], "producers",
+        "Producers hit.";
+    Shock "regions": Names("region"), "", None, Opt("all"), [&["demand_surge"]], "manufacturers",
+        "Regions whose manufacturers are hit.";
+    Shock "sectors": Names("sector"), "", None, Opt("all"), [&["demand_surge"]], "manufacturers",
+        "Sectors whose manufacturers are hit.";
+    Shock "multiplier": Number, "", NN, REQUIRED, [&["demand_surge"]], "multiplier",
+        "Demand multiplier.";
+
+    Dist "dist": Choice(&["lognormal", "uniform", "triangular", "normal", "beta", "bernoulli"]),
+        "", None, REQUIRED, [], "", "The distribution.";
+    Dist "median": Number, "", None, REQUIRED, [&["lognormal"]], "", "The median (> 0).";
+    Dist "sigma": Number, "", None, REQUIRED, [&["lognormal"]], "", "Standard deviation of the log (≥ 0).";
+    Dist "mean": Number, "", None, REQUIRED, [&["normal"]], "", "The mean.";
+    Dist "sd": Number, "", None, REQUIRED, [&["normal"]], "", "The standard deviation (≥ 0).";
+    Dist "lo": Number, "", None, REQUIRED, [&["uniform", "triangular", "normal"]], "",
+        "Lower bound (for a normal: optional truncation, by rejection).";
+    Dist "hi": Number, "", None, REQUIRED, [&["uniform", "triangular", "normal"]], "",
+        "Upper bound (for a normal: optional truncation, by rejection).";
+    Dist "mode": Number, "", None, REQUIRED, [&["triangular"]], "", "The mode, in [lo, hi].";
+    Dist "alpha": Number, "", None, REQUIRED, [&["beta"]], "", "First shape (> 0).";
+    Dist "beta": Number, "", None, REQUIRED, [&["beta"]], "", "Second shape (> 0).";
+    Dist "p": Number, "", None, REQUIRED, [&["bernoulli"]], "", "Probability of 1.";
+}
+
+/// Shock types and what each does while active.
+pub const SHOCK_TYPES: &[(&str, &str)] = &[
+    (
+        "halt",
+        "Embargo: no shipments of the items to the destinations (lifted).",
+    ),
+    (
+        "list_expansion",
+        "Items put on the control list under the regime in force (taken off).",
+    ),
+    (
+        "licence_regime",
+        "Items need a licence and the regime takes these settings, each falling back to the exporter's `licence` table (items off, baseline regime back).",
+    ),
+    (
+        "quota",
+        "The named quota's annual cap changes (previous cap back).",
+    ),
+    (
+        "extraterritorial",
+        "Third countries' exports of products whose controlled-material mass share reaches `share` need the exporter's licence (rule off).",
+    ),
+    (
+        "suspend",
+        "The target shock's effect is undone from `date` for `duration_weeks`, then restored if the target is still running.",
+    ),
+    ("lift", "The target ends at `date`."),
+    (
+        "capacity_outage",
+        "The producers lose `share` of capacity (restored).",
+    ),
+    (
+        "demand_surge",
+        "Demand of the matching manufacturers is multiplied (back to 1).",
+    ),
+];
+
+/// Distributions, their support and the central value `check` and `diff` show.
+pub const DISTS: &[(&str, &str, &str)] = &[
+    ("lognormal", "(0, ∞)", "median"),
+    ("uniform", "[lo, hi]", "midpoint"),
+    ("triangular", "[lo, hi]", "mode"),
+    ("normal", "[lo, hi]", "mean (clamped to [lo, hi])"),
+    ("beta", "[0, 1]", "alpha / (alpha + beta)"),
+    ("bernoulli", "{0, 1}", "p"),
+];
