@@ -39,6 +39,7 @@ mod keyed;
 mod outputs;
 mod params;
 mod sim;
+mod source;
 pub mod testkit;
 mod validate;
 
@@ -49,6 +50,7 @@ pub use ids::{AuthorityId, ItemId, ManufacturerId, ProducerId, RegionId, SectorI
 pub use outputs::{EVENT_METRICS, Outcome, OutputSchema, Trajectory, is_event_metric};
 pub use params::*;
 pub use sim::{Buyer, BuyerKind, Ledger, Model, RngStreams, Simulation};
+pub use source::ScenarioSource;
 
 /// The model is shared across the runner's threads.
 const _: () = {

@@ -22,6 +22,7 @@
 
 mod compile;
 mod diagnostics;
+mod engine;
 mod num;
 pub mod schema;
 mod source;
