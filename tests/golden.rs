@@ -88,7 +88,10 @@ fn produce(work: &Path) -> (BTreeMap<String, String>, BTreeMap<String, String>) 
         "compare.comparison.csv".into(),
         std::fs::read_to_string(cmp.join("comparison.csv")).unwrap(),
     );
-    digests.insert("compare/benchmark.csv".into(), digest(&cmp.join("benchmark.csv")));
+    digests.insert(
+        "compare/benchmark.csv".into(),
+        digest(&cmp.join("benchmark.csv")),
+    );
 
     let sweep = work.join("sweep");
     run_ok(&[
@@ -118,10 +121,7 @@ fn shipped_scenarios_comparisons_and_sweeps_reproduce_their_golden_outputs() {
     let golden = root().join("tests/golden");
     let work = tempfile::tempdir().unwrap();
     let (digests, texts) = produce(work.path());
-    let digest_text: String = digests
-        .iter()
-        .map(|(k, v)| format!("{v}  {k}\n"))
-        .collect();
+    let digest_text: String = digests.iter().map(|(k, v)| format!("{v}  {k}\n")).collect();
 
     if std::env::var_os("CHOKEPOINT_BLESS").is_some() {
         std::fs::create_dir_all(&golden).unwrap();
