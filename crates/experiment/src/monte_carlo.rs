@@ -4,7 +4,7 @@
 //! any thread in any order; each replication's streams come from `(seed, run id)` alone, per-step
 //! values go into order-independent accumulators (exact sums, integer-count sketches) and
 //! per-replication metrics are kept in run-id order. So the result is bit-identical for any
-//! thread count. Between batches the runner checks precision targets and the stop flag.
+//! thread count. Between batches the loop checks precision targets and the stop flag.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
