@@ -61,7 +61,7 @@ pub struct Execution<'a> {
 }
 
 /// `0` means all cores.
-pub fn resolve_threads(threads: usize) -> usize {
+pub(crate) fn resolve_threads(threads: usize) -> usize {
     if threads == 0 {
         std::thread::available_parallelism().map_or(1, usize::from)
     } else {
@@ -70,7 +70,7 @@ pub fn resolve_threads(threads: usize) -> usize {
 }
 
 /// The given folder, else `runs/<label>-<UTC timestamp>`.
-pub fn output_folder(given: Option<&Path>, label: &str) -> PathBuf {
+pub(crate) fn output_folder(given: Option<&Path>, label: &str) -> PathBuf {
     given.map(Path::to_path_buf).unwrap_or_else(|| {
         PathBuf::from("runs").join(format!(
             "{label}-{}",

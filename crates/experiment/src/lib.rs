@@ -10,12 +10,12 @@
 //!   replications and a batch size. It is built from a serialisable [`PlanSpec`] (what the user
 //!   asked for: files, overrides, strategies, a design) through a [`Load`]er that the front door
 //!   supplies, so the spec recorded in a shard's manifest rebuilds the very same plan at
-//!   [`merge`] time.
+//!   [`merge()`] time.
 //! - A unit of work is (cell, replication) with the stable **run id** `cell × replications +
 //!   replication`; its random streams derive from `(seed, replication)` alone ([`streams`]), so
 //!   every cell sees the same draws (common random numbers) and no result depends on threads,
 //!   order, shard or machine. A [`Shard`] `I/N` runs the units whose run id is `I` mod `N`.
-//! - [`execute`] runs a plan: a plain `run` (one cell, precision targets allowed) directly,
+//! - [`execute()`] runs a plan: a plain `run` (one cell, precision targets allowed) directly,
 //!   anything else through `journal.jsonl`, so that it resumes after a kill and its shards merge
 //!   into exactly what one machine writes.
 //!
@@ -54,7 +54,7 @@ mod sweep;
 
 pub use compare::{CompareReport, RankRow, Ranking, RegretRow, Robustness};
 pub use design::{Design, ParamRange};
-pub use engine::{Execution, Progress, Silent, output_folder, resolve_threads};
+pub use engine::{Execution, Progress, Silent};
 pub use error::{BoxError, Error};
 pub use execute::{Outcome, Report, check_execution, execute};
 pub use hint::did_you_mean;

@@ -21,7 +21,7 @@ use crate::plan::Cell;
 type Result<T> = std::result::Result<T, Error>;
 
 /// One cell's replications, in replication order.
-pub struct CellResult {
+pub(crate) struct CellResult {
     /// `metrics[replication][metric]`.
     pub metrics: Vec<Vec<f64>>,
     /// Per-step accumulators, when the plan keeps them.
@@ -29,7 +29,7 @@ pub struct CellResult {
 }
 
 /// A finished plan.
-pub struct Results {
+pub(crate) struct Results {
     /// Metric names.
     pub metric_names: Vec<String>,
     /// Per cell.
