@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use chokepoint_core::{Model, Simulation};
-use chokepoint_runner::streams;
+use chokepoint_experiment::streams;
 use chokepoint_scenario::Scenario;
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -26,14 +26,14 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             run_id += 1;
             black_box(
-                chokepoint_runner::run_one(&scenario, 7, run_id)
+                chokepoint_experiment::run_one(&scenario, 7, run_id)
                     .unwrap()
                     .outcome,
             )
         })
     });
     c.bench_function("64 replications with aggregation (runner, 1 thread)", |b| {
-        let cfg = chokepoint_runner::MonteCarlo {
+        let cfg = chokepoint_experiment::MonteCarlo {
             seed: 7,
             replications: 64,
             batch: 64,
@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
         let stop = std::sync::atomic::AtomicBool::new(false);
         b.iter(|| {
             black_box(
-                chokepoint_runner::run(&scenario, &cfg, &|_| {}, &stop)
+                chokepoint_experiment::run(&scenario, &cfg, &|_| {}, &stop)
                     .unwrap()
                     .replications,
             )

@@ -2,6 +2,10 @@
 
 use std::path::PathBuf;
 
+use chokepoint_experiment::{
+    Assignment, CompareSpec, PlanSpec, PrecisionTarget, RunSpec, Settings, SweepSpec,
+};
+use chokepoint_scenario::Override;
 use clap::{Args, Parser, Subcommand};
 
 /// Simulate export-control disruptions of rare-earth and magnet supply chains.
@@ -46,7 +50,7 @@ pub struct RunArgs {
     /// Add batches of replications until the 95 % interval half-width of METRIC is at most
     /// HALFWIDTH (repeatable).
     #[arg(long = "target-ci", value_name = "METRIC=HALFWIDTH", value_parser = parse_target)]
-    pub target_ci: Vec<chokepoint_runner::PrecisionTarget>,
+    pub target_ci: Vec<PrecisionTarget>,
     /// Most replications --target-ci may run.
     #[arg(long, default_value_t = 100_000)]
     pub max_reps: u64,
@@ -59,7 +63,7 @@ pub struct ExperimentFlags {
     /// Run only shard I of N (`--shard 0/4`): the units whose run id is I modulo N. Combine the
     /// shard folders with `chokepoint merge`.
     #[arg(long, value_name = "I/N")]
-    pub shard: Option<crate::experiment::Shard>,
+    pub shard: Option<chokepoint_experiment::Shard>,
     /// Replications (per cell for compare and sweep). Default: the scenario's `replications`,
     /// else 1000. With --target-ci, the least to run.
     #[arg(long)]
@@ -79,7 +83,7 @@ pub struct ExperimentFlags {
     /// Override a scenario parameter: `--set shock.2.approval.us=0.5` (repeatable; array
     /// entries by index or name). Validated like the file.
     #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<chokepoint_scenario::Override>,
+    pub set: Vec<Override>,
     /// Replications per batch: the unit of --target-ci checks and of stopping on Ctrl-C.
     #[arg(long, default_value_t = 256)]
     pub batch: u64,
@@ -88,7 +92,7 @@ pub struct ExperimentFlags {
     pub quiet: bool,
 }
 
-fn parse_target(s: &str) -> Result<chokepoint_runner::PrecisionTarget, String> {
+fn parse_target(s: &str) -> Result<PrecisionTarget, String> {
     let (metric, hw) = s
         .split_once('=')
         .ok_or_else(|| format!("`{s}` is not METRIC=HALFWIDTH, e.g. `unmet_demand_share=0.001`"))?;
@@ -99,7 +103,7 @@ fn parse_target(s: &str) -> Result<chokepoint_runner::PrecisionTarget, String> {
     if !(half_width.is_finite() && half_width > 0.0) {
         return Err(format!("the half-width must be a number > 0, not `{hw}`"));
     }
-    Ok(chokepoint_runner::PrecisionTarget {
+    Ok(PrecisionTarget {
         metric: metric.trim().to_owned(),
         half_width,
     })
@@ -112,7 +116,7 @@ pub struct CheckArgs {
     pub scenario: PathBuf,
     /// Override a scenario parameter, as for `run`.
     #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<chokepoint_scenario::Override>,
+    pub set: Vec<Override>,
 }
 
 /// `chokepoint diff`.
@@ -150,11 +154,11 @@ pub struct SweepArgs {
     /// The scenario file.
     pub scenario: PathBuf,
     /// A swept parameter and its range (repeatable): `--param shock.0.duration_weeks=4:52`.
-    #[arg(long, value_name = "PATH=LO:HI", value_parser = crate::sweep::parse_param)]
-    pub param: Vec<chokepoint_runner::design::ParamRange>,
+    #[arg(long, value_name = "PATH=LO:HI")]
+    pub param: Vec<chokepoint_experiment::ParamRange>,
     /// `grid:K` (K levels per parameter, every combination) or `lhs:K` (K points).
     #[arg(long)]
-    pub design: chokepoint_runner::design::Design,
+    pub design: chokepoint_experiment::Design,
     /// Also run every strategy of this file at every point (common random numbers).
     #[arg(long)]
     pub strategies: Option<PathBuf>,
@@ -172,4 +176,65 @@ pub struct MergeArgs {
     /// Where to write the merged files.
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// `--set` values as the engine records them.
+pub fn assignments(set: &[Override]) -> Vec<Assignment> {
+    set.iter()
+        .map(|o| Assignment {
+            path: o.path.clone(),
+            value: o.value.clone(),
+        })
+        .collect()
+}
+
+impl ExperimentFlags {
+    fn settings(&self) -> Settings {
+        Settings {
+            seed: self.seed,
+            replications: self.reps,
+            batch: self.batch,
+        }
+    }
+}
+
+impl RunArgs {
+    /// What to run, as the engine's plan spec.
+    pub fn spec(&self) -> PlanSpec {
+        PlanSpec::Run(RunSpec {
+            scenario: self.scenario.clone(),
+            overrides: assignments(&self.common.set),
+            settings: self.common.settings(),
+            targets: self.target_ci.clone(),
+            max_replications: self.max_reps,
+        })
+    }
+}
+
+impl CompareArgs {
+    /// What to compare, as the engine's plan spec.
+    pub fn spec(&self) -> PlanSpec {
+        PlanSpec::Compare(CompareSpec {
+            scenarios: self.scenarios.clone(),
+            strategies: self.strategies.clone(),
+            baseline: self.baseline.clone(),
+            objective: self.objective.clone(),
+            overrides: assignments(&self.common.set),
+            settings: self.common.settings(),
+        })
+    }
+}
+
+impl SweepArgs {
+    /// What to sweep, as the engine's plan spec.
+    pub fn spec(&self) -> PlanSpec {
+        PlanSpec::Sweep(SweepSpec {
+            scenario: self.scenario.clone(),
+            params: self.param.clone(),
+            design: self.design,
+            strategies: self.strategies.clone(),
+            overrides: assignments(&self.common.set),
+            settings: self.common.settings(),
+        })
+    }
 }

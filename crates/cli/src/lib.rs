@@ -1,34 +1,36 @@
 //! # chokepoint-cli: the command line
 //!
-//! Parses flags (clap), reads scenario files, calls the runner, prints tables and writes output
-//! files. It is the one place that knows about terminals, files and exit codes, and the one
-//! reporting layer for errors: libraries return typed errors, this crate prints them.
+//! A thin front door to the libraries: parses flags (clap), reads scenario files for the
+//! experiment engine (a [`Load`]er), shows progress (indicatif), turns Ctrl-C into the engine's
+//! stop flag, prints tables and maps errors to exit codes. It is the one place that knows about
+//! terminals and exit codes, and the one reporting layer for errors: libraries return typed
+//! errors, this crate prints them.
 //!
-//! **What it is not.** No model logic and no statistics live here.
+//! **What it is not.** No model logic, no statistics and no experiment logic live here: plans,
+//! shards, journals, merge, comparisons and sweeps are `chokepoint-experiment`'s, and anything
+//! this crate does with them a Python module could do by calling the same functions.
 #![warn(missing_docs)]
 #![deny(clippy::float_cmp)]
 
 mod args;
-mod compare;
-mod experiment;
-mod manifest;
-mod output;
-mod sweep;
+mod report;
 mod table;
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::{Context, Result};
-use chokepoint_scenario::{Override, Scenario};
+use anyhow::Result;
+use chokepoint_experiment::{
+    Assignment, BoxError, Execution, Load, Outcome, Plan, PlanSpec, Progress, Report,
+};
+use chokepoint_scenario::{Override, Scenario, StrategySet};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use manifest::Manifest;
 
-use args::{CheckArgs, Cli, Command, DiffArgs, MergeArgs, RunArgs};
+use args::{CheckArgs, Cli, Command, DiffArgs, ExperimentFlags, MergeArgs};
 
 /// Entry point of the binary: runs the command and turns errors into a message and exit code 2.
 pub fn main() -> ExitCode {
@@ -52,7 +54,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 /// Writes to standard output, returning an error (not panicking, as `print!` does) when the
 /// reader has gone away.
-pub(crate) fn emit(text: &str) -> Result<()> {
+fn emit(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
@@ -61,122 +63,124 @@ pub(crate) fn emit(text: &str) -> Result<()> {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Run(args) => run(&args),
+        Command::Run(args) => experiment(&args.spec(), &args.common),
         Command::Check(args) => check(&args),
         Command::Diff(args) => diff(&args),
-        Command::Compare(args) => compare::compare(&args),
+        Command::Compare(args) => experiment(&args.spec(), &args.common),
         Command::Merge(args) => merge(&args),
-        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Sweep(args) => experiment(&args.spec(), &args.common),
     }
 }
 
 /// Reads and validates a scenario file.
-pub fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario> {
+fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario> {
     let read = |p: &Path| std::fs::read_to_string(p);
     Ok(Scenario::load(path, &read, overrides)?)
 }
 
-fn run(args: &RunArgs) -> Result<()> {
-    if args.common.shard.is_some() {
-        return run_shard(args);
-    }
-    if args.common.resume.is_some() {
-        anyhow::bail!(
-            "--resume finishes a shard: use it with --shard I/N (a whole run is short enough to run again)"
-        );
-    }
-    let scenario = load_scenario(&args.scenario, &args.common.set)?;
-    let seed = args.common.seed.or(scenario.seed()).unwrap_or(0);
-    let reps = args
-        .common
-        .reps
-        .or(scenario.replications())
-        .unwrap_or(DEFAULT_REPLICATIONS);
-    let threads = if args.common.threads == 0 {
-        std::thread::available_parallelism().map_or(1, usize::from)
-    } else {
-        args.common.threads
-    };
-    let cfg = chokepoint_runner::MonteCarlo {
-        seed,
-        replications: reps,
-        batch: args.common.batch,
-        threads,
-        targets: args.target_ci.clone(),
-        max_replications: args.max_reps,
-        first_run_id: 0,
-    };
-    let started = chrono::Utc::now();
-    let out = args.common.out.clone().unwrap_or_else(|| {
-        PathBuf::from("runs").join(format!(
-            "{}-{}",
-            scenario.name(),
-            started.format("%Y%m%dT%H%M%SZ")
-        ))
-    });
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
-    let mut manifest = Manifest::new(&args.scenario, &scenario, &cfg, &args.common.set, started)?;
-    output::write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
+/// The engine's access to scenario and strategies files: straight from the file system.
+struct Files;
 
-    let stop = interrupt_flag();
-    let expected = if cfg.targets.is_empty() {
-        reps
-    } else {
-        cfg.max_replications.max(reps)
-    };
-    let bar = progress_bar(expected, args.common.quiet);
-    let result = chokepoint_runner::run(&scenario, &cfg, &|n| bar.inc(n), stop)?;
-    bar.finish_and_clear();
-
-    let rows: Vec<output::MetricRow> = result
-        .schema
-        .metrics
-        .iter()
-        .enumerate()
-        .map(|(k, name)| output::MetricRow::new(name, &result.metric_values(k)))
-        .collect();
-    output::write_summary(&out, &rows)?;
-    output::write_timeseries(
-        &out,
-        &result.schema,
-        &scenario.central().calendar,
-        &result.series.finish(),
-    )?;
-    output::write_replications(
-        &out,
-        &result.schema,
-        seed,
-        cfg.first_run_id,
-        &result.metrics,
-    )?;
-    manifest.finish(&result, chrono::Utc::now());
-    output::write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
-
-    let mut s = headline(&scenario, result.replications, &rows, seed)?;
-    if result.interrupted {
-        eprintln!(
-            "interrupted after {} replications: {} is marked partial (manifest status `interrupted`)",
-            result.replications,
-            out.display()
-        );
-    } else if !result.targets_met {
-        eprintln!(
-            "warning: --target-ci not met after {} replications (--max-reps)",
-            result.replications
-        );
+impl Load<Scenario> for Files {
+    fn scenario(&self, path: &Path, overrides: &[Assignment]) -> Result<Scenario, BoxError> {
+        let overrides: Vec<Override> = overrides
+            .iter()
+            .map(|a| Override {
+                path: a.path.clone(),
+                value: a.value.clone(),
+            })
+            .collect();
+        let read = |p: &Path| std::fs::read_to_string(p);
+        Ok(Scenario::load(path, &read, &overrides)?)
     }
-    writeln!(s, "wrote {}", out.display())?;
-    emit(&s)?;
-    Ok(())
+
+    fn strategies(
+        &self,
+        path: &Path,
+    ) -> Result<Vec<(String, chokepoint_scenario::Strategy)>, BoxError> {
+        let read = |p: &Path| std::fs::read_to_string(p);
+        let set = StrategySet::load(path, &read)?;
+        Ok(set
+            .strategies
+            .into_iter()
+            .map(|s| (s.name.clone(), s))
+            .collect())
+    }
 }
 
-/// Replications when neither `--reps` nor the scenario says.
-const DEFAULT_REPLICATIONS: u64 = 1000;
+/// `run`, `compare` or `sweep`: one plan through the engine, on this machine or as a shard.
+fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
+    let bar = Bar::new(flags.quiet);
+    let exec = Execution {
+        out: flags.out.clone().or_else(|| flags.resume.clone()),
+        shard: flags.shard,
+        resume: flags.resume.is_some(),
+        threads: flags.threads,
+        progress: &bar,
+        stop: interrupt_flag(),
+        command: plan_argv(),
+    };
+    chokepoint_experiment::check_execution(spec, &exec)?;
+    let plan: Plan<Scenario> = Plan::from_spec(spec, &Files)?;
+    match chokepoint_experiment::execute(&plan, &exec)? {
+        Outcome::Interrupted { out } => {
+            eprintln!(
+                "interrupted: finished work is kept in {0}; run the same command with --resume {0} to finish",
+                out.display()
+            );
+            Ok(())
+        }
+        Outcome::ShardDone { shard, out } => {
+            emit(&format!("shard {shard} done: {}\n", out.display()))
+        }
+        Outcome::Done(Report::Run(r)) => {
+            let mut s = report::headline(&r);
+            if r.interrupted {
+                eprintln!(
+                    "interrupted after {} replications: {} is marked partial (manifest status `interrupted`)",
+                    r.replications,
+                    r.out.display()
+                );
+            } else if !r.targets_met {
+                eprintln!(
+                    "warning: --target-ci not met after {} replications (--max-reps)",
+                    r.replications
+                );
+            }
+            writeln!(s, "wrote {}", r.out.display())?;
+            emit(&s)
+        }
+        Outcome::Done(report) => emit(&render(&report)),
+    }
+}
 
-pub(crate) fn interrupt_flag() -> &'static AtomicBool {
+/// A finished compare or sweep (or a merged run) as the terminal shows it.
+fn render(report: &Report) -> String {
+    match report {
+        Report::Run(r) => {
+            let mut s = report::headline(r);
+            let _ = writeln!(
+                s,
+                "merged {} shards into {}",
+                r.merged_shards.unwrap_or(0),
+                r.out.display()
+            );
+            s
+        }
+        Report::Compare(c) => report::comparison(c),
+        Report::Sweep(w) => report::sweep(w),
+    }
+}
+
+fn merge(args: &MergeArgs) -> Result<()> {
+    let report = chokepoint_experiment::merge::<Scenario>(&args.shards, &args.out, &Files)?;
+    emit(&render(&report))
+}
+
+/// Ctrl-C sets the engine's stop flag: it stops at the next batch boundary, keeping finished
+/// work. A second Ctrl-C ends the process at once.
+fn interrupt_flag() -> &'static AtomicBool {
     static STOP: AtomicBool = AtomicBool::new(false);
-    // A second Ctrl-C while finishing the batch ends the process at once.
     let _ = ctrlc::set_handler(|| {
         if STOP.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
@@ -186,80 +190,37 @@ pub(crate) fn interrupt_flag() -> &'static AtomicBool {
     &STOP
 }
 
-pub(crate) fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {per_sec}  {eta} left")
+/// A progress bar on standard error when it is a terminal and `--quiet` is not given.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new(quiet: bool) -> Self {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Bar(ProgressBar::hidden());
+        }
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} replications  {per_sec}  {eta} left",
+            )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar
+        );
+        Bar(bar)
+    }
 }
 
-fn headline(
-    scenario: &Scenario,
-    replications: u64,
-    rows: &[output::MetricRow],
-    seed: u64,
-) -> Result<String> {
-    let mut s = String::new();
-    writeln!(
-        s,
-        "scenario {}  seed {seed}  replications {}",
-        scenario.name(),
-        replications
-    )?;
-    let events: Vec<Vec<String>> = rows
-        .iter()
-        .filter(|r| chokepoint_core::is_event_metric(&r.metric))
-        .map(|r| {
-            vec![
-                format!("P({})", r.metric),
-                table::number(r.mean),
-                format!(
-                    "{} – {}",
-                    table::number(r.ci95_lo),
-                    table::number(r.ci95_hi)
-                ),
-            ]
-        })
-        .collect();
-    if !events.is_empty() {
-        write!(
-            s,
-            "{}",
-            table::render(&["event", "probability", "95% interval (Wilson)"], &events)
-        )?;
-        writeln!(s)?;
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        self.0.set_length(total);
     }
-    let metrics: Vec<Vec<String>> = rows
-        .iter()
-        .filter(|r| !chokepoint_core::is_event_metric(&r.metric))
-        .map(|r| {
-            vec![
-                r.metric.clone(),
-                table::number(r.mean),
-                format!(
-                    "{} – {}",
-                    table::number(r.ci95_lo),
-                    table::number(r.ci95_hi)
-                ),
-                table::number(r.p50),
-                format!("{} – {}", table::number(r.p5), table::number(r.p95)),
-            ]
-        })
-        .collect();
-    write!(
-        s,
-        "{}",
-        table::render(
-            &["metric", "mean", "95% CI of mean", "median", "p5 – p95"],
-            &metrics
-        )
-    )?;
-    Ok(s)
+
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
 }
 
 fn check(args: &CheckArgs) -> Result<()> {
@@ -344,46 +305,6 @@ fn diff(args: &DiffArgs) -> Result<()> {
     Ok(())
 }
 
-/// Seed, replications and batch from the flags, else the scenario, else the defaults.
-pub(crate) fn monte_carlo_settings(
-    seed: Option<u64>,
-    reps: Option<u64>,
-    batch: u64,
-    scenario: &Scenario,
-    first_run_id: u64,
-) -> chokepoint_runner::MonteCarlo {
-    chokepoint_runner::MonteCarlo {
-        seed: seed.or(scenario.seed()).unwrap_or(0),
-        replications: reps
-            .or(scenario.replications())
-            .unwrap_or(DEFAULT_REPLICATIONS),
-        batch,
-        threads: 0,
-        targets: Vec::new(),
-        max_replications: 0,
-        first_run_id,
-    }
-}
-
-/// `--threads 0` means all cores.
-pub(crate) fn threads(flag: usize) -> usize {
-    if flag == 0 {
-        std::thread::available_parallelism().map_or(1, usize::from)
-    } else {
-        flag
-    }
-}
-
-/// The given folder, else `runs/<label>-<UTC timestamp>`.
-pub(crate) fn output_folder(given: Option<&PathBuf>, label: &str) -> PathBuf {
-    given.cloned().unwrap_or_else(|| {
-        PathBuf::from("runs").join(format!(
-            "{label}-{}",
-            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-        ))
-    })
-}
-
 /// The arguments of this invocation that define its plan: everything but where the output goes,
 /// which shard, resuming and execution flags. `merge` rebuilds the plan from them.
 pub(crate) fn plan_argv() -> Vec<String> {
@@ -406,124 +327,6 @@ fn plan_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
         }
     }
     out
-}
-
-/// The plan of a sharded `run`: one cell, every replication a unit.
-fn run_plan(args: &RunArgs, argv: Vec<String>) -> Result<experiment::Plan> {
-    if !args.target_ci.is_empty() {
-        anyhow::bail!(
-            "--target-ci decides the number of replications as it goes, so it cannot be sharded; give --reps instead"
-        );
-    }
-    let scenario = load_scenario(&args.scenario, &args.common.set)?;
-    let mc = monte_carlo_settings(
-        args.common.seed,
-        args.common.reps,
-        args.common.batch,
-        &scenario,
-        0,
-    );
-    Ok(experiment::Plan {
-        kind: "run",
-        cells: vec![experiment::Cell {
-            labels: Vec::new(),
-            scenario,
-            folder: Some(PathBuf::new()),
-        }],
-        mc,
-        keep_series: true,
-        description: serde_json::json!({ "scenario": args.scenario.display().to_string() }),
-        argv,
-    })
-}
-
-fn run_shard(args: &RunArgs) -> Result<()> {
-    let plan = run_plan(args, plan_argv())?;
-    let label = format!("{}-shard", plan.cells[0].scenario.name());
-    // A shard never finishes the run itself: `merge` does.
-    experiment::run_and_finish(&plan, &args.common, &label, |_, _| Ok(String::new()))
-}
-
-fn merge(args: &MergeArgs) -> Result<()> {
-    let first = args.shards.first().context("merge needs shard folders")?;
-    let manifest = experiment::read_manifest(first)?;
-    let parse = |argv: &[String]| -> Result<Command> {
-        let mut full = vec!["chokepoint".to_owned()];
-        full.extend(argv.iter().cloned());
-        Ok(Cli::try_parse_from(&full)
-            .with_context(|| format!("{}: the recorded command no longer parses", first.display()))?
-            .command)
-    };
-    let command = parse(&manifest.argv)?;
-    let out = &args.out;
-    if out.join("manifest.json").exists() {
-        anyhow::bail!(
-            "{}: already holds results; merge into a new folder",
-            out.display()
-        );
-    }
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
-    let text = match command {
-        Command::Run(run_args) => {
-            let (plan, results, _) =
-                experiment::merge_shards(&args.shards, |argv| run_plan(&run_args, argv.to_vec()))?;
-            let cell = &plan.cells[0];
-            let result = &results.cells[0];
-            experiment::write_cell_files(out, cell, plan.mc.seed, &results.metric_names, result)?;
-            let cfg = chokepoint_runner::MonteCarlo {
-                threads: 0,
-                ..plan.mc.clone()
-            };
-            let mut m = Manifest::new(
-                &run_args.scenario,
-                &cell.scenario,
-                &cfg,
-                &run_args.common.set,
-                chrono::Utc::now(),
-            )?;
-            m.finish_merged(plan.mc.replications, chrono::Utc::now());
-            output::write_atomic(out, "manifest.json", &m.to_json()?)?;
-            let rows: Vec<output::MetricRow> = results
-                .metric_names
-                .iter()
-                .enumerate()
-                .map(|(k, name)| {
-                    output::MetricRow::new(name, &experiment::column(&result.metrics, k))
-                })
-                .collect();
-            let mut s = headline(&cell.scenario, plan.mc.replications, &rows, plan.mc.seed)?;
-            writeln!(
-                s,
-                "merged {} shards into {}",
-                args.shards.len(),
-                out.display()
-            )?;
-            s
-        }
-        Command::Compare(compare_args) => {
-            let info = std::cell::RefCell::new(None);
-            let (plan, results, m) = experiment::merge_shards(&args.shards, |argv| {
-                let (plan, i) = compare::compare_plan(&compare_args, argv.to_vec())?;
-                *info.borrow_mut() = Some(i);
-                Ok(plan)
-            })?;
-            let info = info.into_inner().context("comparison plan")?;
-            let s = compare::finish_compare(&plan, &info, &results, out)?;
-            experiment::write_manifest(out, &m)?;
-            s
-        }
-        Command::Sweep(sweep_args) => {
-            let (plan, results, m) = experiment::merge_shards(&args.shards, |argv| {
-                sweep::sweep_plan(&sweep_args, argv.to_vec())
-            })?;
-            let s = sweep::finish_sweep(&plan, &results, out)?;
-            experiment::write_manifest(out, &m)?;
-            s
-        }
-        _ => anyhow::bail!("{}: not a shard of run, compare or sweep", first.display()),
-    };
-    emit(&text)
 }
 
 #[cfg(test)]

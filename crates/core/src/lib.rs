@@ -49,6 +49,7 @@ mod params;
 mod producers;
 mod series;
 mod sim;
+mod source;
 mod stockpiles;
 #[cfg(feature = "testkit")]
 pub mod testkit;
@@ -67,6 +68,7 @@ pub use model::Model;
 pub use outputs::{Outcome, OutputSchema, Trajectory};
 pub use params::*;
 pub use sim::{RngStreams, Simulation};
+pub use source::ScenarioSource;
 
 /// The model is shared across the runner's threads.
 const _: () = {

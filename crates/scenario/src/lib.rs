@@ -22,6 +22,8 @@
 
 mod compile;
 mod diagnostics;
+mod domain;
+mod engine;
 pub mod keys;
 mod num;
 mod parse;

@@ -1,5 +1,6 @@
 //! Numbers that may be uncertain: a fixed value or a distribution sampled once per replication.
 
+pub use crate::domain::Domain;
 use rand::Rng;
 use rand_distr::{Beta, Distribution, LogNormal, Normal, Triangular};
 use serde::{Deserialize, Serialize};
@@ -55,54 +56,6 @@ pub struct Dist {
     /// bernoulli: probability of 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p: Option<f64>,
-}
-
-/// The values a parameter may take; checked against fixed values and distribution supports.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Domain {
-    /// Any finite number.
-    Any,
-    /// >= 0.
-    NonNegative,
-    /// > 0.
-    Positive,
-    /// In [0, 1].
-    Share,
-    /// >= 1.
-    AtLeastOne,
-}
-
-impl Domain {
-    /// Human description for error messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Domain::Any => "a finite number",
-            Domain::NonNegative => "a number >= 0",
-            Domain::Positive => "a number > 0",
-            Domain::Share => "a share in [0, 1]",
-            Domain::AtLeastOne => "a number >= 1",
-        }
-    }
-
-    fn bounds(self) -> (f64, f64) {
-        match self {
-            Domain::Any => (f64::MIN, f64::MAX),
-            Domain::NonNegative | Domain::Positive => (0.0, f64::MAX),
-            Domain::Share => (0.0, 1.0),
-            Domain::AtLeastOne => (1.0, f64::MAX),
-        }
-    }
-
-    /// True when `v` is allowed.
-    pub fn contains(self, v: f64) -> bool {
-        let (lo, hi) = self.bounds();
-        v.is_finite() && v >= lo && v <= hi && !(self == Domain::Positive && v <= 0.0)
-    }
-
-    fn clamp(self, v: f64) -> f64 {
-        let (lo, hi) = self.bounds();
-        v.clamp(lo, hi)
-    }
 }
 
 impl Num {

@@ -1,7 +1,7 @@
 //! The key tables of `docs/scenarios.md`, generated from [`super::KEYS`].
 
 use super::{DISTS, Key, Need, SHOCK_TYPES, Table};
-use crate::num::Domain;
+use crate::domain::Domain;
 
 fn range(d: Option<Domain>) -> &'static str {
     match d {

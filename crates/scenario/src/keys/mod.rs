@@ -9,7 +9,7 @@
 //! when the checked-in file is stale). To add a key: add a field to the schema type, a line
 //! here, and read it in the compiler.
 
-use crate::num::Domain;
+use crate::domain::Domain;
 
 /// A table of the format: where a key may be written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

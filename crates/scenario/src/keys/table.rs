@@ -1,7 +1,7 @@
 //! The data: every key of the format, the shock types and the distributions.
 
 use super::{Key, Table};
-use crate::num::Domain;
+use crate::domain::Domain;
 
 const AUTHORITY_SHOCKS: &[&str] = &[
     "halt",

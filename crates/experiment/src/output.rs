@@ -4,33 +4,98 @@
 //! reader never sees half a file. `manifest.json` is written first with `"status": "running"`
 //! and last with `"complete"` or `"interrupted"`: a folder whose manifest does not say
 //! `complete` is marked as partial.
+//!
+//! Every experiment writes its per-cell files with [`write_cell_files`], whether the work ran on
+//! one machine, was resumed, or came from shards: one function, so the same bytes.
 
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
-use chokepoint_core::{Calendar, OutputSchema};
-use chokepoint_stats::{Proportion, SeriesSummary, Summary};
+use chokepoint_core::{Calendar, Model, OutputSchema, ScenarioSource};
+use chokepoint_stats::{Proportion, SeriesAccumulator, SeriesSummary, Summary};
 use serde::Serialize;
 
-/// Writes `bytes` to `dir/name` atomically (temporary file, then rename).
+use crate::error::Error;
+use crate::plan::Cell;
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// One cell's replications, in replication order.
+pub(crate) struct CellResult {
+    /// `metrics[replication][metric]`.
+    pub metrics: Vec<Vec<f64>>,
+    /// Per-step accumulators, when the plan keeps them.
+    pub series: Option<SeriesAccumulator>,
+}
+
+/// A finished plan.
+pub(crate) struct Results {
+    /// Metric names.
+    pub metric_names: Vec<String>,
+    /// Per cell.
+    pub cells: Vec<CellResult>,
+}
+
+/// One metric of one cell over all replications.
+pub(crate) fn column(cell: &[Vec<f64>], metric: usize) -> Vec<f64> {
+    cell.iter().map(|r| r[metric]).collect()
+}
+
+/// Writes `bytes` to `dir/name` atomically (temporary file, then rename), so a reader never
+/// sees half a file.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| {
-            format!(
-                "{}: cannot create a file in the output folder",
-                dir.display()
+        .map_err(|e| {
+            Error::file(
+                format!(
+                    "{}: cannot create a file in the output folder",
+                    dir.display()
+                ),
+                e,
             )
         })?;
     tmp.write_all(bytes)
-        .with_context(|| format!("{}: cannot write {name}", dir.display()))?;
+        .map_err(|e| Error::file(format!("{}: cannot write {name}", dir.display()), e))?;
     tmp.as_file().sync_all().ok();
-    tmp.persist(dir.join(name))
-        .with_context(|| format!("{}: cannot move {name} into place", dir.display()))?;
+    tmp.persist(dir.join(name)).map_err(|e| {
+        Error::file(
+            format!("{}: cannot move {name} into place", dir.display()),
+            e,
+        )
+    })?;
     Ok(())
+}
+
+/// Bytes of a finished CSV writer (into memory, which cannot fail to flush).
+pub(crate) fn csv_bytes(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
+    w.into_inner().map_err(|e| Error::Io(e.into_error()))
+}
+
+/// Writes `run`'s files for one cell (summary, time series when kept, replications) and
+/// returns the summary rows.
+pub(crate) fn write_cell_files<S: ScenarioSource>(
+    dir: &Path,
+    cell: &Cell<S>,
+    seed: u64,
+    metric_names: &[String],
+    result: &CellResult,
+) -> Result<Vec<MetricRow>> {
+    let model = Model::new(cell.scenario.central().clone())?;
+    let schema = model.schema();
+    let rows: Vec<MetricRow> = metric_names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| MetricRow::new(name, &column(&result.metrics, k)))
+        .collect();
+    write_summary(dir, &rows)?;
+    if let Some(series) = &result.series {
+        write_timeseries(dir, schema, cell.scenario.calendar(), &series.finish())?;
+    }
+    write_replications(dir, schema, seed, 0, &result.metrics)?;
+    Ok(rows)
 }
 
 /// Summary statistics of one scalar metric, one row of `summary.csv`.
@@ -87,18 +152,18 @@ impl MetricRow {
 }
 
 /// `summary.csv` and `summary.json`.
-pub fn write_summary(dir: &Path, rows: &[MetricRow]) -> Result<()> {
+fn write_summary(dir: &Path, rows: &[MetricRow]) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.serialize(r)?;
     }
-    write_atomic(dir, "summary.csv", &w.into_inner()?)?;
+    write_atomic(dir, "summary.csv", &csv_bytes(w)?)?;
     let json = serde_json::to_vec_pretty(&serde_json::json!({ "metrics": rows }))?;
     write_atomic(dir, "summary.json", &json)
 }
 
 /// `timeseries.csv`: `step,date,variable,mean,p5,p25,p50,p75,p95`, long format.
-pub fn write_timeseries(
+fn write_timeseries(
     dir: &Path,
     schema: &OutputSchema,
     calendar: &Calendar,
@@ -127,11 +192,11 @@ pub fn write_timeseries(
             ])?;
         }
     }
-    write_atomic(dir, "timeseries.csv", &w.into_inner()?)
+    write_atomic(dir, "timeseries.csv", &csv_bytes(w)?)
 }
 
 /// `replications.csv`: `rep,seed,<every metric>`, one row per replication in run-id order.
-pub fn write_replications(
+fn write_replications(
     dir: &Path,
     schema: &OutputSchema,
     seed: u64,
@@ -147,5 +212,5 @@ pub fn write_replications(
         rec.extend(row.iter().map(f64::to_string));
         w.write_record(&rec)?;
     }
-    write_atomic(dir, "replications.csv", &w.into_inner()?)
+    write_atomic(dir, "replications.csv", &csv_bytes(w)?)
 }

@@ -6,7 +6,7 @@ use rand::seq::SliceRandom;
 use crate::streams::{Purpose, stream};
 
 /// One swept parameter: a scenario key path and its range.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParamRange {
     /// Key path, as for `--set`.
     pub path: String,
@@ -16,8 +16,9 @@ pub struct ParamRange {
     pub hi: f64,
 }
 
-/// How to place the points.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How to place the points. Recorded as its text (`grid:K`, `lhs:K`) in plan specs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum Design {
     /// `grid:K`: K evenly spaced levels per parameter (ends included), every combination;
     /// the first parameter varies slowest.
@@ -55,6 +56,48 @@ impl std::fmt::Display for Design {
             Design::Grid(k) => write!(f, "grid:{k}"),
             Design::Lhs(k) => write!(f, "lhs:{k}"),
         }
+    }
+}
+
+impl From<Design> for String {
+    fn from(d: Design) -> String {
+        d.to_string()
+    }
+}
+
+impl TryFrom<String> for Design {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+/// Parses `--param PATH=LO:HI` (also how a front door reads a range from text).
+impl std::str::FromStr for ParamRange {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (path, range) = s.split_once('=').ok_or_else(|| {
+            format!("`{s}` is not PATH=LO:HI; write e.g. `shock.0.duration_weeks=4:52`")
+        })?;
+        let (lo, hi) = range
+            .split_once(':')
+            .ok_or_else(|| format!("`{range}` is not a range LO:HI; write e.g. `{path}=4:52`"))?;
+        let num = |x: &str| {
+            x.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("`{x}` in `{s}` is not a number"))
+        };
+        let (lo, hi) = (num(lo)?, num(hi)?);
+        if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+            return Err(format!("`{s}`: the range must be finite with LO <= HI"));
+        }
+        Ok(ParamRange {
+            path: path.trim().to_owned(),
+            lo,
+            hi,
+        })
     }
 }
 

@@ -4,12 +4,11 @@
 //! any thread in any order; each replication's streams come from `(seed, run id)` alone, per-step
 //! values go into order-independent accumulators (exact sums, integer-count sketches) and
 //! per-replication metrics are kept in run-id order. So the result is bit-identical for any
-//! thread count. Between batches the runner checks precision targets and the stop flag.
+//! thread count. Between batches the loop checks precision targets and the stop flag.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use chokepoint_core::{Model, OutputSchema, ParamErrors, Simulation};
-use chokepoint_scenario::Scenario;
+use chokepoint_core::{Model, OutputSchema, ParamErrors, ScenarioSource, Simulation};
 use chokepoint_stats::{SeriesAccumulator, Summary};
 use rayon::prelude::*;
 
@@ -35,7 +34,7 @@ pub struct MonteCarlo {
 }
 
 /// `--target-ci METRIC=HALFWIDTH`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrecisionTarget {
     /// Metric name.
     pub metric: String,
@@ -108,8 +107,9 @@ struct Done {
     trajectory: Vec<f64>,
 }
 
-fn replicate(scenario: &Scenario, seed: u64, run_id: u64) -> Result<Done, RunError> {
-    let model = Model::new(scenario.sample(streams::parameter_seed(seed, run_id)))
+fn replicate<S: ScenarioSource>(scenario: &S, seed: u64, run_id: u64) -> Result<Done, RunError> {
+    let model = scenario
+        .model(streams::parameter_seed(seed, run_id))
         .map_err(|source| RunError::Params { run_id, source })?;
     let mut rngs = streams::model_streams(seed, run_id);
     let mut sim = Simulation::new(&model);
@@ -137,9 +137,9 @@ const MIN_REPLICATIONS_PER_WORKER: usize = 8;
 /// Runs the replications `ids` on the pool. Each worker folds its trajectories into its own
 /// accumulators, merged at the end: exact and order-independent, so the result does not depend
 /// on the split. Metrics come back in run-id order. `None` when stopped.
-fn run_batch(
+fn run_batch<S: ScenarioSource>(
     pool: &rayon::ThreadPool,
-    scenario: &Scenario,
+    scenario: &S,
     seed: u64,
     ids: &[u64],
     (n_steps, n_vars): (usize, usize),
@@ -187,8 +187,8 @@ fn run_batch(
 
 /// Runs `cfg` on `scenario`. `progress` is called with the number of replications finished
 /// since its last call (from worker threads); `stop` ends the run at the next batch boundary.
-pub fn run(
-    scenario: &Scenario,
+pub fn run<S: ScenarioSource>(
+    scenario: &S,
     cfg: &MonteCarlo,
     progress: &(dyn Fn(u64) + Sync),
     stop: &AtomicBool,
@@ -216,7 +216,7 @@ pub fn run(
                 let names: Vec<&str> = schema.metrics.iter().map(String::as_str).collect();
                 RunError::UnknownMetric {
                     metric: t.metric.clone(),
-                    hint: chokepoint_scenario::did_you_mean(&t.metric, &names),
+                    hint: crate::did_you_mean(&t.metric, &names),
                     known: names.join(", "),
                 }
             })
@@ -297,8 +297,8 @@ pub struct RunSet {
 /// Runs the replications `run_ids` (ascending) of `scenario` under `seed`, `batch` at a time on
 /// `threads` workers. Replication `r` uses the streams of `(seed, r)`, exactly as [`run`] does,
 /// so any partition of a plan's run ids merges back into the single-machine result.
-pub fn run_ids(
-    scenario: &Scenario,
+pub fn run_ids<S: ScenarioSource>(
+    scenario: &S,
     seed: u64,
     run_ids: &[u64],
     batch: u64,

@@ -1,0 +1,139 @@
+//! What the terminal shows of the engine's reports: tables of numbers for people.
+
+use std::fmt::Write as _;
+
+use chokepoint_experiment::{CompareReport, MetricRow, RunReport, SweepReport};
+
+use crate::table::{self, number};
+
+/// A run's headline: event probabilities with Wilson intervals, then every other metric.
+pub fn headline(report: &RunReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "scenario {}  seed {}  replications {}",
+        report.scenario, report.seed, report.replications
+    );
+    let interval = |r: &MetricRow| format!("{} – {}", number(r.ci95_lo), number(r.ci95_hi));
+    let events: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .filter(|r| chokepoint_core::is_event_metric(&r.metric))
+        .map(|r| vec![format!("P({})", r.metric), number(r.mean), interval(r)])
+        .collect();
+    if !events.is_empty() {
+        s.push_str(&table::render(
+            &["event", "probability", "95% interval (Wilson)"],
+            &events,
+        ));
+        s.push('\n');
+    }
+    let metrics: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .filter(|r| !chokepoint_core::is_event_metric(&r.metric))
+        .map(|r| {
+            vec![
+                r.metric.clone(),
+                number(r.mean),
+                interval(r),
+                number(r.p50),
+                format!("{} – {}", number(r.p5), number(r.p95)),
+            ]
+        })
+        .collect();
+    s.push_str(&table::render(
+        &["metric", "mean", "95% CI of mean", "median", "p5 – p95"],
+        &metrics,
+    ));
+    s
+}
+
+/// A comparison: a ranking table per scenario, then robustness across scenarios.
+pub fn comparison(report: &CompareReport) -> String {
+    let mut text = String::new();
+    for ranking in &report.rankings {
+        let _ = writeln!(
+            text,
+            "{}: strategies on common random numbers, {} replications each, ranked by {}",
+            ranking.scenario, ranking.replications, report.objective
+        );
+        let rows: Vec<Vec<String>> = ranking
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.rank.to_string(),
+                    r.strategy.clone(),
+                    number(r.unmet_t),
+                    number(r.p_halt),
+                    number(r.weeks_to_halt),
+                    number(r.lost_output_usd),
+                    number(r.stockpile_usd),
+                    r.avoided_per_usd.map_or("–".to_owned(), number),
+                    r.vs_baseline.as_ref().map_or("–".to_owned(), |d| {
+                        format!(
+                            "{} [{} – {}]",
+                            number(d.mean_diff),
+                            number(d.ci95_lo),
+                            number(d.ci95_hi)
+                        )
+                    }),
+                ]
+            })
+            .collect();
+        text.push_str(&table::render(
+            &[
+                "rank",
+                "strategy",
+                "unmet t",
+                "P(halt)",
+                "weeks to halt",
+                "lost output USD",
+                "stockpile USD",
+                "avoided USD per USD",
+                "objective vs baseline [95% paired]",
+            ],
+            &rows,
+        ));
+        text.push('\n');
+    }
+    if let Some(robust) = &report.robustness {
+        let _ = writeln!(
+            text,
+            "Robustness across {} scenarios ({}, lower is better):",
+            robust.scenarios, report.objective
+        );
+        let rows: Vec<Vec<String>> = robust
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.rank.to_string(),
+                    r.strategy.clone(),
+                    number(r.max_regret),
+                    number(r.mean),
+                    number(r.worst),
+                ]
+            })
+            .collect();
+        text.push_str(&table::render(
+            &["rank", "strategy", "max regret", "mean", "worst"],
+            &rows,
+        ));
+        text.push('\n');
+    }
+    let _ = writeln!(text, "wrote {}", report.out.display());
+    text
+}
+
+/// A sweep: how many cells, and where the table went.
+pub fn sweep(report: &SweepReport) -> String {
+    format!(
+        "sweep of {}: {} cells, {} replications each\nwrote {}\n",
+        report.scenario,
+        report.cells,
+        report.replications,
+        report.file.display()
+    )
+}

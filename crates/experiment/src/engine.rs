@@ -1,0 +1,269 @@
+//! Running a plan's units through the journal, and combining journals into results.
+//!
+//! A unit of work is (cell, replication) with the stable **run id** `cell × replications +
+//! replication`; its random streams derive from `(seed, replication)`, the replication being
+//! `run id mod replications`, so they do not depend on where or in which shard it runs. A shard
+//! `I/N` runs the units whose run id is `I` mod `N`. Finished work is appended to
+//! `journal.jsonl` (a line per cell and shard); resuming runs only what the journal lacks, and
+//! `merge` combines shards' journals with the same [`combine`]. Every final file is then written
+//! from the combined results by the same code, so one machine, a resumed run and merged shards
+//! give byte-identical files.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use chokepoint_core::{Model, ScenarioSource};
+use chokepoint_stats::SeriesAccumulator;
+
+use crate::error::Error;
+use crate::journal::{JournalLine, append_journal, read_journal};
+use crate::manifest::{new_manifest, read_manifest, write_manifest};
+use crate::monte_carlo;
+use crate::output::{CellResult, Results};
+use crate::plan::{Plan, Shard};
+
+/// Told how much work there is and how it advances (a progress bar, a log line, nothing).
+/// Called from worker threads, hence `Sync`.
+pub trait Progress: Sync {
+    /// `total` replications are about to run.
+    fn start(&self, total: u64) {
+        let _ = total;
+    }
+    /// `n` more replications finished.
+    fn advance(&self, n: u64) {
+        let _ = n;
+    }
+    /// No more replications will run (finished or stopped).
+    fn finish(&self) {}
+}
+
+/// Reports nothing.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// How and where to execute a plan: everything that does not change its results.
+pub struct Execution<'a> {
+    /// Output folder; `None` = `runs/<label>-<UTC time>`.
+    pub out: Option<PathBuf>,
+    /// Run only this shard's units.
+    pub shard: Option<Shard>,
+    /// Continue the experiment already in `out` (same plan and shard).
+    pub resume: bool,
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+    /// Told of progress.
+    pub progress: &'a dyn Progress,
+    /// Set to stop at the next batch boundary; finished work is kept.
+    pub stop: &'a AtomicBool,
+    /// The command that asked for it, recorded in the manifest for people.
+    pub command: Vec<String>,
+}
+
+/// `0` means all cores.
+pub(crate) fn resolve_threads(threads: usize) -> usize {
+    if threads == 0 {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    } else {
+        threads
+    }
+}
+
+/// The given folder, else `runs/<label>-<UTC timestamp>`.
+pub(crate) fn output_folder(given: Option<&Path>, label: &str) -> PathBuf {
+    given.map(Path::to_path_buf).unwrap_or_else(|| {
+        PathBuf::from("runs").join(format!(
+            "{label}-{}",
+            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+        ))
+    })
+}
+
+/// What running a plan's journalled units came to.
+pub(crate) enum Journalled {
+    /// Every cell finished.
+    Done(Results),
+    /// This shard's share is finished and journalled.
+    ShardDone(Shard),
+    /// Stopped; the journal keeps what finished.
+    Interrupted,
+}
+
+/// Every cell must report the same per-replication metrics (scenarios with different items
+/// cannot share a comparison table). Per-step variables may differ: each cell writes its own
+/// time series (strategies hold different items).
+fn check_same_outputs<S: ScenarioSource>(plan: &Plan<S>) -> Result<(), Error> {
+    let metrics = |s: &S| -> Result<Vec<String>, Error> {
+        Ok(Model::new(s.central().clone())?.schema().metrics.clone())
+    };
+    let first = metrics(&plan.cells[0].scenario)?;
+    for c in &plan.cells[1..] {
+        if metrics(&c.scenario)? != first {
+            return Err(Error::DifferentMetrics {
+                first: plan.cells[0].scenario.name().to_owned(),
+                other: c.scenario.name().to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Runs the plan's units (this shard's, or all) that `out`'s journal lacks.
+pub(crate) fn run_journalled<S: ScenarioSource>(
+    plan: &Plan<S>,
+    out: &Path,
+    exec: &Execution<'_>,
+) -> Result<Journalled, Error> {
+    check_same_outputs(plan)?;
+    let threads = resolve_threads(exec.threads);
+    let mut manifest = new_manifest(plan, exec.shard, threads, &exec.command);
+    if exec.resume {
+        let old = read_manifest(out)?;
+        if old.plan_sha256 != manifest.plan_sha256 || old.shard != manifest.shard {
+            return Err(Error::DifferentPlan {
+                dir: out.to_owned(),
+                plan: old.plan_sha256[..12].to_owned(),
+                shard: old.shard,
+            });
+        }
+        manifest.started_at = old.started_at;
+    } else if out.join("manifest.json").exists() {
+        return Err(Error::AlreadyHoldsResults(out.to_owned()));
+    }
+    std::fs::create_dir_all(out).map_err(|e| {
+        Error::file(
+            format!("{}: cannot create the output folder", out.display()),
+            e,
+        )
+    })?;
+    write_manifest(out, &manifest)?;
+
+    let journal = out.join("journal.jsonl");
+    let mut have: Vec<Option<JournalLine>> = (0..plan.cells.len()).map(|_| None).collect();
+    for line in read_journal(&journal) {
+        if line.cell < have.len() {
+            let cell = line.cell;
+            have[cell] = Some(line);
+        }
+    }
+    let todo: u64 = (0..plan.cells.len())
+        .filter(|&k| have[k].is_none())
+        .map(|k| plan.run_ids(k, exec.shard).len() as u64)
+        .sum();
+    exec.progress.start(todo);
+    for (k, cell) in plan.cells.iter().enumerate() {
+        if have[k].is_some() {
+            continue;
+        }
+        let reps = plan.run_ids(k, exec.shard);
+        if reps.is_empty() {
+            continue;
+        }
+        let set = monte_carlo::run_ids(
+            &cell.scenario,
+            plan.mc.seed,
+            &reps,
+            plan.mc.batch,
+            threads,
+            &|n| exec.progress.advance(n),
+            exec.stop,
+        )?;
+        if set.interrupted {
+            exec.progress.finish();
+            manifest.status = "interrupted".into();
+            write_manifest(out, &manifest)?;
+            return Ok(Journalled::Interrupted);
+        }
+        let line = JournalLine {
+            cell: k,
+            reps: set.run_ids,
+            metrics: set.metrics,
+            series: plan.keep_series.then_some(set.series),
+        };
+        append_journal(&journal, &line)?;
+        have[k] = Some(line);
+    }
+    exec.progress.finish();
+    manifest.status = "complete".into();
+    manifest.finished_at = Some(chrono::Utc::now().to_rfc3339());
+    if let Some(shard) = exec.shard {
+        write_manifest(out, &manifest)?;
+        return Ok(Journalled::ShardDone(shard));
+    }
+    let results = combine(plan, vec![have.into_iter().flatten().collect()])?;
+    write_manifest(out, &manifest)?;
+    Ok(Journalled::Done(results))
+}
+
+/// The journals of `dirs`, one per folder.
+pub(crate) fn read_journals(dirs: &[PathBuf]) -> Vec<Vec<JournalLine>> {
+    dirs.iter()
+        .map(|d| read_journal(&d.join("journal.jsonl")))
+        .collect()
+}
+
+/// Combines journals (one per shard, or one for a single machine) into per-cell results,
+/// checking that every replication of every cell is there exactly once.
+pub(crate) fn combine<S: ScenarioSource>(
+    plan: &Plan<S>,
+    journals: Vec<Vec<JournalLine>>,
+) -> Result<Results, Error> {
+    let reps = plan.mc.replications as usize;
+    let mut slots: Vec<Vec<Option<Vec<f64>>>> =
+        (0..plan.cells.len()).map(|_| vec![None; reps]).collect();
+    let mut series: Vec<Option<SeriesAccumulator>> = (0..plan.cells.len()).map(|_| None).collect();
+    for journal in journals {
+        for line in journal {
+            let Some(cell_slots) = slots.get_mut(line.cell) else {
+                return Err(Error::JournalCell {
+                    cell: line.cell,
+                    cells: plan.cells.len(),
+                });
+            };
+            for (r, m) in line.reps.iter().zip(line.metrics) {
+                let slot = cell_slots
+                    .get_mut(*r as usize)
+                    .ok_or(Error::JournalReplication {
+                        replication: *r,
+                        replications: reps,
+                    })?;
+                if slot.is_some() {
+                    return Err(Error::DuplicateReplication {
+                        cell: line.cell,
+                        replication: *r,
+                    });
+                }
+                *slot = Some(m);
+            }
+            if let Some(s) = line.series {
+                match &mut series[line.cell] {
+                    Some(acc) => acc.merge(&s).map_err(Error::SeriesShape)?,
+                    empty => *empty = Some(s),
+                }
+            }
+        }
+    }
+    let mut cells = Vec::with_capacity(slots.len());
+    for (k, (cell_slots, s)) in slots.into_iter().zip(series).enumerate() {
+        let missing = cell_slots.iter().filter(|x| x.is_none()).count();
+        if missing > 0 {
+            return Err(Error::MissingReplications {
+                cell: k,
+                missing,
+                replications: reps,
+            });
+        }
+        cells.push(CellResult {
+            metrics: cell_slots.into_iter().flatten().collect(),
+            series: s,
+        });
+    }
+    let metric_names = Model::new(plan.cells[0].scenario.central().clone())?
+        .schema()
+        .metrics
+        .clone();
+    Ok(Results {
+        metric_names,
+        cells,
+    })
+}

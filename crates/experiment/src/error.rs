@@ -1,0 +1,303 @@
+//! Why an experiment could not be planned, run, resumed or merged.
+//!
+//! Every message names the folder, file, shard, cell or flag concerned and, where there is one,
+//! the fix. Errors from below (a scenario that does not load, an I/O failure) keep their own
+//! message and chain as the `source`, so a front door printing the chain shows all of it.
+
+use std::path::PathBuf;
+
+use chokepoint_core::ParamErrors;
+use chokepoint_stats::StatsError;
+
+use crate::monte_carlo::RunError;
+
+/// An error from outside the engine (a scenario loader, a scenario variant, a file system call),
+/// shown as it is.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why an experiment failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Replications could not be run.
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// The central parameters of a cell are invalid.
+    #[error(transparent)]
+    Params(#[from] ParamErrors),
+    /// A statistic could not be computed (inputs of different lengths).
+    #[error(transparent)]
+    Stats(#[from] StatsError),
+    /// A scenario or strategies file did not load, or a variant of it is invalid: the loader's
+    /// or the scenario's own message.
+    #[error(transparent)]
+    Scenario(BoxError),
+    /// A file system call failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// JSON could not be written.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// CSV could not be written.
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    /// A file operation failed; `context` says which file and what for.
+    #[error("{context}")]
+    File {
+        /// `<path>: cannot ...`.
+        context: String,
+        /// The failure.
+        source: BoxError,
+    },
+    /// The folder holds a different plan or shard than the one being resumed.
+    #[error(
+        "{}: this folder holds a different experiment or shard (plan {plan}{}); resume with exactly the same scenario, strategies, parameters, design, seed, --reps, --batch and --shard",
+        dir.display(),
+        shard.as_ref().map(|s| format!(", shard {s}")).unwrap_or_default()
+    )]
+    DifferentPlan {
+        /// The folder.
+        dir: PathBuf,
+        /// The first 12 hex digits of the plan hash it holds.
+        plan: String,
+        /// The shard it holds, if any.
+        shard: Option<String>,
+    },
+    /// A new experiment would overwrite results.
+    #[error("{}: already holds results; use --resume {} to finish it, or another --out", .0.display(), .0.display())]
+    AlreadyHoldsResults(PathBuf),
+    /// A merge would overwrite results.
+    #[error("{}: already holds results; merge into a new folder", .0.display())]
+    MergeTargetHoldsResults(PathBuf),
+    /// Two cells report different metrics, so one table cannot hold them.
+    #[error(
+        "`{first}` and `{other}` report different metrics (their items differ), so they cannot be compared in one table; compare them separately"
+    )]
+    DifferentMetrics {
+        /// The first cell's scenario.
+        first: String,
+        /// The cell that differs.
+        other: String,
+    },
+    /// A journal line names a cell the plan does not have.
+    #[error("journal names cell {cell} of a plan with {cells}")]
+    JournalCell {
+        /// The cell named.
+        cell: usize,
+        /// Cells in the plan.
+        cells: usize,
+    },
+    /// A journal line names a replication the plan does not have.
+    #[error("journal names replication {replication} of {replications}")]
+    JournalReplication {
+        /// The replication named.
+        replication: u64,
+        /// Replications per cell.
+        replications: usize,
+    },
+    /// Two journals hold the same unit of work.
+    #[error(
+        "cell {cell} replication {replication} appears twice: a shard was given twice, or shards of different plans were mixed"
+    )]
+    DuplicateReplication {
+        /// The cell.
+        cell: usize,
+        /// The replication.
+        replication: u64,
+    },
+    /// Units of work are missing from the combined journals.
+    #[error(
+        "cell {cell} lacks {missing} of its {replications} replications: a shard is missing or unfinished"
+    )]
+    MissingReplications {
+        /// The cell.
+        cell: usize,
+        /// How many are missing.
+        missing: usize,
+        /// Replications per cell.
+        replications: usize,
+    },
+    /// Journals hold per-step accumulators of different shapes.
+    #[error("per-step accumulators of different shapes")]
+    SeriesShape(#[source] StatsError),
+    /// `merge` was given no folder.
+    #[error("merge needs at least one shard folder")]
+    NoShards,
+    /// A folder given to `merge` is not a shard.
+    #[error("{}: not a shard folder (run with --shard I/N)", .0.display())]
+    NotAShard(PathBuf),
+    /// A shard folder's manifest holds no plan spec (written by an older version).
+    #[error(
+        "{}: its manifest records no plan spec (written by an older chokepoint); run the shards again with this version",
+        .0.display()
+    )]
+    NoSpec(PathBuf),
+    /// A shard's manifest holds a malformed `I/N`.
+    #[error("{}: {message}", dir.display())]
+    BadShard {
+        /// The folder.
+        dir: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Shards of different plans were given to `merge`.
+    #[error(
+        "{} belongs to another plan than {} (plan {plan} of {count} shards, not {first_plan} of {first_count})",
+        dir.display(),
+        first_dir.display()
+    )]
+    OtherPlan {
+        /// The folder that differs.
+        dir: PathBuf,
+        /// The first folder.
+        first_dir: PathBuf,
+        /// Its plan (12 hex digits).
+        plan: String,
+        /// Its shard count.
+        count: u64,
+        /// The first folder's plan.
+        first_plan: String,
+        /// The first folder's shard count.
+        first_count: u64,
+    },
+    /// A shard has not finished.
+    #[error(
+        "{}: shard {shard} is not finished (status `{status}`); resume it with --resume {}",
+        dir.display(),
+        dir.display()
+    )]
+    UnfinishedShard {
+        /// The folder.
+        dir: PathBuf,
+        /// Which shard.
+        shard: String,
+        /// Its manifest's status.
+        status: String,
+    },
+    /// A shard was given twice.
+    #[error("shard {shard} is given twice: {} and {}", first.display(), second.display())]
+    ShardTwice {
+        /// Which shard.
+        shard: String,
+        /// One folder.
+        first: PathBuf,
+        /// The other.
+        second: PathBuf,
+    },
+    /// Shards are missing.
+    #[error("missing shard(s) {}: give every shard folder of the plan", .0.join(", "))]
+    MissingShards(Vec<String>),
+    /// The inputs changed between running the shards and merging them.
+    #[error(
+        "the scenario or strategy files changed since the shards ran (plan {now} now, {recorded} in the shards)"
+    )]
+    PlanChanged {
+        /// The rebuilt plan's hash (12 hex digits).
+        now: String,
+        /// The shards' (12 hex digits).
+        recorded: String,
+    },
+    /// A plain run cannot resume.
+    #[error(
+        "--resume finishes a shard: use it with --shard I/N (a whole run is short enough to run again)"
+    )]
+    ResumeWithoutShard,
+    /// Precision targets decide the number of replications as they go.
+    #[error(
+        "--target-ci decides the number of replications as it goes, so it cannot be sharded; give --reps instead"
+    )]
+    TargetsSharded,
+    /// A comparison without strategies.
+    #[error("compare needs --strategies FILE (or a suite file that names one)")]
+    NoStrategies,
+    /// A strategies file with no strategy.
+    #[error("{}: holds no strategy", .0.display())]
+    EmptyStrategies(PathBuf),
+    /// A comparison without scenarios.
+    #[error("compare needs at least one scenario")]
+    NoScenarios,
+    /// The baseline is not one of the strategies.
+    #[error(
+        "--baseline `{baseline}` is not a strategy in {}{hint}; strategies: {known}",
+        file.display()
+    )]
+    UnknownBaseline {
+        /// The name given.
+        baseline: String,
+        /// The strategies file.
+        file: PathBuf,
+        /// Did-you-mean.
+        hint: String,
+        /// The strategies there are.
+        known: String,
+    },
+    /// The objective is not a metric.
+    #[error("--objective `{objective}` is not a metric{hint}")]
+    UnknownObjective {
+        /// The name given.
+        objective: String,
+        /// Did-you-mean.
+        hint: String,
+    },
+    /// A metric the ranking table shows is not reported.
+    #[error("metric {0} missing")]
+    MissingMetric(String),
+    /// A strategy cannot be applied to a scenario.
+    #[error("strategy `{strategy}` on {}", path.display())]
+    Strategy {
+        /// The strategy.
+        strategy: String,
+        /// The scenario file.
+        path: PathBuf,
+        /// Why.
+        source: BoxError,
+    },
+    /// A benchmark suite file is malformed.
+    #[error("{}: {message}", path.display())]
+    Suite {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message.
+        message: String,
+    },
+    /// A sweep without parameters.
+    #[error("sweep needs at least one --param PATH=LO:HI")]
+    NoParams,
+    /// An end of a swept range is not a valid value of its key.
+    #[error("--param {path}={lo}:{hi}: at {value}:\n{problem}")]
+    ParamEnd {
+        /// The key path.
+        path: String,
+        /// Range start.
+        lo: f64,
+        /// Range end.
+        hi: f64,
+        /// The end that failed.
+        value: f64,
+        /// What the scenario said.
+        problem: BoxError,
+    },
+    /// A design point gives an invalid scenario.
+    #[error("design point {index}")]
+    DesignPoint {
+        /// Which point.
+        index: usize,
+        /// Why.
+        source: BoxError,
+    },
+}
+
+impl Error {
+    /// Wraps an error from outside the engine.
+    pub(crate) fn scenario(e: impl Into<BoxError>) -> Self {
+        Error::Scenario(e.into())
+    }
+
+    /// A file operation that failed, with what it was for.
+    pub(crate) fn file(context: String, source: impl Into<BoxError>) -> Self {
+        Error::File {
+            context,
+            source: source.into(),
+        }
+    }
+}

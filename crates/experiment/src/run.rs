@@ -1,0 +1,176 @@
+//! `run`: one scenario, a plan of one cell.
+//!
+//! On one machine it runs in batches of consecutive run ids with optional precision targets
+//! (which decide the number of replications as they go, so such a run is not journalled and
+//! cannot be sharded); as a shard it goes through the journal like any plan. Either way its
+//! files are written by the same [`write_cell_files`] as every other cell.
+
+use std::path::{Path, PathBuf};
+
+use chokepoint_core::ScenarioSource;
+
+use crate::engine::{Execution, resolve_threads};
+use crate::error::Error;
+use crate::manifest::RunManifest;
+use crate::monte_carlo::{self, MonteCarlo};
+use crate::output::{CellResult, MetricRow, Results, write_atomic, write_cell_files};
+use crate::plan::{Cell, Finish, Load, Plan, PlanSpec, RunSpec};
+
+/// What a run came to, for the front door to show.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications in the results.
+    pub replications: u64,
+    /// One row per metric, as in `summary.csv`.
+    pub rows: Vec<MetricRow>,
+    /// Stopped early: the folder is marked partial.
+    pub interrupted: bool,
+    /// Whether every precision target was met (true when there were none).
+    pub targets_met: bool,
+    /// The output folder.
+    pub out: PathBuf,
+    /// How many shards were merged into it, for a merged run.
+    pub merged_shards: Option<usize>,
+}
+
+/// The plan of a run: one cell, the folder itself, every replication a unit.
+pub(crate) fn plan<S: ScenarioSource>(
+    spec: &RunSpec,
+    loader: &dyn Load<S>,
+) -> Result<Plan<S>, Error> {
+    let scenario = loader
+        .scenario(&spec.scenario, &spec.overrides)
+        .map_err(Error::Scenario)?;
+    let mc = MonteCarlo {
+        targets: spec.targets.clone(),
+        max_replications: spec.max_replications,
+        ..spec.settings.resolve(&scenario)
+    };
+    let label = scenario.name().to_owned();
+    Ok(Plan {
+        spec: PlanSpec::Run(spec.clone()),
+        cells: vec![Cell {
+            labels: Vec::new(),
+            scenario,
+            folder: Some(PathBuf::new()),
+        }],
+        mc,
+        keep_series: true,
+        description: serde_json::json!({ "scenario": spec.scenario.display().to_string() }),
+        label,
+        finish: Finish::Run,
+    })
+}
+
+/// A run on this machine: batches with precision targets, files and manifest written directly.
+pub(crate) fn run_here<S: ScenarioSource>(
+    plan: &Plan<S>,
+    spec: &RunSpec,
+    exec: &Execution<'_>,
+) -> Result<RunReport, Error> {
+    let scenario = &plan.cells[0].scenario;
+    let cfg = MonteCarlo {
+        threads: resolve_threads(exec.threads),
+        ..plan.mc.clone()
+    };
+    let started = chrono::Utc::now();
+    let out = exec.out.clone().unwrap_or_else(|| {
+        PathBuf::from("runs").join(format!(
+            "{}-{}",
+            plan.label,
+            started.format("%Y%m%dT%H%M%SZ")
+        ))
+    });
+    std::fs::create_dir_all(&out).map_err(|e| {
+        Error::file(
+            format!("{}: cannot create the output folder", out.display()),
+            e,
+        )
+    })?;
+    let mut manifest = RunManifest::new(&spec.scenario, scenario, &cfg, &spec.overrides, started)?;
+    write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
+
+    let expected = if cfg.targets.is_empty() {
+        cfg.replications
+    } else {
+        cfg.max_replications.max(cfg.replications)
+    };
+    exec.progress.start(expected);
+    let result = monte_carlo::run(scenario, &cfg, &|n| exec.progress.advance(n), exec.stop)?;
+    exec.progress.finish();
+
+    let cell = CellResult {
+        metrics: result.metrics.clone(),
+        series: Some(result.series.clone()),
+    };
+    let rows = write_cell_files(
+        &out,
+        &plan.cells[0],
+        cfg.seed,
+        &result.schema.metrics,
+        &cell,
+    )?;
+    manifest.finish(&result, chrono::Utc::now());
+    write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
+    Ok(RunReport {
+        scenario: scenario.name().to_owned(),
+        seed: cfg.seed,
+        replications: result.replications,
+        rows,
+        interrupted: result.interrupted,
+        targets_met: result.targets_met,
+        out,
+        merged_shards: None,
+    })
+}
+
+/// Writes a run's files from finished (journalled or merged) results.
+pub(crate) fn finish_run<S: ScenarioSource>(
+    plan: &Plan<S>,
+    results: &Results,
+    out: &Path,
+) -> Result<RunReport, Error> {
+    let cell = &plan.cells[0];
+    let rows = write_cell_files(
+        out,
+        cell,
+        plan.mc.seed,
+        &results.metric_names,
+        &results.cells[0],
+    )?;
+    Ok(RunReport {
+        scenario: cell.scenario.name().to_owned(),
+        seed: plan.mc.seed,
+        replications: plan.mc.replications,
+        rows,
+        interrupted: false,
+        targets_met: true,
+        out: out.to_owned(),
+        merged_shards: None,
+    })
+}
+
+/// The manifest of a run merged from shards: as a single machine writes it.
+pub(crate) fn merged_manifest<S: ScenarioSource>(
+    plan: &Plan<S>,
+    spec: &RunSpec,
+    out: &Path,
+) -> Result<(), Error> {
+    let cfg = MonteCarlo {
+        threads: 0,
+        ..plan.mc.clone()
+    };
+    let mut m = RunManifest::new(
+        &spec.scenario,
+        &plan.cells[0].scenario,
+        &cfg,
+        &spec.overrides,
+        chrono::Utc::now(),
+    )?;
+    m.finish_merged(plan.mc.replications, chrono::Utc::now());
+    write_atomic(out, "manifest.json", &m.to_json()?)
+}

@@ -1,0 +1,164 @@
+//! `sweep`: design points over scenario parameters, optionally × strategies.
+//!
+//! Every point (× strategy) is a cell on common random numbers, so differences between points
+//! come from the parameters, not from the draws. Both ends of every range are validated before
+//! anything runs, and keys that hold whole numbers stay whole at every point.
+
+use std::path::{Path, PathBuf};
+
+use chokepoint_core::ScenarioSource;
+
+use crate::design;
+use crate::error::Error;
+use crate::output::{MetricRow, Results, column, csv_bytes, write_atomic};
+use crate::plan::{Cell, Finish, Load, Plan, PlanSpec, SweepSpec};
+
+/// What a sweep came to, for the front door to show.
+#[derive(Clone, Debug)]
+pub struct SweepReport {
+    /// The swept scenario's name.
+    pub scenario: String,
+    /// Cells (points × strategies).
+    pub cells: usize,
+    /// Replications per cell.
+    pub replications: u64,
+    /// The `sweep.csv` written.
+    pub file: PathBuf,
+}
+
+/// Builds the sweep's plan: the design's points, each applied to the scenario (× strategies).
+pub(crate) fn plan<S: ScenarioSource>(
+    spec: &SweepSpec,
+    loader: &dyn Load<S>,
+) -> Result<Plan<S>, Error> {
+    if spec.params.is_empty() {
+        return Err(Error::NoParams);
+    }
+    let scenario = loader
+        .scenario(&spec.scenario, &spec.overrides)
+        .map_err(Error::Scenario)?;
+    // Both ends of every range must be valid before anything runs.
+    for p in &spec.params {
+        for v in [p.lo, p.hi] {
+            scenario
+                .with_values(&[(&p.path, v)])
+                .map_err(|e| Error::ParamEnd {
+                    path: p.path.clone(),
+                    lo: p.lo,
+                    hi: p.hi,
+                    value: v,
+                    problem: e.into(),
+                })?;
+        }
+    }
+    let mc = spec.settings.resolve(&scenario);
+    let mut points = design::points(&spec.params, spec.design, mc.seed);
+    // Keys that hold whole numbers (weeks of horizon, step days) stay whole.
+    for (d, p) in spec.params.iter().enumerate() {
+        if scenario.is_integer_at(&p.path) {
+            for point in &mut points {
+                point[d] = point[d].round();
+            }
+        }
+    }
+    let strategies = spec
+        .strategies
+        .as_ref()
+        .map(|p| loader.strategies(p))
+        .transpose()
+        .map_err(Error::Scenario)?;
+    let mut cells = Vec::new();
+    for (k, point) in points.iter().enumerate() {
+        let values: Vec<(&str, f64)> = spec
+            .params
+            .iter()
+            .zip(point)
+            .map(|(p, v)| (p.path.as_str(), *v))
+            .collect();
+        let at_point = scenario
+            .with_values(&values)
+            .map_err(|e| Error::DesignPoint {
+                index: k,
+                source: e.into(),
+            })?;
+        let mut labels = vec![("point".to_owned(), k.to_string())];
+        labels.extend(
+            spec.params
+                .iter()
+                .zip(point)
+                .map(|(p, v)| (p.path.clone(), v.to_string())),
+        );
+        match &strategies {
+            None => cells.push(Cell {
+                labels,
+                scenario: at_point,
+                folder: None,
+            }),
+            Some(set) => {
+                for (name, strategy) in set {
+                    let mut l = labels.clone();
+                    l.push(("strategy".to_owned(), name.clone()));
+                    cells.push(Cell {
+                        labels: l,
+                        scenario: at_point.with_strategy(strategy).map_err(Error::scenario)?,
+                        folder: None,
+                    });
+                }
+            }
+        }
+    }
+    let description = serde_json::json!({
+        "scenario": spec.scenario.display().to_string(),
+        "params": spec.params.iter().map(|p| format!("{}={}:{}", p.path, p.lo, p.hi)).collect::<Vec<_>>(),
+        "design": spec.design.to_string(),
+        "points": points.len(),
+        "strategies": strategies.as_ref().map(|s| s.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>()),
+        "overrides": spec.overrides.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    Ok(Plan {
+        spec: PlanSpec::Sweep(spec.clone()),
+        label: format!("sweep-{}", scenario.name()),
+        cells,
+        mc,
+        keep_series: false,
+        description,
+        finish: Finish::Sweep,
+    })
+}
+
+/// Writes sweep.csv from finished results: one row per cell, its labels, then each metric's
+/// mean, interval and quantiles.
+pub(crate) fn finish_sweep<S: ScenarioSource>(
+    plan: &Plan<S>,
+    results: &Results,
+    out: &Path,
+) -> Result<SweepReport, Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = plan.cells[0]
+        .labels
+        .iter()
+        .map(|(k, _)| k.clone())
+        .collect();
+    for m in &results.metric_names {
+        for stat in ["mean", "ci95_lo", "ci95_hi", "p5", "p50", "p95"] {
+            header.push(format!("{m}_{stat}"));
+        }
+    }
+    w.write_record(&header)?;
+    for (cell, result) in plan.cells.iter().zip(&results.cells) {
+        let metrics = &result.metrics;
+        let mut rec: Vec<String> = cell.labels.iter().map(|(_, v)| v.clone()).collect();
+        for (m, name) in results.metric_names.iter().enumerate() {
+            let r = MetricRow::new(name, &column(metrics, m));
+            rec.extend([r.mean, r.ci95_lo, r.ci95_hi, r.p5, r.p50, r.p95].map(|x| x.to_string()));
+        }
+        w.write_record(&rec)?;
+    }
+    write_atomic(out, "sweep.csv", &csv_bytes(w)?)?;
+    Ok(SweepReport {
+        scenario: plan.cells[0].scenario.name().to_owned(),
+        cells: plan.cells.len(),
+        replications: plan.mc.replications,
+        file: out.join("sweep.csv"),
+    })
+}

@@ -1,0 +1,142 @@
+//! The engine driven as a library, with no command line: what a Python module or a server
+//! would do. A comparison run on one machine and the same comparison run as two shards and
+//! merged give the same files; a plain run reports what it wrote.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use chokepoint_experiment::{
+    Assignment, BoxError, CompareSpec, Execution, Load, Outcome, Plan, PlanSpec, Report, RunSpec,
+    Settings, Shard, Silent, execute, merge,
+};
+use chokepoint_scenario::{Override, Scenario, Strategy, StrategySet};
+
+/// Scenario and strategies files, read from the file system.
+struct Files;
+
+impl Load<Scenario> for Files {
+    fn scenario(&self, path: &Path, overrides: &[Assignment]) -> Result<Scenario, BoxError> {
+        let overrides: Vec<Override> = overrides
+            .iter()
+            .map(|a| Override {
+                path: a.path.clone(),
+                value: a.value.clone(),
+            })
+            .collect();
+        let read = |p: &Path| std::fs::read_to_string(p);
+        Ok(Scenario::load(path, &read, &overrides)?)
+    }
+
+    fn strategies(&self, path: &Path) -> Result<Vec<(String, Strategy)>, BoxError> {
+        let read = |p: &Path| std::fs::read_to_string(p);
+        let set = StrategySet::load(path, &read)?;
+        Ok(set
+            .strategies
+            .into_iter()
+            .map(|s| (s.name.clone(), s))
+            .collect())
+    }
+}
+
+fn shipped(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(name)
+}
+
+fn settings() -> Settings {
+    Settings {
+        seed: Some(5),
+        replications: Some(3),
+        batch: 2,
+    }
+}
+
+fn horizon(weeks: u32) -> Vec<Assignment> {
+    vec![Assignment {
+        path: "scenario.horizon_weeks".into(),
+        value: weeks.to_string(),
+    }]
+}
+
+fn execution<'a>(out: &Path, shard: Option<Shard>, stop: &'a AtomicBool) -> Execution<'a> {
+    Execution {
+        out: Some(out.to_owned()),
+        shard,
+        resume: false,
+        threads: 1,
+        progress: &Silent,
+        stop,
+        command: Vec::new(),
+    }
+}
+
+#[test]
+fn a_comparison_merged_from_shards_equals_one_machine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = PlanSpec::Compare(CompareSpec {
+        scenarios: vec![shipped("full_embargo.toml")],
+        strategies: Some(shipped("stockpile_strategies.toml")),
+        baseline: None,
+        objective: None,
+        overrides: horizon(80),
+        settings: settings(),
+    });
+    let plan: Plan<Scenario> = Plan::from_spec(&spec, &Files).unwrap();
+    let stop = AtomicBool::new(false);
+    let single = tmp.path().join("single");
+    let Outcome::Done(Report::Compare(report)) =
+        execute(&plan, &execution(&single, None, &stop)).unwrap()
+    else {
+        panic!("a comparison on one machine finishes");
+    };
+    assert_eq!(report.rankings.len(), 1);
+    assert_eq!(report.rankings[0].replications, 3);
+
+    let mut shards = Vec::new();
+    for index in 0..2 {
+        let dir = tmp.path().join(format!("shard-{index}"));
+        let shard = Some(Shard { index, count: 2 });
+        let outcome = execute(&plan, &execution(&dir, shard, &stop)).unwrap();
+        assert!(matches!(outcome, Outcome::ShardDone { .. }));
+        shards.push(dir);
+    }
+    let merged = tmp.path().join("merged");
+    let Report::Compare(_) = merge::<Scenario>(&shards, &merged, &Files).unwrap() else {
+        panic!("the shards of a comparison merge into a comparison");
+    };
+    assert_eq!(
+        std::fs::read(single.join("comparison.csv")).unwrap(),
+        std::fs::read(merged.join("comparison.csv")).unwrap()
+    );
+}
+
+#[test]
+fn a_plain_run_is_a_one_cell_plan_and_reports_its_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = PlanSpec::Run(RunSpec {
+        scenario: shipped("baseline_2024.toml"),
+        overrides: horizon(20),
+        settings: settings(),
+        targets: Vec::new(),
+        max_replications: 0,
+    });
+    let plan: Plan<Scenario> = Plan::from_spec(&spec, &Files).unwrap();
+    assert_eq!(plan.cells.len(), 1);
+    let stop = AtomicBool::new(false);
+    let out = tmp.path().join("run");
+    let Outcome::Done(Report::Run(report)) = execute(&plan, &execution(&out, None, &stop)).unwrap()
+    else {
+        panic!("a plain run finishes");
+    };
+    assert_eq!(report.replications, 3);
+    assert!(report.rows.iter().any(|r| r.metric == "unmet_demand_t"));
+    for file in [
+        "summary.csv",
+        "timeseries.csv",
+        "replications.csv",
+        "manifest.json",
+    ] {
+        assert!(out.join(file).exists(), "{file}");
+    }
+}

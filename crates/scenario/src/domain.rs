@@ -1,0 +1,50 @@
+//! `Domain`: the range a scenario number must lie in. Its own module because both the key
+//! table (`keys`) and numbers (`num`) need it, and `num` asks `keys` which distribution keys apply.
+
+/// The values a parameter may take; checked against fixed values and distribution supports.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Domain {
+    /// Any finite number.
+    Any,
+    /// >= 0.
+    NonNegative,
+    /// > 0.
+    Positive,
+    /// In [0, 1].
+    Share,
+    /// >= 1.
+    AtLeastOne,
+}
+
+impl Domain {
+    /// Human description for error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Domain::Any => "a finite number",
+            Domain::NonNegative => "a number >= 0",
+            Domain::Positive => "a number > 0",
+            Domain::Share => "a share in [0, 1]",
+            Domain::AtLeastOne => "a number >= 1",
+        }
+    }
+
+    pub(crate) fn bounds(self) -> (f64, f64) {
+        match self {
+            Domain::Any => (f64::MIN, f64::MAX),
+            Domain::NonNegative | Domain::Positive => (0.0, f64::MAX),
+            Domain::Share => (0.0, 1.0),
+            Domain::AtLeastOne => (1.0, f64::MAX),
+        }
+    }
+
+    /// True when `v` is allowed.
+    pub fn contains(self, v: f64) -> bool {
+        let (lo, hi) = self.bounds();
+        v.is_finite() && v >= lo && v <= hi && !(self == Domain::Positive && v <= 0.0)
+    }
+
+    pub(crate) fn clamp(self, v: f64) -> f64 {
+        let (lo, hi) = self.bounds();
+        v.clamp(lo, hi)
+    }
+}
