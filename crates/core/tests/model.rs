@@ -161,16 +161,21 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                 for item in &mut p.items {
                     item.price.elasticity = elasticity;
                 }
-                p.events[0].step = shock;
+                // The market's measures, with the control of dy and NdFeB moved to `shock` and
+                // possibly an embargo of Japan five steps later.
+                p.events.clear();
+                testkit::impose(&mut p, shock, |s| {
+                    s.authorities[0].controlled[2] = true;
+                    s.authorities[0].controlled[3] = true;
+                });
+                testkit::impose(&mut p, 30, |s| s.market.derate_share[0] = 0.2);
+                testkit::impose(&mut p, 40, |s| s.market.demand_multiplier[0] = 1.1);
                 if embargo {
-                    p.events.push(chokepoint_core::PolicyEvent {
-                        step: shock + 5,
-                        action: chokepoint_core::PolicyAction::Embargo {
-                            authority: chokepoint_core::AuthorityId(0),
-                            destinations: vec![RegionId(1)],
-                            items: vec![ItemId(1), ItemId(2), ItemId(3)],
-                            active: true,
-                        },
+                    let ni = p.items.len();
+                    testkit::impose(&mut p, shock + 5, |s| {
+                        for i in 1..ni {
+                            s.authorities[0].embargo[ni + i] = true;
+                        }
                     });
                 }
                 p
@@ -241,14 +246,7 @@ fn licence_queue_with_unit_capacity_serves_applicants_one_week_apart() {
         max_steps: 10.0,
     };
     regime.validity_steps = 1000;
-    p.events.push(chokepoint_core::PolicyEvent {
-        step: 5,
-        action: chokepoint_core::PolicyAction::Control {
-            authority: chokepoint_core::AuthorityId(0),
-            items: vec![ItemId(0)],
-            controlled: true,
-        },
-    });
+    testkit::impose(&mut p, 5, |s| s.authorities[0].controlled[0] = true);
     let model = Model::new(p).unwrap();
     let mut sim = Simulation::new(&model);
     let out = sim.run(&mut streams(5));
