@@ -395,3 +395,50 @@ fn a_stockpile_releases_every_week_of_a_shortage_until_empty() {
         );
     }
 }
+
+/// The timeline is walked in order: an event dated before the one it follows is refused.
+#[test]
+fn events_out_of_order_are_refused() {
+    let mut p = testkit::two_region_market();
+    p.events.swap(0, 1);
+    let errors = p.validate().unwrap_err().0;
+    assert!(
+        errors.iter().any(|e| e.to_string().starts_with("events[1].step")),
+        "{errors:?}"
+    );
+}
+
+/// A value is checked in the event where it takes effect, not again in every later state, so
+/// an error points at what set it.
+#[test]
+fn a_bad_derate_is_reported_once_where_it_takes_effect() {
+    let mut p = testkit::two_region_market();
+    testkit::impose(&mut p, 30, |s| s.market.derate_share[1] = 1.5);
+    let errors = p.validate().unwrap_err().0;
+    let paths: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(
+        paths[0].starts_with("events[1].in_force.market.derate_share[1]"),
+        "{paths:?}"
+    );
+}
+
+/// Switching to a new state keeps what was done under the old one: tonnes shipped against a
+/// quota earlier in the year still count after the cap changes, so a 1 t cap from week 20 stops
+/// NdPr and Dy exports for the rest of the year instead of allowing another tonne.
+#[test]
+fn a_new_quota_cap_counts_what_was_shipped_this_year() {
+    let mut p = testkit::two_region_market();
+    testkit::impose(&mut p, 20, |s| s.authorities[0].quota_annual_t[0] = Some(1.0));
+    let model = Model::new(p).unwrap();
+    let mut sim = Simulation::new(&model);
+    sim.run(&mut streams(3));
+    let exports = |item: &str, steps: std::ops::Range<usize>| -> f64 {
+        let var = model.schema().step_var(&format!("exports_t/{item}")).unwrap();
+        sim.trajectory().series(var).skip(steps.start).take(steps.len()).sum()
+    };
+    let before = exports("ndpr", 0..20) + exports("dy", 0..20);
+    assert!(before > 1.0, "the quota's items were shipped before the cap: {before}");
+    // The calendar starts on 6 January 2025: steps 20..51 lie in 2025.
+    approx::assert_abs_diff_eq!(exports("ndpr", 20..51) + exports("dy", 20..51), 0.0);
+}
