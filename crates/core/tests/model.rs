@@ -403,7 +403,9 @@ fn events_out_of_order_are_refused() {
     p.events.swap(0, 1);
     let errors = p.validate().unwrap_err().0;
     assert!(
-        errors.iter().any(|e| e.to_string().starts_with("events[1].step")),
+        errors
+            .iter()
+            .any(|e| e.to_string().starts_with("events[1].step")),
         "{errors:?}"
     );
 }
@@ -429,16 +431,28 @@ fn a_bad_derate_is_reported_once_where_it_takes_effect() {
 #[test]
 fn a_new_quota_cap_counts_what_was_shipped_this_year() {
     let mut p = testkit::two_region_market();
-    testkit::impose(&mut p, 20, |s| s.authorities[0].quota_annual_t[0] = Some(1.0));
+    testkit::impose(&mut p, 20, |s| {
+        s.authorities[0].quota_annual_t[0] = Some(1.0)
+    });
     let model = Model::new(p).unwrap();
     let mut sim = Simulation::new(&model);
     sim.run(&mut streams(3));
     let exports = |item: &str, steps: std::ops::Range<usize>| -> f64 {
-        let var = model.schema().step_var(&format!("exports_t/{item}")).unwrap();
-        sim.trajectory().series(var).skip(steps.start).take(steps.len()).sum()
+        let var = model
+            .schema()
+            .step_var(&format!("exports_t/{item}"))
+            .unwrap();
+        sim.trajectory()
+            .series(var)
+            .skip(steps.start)
+            .take(steps.len())
+            .sum()
     };
     let before = exports("ndpr", 0..20) + exports("dy", 0..20);
-    assert!(before > 1.0, "the quota's items were shipped before the cap: {before}");
+    assert!(
+        before > 1.0,
+        "the quota's items were shipped before the cap: {before}"
+    );
     // The calendar starts on 6 January 2025: steps 20..51 lie in 2025.
     approx::assert_abs_diff_eq!(exports("ndpr", 20..51) + exports("dy", 20..51), 0.0);
 }

@@ -210,6 +210,10 @@ pub(crate) struct EventOrigin {
 
 /// Records where every value that changed between `before` and `now` came from. `at` is the
 /// model path of the event's state.
+#[allow(
+    clippy::float_cmp,
+    reason = "an unchanged value is bit-for-bit the same"
+)]
 fn origins(
     at: &str,
     now: &EventState,
