@@ -1,5 +1,7 @@
-//! The export authority of a controlling exporter: control list, embargoes, quotas and the
-//! licence queue.
+//! The export authority of a controlling exporter: the policy in force ([`PolicyState`]: control
+//! list, embargoes, quota caps, licence regime, extraterritorial rule), quota bookkeeping and the
+//! licence queue. It reads its policy and never interprets a shock: at an event's step it
+//! switches to the state the scenario worked out ([`ExportAuthority::switch_to`]).
 //!
 //! Licences are held per (buyer, item). A buyer that orders a controlled item without a valid
 //! licence applies; applications wait in a FIFO [`LicenceQueue`]; the authority takes at most
@@ -14,7 +16,8 @@ use std::collections::VecDeque;
 use crate::buyers::Buyer;
 use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
 use crate::keyed::{Keyed, lead_steps};
-use crate::params::{AuthorityParams, ItemParams, LicenceRegime, ModelParams, PolicyAction};
+use crate::params::{AuthorityParams, ItemParams, ModelParams};
+use crate::policy::PolicyState;
 use crate::units::KG_PER_T;
 
 /// Where one (buyer, item) pair stands with one authority.
@@ -86,16 +89,14 @@ pub(crate) struct ExportAuthority {
     pub(crate) region: RegionId,
     n_items: usize,
     n_sectors: usize,
-    controlled: Vec<bool>,
-    /// `embargo[destination * n_items + item]`.
-    embargo: Vec<bool>,
-    /// Which regime is in force: `None` = baseline, `Some(k)` = the one set by event `k`.
-    regime_event: Option<usize>,
-    quota_annual_t: Vec<Option<f64>>,
+    /// The policy in force: the baseline, then a copy of each event's state in turn.
+    policy: PolicyState,
+    /// Tonnes shipped this calendar year, per quota.
     quota_shipped_t: Vec<f64>,
+    /// Share of the annual caps available this year (the first year pro rata).
     quota_year_share: f64,
-    extraterritorial_share: Option<f64>,
-    /// Products whose controlled content reaches the extraterritorial threshold.
+    /// Products whose controlled content reaches the extraterritorial threshold (derived from
+    /// the policy whenever it changes).
     extraterritorial_items: Vec<bool>,
     /// `licences[buyer * n_items + item]`.
     licences: Vec<LicenceState>,
@@ -112,25 +113,13 @@ pub(crate) struct ExportAuthority {
 impl ExportAuthority {
     pub(crate) fn new(p: &AuthorityParams, params: &ModelParams, n_buyers: usize) -> Self {
         let n_items = params.items.len();
-        let mut controlled = vec![false; n_items];
-        for i in &p.controlled {
-            controlled[i.idx()] = true;
-        }
-        let mut embargo = vec![false; params.regions.len() * n_items];
-        for e in &p.embargoes {
-            embargo[e.destination.idx() * n_items + e.item.idx()] = true;
-        }
         let mut a = Self {
             region: p.region,
             n_items,
             n_sectors: params.sectors.len(),
-            controlled,
-            embargo,
-            regime_event: None,
-            quota_annual_t: p.quotas.iter().map(|q| q.annual_t).collect(),
+            policy: p.baseline_policy(n_items, params.regions.len()),
             quota_shipped_t: vec![0.0; p.quotas.len()],
             quota_year_share: params.calendar.first_year_share(),
-            extraterritorial_share: p.extraterritorial_share,
             extraterritorial_items: vec![false; n_items],
             licences: vec![LicenceState::None; n_buyers * n_items],
             queue: LicenceQueue::with_capacity(n_buyers * n_items),
@@ -146,13 +135,13 @@ impl ExportAuthority {
     /// True when exports of `item` need a licence.
     #[inline]
     pub(crate) fn is_controlled(&self, item: ItemId) -> bool {
-        self.controlled[item.idx()]
+        self.policy.is_controlled(item)
     }
 
     /// True when shipments of `item` to `destination` are embargoed.
     #[inline]
     pub(crate) fn is_embargoed(&self, destination: RegionId, item: ItemId) -> bool {
-        self.embargo[destination.idx() * self.n_items + item.idx()]
+        self.policy.is_embargoed(destination, item)
     }
 
     /// True when third-country re-exports of `item` need this authority's licence.
@@ -177,24 +166,14 @@ impl ExportAuthority {
         self.queue.len() + self.in_review
     }
 
-    fn regime<'p>(&self, params: &'p ModelParams, me: AuthorityId) -> &'p LicenceRegime {
-        match self.regime_event {
-            Some(k) => match &params.events[k].action {
-                PolicyAction::LicenceRegime { regime, .. } => regime,
-                _ => &params.authorities[me.idx()].regime,
-            },
-            None => &params.authorities[me.idx()].regime,
-        }
-    }
-
     fn refresh_extraterritorial(&mut self, items: &[ItemParams]) {
         for (k, item) in items.iter().enumerate() {
-            self.extraterritorial_items[k] = match self.extraterritorial_share {
+            self.extraterritorial_items[k] = match self.policy.extraterritorial_share {
                 Some(threshold) if !item.bom.is_empty() => {
                     let controlled_kg_per_t: f64 = item
                         .bom
                         .iter()
-                        .filter(|l| self.controlled[l.material.idx()])
+                        .filter(|l| self.policy.controlled[l.material.idx()])
                         .map(|l| l.kg_per_t)
                         .sum();
                     controlled_kg_per_t > 0.0 && controlled_kg_per_t / KG_PER_T >= threshold
@@ -204,40 +183,12 @@ impl ExportAuthority {
         }
     }
 
-    /// Applies a policy event addressed to this authority. `event` is its index in
-    /// `params.events` (a regime change refers to it rather than copying it).
-    pub(crate) fn apply(&mut self, action: &PolicyAction, event: usize, params: &ModelParams) {
-        match action {
-            PolicyAction::Control {
-                items, controlled, ..
-            } => {
-                for i in items {
-                    self.controlled[i.idx()] = *controlled;
-                }
-                self.refresh_extraterritorial(&params.items);
-            }
-            PolicyAction::Embargo {
-                destinations,
-                items,
-                active,
-                ..
-            } => {
-                for r in destinations {
-                    for i in items {
-                        self.embargo[r.idx() * self.n_items + i.idx()] = *active;
-                    }
-                }
-            }
-            PolicyAction::Quota {
-                quota, annual_t, ..
-            } => self.quota_annual_t[*quota] = *annual_t,
-            PolicyAction::LicenceRegime { .. } => self.regime_event = Some(event),
-            PolicyAction::Extraterritorial { share, .. } => {
-                self.extraterritorial_share = *share;
-                self.refresh_extraterritorial(&params.items);
-            }
-            PolicyAction::CapacityOutage { .. } | PolicyAction::DemandSurge { .. } => {}
-        }
+    /// Step 1: the policy in force becomes `state` (an event's, for this authority). What was
+    /// done under the old one stays: shipments counted against quotas this year, licences,
+    /// the queue and reviews under way.
+    pub(crate) fn switch_to(&mut self, state: &PolicyState, items: &[ItemParams]) {
+        self.policy.assign(state);
+        self.refresh_extraterritorial(items);
     }
 
     /// Resets shipped tonnages at the start of a calendar year.
@@ -250,7 +201,7 @@ impl ExportAuthority {
     pub(crate) fn quota_room_t(&self, params: &ModelParams, me: AuthorityId, item: ItemId) -> f64 {
         let mut room = f64::INFINITY;
         for (q, quota) in params.authorities[me.idx()].quotas.iter().enumerate() {
-            if let Some(annual) = self.quota_annual_t[q]
+            if let Some(annual) = self.policy.quota_annual_t[q]
                 && quota.items.contains(&item)
             {
                 room =
@@ -314,15 +265,8 @@ impl ExportAuthority {
 
     /// Step 5, second half: starts reviews up to capacity, then reveals every decision due by
     /// `step`.
-    pub(crate) fn review(
-        &mut self,
-        params: &ModelParams,
-        me: AuthorityId,
-        buyers: &[Buyer],
-        step: u32,
-        key: Keyed,
-    ) {
-        let regime = self.regime(params, me);
+    pub(crate) fn review(&mut self, me: AuthorityId, buyers: &[Buyer], step: u32, key: Keyed) {
+        let regime = &self.policy.regime;
         // Fractional capacity accrues as credit; whole units are spent or lost each step.
         self.review_credit += regime.review_capacity_per_step;
         let reviews = self.review_credit.floor();

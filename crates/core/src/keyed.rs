@@ -7,7 +7,18 @@
 //! no generator of its own), and the k-th review of buyer b for item i draws from
 //! SplitMix64(key, b, i, k): the same lead time and the same approval in every strategy.
 
-use crate::params::LeadTime;
+use serde::{Deserialize, Serialize};
+
+/// A random delay in steps: lognormal with a median and log-sd, truncated at `max_steps`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeadTime {
+    /// Median delay, steps.
+    pub median_steps: f64,
+    /// Standard deviation of the log delay (0 = fixed at the median).
+    pub sigma: f64,
+    /// Longest possible delay, steps (a statutory limit for licence reviews).
+    pub max_steps: f64,
+}
 
 /// A replication's key for one purpose.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -46,6 +46,7 @@ mod metrics;
 mod model;
 mod outputs;
 mod params;
+mod policy;
 mod producers;
 mod series;
 mod sim;
@@ -62,11 +63,13 @@ pub use error::{ParamError, ParamErrors};
 pub use ids::{
     AuthorityId, BuyerId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId, StockpileId,
 };
+pub use keyed::LeadTime;
 pub use markets::Ledger;
 pub use metrics::{EVENT_METRICS, is_event_metric};
 pub use model::Model;
 pub use outputs::{Outcome, OutputSchema, Trajectory};
 pub use params::*;
+pub use policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState};
 pub use sim::{RngStreams, Simulation};
 pub use source::ScenarioSource;
 

@@ -4,7 +4,6 @@
 use rand::Rng;
 
 use crate::buyers::Buyers;
-use crate::ids::ManufacturerId;
 use crate::markets::{Book, Prices, pow};
 use crate::metrics::Tally;
 use crate::params::ModelParams;
@@ -21,7 +20,7 @@ struct ManufacturerState {
     high_price_steps: u32,
 }
 
-/// The mutable state of every manufacturer, by [`ManufacturerId`].
+/// The mutable state of every manufacturer, by [`ManufacturerId`](crate::ids::ManufacturerId).
 #[derive(Clone, Debug)]
 pub(crate) struct Manufacturers {
     state: Vec<ManufacturerState>,
@@ -65,10 +64,10 @@ impl Manufacturers {
         }
     }
 
-    /// A demand surge from a market event (1 ends it).
-    pub(crate) fn surge(&mut self, manufacturers: &[ManufacturerId], multiplier: f64) {
-        for m in manufacturers {
-            self.state[m.idx()].surge = multiplier;
+    /// Step 1: the demand multipliers in force (per manufacturer; 1 = none).
+    pub(crate) fn set_demand_multipliers(&mut self, multipliers: &[f64]) {
+        for (st, &m) in self.state.iter_mut().zip(multipliers) {
+            st.surge = m;
         }
     }
 

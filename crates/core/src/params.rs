@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::ids::{AuthorityId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId};
+use crate::ids::{ItemId, RegionId, SectorId};
+use crate::keyed::LeadTime;
+use crate::policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState};
 
 /// Everything one replication needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,7 +31,9 @@ pub struct ModelParams {
     pub stockpiles: Vec<StockpileParams>,
     /// Export authorities of the controlling exporters and their baseline regimes.
     pub authorities: Vec<AuthorityParams>,
-    /// Policy and market events, applied at the start of their step in the order given.
+    /// The timeline of what shocks put in force: each event holds the whole state from its step
+    /// until the next one, in increasing order of step. Before the first, the baseline holds
+    /// ([`ModelParams::baseline_in_force`]).
     pub events: Vec<PolicyEvent>,
     /// Initial stock held by each region's traders and producers (finished goods), tonnes.
     pub warehouses: Vec<WarehouseStock>,
@@ -184,17 +188,6 @@ pub struct ExpansionParams {
     pub max_capacity_multiple: f64,
 }
 
-/// A random delay in steps: lognormal with a median and log-sd, truncated at `max_steps`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LeadTime {
-    /// Median delay, steps.
-    pub median_steps: f64,
-    /// Standard deviation of the log delay (0 = fixed at the median).
-    pub sigma: f64,
-    /// Longest possible delay, steps (a statutory limit for licence reviews).
-    pub max_steps: f64,
-}
-
 /// A consumer of items: one region × sector.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ManufacturerParams {
@@ -309,7 +302,8 @@ pub struct WarehouseStock {
     pub tonnes: f64,
 }
 
-/// The export authority of a controlling exporter, with its baseline regime.
+/// The export authority of a controlling exporter, with its baseline policy (in force until the
+/// first event; see [`AuthorityParams::baseline_policy`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuthorityParams {
     /// The exporting region it controls.
@@ -325,23 +319,6 @@ pub struct AuthorityParams {
     /// Products whose controlled-material content (mass share) reaches this need a licence when
     /// re-exported by third countries; `None` = no extraterritorial rule.
     pub extraterritorial_share: Option<f64>,
-}
-
-/// How an authority reviews licence applications.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LicenceRegime {
-    /// Applications taken into review per step; may be fractional (0.5 = one every other step).
-    /// The rest wait in the queue.
-    pub review_capacity_per_step: f64,
-    /// Time a review takes once started.
-    pub lead_time: LeadTime,
-    /// Approval probability by destination region (rows) and end-use sector (columns),
-    /// `approval[region * n_sectors + sector]`.
-    pub approval: Vec<f64>,
-    /// Steps an approved licence covers shipments.
-    pub validity_steps: u32,
-    /// Steps a refused applicant waits before applying again.
-    pub reapply_delay_steps: u32,
 }
 
 /// An annual quota shared by a group of items.
@@ -364,79 +341,62 @@ pub struct Embargo {
     pub item: ItemId,
 }
 
-/// A change applied at the start of a step.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PolicyEvent {
-    /// Step at whose start it applies.
-    pub step: u32,
-    /// What changes.
-    pub action: PolicyAction,
-}
-
-/// What a policy or market event changes. Measures with a duration are two events (on, off).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum PolicyAction {
-    /// Put items on (or take them off) an authority's control list.
-    Control {
-        /// Authority.
-        authority: AuthorityId,
-        /// Items.
-        items: Vec<ItemId>,
-        /// True = licence needed.
-        controlled: bool,
-    },
-    /// Start or end an embargo of destinations for items.
-    Embargo {
-        /// Authority.
-        authority: AuthorityId,
-        /// Destination regions.
-        destinations: Vec<RegionId>,
-        /// Items.
-        items: Vec<ItemId>,
-        /// True = shipments stop.
-        active: bool,
-    },
-    /// Change an annual quota.
-    Quota {
-        /// Authority.
-        authority: AuthorityId,
-        /// Index into the authority's quotas.
-        quota: usize,
-        /// New annual cap, tonnes; `None` lifts it.
-        annual_t: Option<f64>,
-    },
-    /// Replace the licence regime (review capacity, lead time, approval odds, validity).
-    LicenceRegime {
-        /// Authority.
-        authority: AuthorityId,
-        /// The new regime.
-        regime: LicenceRegime,
-    },
-    /// Set or clear the extraterritorial content threshold.
-    Extraterritorial {
-        /// Authority.
-        authority: AuthorityId,
-        /// Mass share of controlled material that triggers it; `None` ends it.
-        share: Option<f64>,
-    },
-    /// Derate producers (a disaster, a strike); `share` 0 ends it.
-    CapacityOutage {
-        /// Producers hit.
-        producers: Vec<ProducerId>,
-        /// Share of capacity lost.
-        share: f64,
-    },
-    /// Scale manufacturers' demand; `multiplier` 1 ends it.
-    DemandSurge {
-        /// Manufacturers hit.
-        manufacturers: Vec<ManufacturerId>,
-        /// Demand multiplier.
-        multiplier: f64,
-    },
+impl AuthorityParams {
+    /// The policy in force before any event: this authority's control list, embargoes, quota
+    /// caps, regime and extraterritorial rule, as a [`PolicyState`].
+    pub fn baseline_policy(&self, n_items: usize, n_regions: usize) -> PolicyState {
+        let mut controlled = vec![false; n_items];
+        // Out-of-range ids are skipped here and reported by `validate`.
+        for i in &self.controlled {
+            if let Some(c) = controlled.get_mut(i.idx()) {
+                *c = true;
+            }
+        }
+        let mut embargo = vec![false; n_regions * n_items];
+        for e in &self.embargoes {
+            if e.item.idx() < n_items
+                && let Some(x) = embargo.get_mut(e.destination.idx() * n_items + e.item.idx())
+            {
+                *x = true;
+            }
+        }
+        PolicyState {
+            controlled,
+            embargo,
+            quota_annual_t: self.quotas.iter().map(|q| q.annual_t).collect(),
+            regime: self.regime.clone(),
+            extraterritorial_share: self.extraterritorial_share,
+        }
+    }
 }
 
 impl ModelParams {
+    /// Everything in force before any event: each authority's baseline policy, no derates, no
+    /// surges.
+    pub fn baseline_in_force(&self) -> InForce {
+        let (ni, nr) = (self.items.len(), self.regions.len());
+        InForce {
+            authorities: self
+                .authorities
+                .iter()
+                .map(|a| a.baseline_policy(ni, nr))
+                .collect(),
+            market: MarketState {
+                derate_share: vec![0.0; self.producers.len()],
+                demand_multiplier: vec![1.0; self.manufacturers.len()],
+            },
+        }
+    }
+
+    /// What is in force during step `step`: the last event at or before it, else the baseline.
+    pub fn in_force_at(&self, step: u32) -> InForce {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| e.step <= step)
+            .map_or_else(|| self.baseline_in_force(), |e| e.in_force.clone())
+    }
+
     /// Index of an item by name.
     pub fn item_id(&self, name: &str) -> Option<ItemId> {
         self.items

@@ -5,7 +5,6 @@
 use rand::Rng;
 
 use crate::buyers::Buyers;
-use crate::ids::ProducerId;
 use crate::keyed::{Keyed, lead_steps};
 use crate::markets::{Book, Prices, pow};
 use crate::params::ModelParams;
@@ -21,7 +20,7 @@ struct ProducerState {
     planned_activity: f64,
 }
 
-/// The mutable state of every producer, by [`ProducerId`].
+/// The mutable state of every producer, by [`ProducerId`](crate::ids::ProducerId).
 #[derive(Clone, Debug)]
 pub(crate) struct Producers {
     state: Vec<ProducerState>,
@@ -51,10 +50,10 @@ impl Producers {
         self.state.iter().map(|p| p.capacity_t)
     }
 
-    /// A capacity derate from a policy or market event (0 ends it).
-    pub(crate) fn derate(&mut self, producers: &[ProducerId], share: f64) {
-        for pr in producers {
-            self.state[pr.idx()].derate_share = share;
+    /// Step 1: the derates in force (per producer, the share of capacity lost; 0 = none).
+    pub(crate) fn set_derates(&mut self, shares: &[f64]) {
+        for (st, &share) in self.state.iter_mut().zip(shares) {
+            st.derate_share = share;
         }
     }
 

@@ -15,7 +15,6 @@ use crate::markets::{self, Book, Ledger, Prices};
 use crate::metrics::{self, Tally};
 use crate::model::Model;
 use crate::outputs::{Outcome, Trajectory};
-use crate::params::PolicyAction;
 use crate::producers::Producers;
 use crate::stockpiles::Stockpiles;
 
@@ -49,6 +48,8 @@ pub struct Simulation<'m> {
     manufacturers: Manufacturers,
     stockpiles: Stockpiles,
     authorities: Vec<ExportAuthority>,
+    /// The next policy event to take effect (an index into `ModelParams::events`).
+    next_event: usize,
     licence_key: Keyed,
     investment_key: Keyed,
     tally: Tally,
@@ -78,6 +79,7 @@ impl<'m> Simulation<'m> {
                 .iter()
                 .map(|a| ExportAuthority::new(a, p, buyers.len()))
                 .collect(),
+            next_event: 0,
             licence_key: Keyed::default(),
             investment_key: Keyed::default(),
             tally: Tally {
@@ -101,7 +103,7 @@ impl<'m> Simulation<'m> {
             self.investment_key = Keyed(rngs.investment.random());
         }
         self.book.ledger.clear();
-        // 1. Policy and market events dated this step; quota year.
+        // 1. Quota year; the policy and market conditions of an event dated this step.
         self.apply_policy(t);
         // 2. Capacity: outages start or end, expansion projects complete.
         self.producers.update_capacity(p, t, &mut rngs.supply);
@@ -120,7 +122,7 @@ impl<'m> Simulation<'m> {
         for (a, auth) in self.authorities.iter_mut().enumerate() {
             auth.take_applications(buyers.all(), &self.book.order, t);
             let key = self.licence_key;
-            auth.review(p, AuthorityId::from(a), buyers.all(), t, key);
+            auth.review(AuthorityId::from(a), buyers.all(), t, key);
         }
         // 6. Trade: (a) domestic, (b) free imports, (c) controlled exports; the shortage seen
         // before releases; (d) stockpile releases; stockpile purchases paid.
@@ -156,7 +158,9 @@ impl<'m> Simulation<'m> {
         self.step += 1;
     }
 
-    /// Step 1: new-year quota reset, then every event dated `t`, in order.
+    /// Step 1: new-year quota reset, then the state of the event dated `t`, if any, takes
+    /// effect: each authority switches to its policy, producers and manufacturers to their
+    /// derates and demand multipliers.
     fn apply_policy(&mut self, t: u32) {
         let p = &self.model.params;
         if p.calendar.starts_new_year(t) {
@@ -164,26 +168,18 @@ impl<'m> Simulation<'m> {
                 a.new_year();
             }
         }
-        for (k, e) in p.events.iter().enumerate() {
-            if e.step != t {
-                continue;
+        // Events are in increasing order of step (validated), so this takes each in turn.
+        while let Some(e) = p.events.get(self.next_event)
+            && e.step <= t
+        {
+            let in_force = &e.in_force;
+            for (a, state) in self.authorities.iter_mut().zip(&in_force.authorities) {
+                a.switch_to(state, &p.items);
             }
-            match &e.action {
-                PolicyAction::Control { authority, .. }
-                | PolicyAction::Embargo { authority, .. }
-                | PolicyAction::Quota { authority, .. }
-                | PolicyAction::LicenceRegime { authority, .. }
-                | PolicyAction::Extraterritorial { authority, .. } => {
-                    self.authorities[authority.idx()].apply(&e.action, k, p);
-                }
-                PolicyAction::CapacityOutage { producers, share } => {
-                    self.producers.derate(producers, *share);
-                }
-                PolicyAction::DemandSurge {
-                    manufacturers,
-                    multiplier,
-                } => self.manufacturers.surge(manufacturers, *multiplier),
-            }
+            self.producers.set_derates(&in_force.market.derate_share);
+            self.manufacturers
+                .set_demand_multipliers(&in_force.market.demand_multiplier);
+            self.next_event += 1;
         }
     }
 

@@ -6,8 +6,30 @@
 use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
-use crate::ids::{AuthorityId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId};
+use crate::ids::{ItemId, RegionId, SectorId};
+use crate::keyed::LeadTime;
 use crate::params::*;
+use crate::policy::{InForce, LicenceRegime, PolicyEvent};
+
+/// Puts a measure in force from step `from` to the end: `change` is applied to the state in
+/// force at `from` (a new event if none is dated then) and to every later event. Measures that
+/// touch different fields can be imposed in any order.
+pub fn impose(p: &mut ModelParams, from: u32, change: impl Fn(&mut InForce)) {
+    if !p.events.iter().any(|e| e.step == from) {
+        let at = p.events.partition_point(|e| e.step < from);
+        let in_force = p.in_force_at(from);
+        p.events.insert(
+            at,
+            PolicyEvent {
+                step: from,
+                in_force,
+            },
+        );
+    }
+    for e in p.events.iter_mut().filter(|e| e.step >= from) {
+        change(&mut e.in_force);
+    }
+}
 
 /// Price dynamics that respond to scarcity within the usual bounds.
 pub fn responsive_price() -> PriceParams {
@@ -83,7 +105,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
     let magnets = ItemId(0);
     let (china, japan) = (RegionId(0), RegionId(1));
     let ev = SectorId(0);
-    ModelParams {
+    let mut p = ModelParams {
         calendar: calendar(52),
         items: vec![ItemParams {
             name: "ndfeb".into(),
@@ -146,24 +168,20 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             embargoes: vec![],
             extraterritorial_share: None,
         }],
-        events: embargo_at
-            .map(|step| PolicyEvent {
-                step,
-                action: PolicyAction::Embargo {
-                    authority: AuthorityId(0),
-                    destinations: vec![japan],
-                    items: vec![magnets],
-                    active: true,
-                },
-            })
-            .into_iter()
-            .collect(),
+        events: vec![],
         warehouses: vec![WarehouseStock {
             region: china,
             item: magnets,
             tonnes: demand_t,
         }],
+    };
+    if let Some(step) = embargo_at {
+        let ni = p.items.len();
+        impose(&mut p, step, |s| {
+            s.authorities[0].embargo[japan.idx() * ni + magnets.idx()] = true;
+        });
     }
+    p
 }
 
 /// A two-region market with the whole chain: a Chinese mine, separation plant and magnet maker,
@@ -240,7 +258,7 @@ pub fn two_region_market() -> ModelParams {
         },
         halt_unmet_share: 0.0,
     };
-    ModelParams {
+    let mut p = ModelParams {
         calendar: calendar(104),
         items: vec![
             item("concentrate", ItemKind::Intermediate, 5.0, vec![]),
@@ -348,30 +366,7 @@ pub fn two_region_market() -> ModelParams {
             embargoes: vec![],
             extraterritorial_share: None,
         }],
-        events: vec![
-            PolicyEvent {
-                step: 10,
-                action: PolicyAction::Control {
-                    authority: AuthorityId(0),
-                    items: vec![dy, ndfeb],
-                    controlled: true,
-                },
-            },
-            PolicyEvent {
-                step: 30,
-                action: PolicyAction::CapacityOutage {
-                    producers: vec![ProducerId(0)],
-                    share: 0.2,
-                },
-            },
-            PolicyEvent {
-                step: 40,
-                action: PolicyAction::DemandSurge {
-                    manufacturers: vec![ManufacturerId(0)],
-                    multiplier: 1.1,
-                },
-            },
-        ],
+        events: vec![],
         warehouses: vec![
             WarehouseStock {
                 region: china,
@@ -394,5 +389,13 @@ pub fn two_region_market() -> ModelParams {
                 tonnes: 3300.0,
             },
         ],
-    }
+    };
+    impose(&mut p, 10, |s| {
+        for i in [dy, ndfeb] {
+            s.authorities[0].controlled[i.idx()] = true;
+        }
+    });
+    impose(&mut p, 30, |s| s.market.derate_share[0] = 0.2);
+    impose(&mut p, 40, |s| s.market.demand_multiplier[0] = 1.1);
+    p
 }

@@ -1,7 +1,9 @@
 //! Consistency checks of [`ModelParams`] before a model is built.
 
 use crate::error::{ParamError, ParamErrors};
-use crate::params::{LeadTime, LicenceRegime, ModelParams, PolicyAction, PriceParams};
+use crate::keyed::LeadTime;
+use crate::params::{ModelParams, PriceParams};
+use crate::policy::{InForce, LicenceRegime};
 use crate::units::KG_PER_T;
 
 /// Collects every problem rather than stopping at the first.
@@ -107,12 +109,113 @@ impl Checker {
     }
 }
 
+/// True when `now` differs from `before` (or there was nothing before): a value is checked in
+/// the event where it takes effect, so that an error points at what set it.
+fn changed<T: Copy>(now: T, before: Option<T>, same: impl Fn(T, T) -> bool) -> bool {
+    before.is_none_or(|b| !same(now, b))
+}
+
+fn same_f64(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits()
+}
+
+fn same_cap(a: Option<f64>, b: Option<f64>) -> bool {
+    a.map(f64::to_bits) == b.map(f64::to_bits)
+}
+
+impl Checker {
+    fn len(&mut self, path: impl FnOnce() -> String, actual: usize, expected: usize) -> bool {
+        if actual != expected {
+            self.errors.push(ParamError::WrongLength {
+                path: path(),
+                actual,
+                expected,
+            });
+        }
+        actual == expected
+    }
+
+    /// The timeline of states in force: steps in increasing order, every table sized to the
+    /// model, and each value that takes effect in an event within its range.
+    fn events(&mut self, p: &ModelParams) {
+        let (ni, nr, ns) = (p.items.len(), p.regions.len(), p.sectors.len());
+        let baseline = p.baseline_in_force();
+        let mut before: &InForce = &baseline;
+        let mut last_step = None;
+        for (k, e) in p.events.iter().enumerate() {
+            if last_step.is_some_and(|s| e.step <= s) {
+                self.errors.push(ParamError::OutOfRange {
+                    path: format!("events[{k}].step"),
+                    value: e.step.to_string(),
+                    expected: "a step later than the previous event's",
+                });
+            }
+            last_step = Some(e.step);
+            let path = format!("events[{k}].in_force");
+            let now = &e.in_force;
+            let na = p.authorities.len();
+            if self.len(|| format!("{path}.authorities"), now.authorities.len(), na) {
+                for (a, (state, auth)) in now.authorities.iter().zip(&p.authorities).enumerate() {
+                    let was = before.authorities.get(a);
+                    let path = format!("{path}.authorities[{a}]");
+                    self.len(|| format!("{path}.controlled"), state.controlled.len(), ni);
+                    self.len(|| format!("{path}.embargo"), state.embargo.len(), nr * ni);
+                    let nq = auth.quotas.len();
+                    self.len(
+                        || format!("{path}.quota_annual_t"),
+                        state.quota_annual_t.len(),
+                        nq,
+                    );
+                    for (q, &cap) in state.quota_annual_t.iter().enumerate() {
+                        let prev = was.and_then(|w| w.quota_annual_t.get(q).copied());
+                        if let Some(t) = cap
+                            && changed(cap, prev, same_cap)
+                        {
+                            self.non_negative(|| format!("{path}.quota_annual_t[{q}]"), t);
+                        }
+                    }
+                    if was.is_none_or(|w| w.regime != state.regime) {
+                        self.regime(&format!("{path}.regime"), &state.regime, nr, ns);
+                    }
+                    let share = state.extraterritorial_share;
+                    if let Some(s) = share
+                        && changed(share, was.map(|w| w.extraterritorial_share), same_cap)
+                    {
+                        self.share(|| format!("{path}.extraterritorial_share"), s);
+                    }
+                }
+            }
+            let (m, was) = (&now.market, &before.market);
+            self.len(
+                || format!("{path}.market.derate_share"),
+                m.derate_share.len(),
+                p.producers.len(),
+            );
+            for (j, &s) in m.derate_share.iter().enumerate() {
+                if changed(s, was.derate_share.get(j).copied(), same_f64) {
+                    self.share(|| format!("{path}.market.derate_share[{j}]"), s);
+                }
+            }
+            self.len(
+                || format!("{path}.market.demand_multiplier"),
+                m.demand_multiplier.len(),
+                p.manufacturers.len(),
+            );
+            for (j, &x) in m.demand_multiplier.iter().enumerate() {
+                if changed(x, was.demand_multiplier.get(j).copied(), same_f64) {
+                    self.non_negative(|| format!("{path}.market.demand_multiplier[{j}]"), x);
+                }
+            }
+            before = now;
+        }
+    }
+}
+
 impl ModelParams {
     /// Checks ids, ranges and table sizes. A model is only built from parameters that pass.
     pub fn validate(&self) -> Result<(), ParamErrors> {
         let mut c = Checker { errors: Vec::new() };
         let (ni, nr, ns) = (self.items.len(), self.regions.len(), self.sectors.len());
-        let (np, nm) = (self.producers.len(), self.manufacturers.len());
         if self.calendar.n_steps == 0 {
             c.errors.push(ParamError::Empty("the horizon has no steps"));
         }
@@ -357,82 +460,7 @@ impl ModelParams {
             c.id(|| format!("warehouses[{k}].item"), "item", w.item.idx(), ni);
             c.non_negative(|| format!("warehouses[{k}].tonnes"), w.tonnes);
         }
-        let na = self.authorities.len();
-        for (k, e) in self.events.iter().enumerate() {
-            let path = format!("events[{k}]");
-            let auth = |c: &mut Checker, a: crate::ids::AuthorityId| {
-                c.id(|| format!("{path}.authority"), "authority", a.idx(), na)
-            };
-            match &e.action {
-                PolicyAction::Control {
-                    authority, items, ..
-                } => {
-                    auth(&mut c, *authority);
-                    for i in items {
-                        c.id(|| format!("{path}.items"), "item", i.idx(), ni);
-                    }
-                }
-                PolicyAction::Embargo {
-                    authority,
-                    destinations,
-                    items,
-                    ..
-                } => {
-                    auth(&mut c, *authority);
-                    for i in items {
-                        c.id(|| format!("{path}.items"), "item", i.idx(), ni);
-                    }
-                    for r in destinations {
-                        c.id(|| format!("{path}.destinations"), "region", r.idx(), nr);
-                    }
-                }
-                PolicyAction::Quota {
-                    authority,
-                    quota,
-                    annual_t,
-                } => {
-                    auth(&mut c, *authority);
-                    let nq = self
-                        .authorities
-                        .get(authority.idx())
-                        .map_or(0, |a| a.quotas.len());
-                    c.id(|| format!("{path}.quota"), "quota", *quota, nq);
-                    if let Some(t) = annual_t {
-                        c.non_negative(|| format!("{path}.annual_t"), *t);
-                    }
-                }
-                PolicyAction::LicenceRegime { authority, regime } => {
-                    auth(&mut c, *authority);
-                    c.regime(&format!("{path}.regime"), regime, nr, ns);
-                }
-                PolicyAction::Extraterritorial { authority, share } => {
-                    auth(&mut c, *authority);
-                    if let Some(s) = share {
-                        c.share(|| format!("{path}.share"), *s);
-                    }
-                }
-                PolicyAction::CapacityOutage { producers, share } => {
-                    for p in producers {
-                        c.id(|| format!("{path}.producers"), "producer", p.idx(), np);
-                    }
-                    c.share(|| format!("{path}.share"), *share);
-                }
-                PolicyAction::DemandSurge {
-                    manufacturers,
-                    multiplier,
-                } => {
-                    for m in manufacturers {
-                        c.id(
-                            || format!("{path}.manufacturers"),
-                            "manufacturer",
-                            m.idx(),
-                            nm,
-                        );
-                    }
-                    c.non_negative(|| format!("{path}.multiplier"), *multiplier);
-                }
-            }
-        }
+        c.events(self);
         if c.errors.is_empty() {
             Ok(())
         } else {

@@ -161,16 +161,21 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                 for item in &mut p.items {
                     item.price.elasticity = elasticity;
                 }
-                p.events[0].step = shock;
+                // The market's measures, with the control of dy and NdFeB moved to `shock` and
+                // possibly an embargo of Japan five steps later.
+                p.events.clear();
+                testkit::impose(&mut p, shock, |s| {
+                    s.authorities[0].controlled[2] = true;
+                    s.authorities[0].controlled[3] = true;
+                });
+                testkit::impose(&mut p, 30, |s| s.market.derate_share[0] = 0.2);
+                testkit::impose(&mut p, 40, |s| s.market.demand_multiplier[0] = 1.1);
                 if embargo {
-                    p.events.push(chokepoint_core::PolicyEvent {
-                        step: shock + 5,
-                        action: chokepoint_core::PolicyAction::Embargo {
-                            authority: chokepoint_core::AuthorityId(0),
-                            destinations: vec![RegionId(1)],
-                            items: vec![ItemId(1), ItemId(2), ItemId(3)],
-                            active: true,
-                        },
+                    let ni = p.items.len();
+                    testkit::impose(&mut p, shock + 5, |s| {
+                        for i in 1..ni {
+                            s.authorities[0].embargo[ni + i] = true;
+                        }
                     });
                 }
                 p
@@ -241,14 +246,7 @@ fn licence_queue_with_unit_capacity_serves_applicants_one_week_apart() {
         max_steps: 10.0,
     };
     regime.validity_steps = 1000;
-    p.events.push(chokepoint_core::PolicyEvent {
-        step: 5,
-        action: chokepoint_core::PolicyAction::Control {
-            authority: chokepoint_core::AuthorityId(0),
-            items: vec![ItemId(0)],
-            controlled: true,
-        },
-    });
+    testkit::impose(&mut p, 5, |s| s.authorities[0].controlled[0] = true);
     let model = Model::new(p).unwrap();
     let mut sim = Simulation::new(&model);
     let out = sim.run(&mut streams(5));
@@ -396,4 +394,65 @@ fn a_stockpile_releases_every_week_of_a_shortage_until_empty() {
             &held[first..=empty]
         );
     }
+}
+
+/// The timeline is walked in order: an event dated before the one it follows is refused.
+#[test]
+fn events_out_of_order_are_refused() {
+    let mut p = testkit::two_region_market();
+    p.events.swap(0, 1);
+    let errors = p.validate().unwrap_err().0;
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.to_string().starts_with("events[1].step")),
+        "{errors:?}"
+    );
+}
+
+/// A value is checked in the event where it takes effect, not again in every later state, so
+/// an error points at what set it.
+#[test]
+fn a_bad_derate_is_reported_once_where_it_takes_effect() {
+    let mut p = testkit::two_region_market();
+    testkit::impose(&mut p, 30, |s| s.market.derate_share[1] = 1.5);
+    let errors = p.validate().unwrap_err().0;
+    let paths: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(
+        paths[0].starts_with("events[1].in_force.market.derate_share[1]"),
+        "{paths:?}"
+    );
+}
+
+/// Switching to a new state keeps what was done under the old one: tonnes shipped against a
+/// quota earlier in the year still count after the cap changes, so a 1 t cap from week 20 stops
+/// NdPr and Dy exports for the rest of the year instead of allowing another tonne.
+#[test]
+fn a_new_quota_cap_counts_what_was_shipped_this_year() {
+    let mut p = testkit::two_region_market();
+    testkit::impose(&mut p, 20, |s| {
+        s.authorities[0].quota_annual_t[0] = Some(1.0)
+    });
+    let model = Model::new(p).unwrap();
+    let mut sim = Simulation::new(&model);
+    sim.run(&mut streams(3));
+    let exports = |item: &str, steps: std::ops::Range<usize>| -> f64 {
+        let var = model
+            .schema()
+            .step_var(&format!("exports_t/{item}"))
+            .unwrap();
+        sim.trajectory()
+            .series(var)
+            .skip(steps.start)
+            .take(steps.len())
+            .sum()
+    };
+    let before = exports("ndpr", 0..20) + exports("dy", 0..20);
+    assert!(
+        before > 1.0,
+        "the quota's items were shipped before the cap: {before}"
+    );
+    // The calendar starts on 6 January 2025: steps 20..51 lie in 2025.
+    approx::assert_abs_diff_eq!(exports("ndpr", 20..51) + exports("dy", 20..51), 0.0);
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use chokepoint_core::{PolicyAction, PolicyEvent};
+use chokepoint_core::InForce;
 use chokepoint_scenario::Scenario;
 
 fn scenario(body: &str) -> Scenario {
@@ -23,18 +23,23 @@ fn scenario(body: &str) -> Scenario {
     Scenario::load(&path, &read, &[]).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn events(s: &Scenario) -> Vec<PolicyEvent> {
-    s.central().events.clone()
+/// The steps at which `f` of the state in force changes, and its new value.
+fn changes<T: PartialEq>(s: &Scenario, f: impl Fn(&InForce) -> T) -> Vec<(u32, T)> {
+    let p = s.central();
+    let mut before = f(&p.baseline_in_force());
+    let mut out = Vec::new();
+    for e in &p.events {
+        let now = f(&e.in_force);
+        if now != before {
+            out.push((e.step, f(&e.in_force)));
+        }
+        before = now;
+    }
+    out
 }
 
 fn embargo_on(s: &Scenario) -> Vec<(u32, bool)> {
-    events(s)
-        .into_iter()
-        .filter_map(|e| match e.action {
-            PolicyAction::Embargo { active, .. } => Some((e.step, active)),
-            _ => None,
-        })
-        .collect()
+    changes(s, |x| x.authorities[0].embargo.iter().any(|&e| e))
 }
 
 const HALT: &str = "[[shock]]\nname = \"h\"\ntype = \"halt\"\ndate = 2025-03-03\ndestinations = [\"japan\"]\nitems = [\"dy\"]\n";
@@ -58,17 +63,14 @@ fn ending_a_licence_regime_keeps_baseline_controls() {
         "[[exporter]]\nregion = \"china\"\ncontrolled = [\"dy\"]\n\
          [[shock]]\ntype = \"licence_regime\"\ndate = 2025-03-03\nduration_weeks = 10\nitems = [\"dy\", \"tb\"]\n",
     );
-    let controls: Vec<(u32, bool, usize)> = events(&s)
-        .into_iter()
-        .filter_map(|e| match e.action {
-            PolicyAction::Control {
-                controlled, items, ..
-            } => Some((e.step, controlled, items.len())),
-            _ => None,
-        })
-        .collect();
-    // tb on and off; dy was controlled all along, so it is never switched.
-    assert_eq!(controls, vec![(8, true, 1), (18, false, 1)]);
+    let p = s.central();
+    let (dy, tb) = (p.item_id("dy").unwrap(), p.item_id("tb").unwrap());
+    let controls = changes(&s, |x| {
+        let a = &x.authorities[0];
+        (a.is_controlled(dy), a.is_controlled(tb))
+    });
+    // tb on and off; dy was controlled all along, so it stays on.
+    assert_eq!(controls, vec![(8, (true, true)), (18, (true, false))]);
 }
 
 #[test]
@@ -77,13 +79,12 @@ fn a_nested_quota_gives_way_to_the_one_it_interrupted() {
         "[[shock]]\ntype = \"quota\"\nquota = \"rare_earths\"\nannual_t = 3000\ndate = 2025-02-03\n\
          [[shock]]\ntype = \"quota\"\nquota = \"rare_earths\"\nannual_t = 2000\ndate = 2025-06-02\nduration_weeks = 13\n",
     );
-    let caps: Vec<(u32, Option<f64>)> = events(&s)
-        .into_iter()
-        .filter_map(|e| match e.action {
-            PolicyAction::Quota { annual_t, .. } => Some((e.step, annual_t)),
-            _ => None,
-        })
-        .collect();
+    let q = s.central().authorities[0]
+        .quotas
+        .iter()
+        .position(|q| q.name == "rare_earths")
+        .unwrap();
+    let caps = changes(&s, |x| x.authorities[0].quota_annual_t[q]);
     assert_eq!(
         caps,
         vec![(4, Some(3000.0)), (21, Some(2000.0)), (34, Some(3000.0))]
@@ -96,12 +97,12 @@ fn overlapping_outages_multiply_and_end_one_at_a_time() {
         "[[shock]]\ntype = \"capacity_outage\"\nproducers = [\"china_mines\"]\nshare = 0.5\ndate = 2025-02-03\nduration_weeks = 10\n\
          [[shock]]\ntype = \"capacity_outage\"\nproducers = [\"china_mines\"]\nshare = 0.5\ndate = 2025-03-03\nduration_weeks = 10\n",
     );
-    let shares: Vec<(u32, f64)> = events(&s)
-        .into_iter()
-        .filter_map(|e| match e.action {
-            PolicyAction::CapacityOutage { share, .. } => Some((e.step, share)),
-            _ => None,
-        })
-        .collect();
+    let p = s.central();
+    let mines = p
+        .producers
+        .iter()
+        .position(|p| p.name == "china_mines")
+        .unwrap();
+    let shares = changes(&s, |x| x.market.derate_share[mines]);
     assert_eq!(shares, vec![(4, 0.5), (8, 0.75), (14, 0.5), (18, 0.0)]);
 }

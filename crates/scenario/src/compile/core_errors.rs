@@ -7,6 +7,7 @@
 use chokepoint_core as core;
 
 use super::RawProblem;
+use super::events::EventOrigin;
 use crate::keys::{Table, Ty};
 
 /// Where a model path's section comes from: its scenario table and the key of entry `k`.
@@ -87,21 +88,64 @@ fn split(path: &str) -> Option<(&str, usize, Vec<&str>)> {
     Some((head, index.parse().ok()?, rest))
 }
 
+/// The origin of the policy timeline's value at model path `path` (the most specific one), and
+/// the path below it.
+fn origin_of<'o>(path: &str, origins: &'o [EventOrigin]) -> Option<(&'o EventOrigin, Vec<String>)> {
+    let o = origins
+        .iter()
+        .filter(|o| {
+            path.strip_prefix(o.path.as_str())
+                .is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
+        })
+        .max_by_key(|o| o.path.len())?;
+    let below = path[o.path.len()..]
+        .split(['.', '[', ']'])
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Some((o, below))
+}
+
+/// The model path below an event's state (`authorities[0].regime.approval[3]`) as the `core`
+/// column of the key table writes it for a shock (`regime.approval`).
+fn shock_path<'a>(origin: &EventOrigin, below: &'a [String]) -> Vec<&'a str> {
+    let field = origin
+        .path
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .split('[')
+        .next()
+        .unwrap_or_default();
+    match field {
+        "regime" => std::iter::once("regime")
+            .chain(below.iter().map(String::as_str))
+            .collect(),
+        "quota_annual_t" => vec!["annual_t"],
+        "extraterritorial_share" | "derate_share" => vec!["share"],
+        "demand_multiplier" => vec!["multiplier"],
+        "controlled" | "embargo" => vec!["items"],
+        _ => vec![],
+    }
+}
+
 /// The scenario key behind the model path `path`; `is_set` says whether the resolved file
-/// writes a key. `origins[k]` is where policy event `k` came from.
+/// writes a key. `origins` say where the policy timeline's values came from.
 fn key_of_path(
     path: &str,
     params: &core::ModelParams,
-    origins: &[(String, Option<String>)],
+    origins: &[EventOrigin],
     is_set: &dyn Fn(&str) -> bool,
 ) -> String {
     let Some((head, k, rest)) = split(path) else {
         return String::new();
     };
     let (cands, fallback_prefix) = if head == "events" {
-        let Some((origin, base)) = origins.get(k) else {
+        let Some((o, below)) = origin_of(path, origins) else {
             return String::new();
         };
+        let rest = shock_path(o, &below);
+        let (origin, base) = (&o.key, &o.base);
         let table = if origin.starts_with("shock") {
             Table::Shock
         } else if origin.contains(".quota.") {
@@ -114,6 +158,7 @@ fn key_of_path(
         // An exporter's own extraterritorial rule is `extraterritorial_share`, a shock's `share`.
         let rest: Vec<&str> = match (table, rest.as_slice()) {
             (Table::Exporter, ["share"]) => vec!["extraterritorial_share"],
+            (Table::Exporter, ["items"]) => vec!["controlled"],
             (Table::Licence, ["regime", more @ ..]) => more.to_vec(),
             _ => rest.clone(),
         };
@@ -162,7 +207,7 @@ fn key_of_path(
 pub(crate) fn key_of_param_error(
     e: &core::ParamError,
     params: &core::ModelParams,
-    origins: &[(String, Option<String>)],
+    origins: &[EventOrigin],
     is_set: &dyn Fn(&str) -> bool,
 ) -> RawProblem {
     let fix = "use a value the model accepts (see docs/scenarios.md)".to_owned();

@@ -1,11 +1,12 @@
-//! From shock windows to policy events: suspensions and lifts, and the state in force at each
-//! step worked out from every active shock, so that ending one measure never undoes another's.
-//! Also the timeline `chokepoint check` prints.
+//! From shock windows to the model's policy timeline: suspensions and lifts, what each shock
+//! means ([`Measure`], added to the state by `EventState::apply`), and the whole state in force
+//! ([`core::InForce`]) worked out from every active shock at each step where one starts, ends,
+//! is suspended, restored or lifted, so that ending one measure never undoes another's. Each
+//! step where the state changes becomes one [`PolicyEvent`] carrying it; the model only switches
+//! to it. Also the timeline `chokepoint check` prints.
 
 use chokepoint_core as core;
-use chokepoint_core::{
-    AuthorityId, ItemId, ManufacturerId, PolicyAction, PolicyEvent, ProducerId, RegionId,
-};
+use chokepoint_core::{AuthorityId, ItemId, ManufacturerId, PolicyEvent, ProducerId, RegionId};
 
 use super::Build;
 use crate::diagnostics::did_you_mean;
@@ -38,7 +39,7 @@ pub(crate) struct TimelineMark {
 pub(super) struct Window {
     pub start: u32,
     pub end: u32,
-    pub on: Vec<PolicyAction>,
+    pub on: Vec<Measure>,
 }
 
 impl Build<'_> {
@@ -121,10 +122,11 @@ impl Build<'_> {
             .collect();
         boundaries.sort_unstable();
         boundaries.dedup();
-        // The state in force is recomputed from every active shock at each boundary, and only
-        // what changed becomes an event: ending one measure never undoes another's, or the
-        // baseline's. Among shocks setting the same value (a quota, the regime, the
-        // extraterritorial share) the latest to start wins; derates and surges multiply.
+        // The state in force is recomputed from every active shock at each boundary on top of
+        // the baseline, and becomes an event when it changed: ending one measure never undoes
+        // another's, or the baseline's. Among shocks setting the same value (a quota, the
+        // regime, the extraterritorial share) the latest to start wins; derates combine and
+        // surges multiply.
         let baseline = EventState::baseline(params);
         let mut previous = baseline.clone();
         let mut was_active = vec![false; n];
@@ -169,358 +171,291 @@ impl Build<'_> {
                 });
                 was_active[k] = now;
             }
-            let changes = state.changes_from(
-                &previous,
-                params,
-                &windows
-                    .iter()
-                    .map(|w| w.as_ref().map(|w| w.on.as_slice()))
-                    .collect::<Vec<_>>(),
-            );
-            if self.validating() {
-                for action in &changes {
-                    let origin = origin(action, &order, &windows, &state);
-                    self.event_origins.push(origin);
-                }
+            if state == previous {
+                continue;
             }
-            events.extend(
-                changes
-                    .into_iter()
-                    .map(|action| PolicyEvent { step, action }),
-            );
+            if self.validating() {
+                let at = format!("events[{}].in_force", events.len());
+                origins(
+                    &at,
+                    &state,
+                    &previous,
+                    &order,
+                    &windows,
+                    &mut self.event_origins,
+                );
+            }
+            events.push(PolicyEvent {
+                step,
+                in_force: state.in_force.clone(),
+            });
             previous = state;
         }
         events
     }
 }
 
-/// The scenario key of the table that set `action` (the latest active shock that sets it, else
-/// the exporter's baseline), and the table it falls back to: where a model error about it is
-/// reported.
-fn origin(
-    action: &PolicyAction,
+/// Where a value of the timeline came from, so that a model error about it is reported at the
+/// scenario key that set it.
+#[derive(Clone, Debug)]
+pub(crate) struct EventOrigin {
+    /// Model path of the value or table (`events[3].in_force.authorities[0].regime`).
+    pub path: String,
+    /// The scenario key of the table that set it: the latest active shock that sets it, else
+    /// the exporter's baseline.
+    pub key: String,
+    /// The table `key` falls back to (a shock's licence regime, the exporter's `licence`).
+    pub base: Option<String>,
+}
+
+/// Records where every value that changed between `before` and `now` came from. `at` is the
+/// model path of the event's state.
+#[allow(
+    clippy::float_cmp,
+    reason = "an unchanged value is bit-for-bit the same"
+)]
+fn origins(
+    at: &str,
+    now: &EventState,
+    before: &EventState,
     order: &[usize],
     windows: &[Option<Window>],
-    state: &EventState,
-) -> (String, Option<String>) {
-    let same = |x: &PolicyAction| match (action, x) {
-        (
-            PolicyAction::Control { authority: a, .. },
-            PolicyAction::Control { authority: b, .. },
-        )
-        | (
-            PolicyAction::Embargo { authority: a, .. },
-            PolicyAction::Embargo { authority: b, .. },
-        )
-        | (
-            PolicyAction::Extraterritorial { authority: a, .. },
-            PolicyAction::Extraterritorial { authority: b, .. },
-        ) => a == b,
-        (
-            PolicyAction::Quota {
-                authority: a,
-                quota: p,
-                ..
-            },
-            PolicyAction::Quota {
-                authority: b,
-                quota: q,
-                ..
-            },
-        ) => a == b && p == q,
-        (
-            PolicyAction::CapacityOutage { producers: a, .. },
-            PolicyAction::CapacityOutage { producers: b, .. },
-        ) => a.iter().any(|p| b.contains(p)),
-        (
-            PolicyAction::DemandSurge {
-                manufacturers: a, ..
-            },
-            PolicyAction::DemandSurge {
-                manufacturers: b, ..
-            },
-        ) => a.iter().any(|m| b.contains(m)),
-        _ => false,
+    out: &mut Vec<EventOrigin>,
+) {
+    // The latest active shock with a measure that `sets`, if any.
+    let latest = |sets: &dyn Fn(&Measure) -> bool| {
+        order
+            .iter()
+            .rev()
+            .find(|&&k| windows[k].as_ref().is_some_and(|w| w.on.iter().any(sets)))
+            .map(|k| format!("shock.{k}"))
     };
-    let authority = match action {
-        PolicyAction::Control { authority, .. }
-        | PolicyAction::Embargo { authority, .. }
-        | PolicyAction::Quota { authority, .. }
-        | PolicyAction::LicenceRegime { authority, .. }
-        | PolicyAction::Extraterritorial { authority, .. } => Some(authority.idx()),
-        _ => None,
+    let mut push = |path: String, key: String, base: Option<String>| {
+        out.push(EventOrigin { path, key, base });
     };
-    if let (PolicyAction::LicenceRegime { .. }, Some(a)) = (action, authority) {
-        let base = format!("exporter.{a}.licence");
-        return match state.regime.get(a).copied().flatten() {
-            Some(k) => (format!("shock.{k}"), Some(base)),
-            None => (base, None),
-        };
-    }
-    let shock = order
-        .iter()
-        .rev()
-        .find(|&&k| windows[k].as_ref().is_some_and(|w| w.on.iter().any(same)));
-    match (shock, action, authority) {
-        (Some(k), ..) => (format!("shock.{k}"), None),
-        (None, PolicyAction::Quota { quota, .. }, Some(a)) => {
-            (format!("exporter.{a}.quota.{quota}"), None)
+    let (new, old) = (&now.in_force, &before.in_force);
+    for (a, (x, y)) in new.authorities.iter().zip(&old.authorities).enumerate() {
+        let path = format!("{at}.authorities[{a}]");
+        let exporter = format!("exporter.{a}");
+        let mine = |m: &Measure| m.authority().is_some_and(|b| b.idx() == a);
+        if x.controlled != y.controlled {
+            let key = latest(&|m| mine(m) && matches!(m, Measure::Control { .. }));
+            push(
+                format!("{path}.controlled"),
+                key.unwrap_or(exporter.clone()),
+                None,
+            );
         }
-        (None, _, Some(a)) => (format!("exporter.{a}"), None),
-        (None, _, None) => ("shock".to_owned(), None),
+        if x.embargo != y.embargo {
+            let key = latest(&|m| mine(m) && matches!(m, Measure::Embargo { .. }));
+            push(
+                format!("{path}.embargo"),
+                key.unwrap_or(exporter.clone()),
+                None,
+            );
+        }
+        for (q, (c, d)) in x.quota_annual_t.iter().zip(&y.quota_annual_t).enumerate() {
+            if c != d {
+                let key = latest(&|m| {
+                    matches!(m, Measure::Quota { quota, .. } if *quota == q) && mine(m)
+                });
+                let key = key.unwrap_or_else(|| format!("{exporter}.quota.{q}"));
+                push(format!("{path}.quota_annual_t[{q}]"), key, None);
+            }
+        }
+        if x.regime != y.regime || now.regime_by[a] != before.regime_by[a] {
+            let base = format!("{exporter}.licence");
+            let (key, base) = match now.regime_by[a] {
+                Some(k) => (format!("shock.{k}"), Some(base)),
+                None => (base, None),
+            };
+            push(format!("{path}.regime"), key, base);
+        }
+        if x.extraterritorial_share != y.extraterritorial_share {
+            let key = latest(&|m| mine(m) && matches!(m, Measure::Extraterritorial { .. }));
+            push(
+                format!("{path}.extraterritorial_share"),
+                key.unwrap_or(exporter),
+                None,
+            );
+        }
+    }
+    let (x, y) = (&new.market, &old.market);
+    for (j, (c, d)) in x.derate_share.iter().zip(&y.derate_share).enumerate() {
+        if c != d {
+            let key = latest(
+                &|m| matches!(m, Measure::CapacityOutage { producers, .. } if producers.iter().any(|p| p.idx() == j)),
+            );
+            push(
+                format!("{at}.market.derate_share[{j}]"),
+                key.unwrap_or("shock".into()),
+                None,
+            );
+        }
+    }
+    for (j, (c, d)) in x
+        .demand_multiplier
+        .iter()
+        .zip(&y.demand_multiplier)
+        .enumerate()
+    {
+        if c != d {
+            let key = latest(
+                &|m| matches!(m, Measure::DemandSurge { manufacturers, .. } if manufacturers.iter().any(|x| x.idx() == j)),
+            );
+            push(
+                format!("{at}.market.demand_multiplier[{j}]"),
+                key.unwrap_or("shock".into()),
+                None,
+            );
+        }
     }
 }
 
-/// What the shocks set, at one step: the basis for turning overlapping shocks into events.
+/// What a shock puts in force while it is active. The one definition of what each shock type
+/// means: [`EventState::apply`] adds it to the state in force.
+#[derive(Clone, Debug)]
+pub(super) enum Measure {
+    /// Items need a licence.
+    Control {
+        authority: AuthorityId,
+        items: Vec<ItemId>,
+    },
+    /// No shipments of the items to the destinations.
+    Embargo {
+        authority: AuthorityId,
+        destinations: Vec<RegionId>,
+        items: Vec<ItemId>,
+    },
+    /// An annual cap for one of the exporter's quotas.
+    Quota {
+        authority: AuthorityId,
+        quota: usize,
+        annual_t: f64,
+    },
+    /// A licence regime replaces the one in force.
+    LicenceRegime {
+        authority: AuthorityId,
+        regime: core::LicenceRegime,
+    },
+    /// An extraterritorial content threshold.
+    Extraterritorial { authority: AuthorityId, share: f64 },
+    /// Producers lose a share of capacity.
+    CapacityOutage {
+        producers: Vec<ProducerId>,
+        share: f64,
+    },
+    /// Manufacturers' demand is multiplied.
+    DemandSurge {
+        manufacturers: Vec<ManufacturerId>,
+        multiplier: f64,
+    },
+}
+
+impl Measure {
+    /// The exporter acting, for measures of an export authority.
+    fn authority(&self) -> Option<AuthorityId> {
+        match self {
+            Self::Control { authority, .. }
+            | Self::Embargo { authority, .. }
+            | Self::Quota { authority, .. }
+            | Self::LicenceRegime { authority, .. }
+            | Self::Extraterritorial { authority, .. } => Some(*authority),
+            Self::CapacityOutage { .. } | Self::DemandSurge { .. } => None,
+        }
+    }
+}
+
+/// What the shocks set, at one step: everything in force, and which shock's licence regime each
+/// authority follows (two shocks may set equal regimes; a change of shock is still an event).
 #[derive(Clone, Debug, PartialEq)]
 struct EventState {
-    /// Per authority, per item.
-    controlled: Vec<Vec<bool>>,
-    /// Per authority, per destination × item.
-    embargo: Vec<Vec<bool>>,
-    /// Per authority, per quota.
-    quota: Vec<Vec<Option<f64>>>,
+    in_force: core::InForce,
     /// Per authority: the shock whose licence regime is in force (`None` = the exporter's own).
-    regime: Vec<Option<usize>>,
-    /// Per authority.
-    extraterritorial: Vec<Option<f64>>,
-    /// Per producer: share of capacity lost.
-    derate: Vec<f64>,
-    /// Per manufacturer: demand multiplier.
-    surge: Vec<f64>,
+    regime_by: Vec<Option<usize>>,
 }
 
 impl EventState {
     fn baseline(p: &core::ModelParams) -> Self {
-        let ni = p.items.len();
-        let nr = p.regions.len();
-        let controlled = p
-            .authorities
-            .iter()
-            .map(|a| {
-                let mut v = vec![false; ni];
-                for i in &a.controlled {
-                    v[i.idx()] = true;
-                }
-                v
-            })
-            .collect();
-        let embargo = p
-            .authorities
-            .iter()
-            .map(|a| {
-                let mut v = vec![false; nr * ni];
-                for e in &a.embargoes {
-                    v[e.destination.idx() * ni + e.item.idx()] = true;
-                }
-                v
-            })
-            .collect();
         Self {
-            controlled,
-            embargo,
-            quota: p
-                .authorities
-                .iter()
-                .map(|a| a.quotas.iter().map(|q| q.annual_t).collect())
-                .collect(),
-            regime: vec![None; p.authorities.len()],
-            extraterritorial: p
-                .authorities
-                .iter()
-                .map(|a| a.extraterritorial_share)
-                .collect(),
-            derate: vec![0.0; p.producers.len()],
-            surge: vec![1.0; p.manufacturers.len()],
+            in_force: p.baseline_in_force(),
+            regime_by: vec![None; p.authorities.len()],
         }
     }
 
-    /// Adds the effect of shock `k` (its "on" actions).
-    fn apply(&mut self, k: usize, on: &[PolicyAction]) {
-        let ni = self.controlled.first().map_or(0, Vec::len);
-        for action in on {
-            match action {
-                PolicyAction::Control {
-                    authority,
-                    items,
-                    controlled,
-                } => {
+    /// Adds the effect of shock `k` (its measures). Single values (a quota, the regime, the
+    /// extraterritorial share) are overwritten, so applying shocks in order of start makes the
+    /// latest win; derates combine and surges multiply.
+    fn apply(&mut self, k: usize, on: &[Measure]) {
+        let in_force = &mut self.in_force;
+        for measure in on {
+            let policy = measure
+                .authority()
+                .and_then(|a| in_force.authorities.get_mut(a.idx()));
+            match (measure, policy) {
+                (Measure::Control { items, .. }, Some(policy)) => {
                     for i in items {
-                        if let Some(c) = self
-                            .controlled
-                            .get_mut(authority.idx())
-                            .and_then(|v| v.get_mut(i.idx()))
-                        {
-                            *c |= *controlled;
+                        if let Some(c) = policy.controlled.get_mut(i.idx()) {
+                            *c = true;
                         }
                     }
                 }
-                PolicyAction::Embargo {
-                    authority,
-                    destinations,
-                    items,
-                    active,
-                } => {
+                (
+                    Measure::Embargo {
+                        destinations,
+                        items,
+                        ..
+                    },
+                    Some(policy),
+                ) => {
+                    let ni = policy.controlled.len();
                     for d in destinations {
                         for i in items {
-                            if let Some(e) = self
-                                .embargo
-                                .get_mut(authority.idx())
-                                .and_then(|v| v.get_mut(d.idx() * ni + i.idx()))
-                            {
-                                *e |= *active;
+                            if let Some(e) = policy.embargo.get_mut(d.idx() * ni + i.idx()) {
+                                *e = true;
                             }
                         }
                     }
                 }
-                PolicyAction::Quota {
-                    authority,
-                    quota,
-                    annual_t,
-                } => {
-                    if let Some(q) = self
-                        .quota
-                        .get_mut(authority.idx())
-                        .and_then(|v| v.get_mut(*quota))
-                    {
-                        *q = *annual_t;
+                (
+                    Measure::Quota {
+                        quota, annual_t, ..
+                    },
+                    Some(policy),
+                ) => {
+                    if let Some(q) = policy.quota_annual_t.get_mut(*quota) {
+                        *q = Some(*annual_t);
                     }
                 }
-                PolicyAction::LicenceRegime { authority, .. } => {
-                    if let Some(r) = self.regime.get_mut(authority.idx()) {
-                        *r = Some(k);
-                    }
+                (Measure::LicenceRegime { authority, regime }, Some(policy)) => {
+                    policy.regime = regime.clone();
+                    self.regime_by[authority.idx()] = Some(k);
                 }
-                PolicyAction::Extraterritorial { authority, share } => {
-                    if let Some(e) = self.extraterritorial.get_mut(authority.idx()) {
-                        *e = *share;
-                    }
+                (Measure::Extraterritorial { share, .. }, Some(policy)) => {
+                    policy.extraterritorial_share = Some(*share);
                 }
-                PolicyAction::CapacityOutage { producers, share } => {
+                (Measure::CapacityOutage { producers, share }, _) => {
                     for p in producers {
-                        if let Some(d) = self.derate.get_mut(p.idx()) {
+                        if let Some(d) = in_force.market.derate_share.get_mut(p.idx()) {
                             *d = 1.0 - (1.0 - *d) * (1.0 - share);
                         }
                     }
                 }
-                PolicyAction::DemandSurge {
-                    manufacturers,
-                    multiplier,
-                } => {
+                (
+                    Measure::DemandSurge {
+                        manufacturers,
+                        multiplier,
+                    },
+                    _,
+                ) => {
                     for m in manufacturers {
-                        if let Some(s) = self.surge.get_mut(m.idx()) {
+                        if let Some(s) = in_force.market.demand_multiplier.get_mut(m.idx()) {
                             *s *= multiplier;
                         }
                     }
                 }
+                (_, None) => {}
             }
         }
-    }
-
-    /// The events that turn `before` into `self`. `on[k]` are shock k's actions (for the
-    /// licence regime a shock sets).
-    #[allow(
-        clippy::float_cmp,
-        reason = "an unchanged value is bit-for-bit the same"
-    )]
-    fn changes_from(
-        &self,
-        before: &Self,
-        p: &core::ModelParams,
-        on: &[Option<&[PolicyAction]>],
-    ) -> Vec<PolicyAction> {
-        let mut out = Vec::new();
-        let ni = p.items.len();
-        for (a, (now, was)) in self.controlled.iter().zip(&before.controlled).enumerate() {
-            let authority = AuthorityId::from(a);
-            for flag in [true, false] {
-                let items: Vec<ItemId> = (0..ni)
-                    .filter(|&i| now[i] != was[i] && now[i] == flag)
-                    .map(ItemId::from)
-                    .collect();
-                if !items.is_empty() {
-                    out.push(PolicyAction::Control {
-                        authority,
-                        items,
-                        controlled: flag,
-                    });
-                }
-            }
-        }
-        for (a, (now, was)) in self.embargo.iter().zip(&before.embargo).enumerate() {
-            let authority = AuthorityId::from(a);
-            for d in 0..p.regions.len() {
-                for flag in [true, false] {
-                    let items: Vec<ItemId> = (0..ni)
-                        .filter(|&i| now[d * ni + i] != was[d * ni + i] && now[d * ni + i] == flag)
-                        .map(ItemId::from)
-                        .collect();
-                    if !items.is_empty() {
-                        out.push(PolicyAction::Embargo {
-                            authority,
-                            destinations: vec![RegionId::from(d)],
-                            items,
-                            active: flag,
-                        });
-                    }
-                }
-            }
-        }
-        for (a, (now, was)) in self.quota.iter().zip(&before.quota).enumerate() {
-            for (q, (x, y)) in now.iter().zip(was).enumerate() {
-                if x != y {
-                    out.push(PolicyAction::Quota {
-                        authority: AuthorityId::from(a),
-                        quota: q,
-                        annual_t: *x,
-                    });
-                }
-            }
-        }
-        for (a, (now, was)) in self.regime.iter().zip(&before.regime).enumerate() {
-            if now != was {
-                let authority = AuthorityId::from(a);
-                let regime = now
-                    .and_then(|k| on.get(k).copied().flatten())
-                    .and_then(|acts| {
-                        acts.iter().find_map(|x| match x {
-                            PolicyAction::LicenceRegime { regime, .. } => Some(regime.clone()),
-                            _ => None,
-                        })
-                    })
-                    .unwrap_or_else(|| p.authorities[a].regime.clone());
-                out.push(PolicyAction::LicenceRegime { authority, regime });
-            }
-        }
-        for (a, (now, was)) in self
-            .extraterritorial
-            .iter()
-            .zip(&before.extraterritorial)
-            .enumerate()
-        {
-            if now != was {
-                out.push(PolicyAction::Extraterritorial {
-                    authority: AuthorityId::from(a),
-                    share: *now,
-                });
-            }
-        }
-        for (k, (now, was)) in self.derate.iter().zip(&before.derate).enumerate() {
-            if now != was {
-                out.push(PolicyAction::CapacityOutage {
-                    producers: vec![ProducerId::from(k)],
-                    share: *now,
-                });
-            }
-        }
-        for (k, (now, was)) in self.surge.iter().zip(&before.surge).enumerate() {
-            if now != was {
-                out.push(PolicyAction::DemandSurge {
-                    manufacturers: vec![ManufacturerId::from(k)],
-                    multiplier: *now,
-                });
-            }
-        }
-        out
     }
 }

@@ -73,9 +73,9 @@ pub(crate) struct Build<'a> {
     regions: Vec<String>,
     sectors: Vec<String>,
     step_days: f64,
-    /// Per policy event: the scenario key of the table that set it, and the one it fell back
-    /// to (for mapping the model's validation errors back to the file).
-    pub(crate) event_origins: Vec<(String, Option<String>)>,
+    /// Where each value of the policy timeline came from (for mapping the model's validation
+    /// errors back to the file).
+    pub(crate) event_origins: Vec<events::EventOrigin>,
 }
 
 /// FNV-1a: a stable 64-bit hash of a key path, naming its random stream.

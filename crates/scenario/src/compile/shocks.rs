@@ -1,13 +1,11 @@
 //! `[[shock]]`: each shock's dates and what it sets while active. Only the keys its `type`
-//! accepts (per [`crate::keys`]) may be given. Turning overlapping shocks into events is
-//! [`super::events`]' job.
+//! accepts (per [`crate::keys`]) may be given. Each shock becomes the [`Measure`]s it puts in
+//! force; turning overlapping shocks into the states in force is [`super::events`]' job.
 
 use chokepoint_core as core;
-use chokepoint_core::{
-    AuthorityId, ManufacturerId, PolicyAction, PolicyEvent, ProducerId, RegionId, SectorId,
-};
+use chokepoint_core::{AuthorityId, ManufacturerId, PolicyEvent, ProducerId, RegionId, SectorId};
 
-use super::events::Window;
+use super::events::{Measure, Window};
 use super::{Build, Slot, shift};
 use crate::diagnostics::did_you_mean;
 use crate::keys::{self, Table};
@@ -128,15 +126,15 @@ impl Build<'_> {
         }
     }
 
-    /// What the shock sets while active; events are computed from the state of all active
-    /// shocks ([`Build::schedule`]).
+    /// What the shock puts in force while active; the state in force is computed from the
+    /// measures of all active shocks ([`Build::schedule`]).
     fn actions(
         &mut self,
         key: &str,
         s: &ShockSpec,
         authority: AuthorityId,
         params: &core::ModelParams,
-    ) -> Vec<PolicyAction> {
+    ) -> Vec<Measure> {
         match s.kind.as_str() {
             "halt" => {
                 let items = self.require_items(key, &s.items);
@@ -153,20 +151,15 @@ impl Build<'_> {
                         "add `destinations = [\"japan\"]`",
                     );
                 }
-                vec![PolicyAction::Embargo {
+                vec![Measure::Embargo {
                     authority,
                     destinations,
                     items,
-                    active: true,
                 }]
             }
             "list_expansion" => {
                 let items = self.require_items(key, &s.items);
-                vec![PolicyAction::Control {
-                    authority,
-                    items,
-                    controlled: true,
-                }]
+                vec![Measure::Control { authority, items }]
             }
             "licence_regime" => {
                 let items = self.require_items(key, &s.items);
@@ -174,21 +167,14 @@ impl Build<'_> {
                 let base = self.file.exporter.get(authority.idx()).map(|e| &e.licence);
                 let regime = self.regime(key, &s.licence, base.map(|b| (base_key.as_str(), b)));
                 vec![
-                    PolicyAction::Control {
-                        authority,
-                        items,
-                        controlled: true,
-                    },
-                    PolicyAction::LicenceRegime { authority, regime },
+                    Measure::Control { authority, items },
+                    Measure::LicenceRegime { authority, regime },
                 ]
             }
             "quota" => self.quota(key, s, authority, params),
             "extraterritorial" => {
                 let share = self.pick(Slot::new(format!("{key}.share"), s.share.as_ref()), None);
-                vec![PolicyAction::Extraterritorial {
-                    authority,
-                    share: Some(share),
-                }]
+                vec![Measure::Extraterritorial { authority, share }]
             }
             "capacity_outage" => self.capacity_outage(key, s, params),
             "demand_surge" => self.demand_surge(key, s, params),
@@ -214,7 +200,7 @@ impl Build<'_> {
         s: &ShockSpec,
         authority: AuthorityId,
         params: &core::ModelParams,
-    ) -> Vec<PolicyAction> {
+    ) -> Vec<Measure> {
         let qname = s.quota.clone().unwrap_or_default();
         let quotas = params
             .authorities
@@ -234,10 +220,10 @@ impl Build<'_> {
             Slot::new(format!("{key}.annual_t"), s.annual_t.as_ref()),
             None,
         );
-        vec![PolicyAction::Quota {
+        vec![Measure::Quota {
             authority,
             quota: q.unwrap_or(0),
-            annual_t: Some(annual),
+            annual_t: annual,
         }]
     }
 
@@ -246,7 +232,7 @@ impl Build<'_> {
         key: &str,
         s: &ShockSpec,
         params: &core::ModelParams,
-    ) -> Vec<PolicyAction> {
+    ) -> Vec<Measure> {
         let share = self.pick(Slot::new(format!("{key}.share"), s.share.as_ref()), None);
         let mut producers = Vec::new();
         for (j, n) in s.producers.iter().enumerate() {
@@ -270,7 +256,7 @@ impl Build<'_> {
                 "add `producers = [\"...\"]`",
             );
         }
-        vec![PolicyAction::CapacityOutage { producers, share }]
+        vec![Measure::CapacityOutage { producers, share }]
     }
 
     fn demand_surge(
@@ -278,7 +264,7 @@ impl Build<'_> {
         key: &str,
         s: &ShockSpec,
         params: &core::ModelParams,
-    ) -> Vec<PolicyAction> {
+    ) -> Vec<Measure> {
         let multiplier = self.pick(
             Slot::new(format!("{key}.multiplier"), s.multiplier.as_ref()),
             None,
@@ -305,7 +291,7 @@ impl Build<'_> {
             })
             .map(|(j, _)| ManufacturerId::from(j))
             .collect();
-        vec![PolicyAction::DemandSurge {
+        vec![Measure::DemandSurge {
             manufacturers,
             multiplier,
         }]
