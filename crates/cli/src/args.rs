@@ -140,7 +140,7 @@ pub struct CompareArgs {
     /// The strategy the others are compared with (default: the first).
     #[arg(long)]
     pub baseline: Option<String>,
-    /// Metric to rank by, lower is better (default: total_cost_usd).
+    /// Metric to rank by, lower is better (default: `total_cost_usd`).
     #[arg(long)]
     pub objective: Option<String>,
     /// Replications, seed, output, sharding.

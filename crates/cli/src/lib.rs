@@ -33,6 +33,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use args::{CheckArgs, Cli, Command, DiffArgs, ExperimentFlags, MergeArgs};
 
 /// Entry point of the binary: runs the command and turns errors into a message and exit code 2.
+#[must_use]
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {

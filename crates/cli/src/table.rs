@@ -1,5 +1,7 @@
 //! Plain-text tables for the terminal.
 
+use std::fmt::Write as _;
+
 /// Formats a number for people: thousands get separators-free engineering notation, small
 /// numbers keep four significant digits.
 pub fn number(v: f64) -> String {
@@ -10,7 +12,7 @@ pub fn number(v: f64) -> String {
     if a == 0.0 {
         "0".to_owned()
     } else if a >= 1e9 {
-        format!("{:.3e}", v)
+        format!("{v:.3e}")
     } else if a >= 1000.0 {
         format!("{v:.0}")
     } else if a >= 1.0 {
@@ -33,9 +35,9 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
         let mut s = String::new();
         for (k, cell) in cells.enumerate().take(n) {
             if k == 0 {
-                s.push_str(&format!("{cell:<w$}", w = width[k]));
+                let _ = write!(s, "{cell:<w$}", w = width[k]);
             } else {
-                s.push_str(&format!("  {cell:>w$}", w = width[k]));
+                let _ = write!(s, "  {cell:>w$}", w = width[k]);
             }
         }
         s.push('\n');

@@ -16,6 +16,10 @@ const FRAC_BITS: i32 = 96;
 const INPUT_BITS: i32 = 95;
 
 /// Exactly 2^n for a normal exponent, built from bits so no libm is involved.
+#[allow(
+    clippy::cast_sign_loss,
+    reason = "n + 1023 is a normal biased exponent, in 1..=2046"
+)]
 pub(crate) const fn pow2(n: i32) -> f64 {
     f64::from_bits(((n + 1023) as u64) << 52)
 }
@@ -53,11 +57,13 @@ impl ExactSum {
     pub const INPUT_LIMIT: f64 = pow2(INPUT_BITS);
 
     /// An empty sum (value 0).
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Whether `x` would be added (finite and |x| < [`INPUT_LIMIT`](Self::INPUT_LIMIT)).
+    #[must_use]
     pub fn accepts(x: f64) -> bool {
         x.is_finite() && x.abs() < Self::INPUT_LIMIT
     }
@@ -85,6 +91,7 @@ impl ExactSum {
     }
 
     /// The exact sum of accepted inputs, correctly rounded to `f64` (ties to even).
+    #[must_use]
     pub fn value(&self) -> f64 {
         let negative = self.hi >> 127 == 1;
         let (hi, lo) = if negative {
@@ -104,22 +111,26 @@ impl ExactSum {
             } else {
                 ((hi << (128 - k)) | (lo >> k), lo & ((1u128 << k) - 1) != 0)
             };
-            (top | u128::from(sticky)) as f64 * pow2(k as i32 - FRAC_BITS)
+            // k <= 128, so the exponent fits an i32.
+            (top | u128::from(sticky)) as f64 * pow2(i32::try_from(k).unwrap_or(128) - FRAC_BITS)
         };
         if negative { -mag } else { mag }
     }
 
     /// Number of values added to the sum.
+    #[must_use]
     pub fn count(&self) -> u64 {
         self.count
     }
 
     /// Number of NaN or infinite inputs that were counted but not added.
+    #[must_use]
     pub fn non_finite(&self) -> u64 {
         self.non_finite
     }
 
     /// Number of finite inputs with |x| ≥ 2^95 that were counted but not added.
+    #[must_use]
     pub fn out_of_range(&self) -> u64 {
         self.out_of_range
     }
@@ -213,7 +224,9 @@ mod tests {
 
     fn sum(xs: &[f64]) -> ExactSum {
         let mut s = ExactSum::new();
-        xs.iter().for_each(|&x| s.add(x));
+        for &x in xs {
+            s.add(x);
+        }
         s
     }
 

@@ -20,7 +20,7 @@
 //! (libm-based): they depend only on n, never on order or sharding.
 //!
 //! All types implement serde. Shard states sent as JSON round-trip bit for bit
-//! only if serde_json's `float_roundtrip` feature is on (its default float
+//! only if `serde_json`'s `float_roundtrip` feature is on (its default float
 //! parser may be off by one ulp).
 //!
 //! ```

@@ -34,6 +34,7 @@ impl SeriesAccumulator {
     ///
     /// # Panics
     /// If `n_steps * n_vars` overflows `usize`.
+    #[must_use]
     pub fn new(n_steps: usize, n_vars: usize) -> Self {
         let len = n_steps
             .checked_mul(n_vars)
@@ -87,11 +88,13 @@ impl SeriesAccumulator {
     }
 
     /// Number of trajectories added, including those merged in.
+    #[must_use]
     pub fn trajectories(&self) -> u64 {
         self.trajectories
     }
 
     /// Mean and quantiles of every cell; the accumulator stays usable.
+    #[must_use]
     pub fn finish(&self) -> SeriesSummary {
         let q = |c: &Cell, p: f64| c.sketch.quantile(p).unwrap_or(f64::NAN);
         let cells = self
@@ -133,6 +136,7 @@ pub struct SeriesSummary {
 
 impl SeriesSummary {
     /// The cell of variable `var` at step `step`, if within the shape.
+    #[must_use]
     pub fn get(&self, step: usize, var: usize) -> Option<&CellSummary> {
         (step < self.n_steps && var < self.n_vars).then(|| &self.cells[step * self.n_vars + var])
     }
@@ -169,7 +173,9 @@ mod tests {
 
     fn accumulate(n_steps: usize, n_vars: usize, trajs: &[Vec<f64>]) -> SeriesAccumulator {
         let mut acc = SeriesAccumulator::new(n_steps, n_vars);
-        trajs.iter().for_each(|t| acc.add_trajectory(t).unwrap());
+        for t in trajs {
+            acc.add_trajectory(t).unwrap();
+        }
         acc
     }
 

@@ -46,6 +46,7 @@ impl QuantileSketch {
     pub const RELATIVE_ACCURACY: f64 = 1.0 / (2.0 * K as f64 + 1.0);
 
     /// An empty sketch.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
@@ -97,6 +98,12 @@ impl QuantileSketch {
     /// return the exact min and max; other ranks return their bucket's
     /// representative, clamped to [min, max], within
     /// [`RELATIVE_ACCURACY`](Self::RELATIVE_ACCURACY) of the true value.
+    #[must_use]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "q is in [0, 1], so the rank is in 0..=count"
+    )]
     pub fn quantile(&self, q: f64) -> Option<f64> {
         if !(0.0..=1.0).contains(&q) || self.count == 0 {
             return None;
@@ -136,21 +143,25 @@ impl QuantileSketch {
     }
 
     /// Number of finite values added.
+    #[must_use]
     pub fn count(&self) -> u64 {
         self.count
     }
 
     /// Number of NaN or infinite inputs that were counted but not added.
+    #[must_use]
     pub fn non_finite(&self) -> u64 {
         self.non_finite
     }
 
     /// Exact smallest value added (in `total_cmp` order, so -0.0 < 0.0).
+    #[must_use]
     pub fn min(&self) -> Option<f64> {
         self.min
     }
 
     /// Exact largest value added (in `total_cmp` order).
+    #[must_use]
     pub fn max(&self) -> Option<f64> {
         self.max
     }
@@ -166,6 +177,10 @@ fn extreme(a: Option<f64>, b: Option<f64>, dir: Ordering) -> Option<f64> {
 }
 
 /// Bucket of a positive normal value, from its bits: `e·K + ceil(frac·K / 2^52)`.
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "the biased exponent has 11 bits and the fraction term is at most K"
+)]
 fn bucket_index(a: f64) -> i32 {
     let bits = a.to_bits();
     let e = (bits >> 52) as i32 - 1023;
@@ -196,10 +211,17 @@ mod tests {
 
     fn sketch(xs: &[f64]) -> QuantileSketch {
         let mut s = QuantileSketch::new();
-        xs.iter().for_each(|&x| s.add(x));
+        for &x in xs {
+            s.add(x);
+        }
         s
     }
 
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "q is in [0, 1]"
+    )]
     fn nearest_rank(xs: &[f64], q: f64) -> f64 {
         let mut v = xs.to_vec();
         v.sort_by(f64::total_cmp);

@@ -109,6 +109,7 @@ pub struct Proportion {
 
 impl Proportion {
     /// Counts successes in `values`; order does not matter.
+    #[must_use]
     pub fn from_values(values: &[f64]) -> Proportion {
         let (mut successes, mut n) = (0u64, 0u64);
         for &x in values {
@@ -205,6 +206,11 @@ fn t975(df: usize) -> f64 {
 /// Quantile of sorted `xs` (NaN if empty) by linear interpolation between order
 /// statistics at h = (n − 1)q (Hyndman–Fan type 7, numpy's and R's default),
 /// using numpy's two-sided lerp so that results match it.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "q is in [0, 1], so h is in 0..=n-1"
+)]
 fn type7(xs: &[f64], q: f64) -> f64 {
     if xs.is_empty() {
         return f64::NAN;
