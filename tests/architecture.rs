@@ -370,6 +370,31 @@ fn no_module_imports_itself_round_a_loop() {
     }
 }
 
+/// The model's agents get what they need as arguments: they never reach back to the simulation
+/// that steps them or the model that holds them, so each can be read and tested alone.
+#[test]
+fn the_models_agents_do_not_know_the_simulation() {
+    let arrows = sibling_arrows(&Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/core/src"));
+    let agents = [
+        "producers",
+        "manufacturers",
+        "stockpiles",
+        "authority",
+        "markets",
+        "buyers",
+    ];
+    assert!(
+        arrows.iter().any(|(_, from, _)| from == "sim"),
+        "the check sees core's modules"
+    );
+    for (_, from, to) in &arrows {
+        assert!(
+            !(agents.contains(&from.as_str()) && (to == "sim" || to == "model")),
+            "{from} refers to {to}; agents get what they need as arguments"
+        );
+    }
+}
+
 #[test]
 fn the_module_check_sees_a_loop() {
     let dir = std::env::temp_dir().join(format!("arrows-{}", std::process::id()));

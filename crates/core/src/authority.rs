@@ -55,7 +55,7 @@ pub enum LicenceState {
 /// is queued at most once at a time.
 #[derive(Clone, Debug)]
 pub(crate) struct LicenceQueue {
-    slots: VecDeque<u32>,
+    slots: VecDeque<usize>,
 }
 
 impl LicenceQueue {
@@ -259,7 +259,7 @@ impl ExportAuthority {
         };
         if may_apply {
             self.licences[slot] = LicenceState::Queued { applied: step };
-            self.queue.slots.push_back(slot as u32);
+            self.queue.slots.push_back(slot);
         }
     }
 
@@ -271,11 +271,16 @@ impl ExportAuthority {
         self.review_credit += regime.review_capacity_per_step;
         let reviews = self.review_credit.floor();
         self.review_credit -= reviews;
-        for _ in 0..reviews as u64 {
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a whole, non-negative number of reviews; `as` saturates"
+        )]
+        let reviews = reviews as u64;
+        for _ in 0..reviews {
             let Some(slot) = self.queue.slots.pop_front() else {
                 break;
             };
-            let slot = slot as usize;
             let LicenceState::Queued { applied } = self.licences[slot] else {
                 continue;
             };

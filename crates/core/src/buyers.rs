@@ -158,6 +158,10 @@ impl Buyers {
 
     /// The buyer id of a manufacturer.
     #[inline]
+    #[allow(
+        clippy::unused_self,
+        reason = "manufacturers come first today; callers ask the table, not the layout"
+    )]
     pub(crate) fn manufacturer(&self, m: usize) -> BuyerId {
         BuyerId::from(m)
     }

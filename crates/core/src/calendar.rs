@@ -22,6 +22,7 @@ impl Calendar {
     pub const DAYS_PER_YEAR: f64 = crate::units::DAYS_PER_YEAR;
 
     /// The first day of step `step`.
+    #[must_use]
     pub fn date_of(&self, step: u32) -> NaiveDate {
         self.start
             .checked_add_days(Days::new(u64::from(step) * u64::from(self.step_days)))
@@ -29,31 +30,37 @@ impl Calendar {
     }
 
     /// Length of one step in weeks.
+    #[must_use]
     pub fn step_weeks(&self) -> f64 {
         f64::from(self.step_days) / Self::DAYS_PER_WEEK
     }
 
     /// Length of one step in years.
+    #[must_use]
     pub fn step_years(&self) -> f64 {
         f64::from(self.step_days) / Self::DAYS_PER_YEAR
     }
 
     /// The first step whose start date is on or after `date` (`n_steps` if beyond the horizon).
+    #[must_use]
     pub fn step_of(&self, date: NaiveDate) -> u32 {
         let days = (date - self.start).num_days();
         if days <= 0 {
             return 0;
         }
-        let step = (days as u64).div_ceil(u64::from(self.step_days.max(1)));
+        let days = days.unsigned_abs();
+        let step = days.div_ceil(u64::from(self.step_days.max(1)));
         u32::try_from(step).unwrap_or(u32::MAX).min(self.n_steps)
     }
 
     /// True when `step` is the first step of a new calendar year (quotas reset then).
+    #[must_use]
     pub fn starts_new_year(&self, step: u32) -> bool {
         step > 0 && self.date_of(step).year() != self.date_of(step - 1).year()
     }
 
     /// Share of the calendar year of `start` that lies on or after `start` (for pro-rata quotas).
+    #[must_use]
     pub fn first_year_share(&self) -> f64 {
         let year = self.start.year();
         let (Some(jan1), Some(next)) = (

@@ -58,7 +58,13 @@ pub(crate) fn lead_steps(lt: &LeadTime, z: f64) -> u32 {
     };
     // Rounded to whole steps but never past the maximum (a statutory limit stays a limit when a
     // step is longer than a week); clamped before the cast so a huge draw cannot wrap.
-    raw.round().min(lt.max_steps.floor()).max(0.0) as u32
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to [0, max] first; `as` saturates above u32::MAX"
+    )]
+    let steps = raw.round().min(lt.max_steps.floor()).max(0.0) as u32;
+    steps
 }
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ impl Ledger {
     }
 
     /// Index of (region, item) in the flow tables.
+    #[must_use]
     pub fn at(&self, region: RegionId, item: ItemId) -> usize {
         region.idx() * self.n_items + item.idx()
     }

@@ -187,6 +187,7 @@ pub(crate) fn names(item_names: &[&str]) -> Vec<String> {
 pub const EVENT_METRICS: &[&str] = &["any_halt"];
 
 /// True for a 0/1 event metric (as the metrics table marks it).
+#[must_use]
 pub fn is_event_metric(name: &str) -> bool {
     METRICS
         .iter()

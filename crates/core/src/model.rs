@@ -43,17 +43,20 @@ impl Model {
     }
 
     /// The parameters the model was built from.
+    #[must_use]
     pub fn params(&self) -> &ModelParams {
         &self.params
     }
 
     /// Names of the outputs, in the order [`Trajectory`] and [`crate::Outcome`] use.
+    #[must_use]
     pub fn schema(&self) -> &OutputSchema {
         &self.schema
     }
 
     /// The buyer id of a manufacturer (for [`crate::Simulation::licence_state`]). Buyers are
     /// numbered manufacturers first, then producers, then stockpiles.
+    #[must_use]
     pub fn manufacturer_buyer(&self, m: ManufacturerId) -> BuyerId {
         self.buyers.manufacturer(m.idx())
     }

@@ -17,11 +17,13 @@ pub struct OutputSchema {
 
 impl OutputSchema {
     /// Position of a per-step variable.
+    #[must_use]
     pub fn step_var(&self, name: &str) -> Option<usize> {
         self.step_vars.iter().position(|v| v == name)
     }
 
     /// Position of a scalar metric.
+    #[must_use]
     pub fn metric(&self, name: &str) -> Option<usize> {
         self.metrics.iter().position(|v| v == name)
     }
@@ -36,6 +38,7 @@ pub struct Trajectory {
 
 impl Trajectory {
     /// A zeroed table for `n_steps` steps of `n_vars` variables.
+    #[must_use]
     pub fn new(n_steps: usize, n_vars: usize) -> Self {
         Self {
             n_vars,
@@ -44,16 +47,19 @@ impl Trajectory {
     }
 
     /// Number of variables per step.
+    #[must_use]
     pub fn n_vars(&self) -> usize {
         self.n_vars
     }
 
     /// Number of steps.
+    #[must_use]
     pub fn n_steps(&self) -> usize {
         self.values.len().checked_div(self.n_vars).unwrap_or(0)
     }
 
     /// All variables of one step, in schema order.
+    #[must_use]
     pub fn step(&self, step: usize) -> &[f64] {
         &self.values[step * self.n_vars..(step + 1) * self.n_vars]
     }
@@ -68,6 +74,7 @@ impl Trajectory {
     }
 
     /// The flat table, step-major.
+    #[must_use]
     pub fn as_slice(&self) -> &[f64] {
         &self.values
     }

@@ -344,6 +344,7 @@ pub struct Embargo {
 impl AuthorityParams {
     /// The policy in force before any event: this authority's control list, embargoes, quota
     /// caps, regime and extraterritorial rule, as a [`PolicyState`].
+    #[must_use]
     pub fn baseline_policy(&self, n_items: usize, n_regions: usize) -> PolicyState {
         let mut controlled = vec![false; n_items];
         // Out-of-range ids are skipped here and reported by `validate`.
@@ -373,6 +374,7 @@ impl AuthorityParams {
 impl ModelParams {
     /// Everything in force before any event: each authority's baseline policy, no derates, no
     /// surges.
+    #[must_use]
     pub fn baseline_in_force(&self) -> InForce {
         let (ni, nr) = (self.items.len(), self.regions.len());
         InForce {
@@ -389,6 +391,7 @@ impl ModelParams {
     }
 
     /// What is in force during step `step`: the last event at or before it, else the baseline.
+    #[must_use]
     pub fn in_force_at(&self, step: u32) -> InForce {
         self.events
             .iter()
@@ -422,6 +425,7 @@ impl ModelParams {
     }
 
     /// The step of the first policy or market event, if any: the "first shock" of the metrics.
+    #[must_use]
     pub fn first_event_step(&self) -> Option<u32> {
         self.events.iter().map(|e| e.step).min()
     }

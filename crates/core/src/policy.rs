@@ -41,12 +41,14 @@ pub struct PolicyState {
 impl PolicyState {
     /// True when exports of `item` need a licence.
     #[inline]
+    #[must_use]
     pub fn is_controlled(&self, item: ItemId) -> bool {
         self.controlled[item.idx()]
     }
 
     /// True when shipments of `item` to `destination` are embargoed.
     #[inline]
+    #[must_use]
     pub fn is_embargoed(&self, destination: RegionId, item: ItemId) -> bool {
         self.embargo[destination.idx() * self.controlled.len() + item.idx()]
     }

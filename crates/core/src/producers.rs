@@ -182,5 +182,11 @@ fn geometric_steps(mean_steps: f64, u: f64) -> u32 {
         return 1;
     }
     let steps = ((1.0 - u).ln() / (1.0 - q).ln()).ceil();
-    steps.clamp(1.0, f64::from(u32::MAX)) as u32
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a whole number clamped to [1, u32::MAX]"
+    )]
+    let steps = steps.clamp(1.0, f64::from(u32::MAX)) as u32;
+    steps
 }

@@ -58,6 +58,7 @@ pub struct Simulation<'m> {
 
 impl<'m> Simulation<'m> {
     /// Sets every agent to its opening state.
+    #[must_use]
     pub fn new(model: &'m Model) -> Self {
         let p = &model.params;
         let buyers = &model.buyers;
@@ -210,6 +211,7 @@ impl<'m> Simulation<'m> {
     }
 
     /// The scalar metrics of the replication so far.
+    #[must_use]
     pub fn outcome(&self) -> Outcome {
         let outcome = metrics::outcome(&self.tally, &self.authorities, &self.model.params);
         debug_assert_eq!(outcome.metrics.len(), self.model.schema().metrics.len());
@@ -217,27 +219,32 @@ impl<'m> Simulation<'m> {
     }
 
     /// True once the horizon is reached.
+    #[must_use]
     pub fn is_done(&self) -> bool {
         self.step >= self.model.params.calendar.n_steps
     }
 
     /// The next step to simulate.
+    #[must_use]
     pub fn current_step(&self) -> u32 {
         self.step
     }
 
     /// The per-step record so far (rows past the current step are zero).
+    #[must_use]
     pub fn trajectory(&self) -> &Trajectory {
         &self.trajectory
     }
 
     /// Flows of the last completed step.
+    #[must_use]
     pub fn ledger(&self) -> &Ledger {
         &self.book.ledger
     }
 
     /// Total stock of `item` held in `region` by warehouses, manufacturers, producers and
     /// stockpiles.
+    #[must_use]
     pub fn region_stock(&self, region: RegionId, item: ItemId) -> f64 {
         let mut total = self.book.warehouse[self.book.ledger.at(region, item)];
         for &b in self.model.buyers.in_region(region.idx()) {
@@ -259,6 +266,7 @@ impl<'m> Simulation<'m> {
     }
 
     /// Where (buyer, item) stands with authority `a` (see [`Model::manufacturer_buyer`]).
+    #[must_use]
     pub fn licence_state(&self, a: AuthorityId, buyer: BuyerId, item: ItemId) -> LicenceState {
         self.authorities[a.idx()].state(buyer, item)
     }

@@ -8,7 +8,12 @@ use chrono::NaiveDate;
 use crate::calendar::Calendar;
 use crate::ids::{ItemId, RegionId, SectorId};
 use crate::keyed::LeadTime;
-use crate::params::*;
+use crate::params::{
+    AuthorityParams, BomLine, Demand, ExpansionParams, Flow, ItemKind, ItemParams,
+    ManufacturerParams, ModelParams, OutageParams, PriceParams, ProducerParams, QuotaParams,
+    RefillRule, RegionParams, ReleaseRule, SectorParams, Stage, StockpileLine, StockpileParams,
+    SubstitutionParams, WarehouseStock,
+};
 use crate::policy::{InForce, LicenceRegime, PolicyEvent};
 
 /// Puts a measure in force from step `from` to the end: `change` is applied to the state in
@@ -32,6 +37,7 @@ pub fn impose(p: &mut ModelParams, from: u32, change: impl Fn(&mut InForce)) {
 }
 
 /// Price dynamics that respond to scarcity within the usual bounds.
+#[must_use]
 pub fn responsive_price() -> PriceParams {
     PriceParams {
         elasticity: 0.5,
@@ -42,6 +48,7 @@ pub fn responsive_price() -> PriceParams {
 }
 
 /// A producer that never breaks down.
+#[must_use]
 pub fn no_outage() -> OutageParams {
     OutageParams {
         prob_per_step: 0.0,
@@ -51,6 +58,7 @@ pub fn no_outage() -> OutageParams {
 }
 
 /// A producer that never expands.
+#[must_use]
 pub fn no_expansion() -> ExpansionParams {
     ExpansionParams {
         trigger_price_ratio: 1.5,
@@ -66,6 +74,7 @@ pub fn no_expansion() -> ExpansionParams {
 }
 
 /// A manufacturer that never substitutes.
+#[must_use]
 pub fn no_substitution() -> SubstitutionParams {
     SubstitutionParams {
         trigger_price_ratio: 2.0,
@@ -76,6 +85,7 @@ pub fn no_substitution() -> SubstitutionParams {
 }
 
 /// A licence regime with the given approval odds everywhere.
+#[must_use]
 pub fn regime(n_regions: usize, n_sectors: usize, approval: f64) -> LicenceRegime {
     LicenceRegime {
         review_capacity_per_step: 4.0,
@@ -101,6 +111,7 @@ fn calendar(n_steps: u32) -> Calendar {
 /// One exporter (`china`) making magnets from nothing at exactly the rate one importer
 /// (`japan`) consumes them: `demand_t` per step, manufacturer cover `cover_steps`, no noise.
 /// With `embargo_at = Some(s)`, all magnet exports to Japan stop from step `s`.
+#[must_use]
 pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) -> ModelParams {
     let magnets = ItemId(0);
     let (china, japan) = (RegionId(0), RegionId(1));
@@ -187,6 +198,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
 /// A two-region market with the whole chain: a Chinese mine, separation plant and magnet maker,
 /// a Japanese magnet maker buying Chinese NdPr and Dy, manufacturers in both, a Japanese
 /// stockpile, and a licence regime on Dy and magnets from step 10 with 70 % approval.
+#[must_use]
 pub fn two_region_market() -> ModelParams {
     let (conc, ndpr, dy, ndfeb) = (ItemId(0), ItemId(1), ItemId(2), ItemId(3));
     let (china, japan) = (RegionId(0), RegionId(1));

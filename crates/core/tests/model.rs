@@ -1,4 +1,9 @@
 //! Behaviour of the model: analytic cases, material balance, determinism, no allocation.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "step counts and covers of the small test markets are whole and tiny"
+)]
 
 use chokepoint_core::{ItemId, Model, ModelParams, RegionId, RngStreams, Simulation, testkit};
 use proptest::prelude::*;
@@ -417,7 +422,10 @@ fn a_bad_derate_is_reported_once_where_it_takes_effect() {
     let mut p = testkit::two_region_market();
     testkit::impose(&mut p, 30, |s| s.market.derate_share[1] = 1.5);
     let errors = p.validate().unwrap_err().0;
-    let paths: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    let paths: Vec<String> = errors
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     assert_eq!(paths.len(), 1, "{paths:?}");
     assert!(
         paths[0].starts_with("events[1].in_force.market.derate_share[1]"),
@@ -432,7 +440,7 @@ fn a_bad_derate_is_reported_once_where_it_takes_effect() {
 fn a_new_quota_cap_counts_what_was_shipped_this_year() {
     let mut p = testkit::two_region_market();
     testkit::impose(&mut p, 20, |s| {
-        s.authorities[0].quota_annual_t[0] = Some(1.0)
+        s.authorities[0].quota_annual_t[0] = Some(1.0);
     });
     let model = Model::new(p).unwrap();
     let mut sim = Simulation::new(&model);
