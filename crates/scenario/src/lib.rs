@@ -286,11 +286,11 @@ impl Scenario {
     /// Parameters for one replication: every uncertain number drawn from its own stream,
     /// seeded by `param_seed` and named by its key path, so the same key always gets the same
     /// draw for the same seed whatever else the file contains. A copy of the central
-    /// parameters with what the uncertain numbers reach rebuilt ([`Scenario::sample_into`]
+    /// parameters with what the uncertain numbers reach rebuilt ([`Scenario::sample_params_into`]
     /// reuses a buffer instead).
     pub fn sample(&self, param_seed: u64) -> ModelParams {
         let mut params = self.central.clone();
-        self.sample_into(param_seed, &mut params);
+        self.sample_params_into(param_seed, &mut params);
         params
     }
 

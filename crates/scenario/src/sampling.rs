@@ -45,13 +45,13 @@ impl Scenario {
     /// Makes `params` the parameters of the replication of `param_seed`: the same values as
     /// [`Scenario::sample`], rewriting only what the uncertain numbers reach. `params` must hold
     /// this scenario's central parameters or an earlier sample of it.
-    pub fn sample_into(&self, param_seed: u64, params: &mut ModelParams) {
+    pub fn sample_params_into(&self, param_seed: u64, params: &mut ModelParams) {
         if self.sampling.reach != Sections::NONE {
             Build::new(&self.file, Draw::Sample(param_seed)).rebuild(self.sampling.reach, params);
         }
     }
 
-    /// [`Scenario::sample_into`] a model of this scenario (see
+    /// [`Scenario::sample_params_into`] a model of this scenario (see
     /// `chokepoint_core::ScenarioSource::sample_into`); the model is validated again only when
     /// something was sampled, and a refused value is reported at its key.
     pub(crate) fn sample_model(
@@ -63,7 +63,7 @@ impl Scenario {
             return Ok(());
         }
         model
-            .refill(|params| self.sample_into(param_seed, params))
+            .refill(|params| self.sample_params_into(param_seed, params))
             .map_err(|errors| self.refused(param_seed, &errors))
     }
 

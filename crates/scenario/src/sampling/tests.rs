@@ -48,10 +48,10 @@ fn check(s: &Scenario, name: &str, seeds: u64) {
     for k in 0..seeds {
         let seed = k.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (k % 3);
         let want = full_rebuild(s, seed);
-        s.sample_into(seed, &mut buffer);
+        s.sample_params_into(seed, &mut buffer);
         assert!(
             same(&buffer, &want),
-            "{name}: seed {seed}: sample_into differs"
+            "{name}: seed {seed}: sample_params_into differs"
         );
         s.sample_model(seed, &mut model).unwrap();
         assert!(
