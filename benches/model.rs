@@ -5,7 +5,7 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use chokepoint_core::{Model, Simulation};
+use chokepoint_core::{Model, ScenarioSource, Simulation};
 use chokepoint_experiment::streams;
 use chokepoint_scenario::Scenario;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -53,6 +53,15 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("sample parameters", |b| {
         b.iter(|| black_box(scenario.sample(black_box(3))))
+    });
+    c.bench_function("sample into a reused model (what a worker does)", |b| {
+        let mut model = scenario.new_model().unwrap();
+        let mut seed = 0u64;
+        b.iter(|| {
+            seed += 1;
+            scenario.sample_into(black_box(seed), &mut model).unwrap();
+            black_box(model.params().events.len())
+        })
     });
     c.bench_function(&format!("simulate {weeks} weeks"), |b| {
         b.iter(|| {

@@ -1,5 +1,6 @@
 //! [`Model`]: validated parameters plus the structure derived from them once (buyers, the
-//! output layout), immutable and shared by every replication.
+//! output layout), immutable while replications run on it; [`Model::refill`] makes it another
+//! replication's model of the same scenario in place.
 
 use crate::buyers::Buyers;
 use crate::error::ParamErrors;
@@ -42,6 +43,24 @@ impl Model {
         })
     }
 
+    /// Makes this the model of another replication of the same scenario, in place: `fill`
+    /// rewrites numbers and policy events of the parameters but never their structure (the
+    /// items, regions, sectors and agents, where each stands and what each buys or holds), so
+    /// the tables derived from the structure stay as they are (checked in debug builds). The
+    /// parameters are then validated again: the model's last line of defence. On error the
+    /// model holds the refused parameters; refill it again before running it.
+    pub fn refill(&mut self, fill: impl FnOnce(&mut ModelParams)) -> Result<(), ParamErrors> {
+        #[cfg(debug_assertions)]
+        let before = structure(&self.params);
+        fill(&mut self.params);
+        #[cfg(debug_assertions)]
+        assert!(
+            structure(&self.params) == before,
+            "Model::refill changed the structure of the parameters"
+        );
+        self.params.validate()
+    }
+
     /// The parameters the model was built from.
     #[must_use]
     pub fn params(&self) -> &ModelParams {
@@ -68,4 +87,33 @@ impl Model {
             self.schema.step_vars.len(),
         )
     }
+}
+
+/// What [`Model::new`] derives its tables from, as one list of numbers (debug builds compare it
+/// before and after [`Model::refill`]).
+#[cfg(debug_assertions)]
+fn structure(p: &ModelParams) -> Vec<usize> {
+    let mut s = vec![
+        p.items.len(),
+        p.regions.len(),
+        p.sectors.len(),
+        p.producers.len(),
+        p.manufacturers.len(),
+        p.stockpiles.len(),
+        p.authorities.len(),
+    ];
+    for m in &p.manufacturers {
+        s.extend([usize::MAX, m.region.idx(), m.sector.idx()]);
+        s.extend(m.demand.iter().map(|d| d.item.idx()));
+    }
+    for q in &p.producers {
+        s.extend([usize::MAX, q.region.idx(), q.end_use.idx()]);
+        s.extend(q.inputs.iter().map(|f| f.item.idx()));
+    }
+    for k in &p.stockpiles {
+        s.extend([usize::MAX, k.region.idx(), k.end_use.idx()]);
+        s.extend(k.lines.iter().map(|l| l.item.idx()));
+    }
+    s.extend(p.authorities.iter().map(|a| a.region.idx()));
+    s
 }

@@ -4,8 +4,8 @@
 //!
 //! The engine never parses anything: it asks a [`ScenarioSource`] for a name, a resolved text
 //! (hashed into plan ids and kept in manifests, so that a changed input is noticed), the
-//! calendar, default seed and replications, and, per replication, the [`Model`] for that
-//! replication's parameter seed. Comparisons and sweeps make variants: a scenario with a
+//! calendar, default seed and replications, and, per replication, to make a [`Model`] it keeps
+//! (one per worker, reused across replications) that replication's model. Comparisons and sweeps make variants: a scenario with a
 //! stockpile strategy applied, or with numbers set at key paths. Every variant is validated by
 //! the implementation exactly as the original was.
 
@@ -43,14 +43,18 @@ pub trait ScenarioSource: Send + Sync + Sized {
     /// The replications the scenario asks for, if any (a command-line count wins).
     fn default_replications(&self) -> Option<u64>;
 
-    /// The parameters of one replication, every uncertain number drawn from `param_seed`.
-    fn params(&self, param_seed: u64) -> ModelParams;
-
-    /// The validated model of one replication. The default builds it from [`Self::params`];
-    /// an implementation that keeps a resolved plan can fill preallocated state instead.
-    fn model(&self, param_seed: u64) -> Result<Model, ParamErrors> {
-        Model::new(self.params(param_seed))
+    /// A model at the central values, for [`Self::sample_into`] to make into any
+    /// replication's: each worker makes one and reuses it for every replication it runs.
+    fn new_model(&self) -> Result<Model, ParamErrors> {
+        Model::new(self.central().clone())
     }
+
+    /// Makes `model` the model of the replication whose uncertain numbers are drawn from
+    /// `param_seed`, reusing its buffers. `model` must come from this scenario's
+    /// [`Self::new_model`] (and may have been refilled since). The result depends on
+    /// `param_seed` alone, never on what `model` held before. A scenario without uncertain
+    /// numbers has nothing to do. `Err` says which key's sampled value the model refused.
+    fn sample_into(&self, param_seed: u64, model: &mut Model) -> Result<(), Self::Error>;
 
     /// This scenario with `strategy` applied, validated like the original.
     fn with_strategy(&self, strategy: &Self::Strategy) -> Result<Self, Self::Error>;

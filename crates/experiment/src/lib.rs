@@ -71,7 +71,7 @@ pub use plan::{
 pub use run::RunReport;
 pub use sweep::SweepReport;
 
-use chokepoint_core::{Model, ParamErrors, ScenarioSource, Simulation, Trajectory};
+use chokepoint_core::{Model, ScenarioSource, Simulation, Trajectory};
 
 /// One finished replication.
 #[derive(Clone, Debug)]
@@ -90,8 +90,11 @@ pub fn run_one<S: ScenarioSource>(
     scenario: &S,
     seed: u64,
     run_id: u64,
-) -> Result<Replication, ParamErrors> {
-    let model = scenario.model(streams::parameter_seed(seed, run_id))?;
+) -> Result<Replication, RunError> {
+    let mut model = scenario
+        .new_model()
+        .map_err(|source| RunError::Params { run_id, source })?;
+    monte_carlo::sample(scenario, &mut model, seed, run_id)?;
     let mut rngs = streams::model_streams(seed, run_id);
     let mut sim = Simulation::new(&model);
     let outcome = sim.run(&mut rngs);

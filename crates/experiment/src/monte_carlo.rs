@@ -46,13 +46,22 @@ pub struct PrecisionTarget {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
-    /// A replication's sampled parameters were invalid.
+    /// The central parameters are invalid.
     #[error("run id {run_id}: the sampled parameters are invalid: {source}")]
     Params {
         /// Which run.
         run_id: u64,
         /// What is wrong.
         source: ParamErrors,
+    },
+    /// The scenario could not make a replication's model (a sampled value the model refuses):
+    /// the scenario's own message, naming the key.
+    #[error("run id {run_id}: {source}")]
+    Sample {
+        /// Which run.
+        run_id: u64,
+        /// What is wrong, from the scenario.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A precision target names a metric the model does not report.
     #[error("--target-ci names `{metric}`, which is not a metric{hint}; metrics: {known}")]
@@ -101,33 +110,31 @@ impl MonteCarloResult {
     }
 }
 
-/// One replication's contribution.
-struct Done {
-    metrics: Vec<f64>,
-    trajectory: Vec<f64>,
-}
-
-fn replicate<S: ScenarioSource>(scenario: &S, seed: u64, run_id: u64) -> Result<Done, RunError> {
-    let model = scenario
-        .model(streams::parameter_seed(seed, run_id))
-        .map_err(|source| RunError::Params { run_id, source })?;
-    let mut rngs = streams::model_streams(seed, run_id);
-    let mut sim = Simulation::new(&model);
-    let outcome = sim.run(&mut rngs);
-    Ok(Done {
-        metrics: outcome.metrics,
-        trajectory: sim.trajectory().as_slice().to_vec(),
-    })
+/// Makes `model` (this worker's, reused) the model of replication `run_id`.
+pub(crate) fn sample<S: ScenarioSource>(
+    scenario: &S,
+    model: &mut Model,
+    seed: u64,
+    run_id: u64,
+) -> Result<(), RunError> {
+    scenario
+        .sample_into(streams::parameter_seed(seed, run_id), model)
+        .map_err(|e| RunError::Sample {
+            run_id,
+            source: Box::new(e),
+        })
 }
 
 /// A finished batch: metrics in run-id order, and per-step accumulators over the batch.
 type Batch = (Vec<Vec<f64>>, SeriesAccumulator);
 
-/// What each worker gathers: metrics by run id, and its own per-step accumulators.
+/// What each worker gathers: metrics by run id, and its own per-step accumulators; and the
+/// model it refills for each of its replications.
 struct Partial {
     metrics: Vec<(u64, Vec<f64>)>,
     series: SeriesAccumulator,
     stopped: bool,
+    model: Option<Model>,
 }
 
 /// Fewest replications a worker takes at a time, so that per-worker accumulators (one
@@ -140,16 +147,21 @@ const MIN_REPLICATIONS_PER_WORKER: usize = 8;
 fn run_batch<S: ScenarioSource>(
     pool: &rayon::ThreadPool,
     scenario: &S,
+    central: &Model,
     seed: u64,
     ids: &[u64],
-    (n_steps, n_vars): (usize, usize),
     progress: &(dyn Fn(u64) + Sync),
     stop: &AtomicBool,
 ) -> Result<Option<Batch>, RunError> {
+    let (n_steps, n_vars) = (
+        central.params().calendar.n_steps as usize,
+        central.schema().step_vars.len(),
+    );
     let empty = || Partial {
         metrics: Vec::new(),
         series: SeriesAccumulator::new(n_steps, n_vars),
         stopped: false,
+        model: None,
     };
     let folded = pool.install(|| {
         ids.par_iter()
@@ -159,12 +171,15 @@ fn run_batch<S: ScenarioSource>(
                     acc.stopped = true;
                     return Ok(acc);
                 }
-                let d = replicate(scenario, seed, run_id)?;
+                let model = acc.model.get_or_insert_with(|| central.clone());
+                sample(scenario, model, seed, run_id)?;
+                let mut sim = Simulation::new(model);
+                let outcome = sim.run(&mut streams::model_streams(seed, run_id));
                 progress(1);
                 acc.series
-                    .add_trajectory(&d.trajectory)
+                    .add_trajectory(sim.trajectory().as_slice())
                     .expect("every replication has the schema's shape");
-                acc.metrics.push((run_id, d.metrics));
+                acc.metrics.push((run_id, outcome.metrics));
                 Ok(acc)
             })
             .try_reduce(empty, |mut a, b| {
@@ -203,7 +218,7 @@ pub fn run<S: ScenarioSource>(
             threads: cfg.threads,
             message: e.to_string(),
         })?;
-    let probe = Model::new(scenario.central().clone()).map_err(|source| RunError::Params {
+    let probe = scenario.new_model().map_err(|source| RunError::Params {
         run_id: cfg.first_run_id,
         source,
     })?;
@@ -241,15 +256,8 @@ pub fn run<S: ScenarioSource>(
         let size = batch.min(limit - done);
         let first = cfg.first_run_id + done;
         let ids: Vec<u64> = (first..first + size).collect();
-        let Some((batch_metrics, batch_series)) = run_batch(
-            &pool,
-            scenario,
-            cfg.seed,
-            &ids,
-            (n_steps, n_vars),
-            progress,
-            stop,
-        )?
+        let Some((batch_metrics, batch_series)) =
+            run_batch(&pool, scenario, &probe, cfg.seed, &ids, progress, stop)?
         else {
             interrupted = true;
             break;
@@ -313,7 +321,7 @@ pub fn run_ids<S: ScenarioSource>(
             threads,
             message: e.to_string(),
         })?;
-    let probe = Model::new(scenario.central().clone()).map_err(|source| RunError::Params {
+    let probe = scenario.new_model().map_err(|source| RunError::Params {
         run_id: run_ids.first().copied().unwrap_or(0),
         source,
     })?;
@@ -322,15 +330,8 @@ pub fn run_ids<S: ScenarioSource>(
     let mut series = SeriesAccumulator::new(n_steps, n_vars);
     let mut metrics = Vec::with_capacity(run_ids.len());
     for chunk in run_ids.chunks(batch.max(1) as usize) {
-        let Some((batch_metrics, batch_series)) = run_batch(
-            &pool,
-            scenario,
-            seed,
-            chunk,
-            (n_steps, n_vars),
-            progress,
-            stop,
-        )?
+        let Some((batch_metrics, batch_series)) =
+            run_batch(&pool, scenario, &probe, seed, chunk, progress, stop)?
         else {
             return Ok(RunSet {
                 run_ids: Vec::new(),

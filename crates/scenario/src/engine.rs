@@ -3,7 +3,7 @@
 //! Every method forwards to the scenario's own API, so variants made by the engine (a strategy
 //! applied, a sweep's design point) validate through the same path as `--set` and the file.
 
-use chokepoint_core::{ModelParams, ScenarioSource};
+use chokepoint_core::{Model, ModelParams, ScenarioSource};
 
 use crate::{Override, Scenario, ScenarioError, Strategy};
 
@@ -31,8 +31,9 @@ impl ScenarioSource for Scenario {
         self.replications()
     }
 
-    fn params(&self, param_seed: u64) -> ModelParams {
-        self.sample(param_seed)
+    /// Rebuilds only what the uncertain numbers reach; nothing when there are none.
+    fn sample_into(&self, param_seed: u64, model: &mut Model) -> Result<(), ScenarioError> {
+        self.sample_model(param_seed, model)
     }
 
     fn with_strategy(&self, strategy: &Strategy) -> Result<Self, ScenarioError> {

@@ -27,6 +27,7 @@ mod engine;
 pub mod keys;
 mod num;
 mod parse;
+mod sampling;
 pub mod schema;
 mod source;
 mod strategies;
@@ -96,6 +97,8 @@ pub struct Scenario {
     file: ScenarioFile,
     central: ModelParams,
     timeline: Vec<compile::TimelineMark>,
+    /// What a replication samples, and which parameters that changes.
+    sampling: sampling::Sampling,
     /// What it was built from, so variants (overrides, strategies) re-validate in one place.
     loaded: std::sync::Arc<source::Loaded>,
     top: PathBuf,
@@ -199,6 +202,7 @@ impl Scenario {
             );
         }
         let timeline = build.timeline;
+        let sampling = sampling::Sampling::new(build.uncertain);
         if !raw.is_empty() {
             let mut problems: Vec<Problem> = raw
                 .into_iter()
@@ -214,6 +218,7 @@ impl Scenario {
             file,
             central,
             timeline,
+            sampling,
             loaded: std::sync::Arc::new(loaded.clone()),
             top: top.to_owned(),
         })
@@ -280,9 +285,18 @@ impl Scenario {
 
     /// Parameters for one replication: every uncertain number drawn from its own stream,
     /// seeded by `param_seed` and named by its key path, so the same key always gets the same
-    /// draw for the same seed whatever else the file contains.
+    /// draw for the same seed whatever else the file contains. A copy of the central
+    /// parameters with what the uncertain numbers reach rebuilt ([`Scenario::sample_params_into`]
+    /// reuses a buffer instead).
     pub fn sample(&self, param_seed: u64) -> ModelParams {
-        Build::new(&self.file, Draw::Sample(param_seed)).params()
+        let mut params = self.central.clone();
+        self.sample_params_into(param_seed, &mut params);
+        params
+    }
+
+    /// Key paths of the numbers the compiler reads as distributions: those a replication draws.
+    pub fn sampled_keys(&self) -> &[String] {
+        self.sampling.keys()
     }
 
     /// The dated shocks, in order, at the central values of uncertain dates.

@@ -14,6 +14,7 @@ mod events;
 mod items;
 mod manufacturers;
 mod producers;
+mod sections;
 mod shocks;
 mod stockpiles;
 
@@ -30,16 +31,22 @@ use crate::schema::{LeadTimeSpec, ScenarioFile};
 
 pub(crate) use core_errors::key_of_param_error;
 pub(crate) use events::{Phase, TimelineMark};
+pub(crate) use sections::Sections;
 
 /// Days per week, for converting weekly inputs to steps.
 const DAYS_PER_WEEK: f64 = 7.0;
 
 /// How numbers are obtained while building.
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Draw {
-    /// Check every number; use central values.
+    /// Check every number; use central values; record which numbers are uncertain.
     Validate,
     /// Sample every uncertain number from the stream of its key, seeded by this replication.
     Sample(u64),
+    /// Sample like [`Draw::Sample`], and record what [`Draw::Validate`] records for explaining
+    /// errors (where each policy event came from): for a replication whose sampled parameters
+    /// the model refuses.
+    Diagnose(u64),
 }
 
 /// Reads one field of a lead-time table.
@@ -76,6 +83,9 @@ pub(crate) struct Build<'a> {
     /// Where each value of the policy timeline came from (for mapping the model's validation
     /// errors back to the file).
     pub(crate) event_origins: Vec<events::EventOrigin>,
+    /// Key paths of the distributions read while validating, in the order they were met, each
+    /// once: the numbers a replication samples.
+    pub(crate) uncertain: Vec<String>,
 }
 
 /// FNV-1a: a stable 64-bit hash of a key path, naming its random stream.
@@ -83,6 +93,14 @@ fn stream_of(key: &str) -> u64 {
     key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// The number at `key` in the replication of `param_seed`: a distribution is drawn from the
+/// key's own stream and clamped to its range. The one definition of a sampled value.
+pub(crate) fn sample_at(key: &str, n: &Num, param_seed: u64) -> f64 {
+    let mut rng = ChaCha8Rng::seed_from_u64(param_seed);
+    rng.set_stream(stream_of(key));
+    n.sample(keys::domain_at(key), &mut rng)
 }
 
 impl<'a> Build<'a> {
@@ -98,11 +116,13 @@ impl<'a> Build<'a> {
             sectors: file.sector.iter().map(|s| s.name.clone()).collect(),
             step_days,
             event_origins: Vec::new(),
+            uncertain: Vec::new(),
         }
     }
 
+    /// True when diagnostics beyond the values are recorded (see [`Draw::Diagnose`]).
     fn validating(&self) -> bool {
-        matches!(self.draw, Draw::Validate)
+        matches!(self.draw, Draw::Validate | Draw::Diagnose(_))
     }
 
     fn problem(
@@ -117,21 +137,19 @@ impl<'a> Build<'a> {
     /// The number at `key`: checked against the key's range (from [`crate::keys`]) and taken at
     /// its central value, or drawn from the key's own stream.
     fn num(&mut self, key: &str, n: &Num) -> f64 {
-        let domain = keys::domain_at(key);
         match self.draw {
             Draw::Validate => {
                 if let Err((suffix, message, fix)) = n.check_keys() {
                     self.problem(format!("{key}.{suffix}"), message, fix);
-                } else if let Err((message, fix)) = n.check(domain) {
+                } else if let Err((message, fix)) = n.check(keys::domain_at(key)) {
                     self.problem(key, message, fix);
+                }
+                if matches!(n, Num::Dist(_)) && !self.uncertain.iter().any(|k| k == key) {
+                    self.uncertain.push(key.to_owned());
                 }
                 n.central()
             }
-            Draw::Sample(seed) => {
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                rng.set_stream(stream_of(key));
-                n.sample(domain, &mut rng)
-            }
+            Draw::Sample(seed) | Draw::Diagnose(seed) => sample_at(key, n, seed),
         }
     }
 
@@ -327,32 +345,25 @@ impl<'a> Build<'a> {
                 );
             }
         }
-        let items = self.build_items();
-        let regions = f
-            .region
-            .iter()
-            .map(|r| core::RegionParams {
-                name: r.name.clone(),
-            })
-            .collect();
-        let sectors = self.build_sectors();
-        let (producers, warehouses) = self.build_producers(&items);
-        let manufacturers = self.build_manufacturers();
-        let stockpiles = self.build_stockpiles(&manufacturers, &producers);
-        let authorities = self.build_authorities();
         let mut params = core::ModelParams {
             calendar,
-            items,
-            regions,
-            sectors,
-            producers,
-            manufacturers,
-            stockpiles,
-            authorities,
+            items: Vec::new(),
+            regions: f
+                .region
+                .iter()
+                .map(|r| core::RegionParams {
+                    name: r.name.clone(),
+                })
+                .collect(),
+            sectors: Vec::new(),
+            producers: Vec::new(),
+            manufacturers: Vec::new(),
+            stockpiles: Vec::new(),
+            authorities: Vec::new(),
             events: Vec::new(),
-            warehouses,
+            warehouses: Vec::new(),
         };
-        params.events = self.build_events(&params);
+        self.rebuild(Sections::ALL, &mut params);
         params
     }
 
