@@ -8,7 +8,7 @@
 //!
 //! **What it is not.** It does no I/O: no files, no TOML, no printing, no threads, no clock.
 //! It never makes a random number generator: the caller passes [`RngStreams`]. Parameters come
-//! already sampled ([`ModelParams`]); the scenario crate reads files, the runner crate runs
+//! already sampled ([`ModelParams`]); the scenario crate reads files, the experiment crate runs
 //! replications in parallel.
 //!
 //! **Features.** `testkit` adds `chokepoint_core::testkit`, tiny markets with known answers, for
@@ -73,7 +73,7 @@ pub use policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState};
 pub use sim::{RngStreams, Simulation};
 pub use source::ScenarioSource;
 
-/// The model is shared across the runner's threads.
+/// The model is shared across the experiment engine's threads.
 const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Model>();

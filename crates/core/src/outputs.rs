@@ -1,7 +1,7 @@
 //! What a replication reports: per-step series (for fan charts) and per-replication metrics.
 //!
 //! Names and units are documented in `docs/outputs.md`; the order of variables is fixed when the
-//! model is built, so a [`Trajectory`] is a flat `steps × variables` table that the runner can
+//! model is built, so a [`Trajectory`] is a flat `steps × variables` table that the experiment engine can
 //! reuse from one replication to the next without allocating.
 
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! From a [`ScenarioFile`] to [`ModelParams`](core::ModelParams): name resolution, unit
-//! conversion, defaults, validation, and the compilation of dated shocks into on/off policy
-//! events.
+//! conversion, defaults, validation, and the compilation of dated shocks into the timeline of
+//! policy states in force (`events.rs`).
 //!
 //! The same code validates (drawing central values and recording every problem) and samples
 //! (drawing each uncertain number from its own stream), so what is checked is what runs. One
