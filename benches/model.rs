@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
                     .unwrap()
                     .outcome,
             )
-        })
+        });
     });
     c.bench_function("64 replications with aggregation (runner, 1 thread)", |b| {
         let cfg = chokepoint_experiment::MonteCarlo {
@@ -49,10 +49,10 @@ fn bench(c: &mut Criterion) {
                     .unwrap()
                     .replications,
             )
-        })
+        });
     });
     c.bench_function("sample parameters", |b| {
-        b.iter(|| black_box(scenario.sample(black_box(3))))
+        b.iter(|| black_box(scenario.sample(black_box(3))));
     });
     c.bench_function("sample into a reused model (what a worker does)", |b| {
         let mut model = scenario.new_model().unwrap();
@@ -61,13 +61,13 @@ fn bench(c: &mut Criterion) {
             seed += 1;
             scenario.sample_into(black_box(seed), &mut model).unwrap();
             black_box(model.params().events.len())
-        })
+        });
     });
     c.bench_function(&format!("simulate {weeks} weeks"), |b| {
         b.iter(|| {
             let mut sim = Simulation::new(&model);
             black_box(sim.run(&mut streams::model_streams(7, 1)))
-        })
+        });
     });
     c.bench_function("one step (week 30)", |b| {
         let mut sim = Simulation::new(&model);

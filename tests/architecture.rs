@@ -198,12 +198,11 @@ fn paths_after(code: &str, prefix: &str) -> Vec<Vec<String>> {
             }
             segs.push(id.to_owned());
             rest = &rest[id.len()..];
-            match rest.strip_prefix("::") {
-                Some(r) => rest = r,
-                None => {
-                    out.push(segs);
-                    break;
-                }
+            if let Some(r) = rest.strip_prefix("::") {
+                rest = r;
+            } else {
+                out.push(segs);
+                break;
             }
         }
     }
@@ -339,7 +338,8 @@ fn find_cycle(arrows: &BTreeSet<(ModPath, String, String)>) -> Option<String> {
                     if to == start {
                         let mut loop_ = trail.clone();
                         loop_.push(start);
-                        let prefix = parent.iter().map(|s| format!("{s}::")).collect::<String>();
+                        let prefix: String =
+                            parent.iter().flat_map(|s| [s.as_str(), "::"]).collect();
                         return Some(format!("{prefix}{}", loop_.join(" → ")));
                     }
                     if seen.insert(to) {

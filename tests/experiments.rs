@@ -200,9 +200,7 @@ fn a_sweep_killed_mid_way_resumes_to_the_identical_result() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    let journalled = std::fs::read_to_string(&journal)
-        .map(|j| j.lines().count())
-        .unwrap_or(0);
+    let journalled = std::fs::read_to_string(&journal).map_or(0, |j| j.lines().count());
     assert!(
         !cut.path().join("sweep.csv").exists() || journalled == 6,
         "no final file from a killed run"

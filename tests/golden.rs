@@ -9,6 +9,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use common::{chokepoint, root, stderr};
@@ -22,7 +23,11 @@ fn shipped_scenarios() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
+        .filter(|n| {
+            Path::new(n)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        })
         .filter(|n| n != "stockpile_strategies.toml" && n != "benchmark_suite.toml")
         .collect();
     names.sort();
@@ -33,8 +38,10 @@ fn digest(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Sha256::digest(&bytes)
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn run_ok(args: &[&str]) {
@@ -121,7 +128,10 @@ fn shipped_scenarios_comparisons_and_sweeps_reproduce_their_golden_outputs() {
     let golden = root().join("tests/golden");
     let work = tempfile::tempdir().unwrap();
     let (digests, texts) = produce(work.path());
-    let digest_text: String = digests.iter().map(|(k, v)| format!("{v}  {k}\n")).collect();
+    let digest_text = digests.iter().fold(String::new(), |mut s, (k, v)| {
+        let _ = writeln!(s, "{v}  {k}");
+        s
+    });
 
     if std::env::var_os("CHOKEPOINT_BLESS").is_some() {
         std::fs::create_dir_all(&golden).unwrap();

@@ -9,8 +9,6 @@
 //! **What it is not.** No model logic, no statistics and no experiment logic live here: plans,
 //! shards, journals, merge, comparisons and sweeps are `chokepoint-experiment`'s, and anything
 //! this crate does with them a Python module could do by calling the same functions.
-#![warn(missing_docs)]
-#![deny(clippy::float_cmp)]
 
 mod args;
 mod report;

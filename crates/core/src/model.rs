@@ -49,6 +49,10 @@ impl Model {
     /// the tables derived from the structure stay as they are (checked in debug builds). The
     /// parameters are then validated again: the model's last line of defence. On error the
     /// model holds the refused parameters; refill it again before running it.
+    ///
+    /// # Panics
+    /// In debug builds only, if `fill` changed the structure of the parameters (a bug in the
+    /// caller, not a property of any scenario).
     pub fn refill(&mut self, fill: impl FnOnce(&mut ModelParams)) -> Result<(), ParamErrors> {
         #[cfg(debug_assertions)]
         let before = structure(&self.params);

@@ -366,7 +366,7 @@ fn benchmark(
         "mean".to_owned(),
         "worst".to_owned(),
     ];
-    header.extend(scenarios.iter().map(|s| s.to_string()));
+    header.extend(scenarios.iter().cloned());
     header.extend(scenarios.iter().map(|s| format!("regret/{s}")));
     w.write_record(&header)?;
     let mut rows = Vec::new();

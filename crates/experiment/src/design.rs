@@ -102,8 +102,10 @@ impl std::str::FromStr for ParamRange {
 }
 
 /// The design points, each a value per parameter (in `params` order). LHS draws come from the
-/// `Design` stream of `seed`, so the same command gives the same points.
-pub fn points(params: &[ParamRange], design: Design, seed: u64) -> Vec<Vec<f64>> {
+/// `Design` stream of `seed`, so the same command gives the same points. `None` when a grid
+/// has more points (K to the power of the number of parameters) than a `usize` can count.
+#[must_use]
+pub fn points(params: &[ParamRange], design: Design, seed: u64) -> Option<Vec<Vec<f64>>> {
     let at = |p: &ParamRange, x: f64| p.lo + (p.hi - p.lo) * x;
     match design {
         Design::Grid(k) => {
@@ -114,8 +116,8 @@ pub fn points(params: &[ParamRange], design: Design, seed: u64) -> Vec<Vec<f64>>
                     j as f64 / (k - 1) as f64
                 }
             };
-            let n = k.pow(params.len() as u32);
-            (0..n)
+            let n = k.checked_pow(u32::try_from(params.len()).ok()?)?;
+            let grid = (0..n)
                 .map(|mut idx| {
                     let mut v = vec![0.0; params.len()];
                     for (d, p) in params.iter().enumerate().rev() {
@@ -124,7 +126,8 @@ pub fn points(params: &[ParamRange], design: Design, seed: u64) -> Vec<Vec<f64>>
                     }
                     v
                 })
-                .collect()
+                .collect();
+            Some(grid)
         }
         Design::Lhs(k) => {
             let mut rng = stream(seed, 0, Purpose::Design);
@@ -139,9 +142,11 @@ pub fn points(params: &[ParamRange], design: Design, seed: u64) -> Vec<Vec<f64>>
                         .collect()
                 })
                 .collect();
-            (0..k)
-                .map(|j| columns.iter().map(|c| c[j]).collect())
-                .collect()
+            Some(
+                (0..k)
+                    .map(|j| columns.iter().map(|c| c[j]).collect())
+                    .collect(),
+            )
         }
     }
 }
@@ -167,7 +172,7 @@ mod tests {
 
     #[test]
     fn grid_covers_every_combination_with_ends() {
-        let p = points(&ranges(), Design::Grid(3), 1);
+        let p = points(&ranges(), Design::Grid(3), 1).unwrap();
         assert_eq!(p.len(), 9);
         assert_eq!(p[0], vec![0.0, 10.0]);
         assert_eq!(p[1], vec![0.0, 15.0]);
@@ -177,18 +182,49 @@ mod tests {
     #[test]
     fn lhs_puts_one_point_in_every_stratum_of_every_parameter() {
         let k = 10;
-        let p = points(&ranges(), Design::Lhs(k), 42);
+        let p = points(&ranges(), Design::Lhs(k), 42).unwrap();
         assert_eq!(p.len(), k);
         for (d, r) in ranges().iter().enumerate() {
             let mut strata: Vec<usize> = p
                 .iter()
-                .map(|v| (((v[d] - r.lo) / (r.hi - r.lo)) * k as f64).floor() as usize)
+                .map(|v| {
+                    let stratum = (((v[d] - r.lo) / (r.hi - r.lo)) * k as f64).floor();
+                    assert!(
+                        (0.0..k as f64).contains(&stratum),
+                        "{stratum} outside 0..{k}"
+                    );
+                    #[allow(
+                        clippy::cast_possible_truncation,
+                        clippy::cast_sign_loss,
+                        reason = "a whole number checked to lie in 0..k just above"
+                    )]
+                    let stratum = stratum as usize;
+                    stratum
+                })
                 .collect();
             strata.sort_unstable();
             assert_eq!(strata, (0..k).collect::<Vec<_>>());
         }
-        assert_eq!(p, points(&ranges(), Design::Lhs(k), 42), "seeded");
-        assert_ne!(p, points(&ranges(), Design::Lhs(k), 43));
+        assert_eq!(
+            Some(&p),
+            points(&ranges(), Design::Lhs(k), 42).as_ref(),
+            "seeded"
+        );
+        assert_ne!(Some(&p), points(&ranges(), Design::Lhs(k), 43).as_ref());
+    }
+
+    #[test]
+    fn a_grid_too_large_to_count_is_refused_not_wrapped() {
+        let many = vec![ranges()[0].clone(); 10];
+        assert_eq!(
+            points(&many, Design::Grid(100), 1),
+            None,
+            "100^10 > usize::MAX"
+        );
+        assert_eq!(
+            points(&many[..2], Design::Grid(100), 1).map(|p| p.len()),
+            Some(10_000)
+        );
     }
 
     #[test]

@@ -71,12 +71,15 @@ pub(crate) fn resolve_threads(threads: usize) -> usize {
 
 /// The given folder, else `runs/<label>-<UTC timestamp>`.
 pub(crate) fn output_folder(given: Option<&Path>, label: &str) -> PathBuf {
-    given.map(Path::to_path_buf).unwrap_or_else(|| {
-        PathBuf::from("runs").join(format!(
-            "{label}-{}",
-            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-        ))
-    })
+    given.map_or_else(
+        || {
+            PathBuf::from("runs").join(format!(
+                "{label}-{}",
+                chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+            ))
+        },
+        Path::to_path_buf,
+    )
 }
 
 /// What running a plan's journalled units came to.
@@ -208,7 +211,9 @@ pub(crate) fn combine<S: ScenarioSource>(
     plan: &Plan<S>,
     journals: Vec<Vec<JournalLine>>,
 ) -> Result<Results, Error> {
-    let reps = plan.mc.replications as usize;
+    let reps = usize::try_from(plan.mc.replications).map_err(|_| Error::TooManyReplications {
+        replications: plan.mc.replications,
+    })?;
     let mut slots: Vec<Vec<Option<Vec<f64>>>> =
         (0..plan.cells.len()).map(|_| vec![None; reps]).collect();
     let mut series: Vec<Option<SeriesAccumulator>> = (0..plan.cells.len()).map(|_| None).collect();
@@ -221,8 +226,9 @@ pub(crate) fn combine<S: ScenarioSource>(
                 });
             };
             for (r, m) in line.reps.iter().zip(line.metrics) {
-                let slot = cell_slots
-                    .get_mut(*r as usize)
+                let slot = usize::try_from(*r)
+                    .ok()
+                    .and_then(|r| cell_slots.get_mut(r))
                     .ok_or(Error::JournalReplication {
                         replication: *r,
                         replications: reps,

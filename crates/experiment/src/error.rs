@@ -87,6 +87,12 @@ pub enum Error {
         /// Cells in the plan.
         cells: usize,
     },
+    /// More replications per cell than this machine can index (only on narrow targets).
+    #[error("{replications} replications per cell are more than this machine can index")]
+    TooManyReplications {
+        /// Replications per cell asked for.
+        replications: u64,
+    },
     /// A journal line names a replication the plan does not have.
     #[error("journal names replication {replication} of {replications}")]
     JournalReplication {
@@ -276,6 +282,16 @@ pub enum Error {
         value: f64,
         /// What the scenario said.
         problem: BoxError,
+    },
+    /// A grid with more points than can be counted (K to the power of the parameters).
+    #[error(
+        "{design} over {params} parameters has more points than this machine can count; use fewer levels or `lhs:K`"
+    )]
+    DesignTooLarge {
+        /// The design asked for.
+        design: crate::Design,
+        /// How many parameters it spans.
+        params: usize,
     },
     /// A design point gives an invalid scenario.
     #[error("design point {index}")]

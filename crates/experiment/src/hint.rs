@@ -4,6 +4,7 @@
 //! because the engine must not depend on the scenario crate.
 
 /// ` (did you mean `x`?)` for the closest candidate, or an empty string.
+#[must_use]
 pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
     candidates
         .iter()

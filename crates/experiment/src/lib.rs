@@ -32,8 +32,6 @@
 //! let run = run_one(&scenario, 1, 0).unwrap();
 //! assert_eq!(run.outcome.metrics.len(), run.model.schema().metrics.len());
 //! ```
-#![warn(missing_docs)]
-#![deny(clippy::float_cmp)]
 
 mod compare;
 pub mod design;

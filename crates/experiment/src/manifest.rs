@@ -5,6 +5,7 @@
 //! and the [`PlanSpec`] that rebuilds the plan, which is how `merge` and `--resume` know that
 //! they continue the same experiment.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use chokepoint_core::ScenarioSource;
@@ -56,10 +57,18 @@ pub struct RunManifest {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex digits of `bytes`, two per byte.
+fn hex(bytes: &[u8]) -> String {
+    bytes
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::with_capacity(2 * bytes.len()), |mut s, b| {
+            // Writing to a `String` cannot fail.
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 impl RunManifest {

@@ -62,7 +62,11 @@ fn merge_shards<S: ScenarioSource>(
     }
     let (first_dir, first) = manifests.first().cloned().ok_or(Error::NoShards)?;
     let count = shard_of(&first_dir, &first)?.count;
-    let mut seen: Vec<Option<PathBuf>> = vec![None; count as usize];
+    let slots = usize::try_from(count).map_err(|_| Error::BadShard {
+        dir: first_dir.clone(),
+        message: format!("{count} shards are more than this machine can index"),
+    })?;
+    let mut seen: Vec<Option<PathBuf>> = vec![None; slots];
     for (dir, m) in &manifests {
         let s = shard_of(dir, m)?;
         if m.plan_sha256 != first.plan_sha256 || s.count != count {
@@ -82,14 +86,21 @@ fn merge_shards<S: ScenarioSource>(
                 status: m.status.clone(),
             });
         }
-        if let Some(other) = &seen[s.index as usize] {
+        // `index < count` (checked when parsed), and `count` fits in `usize` (checked above).
+        let Some(slot) = usize::try_from(s.index).ok().and_then(|i| seen.get_mut(i)) else {
+            return Err(Error::BadShard {
+                dir: dir.clone(),
+                message: format!("shard {s} is outside 0..{count}"),
+            });
+        };
+        if let Some(other) = slot {
             return Err(Error::ShardTwice {
                 shard: s.to_string(),
                 first: other.clone(),
                 second: dir.clone(),
             });
         }
-        seen[s.index as usize] = Some(dir.clone());
+        *slot = Some(dir.clone());
     }
     let missing: Vec<String> = seen
         .iter()

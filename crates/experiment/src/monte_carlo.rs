@@ -105,6 +105,7 @@ pub struct MonteCarloResult {
 
 impl MonteCarloResult {
     /// One metric over all replications, in run-id order.
+    #[must_use]
     pub fn metric_values(&self, metric: usize) -> Vec<f64> {
         self.metrics.iter().map(|m| m[metric]).collect()
     }
@@ -202,6 +203,9 @@ fn run_batch<S: ScenarioSource>(
 
 /// Runs `cfg` on `scenario`. `progress` is called with the number of replications finished
 /// since its last call (from worker threads); `stop` ends the run at the next batch boundary.
+///
+/// # Panics
+/// Not on any scenario: only if accumulators built from the same model had different shapes.
 pub fn run<S: ScenarioSource>(
     scenario: &S,
     cfg: &MonteCarlo,
@@ -305,6 +309,9 @@ pub struct RunSet {
 /// Runs the replications `run_ids` (ascending) of `scenario` under `seed`, `batch` at a time on
 /// `threads` workers. Replication `r` uses the streams of `(seed, r)`, exactly as [`run`] does,
 /// so any partition of a plan's run ids merges back into the single-machine result.
+///
+/// # Panics
+/// Not on any scenario: only if accumulators built from the same model had different shapes.
 pub fn run_ids<S: ScenarioSource>(
     scenario: &S,
     seed: u64,
@@ -329,7 +336,9 @@ pub fn run_ids<S: ScenarioSource>(
     let n_vars = probe.schema().step_vars.len();
     let mut series = SeriesAccumulator::new(n_steps, n_vars);
     let mut metrics = Vec::with_capacity(run_ids.len());
-    for chunk in run_ids.chunks(batch.max(1) as usize) {
+    // A batch larger than `usize` can count is larger than any slice: one chunk, as intended.
+    let chunk_len = usize::try_from(batch.max(1)).unwrap_or(usize::MAX);
+    for chunk in run_ids.chunks(chunk_len) {
         let Some((batch_metrics, batch_series)) =
             run_batch(&pool, scenario, &probe, seed, chunk, progress, stop)?
         else {

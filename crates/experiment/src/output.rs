@@ -127,6 +127,7 @@ pub struct MetricRow {
 
 impl MetricRow {
     /// Summarises `values`; 0/1 event metrics get a Wilson interval for their probability.
+    #[must_use]
     pub fn new(metric: &str, values: &[f64]) -> Self {
         let s = Summary::from_values(values);
         let (lo, hi) = if chokepoint_core::is_event_metric(metric) {
@@ -174,7 +175,10 @@ fn write_timeseries(
         "step", "date", "variable", "mean", "p5", "p25", "p50", "p75", "p95",
     ])?;
     for step in 0..series.n_steps {
-        let date = calendar.date_of(step as u32).to_string();
+        // Steps come from the calendar's own `u32` count; past it, `date_of` saturates anyway.
+        let date = calendar
+            .date_of(u32::try_from(step).unwrap_or(u32::MAX))
+            .to_string();
         for (var, name) in schema.step_vars.iter().enumerate() {
             let Some(c) = series.get(step, var) else {
                 continue;

@@ -6,6 +6,7 @@
 //! share a seed, a number of replications and a batch size, and so common random numbers.
 //! Its [`Plan::hash`] covers everything that determines the results: same hash, same files.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chokepoint_core::ScenarioSource;
@@ -136,6 +137,7 @@ pub enum PlanSpec {
 
 impl PlanSpec {
     /// `run`, `compare` or `sweep`: part of the plan hash and of the manifest.
+    #[must_use]
     pub fn kind(&self) -> &'static str {
         match self {
             PlanSpec::Run(_) => "run",
@@ -235,12 +237,14 @@ pub struct Plan<S> {
 
 impl<S: ScenarioSource> Plan<S> {
     /// `run`, `compare` or `sweep`.
+    #[must_use]
     pub fn kind(&self) -> &'static str {
         self.spec.kind()
     }
 
     /// A hash of everything that determines the results: resolved scenarios, labels, seed,
     /// replications, batch. Same hash, same files.
+    #[must_use]
     pub fn hash(&self) -> String {
         let mut h = Sha256::new();
         h.update(self.kind().as_bytes());
@@ -257,10 +261,17 @@ impl<S: ScenarioSource> Plan<S> {
             )
             .as_bytes(),
         );
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        h.finalize()
+            .iter()
+            .fold(String::with_capacity(64), |mut s, b| {
+                // Writing to a `String` cannot fail.
+                let _ = write!(s, "{b:02x}");
+                s
+            })
     }
 
     /// The replications of `cell` that `shard` (or a single machine) runs, ascending.
+    #[must_use]
     pub fn run_ids(&self, cell: usize, shard: Option<Shard>) -> Vec<u64> {
         let reps = self.mc.replications;
         let base = cell as u64 * reps;

@@ -28,6 +28,7 @@ pub enum Purpose {
 }
 
 /// The generator for one (seed, run id, purpose).
+#[must_use]
 pub fn stream(seed: u64, run_id: u64, purpose: Purpose) -> ChaCha8Rng {
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
@@ -37,6 +38,7 @@ pub fn stream(seed: u64, run_id: u64, purpose: Purpose) -> ChaCha8Rng {
 }
 
 /// The model's streams for one run.
+#[must_use]
 pub fn model_streams(seed: u64, run_id: u64) -> RngStreams<ChaCha8Rng> {
     RngStreams {
         demand: stream(seed, run_id, Purpose::Demand),
@@ -47,6 +49,7 @@ pub fn model_streams(seed: u64, run_id: u64) -> RngStreams<ChaCha8Rng> {
 }
 
 /// The seed from which the scenario samples this run's uncertain parameters.
+#[must_use]
 pub fn parameter_seed(seed: u64, run_id: u64) -> u64 {
     stream(seed, run_id, Purpose::Parameters).next_u64()
 }

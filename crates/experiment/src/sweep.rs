@@ -52,7 +52,12 @@ pub(crate) fn plan<S: ScenarioSource>(
         }
     }
     let mc = spec.settings.resolve(&scenario);
-    let mut points = design::points(&spec.params, spec.design, mc.seed);
+    let mut points = design::points(&spec.params, spec.design, mc.seed).ok_or_else(|| {
+        Error::DesignTooLarge {
+            design: spec.design,
+            params: spec.params.len(),
+        }
+    })?;
     // Keys that hold whole numbers (weeks of horizon, step days) stay whole.
     for (d, p) in spec.params.iter().enumerate() {
         if scenario.is_integer_at(&p.path) {

@@ -36,6 +36,7 @@ impl fmt::Display for Problem {
 }
 
 /// `" (did you mean `x`?)"` for the closest candidate, or `""` when nothing is close.
+#[must_use]
 pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
     candidates
         .iter()
@@ -74,12 +75,9 @@ impl Located {
         let mut span = None;
         let mut complete = true;
         for part in key.split('.').filter(|p| !p.is_empty()) {
-            let (next, here) = match node.child(part) {
-                Some(found) => found,
-                None => {
-                    complete = false;
-                    break;
-                }
+            let Some((next, here)) = node.child(part) else {
+                complete = false;
+                break;
             };
             if here.is_some() {
                 span = here;
@@ -129,12 +127,18 @@ impl<'a> Node<'a> {
         match self {
             Node::Table(t) => {
                 let item = t.get(part)?;
-                let span = t.key(part).and_then(|k| k.span()).or_else(|| item.span());
+                let span = t
+                    .key(part)
+                    .and_then(toml_edit::Key::span)
+                    .or_else(|| item.span());
                 Some((Node::of_item(item), span))
             }
             Node::Inline(t) => {
                 let v = t.get(part)?;
-                let span = t.key(part).and_then(|k| k.span()).or_else(|| v.span());
+                let span = t
+                    .key(part)
+                    .and_then(toml_edit::Key::span)
+                    .or_else(|| v.span());
                 Some((Node::of_value(v), span))
             }
             Node::Array(a) => {

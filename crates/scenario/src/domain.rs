@@ -18,6 +18,7 @@ pub enum Domain {
 
 impl Domain {
     /// Human description for error messages.
+    #[must_use]
     pub fn describe(self) -> &'static str {
         match self {
             Domain::Any => "a finite number",
@@ -38,6 +39,7 @@ impl Domain {
     }
 
     /// True when `v` is allowed.
+    #[must_use]
     pub fn contains(self, v: f64) -> bool {
         let (lo, hi) = self.bounds();
         v.is_finite() && v >= lo && v <= hi && !(self == Domain::Positive && v <= 0.0)

@@ -17,8 +17,6 @@
 //! let params = scenario.sample(42);
 //! assert!(!params.producers.is_empty());
 //! ```
-#![warn(missing_docs)]
-#![deny(clippy::float_cmp)]
 
 mod compile;
 mod diagnostics;
@@ -226,6 +224,7 @@ impl Scenario {
 
     /// True when the resolved scenario holds a whole number at `path` (as `--set` paths are
     /// written), so that sweeps can keep such keys whole.
+    #[must_use]
     pub fn is_integer_at(&self, path: &str) -> bool {
         matches!(
             source::value_at(&self.loaded.table, path),
@@ -259,26 +258,31 @@ impl Scenario {
     }
 
     /// The scenario as resolved (after `extends` and overrides).
+    #[must_use]
     pub fn file(&self) -> &ScenarioFile {
         &self.file
     }
 
     /// The scenario's name.
+    #[must_use]
     pub fn name(&self) -> &str {
         &self.file.scenario.name
     }
 
     /// Default master seed from the file.
+    #[must_use]
     pub fn seed(&self) -> Option<u64> {
         self.file.scenario.seed
     }
 
     /// Default number of replications from the file.
+    #[must_use]
     pub fn replications(&self) -> Option<u64> {
         self.file.scenario.replications
     }
 
     /// Parameters with every uncertain number at its central value (median, mode or mean).
+    #[must_use]
     pub fn central(&self) -> &ModelParams {
         &self.central
     }
@@ -288,6 +292,7 @@ impl Scenario {
     /// draw for the same seed whatever else the file contains. A copy of the central
     /// parameters with what the uncertain numbers reach rebuilt ([`Scenario::sample_params_into`]
     /// reuses a buffer instead).
+    #[must_use]
     pub fn sample(&self, param_seed: u64) -> ModelParams {
         let mut params = self.central.clone();
         self.sample_params_into(param_seed, &mut params);
@@ -295,11 +300,13 @@ impl Scenario {
     }
 
     /// Key paths of the numbers the compiler reads as distributions: those a replication draws.
+    #[must_use]
     pub fn sampled_keys(&self) -> &[String] {
         self.sampling.keys()
     }
 
     /// The dated shocks, in order, at the central values of uncertain dates.
+    #[must_use]
     pub fn timeline(&self) -> Vec<TimelineEntry> {
         let cal = &self.central.calendar;
         let shocks = &self.file.shock;
@@ -347,6 +354,7 @@ impl Scenario {
     }
 
     /// Key paths of every number given as a distribution (sampled per replication).
+    #[must_use]
     pub fn uncertain_keys(&self) -> Vec<String> {
         flatten_file(&self.file)
             .into_iter()
@@ -356,6 +364,7 @@ impl Scenario {
     }
 
     /// Resolved parameters (after `extends` and overrides) that differ from `other`'s.
+    #[must_use]
     pub fn diff(&self, other: &Scenario) -> Vec<Difference> {
         let (a, b) = (flatten_file(&self.file), flatten_file(&other.file));
         let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
@@ -372,6 +381,7 @@ impl Scenario {
     }
 
     /// The resolved scenario as TOML: what `extends` and `--set` produced, in one file.
+    #[must_use]
     pub fn to_toml(&self) -> String {
         toml::to_string(&self.file).unwrap_or_default()
     }

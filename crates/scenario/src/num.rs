@@ -112,6 +112,7 @@ impl Num {
     }
 
     /// A central value (median or midpoint): what `check` and `diff` show for a distribution.
+    #[must_use]
     pub fn central(&self) -> f64 {
         match self {
             Num::Fixed(v) => *v,

@@ -205,7 +205,7 @@ fn merge_table(
         let (path, src_path) = (join(prefix), join(src_prefix));
         match (base.get_mut(key), value) {
             (Some(Value::Table(b)), Value::Table(o)) => {
-                merge_table(b, o, &path, &src_path, source, origins)
+                merge_table(b, o, &path, &src_path, source, origins);
             }
             (Some(b @ Value::Array(_)), Value::Array(o))
                 if is_table_array(value) && is_table_array(b) =>
@@ -221,27 +221,24 @@ fn merge_table(
                             e.as_table().and_then(identity).as_deref() == Some(id.as_str())
                         })
                     });
-                    match found {
-                        Some(m) => {
-                            let merged = format!("{path}.{m}");
-                            origins
-                                .entry(merged.clone())
-                                .or_default()
-                                .push((source, own.clone()));
-                            if let Some(Value::Table(target)) = b.get_mut(m) {
-                                merge_table(target, entry, &merged, &own, source, origins);
-                            }
+                    if let Some(m) = found {
+                        let merged = format!("{path}.{m}");
+                        origins
+                            .entry(merged.clone())
+                            .or_default()
+                            .push((source, own.clone()));
+                        if let Some(Value::Table(target)) = b.get_mut(m) {
+                            merge_table(target, entry, &merged, &own, source, origins);
                         }
-                        None => {
-                            let merged = format!("{path}.{}", b.len());
-                            origins
-                                .entry(merged.clone())
-                                .or_default()
-                                .push((source, own.clone()));
-                            b.push(Value::Table(Table::new()));
-                            if let Some(Value::Table(target)) = b.last_mut() {
-                                merge_table(target, entry, &merged, &own, source, origins);
-                            }
+                    } else {
+                        let merged = format!("{path}.{}", b.len());
+                        origins
+                            .entry(merged.clone())
+                            .or_default()
+                            .push((source, own.clone()));
+                        b.push(Value::Table(Table::new()));
+                        if let Some(Value::Table(target)) = b.last_mut() {
+                            merge_table(target, entry, &merged, &own, source, origins);
                         }
                     }
                 }

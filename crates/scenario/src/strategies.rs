@@ -77,16 +77,15 @@ impl StrategySet {
                 "a strategies file holds only `[[strategy]]` tables",
             ));
         }
-        let entries = match table.get("strategy") {
-            Some(Value::Array(a)) => a.clone(),
-            _ => {
-                problems.push(problem(
-                    "strategy".into(),
-                    "no `[[strategy]]` tables".into(),
-                    "add at least one `[[strategy]]` with a `name`",
-                ));
-                Vec::new()
-            }
+        let entries = if let Some(Value::Array(a)) = table.get("strategy") {
+            a.clone()
+        } else {
+            problems.push(problem(
+                "strategy".into(),
+                "no `[[strategy]]` tables".into(),
+                "add at least one `[[strategy]]` with a `name`",
+            ));
+            Vec::new()
         };
         let mut strategies: Vec<Strategy> = Vec::new();
         for (k, entry) in entries.iter().enumerate() {
@@ -159,6 +158,7 @@ impl StrategySet {
     }
 
     /// Names, in file order.
+    #[must_use]
     pub fn names(&self) -> Vec<&str> {
         self.strategies.iter().map(|s| s.name.as_str()).collect()
     }

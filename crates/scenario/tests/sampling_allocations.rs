@@ -51,7 +51,7 @@ fn per_sample(s: &Scenario, n: u64) -> usize {
     for seed in 1..=n {
         s.sample_into(seed, &mut model).unwrap();
     }
-    (ALLOCATIONS.load(Ordering::SeqCst) - before) / n as usize
+    (ALLOCATIONS.load(Ordering::SeqCst) - before) / usize::try_from(n).expect("a small count")
 }
 
 #[test]

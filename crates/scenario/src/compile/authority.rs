@@ -54,7 +54,8 @@ impl Build<'_> {
                     format!("{k}.lead_time_weeks"),
                     bspec.and_then(|b| b.lead_time_weeks.as_ref()),
                 )
-            }),
+            })
+            .as_ref(),
         );
         // Approval odds fall back as a whole table.
         let (akey, approval_spec) = if own.approval.is_empty() {
@@ -141,12 +142,11 @@ impl Build<'_> {
                     Some(Approval::Odds(n)) => Some((format!("{key}.default"), n)),
                     _ => None,
                 });
-                match found {
-                    Some((k, n)) => out.push(self.num(&k, n)),
-                    None => {
-                        missing = true;
-                        out.push(0.0);
-                    }
+                if let Some((k, n)) = found {
+                    out.push(self.num(&k, n));
+                } else {
+                    missing = true;
+                    out.push(0.0);
                 }
             }
         }

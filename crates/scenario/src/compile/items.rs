@@ -84,7 +84,7 @@ impl Build<'_> {
                 name: it.name.clone(),
                 kind,
                 base_price_usd_per_kg: self.pick(
-                    Slot::new(
+                    &Slot::new(
                         format!("{key}.base_price_usd_per_kg"),
                         it.base_price_usd_per_kg.as_ref(),
                     ),
@@ -105,7 +105,7 @@ impl Build<'_> {
             .map(|(k, s)| core::SectorParams {
                 name: s.name.clone(),
                 lost_output_usd_per_kg: self.pick(
-                    Slot::new(
+                    &Slot::new(
                         format!("sector.{k}.lost_output_usd_per_kg"),
                         s.lost_output_usd_per_kg.as_ref(),
                     ),

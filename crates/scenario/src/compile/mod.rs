@@ -156,7 +156,7 @@ impl<'a> Build<'a> {
     /// The one own-or-default lookup: the entry's own value, else the table it falls back to,
     /// else a "missing required key" problem (reported at the fallback table when there is one,
     /// so that it is reported once rather than once per entry).
-    fn pick(&mut self, own: Slot<'_>, fallback: Option<Slot<'_>>) -> f64 {
+    fn pick(&mut self, own: &Slot<'_>, fallback: Option<&Slot<'_>>) -> f64 {
         if let Some(n) = own.value {
             return self.num(&own.key, n);
         }
@@ -164,11 +164,11 @@ impl<'a> Build<'a> {
             Some(Slot {
                 key,
                 value: Some(n),
-            }) => self.num(&key, n),
+            }) => self.num(key, n),
             Some(Slot { key, value: None }) => {
-                let (table, name) = key.rsplit_once('.').unwrap_or(("defaults", &key));
+                let (table, name) = key.rsplit_once('.').unwrap_or(("defaults", key));
                 self.problem(
-                    &key,
+                    key,
                     "missing required key",
                     format!("add `{name} = <number>` under [{table}], or set it on every entry"),
                 );
@@ -195,8 +195,10 @@ impl<'a> Build<'a> {
         values: (Option<&Num>, Option<&Num>),
     ) -> f64 {
         self.pick(
-            Slot::new(format!("{own}.{name}"), values.0),
-            fallback.map(|f| Slot::new(format!("{f}.{name}"), values.1)),
+            &Slot::new(format!("{own}.{name}"), values.0),
+            fallback
+                .map(|f| Slot::new(format!("{f}.{name}"), values.1))
+                .as_ref(),
         )
     }
 
@@ -208,6 +210,11 @@ impl<'a> Build<'a> {
         per_year * self.step_days / core::Calendar::DAYS_PER_YEAR
     }
 
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "rounded to whole steps and clamped to [0, u32::MAX] first (NaN casts to 0)"
+    )]
     fn steps(&self, weeks: f64) -> u32 {
         self.weeks_to_steps(weeks)
             .round()
@@ -264,12 +271,11 @@ impl<'a> Build<'a> {
 
     /// A required item name (`output`, `feed`, `product`).
     fn named(&mut self, key: &str, name: Option<&str>, kind: &str, example: &str) -> ItemId {
-        match name {
-            Some(n) => ItemId::from(self.resolve(key, n, kind).unwrap_or(0)),
-            None => {
-                self.problem(key, "missing required key", format!("add {example}"));
-                ItemId(0)
-            }
+        if let Some(n) = name {
+            ItemId::from(self.resolve(key, n, kind).unwrap_or(0))
+        } else {
+            self.problem(key, "missing required key", format!("add {example}"));
+            ItemId(0)
         }
     }
 
@@ -290,7 +296,7 @@ impl<'a> Build<'a> {
         &mut self,
         key: &str,
         own: Option<&LeadTimeSpec>,
-        fallback: Option<(String, Option<&LeadTimeSpec>)>,
+        fallback: Option<&(String, Option<&LeadTimeSpec>)>,
     ) -> core::LeadTime {
         let parts: [(&str, LeadTimeField); 3] = [
             ("median", |s| s.median.as_ref()),
@@ -301,11 +307,11 @@ impl<'a> Build<'a> {
         for (slot, (name, field)) in v.iter_mut().zip(parts) {
             *slot = self.knob(
                 key,
-                fallback.as_ref().map(|(k, _)| k.as_str()),
+                fallback.map(|(k, _)| k.as_str()),
                 name,
                 (
                     own.and_then(field),
-                    fallback.as_ref().and_then(|(_, s)| s.and_then(field)),
+                    fallback.and_then(|(_, s)| s.and_then(field)),
                 ),
             );
         }
@@ -401,15 +407,30 @@ impl<'a> Build<'a> {
             );
         }
         let step_days = h.step_days.unwrap_or(7).max(1);
+        // Whole days over whole days, rounded up: exact in integers (the quotient of two numbers
+        // below 2^53 never rounds onto a whole number in f64 either, so this is what `ceil` gave).
+        let days = u64::from(horizon_weeks) * 7;
+        let n_steps = u32::try_from(days.div_ceil(u64::from(step_days))).unwrap_or_else(|_| {
+            self.problem(
+                "scenario.horizon_weeks",
+                format!("the horizon has more than {} steps", u32::MAX),
+                "shorten `horizon_weeks` or lengthen `step_days`",
+            );
+            u32::MAX
+        });
         core::Calendar {
             start,
             step_days,
-            n_steps: (f64::from(horizon_weeks) * DAYS_PER_WEEK / f64::from(step_days)).ceil()
-                as u32,
+            n_steps,
         }
     }
 }
 
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "whole days, non-negative in each branch; `as` saturates, and so does the date"
+)]
 fn shift(date: NaiveDate, weeks: f64) -> NaiveDate {
     let days = (weeks * DAYS_PER_WEEK).round();
     if days >= 0.0 {

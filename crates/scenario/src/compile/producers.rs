@@ -35,7 +35,7 @@ impl Build<'_> {
             }
             let (stage, inputs, outputs) = self.stage(&key, p, items);
             let capacity = self.pick(
-                Slot::new(
+                &Slot::new(
                     format!("{key}.capacity_t_per_year"),
                     p.capacity_t_per_year.as_ref(),
                 ),
@@ -54,7 +54,7 @@ impl Build<'_> {
             let lead_time = self.lead_time(
                 &format!("{key}.expansion_lead_time_weeks"),
                 kn.expansion_lead_time_weeks.as_ref(),
-                Some((
+                Some(&(
                     format!("{DEFAULTS}.expansion_lead_time_weeks"),
                     d.expansion_lead_time_weeks.as_ref(),
                 )),

@@ -113,16 +113,15 @@ impl Build<'_> {
             return AuthorityId(0);
         };
         let r = self.region(&format!("{key}.exporter"), name);
-        match params.authorities.iter().position(|a| a.region == r) {
-            Some(a) => AuthorityId::from(a),
-            None => {
-                self.problem(
-                    format!("{key}.exporter"),
-                    format!("`{name}` has no `[[exporter]]` table"),
-                    "add an `[[exporter]]` for it or name another exporter",
-                );
-                AuthorityId(0)
-            }
+        if let Some(a) = params.authorities.iter().position(|a| a.region == r) {
+            AuthorityId::from(a)
+        } else {
+            self.problem(
+                format!("{key}.exporter"),
+                format!("`{name}` has no `[[exporter]]` table"),
+                "add an `[[exporter]]` for it or name another exporter",
+            );
+            AuthorityId(0)
         }
     }
 
@@ -173,7 +172,7 @@ impl Build<'_> {
             }
             "quota" => self.quota(key, s, authority, params),
             "extraterritorial" => {
-                let share = self.pick(Slot::new(format!("{key}.share"), s.share.as_ref()), None);
+                let share = self.pick(&Slot::new(format!("{key}.share"), s.share.as_ref()), None);
                 vec![Measure::Extraterritorial { authority, share }]
             }
             "capacity_outage" => self.capacity_outage(key, s, params),
@@ -217,7 +216,7 @@ impl Build<'_> {
             );
         }
         let annual = self.pick(
-            Slot::new(format!("{key}.annual_t"), s.annual_t.as_ref()),
+            &Slot::new(format!("{key}.annual_t"), s.annual_t.as_ref()),
             None,
         );
         vec![Measure::Quota {
@@ -233,20 +232,18 @@ impl Build<'_> {
         s: &ShockSpec,
         params: &core::ModelParams,
     ) -> Vec<Measure> {
-        let share = self.pick(Slot::new(format!("{key}.share"), s.share.as_ref()), None);
+        let share = self.pick(&Slot::new(format!("{key}.share"), s.share.as_ref()), None);
         let mut producers = Vec::new();
         for (j, n) in s.producers.iter().enumerate() {
-            match params.producers.iter().position(|p| &p.name == n) {
-                Some(p) => producers.push(ProducerId::from(p)),
-                None => {
-                    let cands: Vec<&str> =
-                        params.producers.iter().map(|p| p.name.as_str()).collect();
-                    self.problem(
-                        format!("{key}.producers.{j}"),
-                        format!("unknown producer `{n}`{}", did_you_mean(n, &cands)),
-                        "name a `[[producer]]` defined in the file",
-                    );
-                }
+            if let Some(p) = params.producers.iter().position(|p| &p.name == n) {
+                producers.push(ProducerId::from(p));
+            } else {
+                let cands: Vec<&str> = params.producers.iter().map(|p| p.name.as_str()).collect();
+                self.problem(
+                    format!("{key}.producers.{j}"),
+                    format!("unknown producer `{n}`{}", did_you_mean(n, &cands)),
+                    "name a `[[producer]]` defined in the file",
+                );
             }
         }
         if s.producers.is_empty() {
@@ -266,7 +263,7 @@ impl Build<'_> {
         params: &core::ModelParams,
     ) -> Vec<Measure> {
         let multiplier = self.pick(
-            Slot::new(format!("{key}.multiplier"), s.multiplier.as_ref()),
+            &Slot::new(format!("{key}.multiplier"), s.multiplier.as_ref()),
             None,
         );
         let regions: Vec<RegionId> = s

@@ -87,14 +87,14 @@ impl Build<'_> {
                     initial_t,
                     target_t,
                     acquisition_t_per_step: self.pick(
-                        Slot::new(
+                        &Slot::new(
                             format!("{hkey}.acquisition_t_per_week"),
                             h.acquisition_t_per_week.as_ref(),
                         ),
                         None,
                     ) * per_step,
                     release_cap_t_per_step: self.pick(
-                        Slot::new(
+                        &Slot::new(
                             format!("{hkey}.release_cap_t_per_week"),
                             h.release_cap_t_per_week.as_ref(),
                         ),
@@ -115,7 +115,7 @@ impl Build<'_> {
                 end_use,
                 lines,
                 budget_usd: self.pick(
-                    Slot::new(format!("{key}.budget_usd"), s.budget_usd.as_ref()),
+                    &Slot::new(format!("{key}.budget_usd"), s.budget_usd.as_ref()),
                     None,
                 ),
                 release: core::ReleaseRule {
@@ -133,7 +133,7 @@ impl Build<'_> {
                 },
                 refill: core::RefillRule {
                     max_price_ratio: self.pick(
-                        Slot::new(
+                        &Slot::new(
                             format!("{key}.refill_max_price_ratio"),
                             s.refill_max_price_ratio.as_ref(),
                         ),
@@ -141,7 +141,7 @@ impl Build<'_> {
                     ),
                     delay_steps: {
                         let w = self.pick(
-                            Slot::new(
+                            &Slot::new(
                                 format!("{key}.refill_delay_weeks"),
                                 s.refill_delay_weeks.as_ref(),
                             ),

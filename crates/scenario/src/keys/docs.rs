@@ -1,5 +1,7 @@
 //! The key tables of `docs/scenarios.md`, generated from [`super::KEYS`].
 
+use std::fmt::Write as _;
+
 use super::{DISTS, Key, Need, SHOCK_TYPES, Table};
 use crate::domain::Domain;
 
@@ -29,6 +31,7 @@ fn need(k: &Key) -> String {
 }
 
 /// The generated Markdown table of one table's keys.
+#[must_use]
 pub fn render_table(table: Table) -> String {
     let with_applies = table == Table::Shock;
     let mut s = String::from("| key | type | unit | range | if absent | meaning |");
@@ -37,8 +40,10 @@ pub fn render_table(table: Table) -> String {
     } else {
         "\n| --- | --- | --- | --- | --- | --- |\n"
     };
+    // Writing to a `String` cannot fail, here and below.
     for k in table.keys() {
-        s += &format!(
+        let _ = write!(
+            s,
             "| `{}` | {} | {} | {} | {} | {} |",
             k.name,
             k.ty.describe(),
@@ -48,7 +53,8 @@ pub fn render_table(table: Table) -> String {
             k.doc
         );
         if with_applies {
-            s += &format!(
+            let _ = write!(
+                s,
                 " {} |",
                 if k.applies.is_empty() {
                     "all".to_owned()
@@ -73,7 +79,7 @@ fn render_shock_types() -> String {
             .filter(|k| k.name != "duration_weeks" && k.name != "exporter")
             .map(|k| format!("`{}`", k.name))
             .collect();
-        s += &format!("| `{t}` | {} | {effect} |\n", own.join(", "));
+        let _ = writeln!(s, "| `{t}` | {} | {effect} |", own.join(", "));
     }
     s
 }
@@ -87,12 +93,13 @@ fn render_dists() -> String {
             .filter(|k| k.applies.contains(d))
             .map(|k| format!("`{}`", k.name))
             .collect();
-        s += &format!("| `{d}` | {} | {support} | {central} |\n", keys.join(", "));
+        let _ = writeln!(s, "| `{d}` | {} | {support} | {central} |", keys.join(", "));
     }
     s
 }
 
 /// The generated text for a docs marker (`keys:producer`, `shock_types`, `dists`).
+#[must_use]
 pub fn render_marker(name: &str) -> Option<String> {
     match name {
         "shock_types" => Some(render_shock_types()),

@@ -73,6 +73,7 @@ impl Table {
     ];
 
     /// The name used in docs markers and messages.
+    #[must_use]
     pub fn id(self) -> &'static str {
         match self {
             Table::Top => "top",
@@ -101,6 +102,7 @@ impl Table {
     }
 
     /// The key `name` of this table.
+    #[must_use]
     pub fn key(self, name: &str) -> Option<&'static Key> {
         self.keys().find(|k| k.name == name)
     }
@@ -135,6 +137,7 @@ pub enum Ty {
 
 impl Ty {
     /// True when the value is a number (so the keys below it are a distribution's).
+    #[must_use]
     pub fn is_number(self) -> bool {
         matches!(self, Ty::Number | Ty::NumberBy(_) | Ty::Approval)
     }
@@ -203,16 +206,19 @@ pub use docs::{BEGIN, END, render_docs, render_marker, render_table};
 pub use table::{DISTS, KEYS, SHOCK_TYPES};
 
 /// The names of the shock types.
+#[must_use]
 pub fn shock_types() -> Vec<&'static str> {
     SHOCK_TYPES.iter().map(|(t, _)| *t).collect()
 }
 
 /// The names of the distributions.
+#[must_use]
 pub fn dist_names() -> Vec<&'static str> {
     DISTS.iter().map(|(d, _, _)| *d).collect()
 }
 
 /// Every key name the format knows (any table), sorted and without repeats.
+#[must_use]
 pub fn known_names() -> Vec<&'static str> {
     let mut v: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
     v.sort_unstable();
@@ -221,11 +227,13 @@ pub fn known_names() -> Vec<&'static str> {
 }
 
 /// True when `key` is accepted by the shock type or distribution `kind`.
+#[must_use]
 pub fn applies(key: &Key, kind: &str) -> bool {
     key.applies.is_empty() || key.applies.contains(&kind)
 }
 
 /// The keys of `table` that a shock type or distribution `kind` accepts.
+#[must_use]
 pub fn applicable(table: Table, kind: &str) -> Vec<&'static str> {
     table
         .keys()
@@ -244,6 +252,7 @@ pub enum Place {
 }
 
 /// Follows a dotted key path through the tables of the format.
+#[must_use]
 pub fn place(path: &str) -> Option<Place> {
     let parts: Vec<&str> = path.split('.').filter(|p| !p.is_empty()).collect();
     let mut table = Table::Top;
@@ -268,6 +277,7 @@ pub fn place(path: &str) -> Option<Place> {
 }
 
 /// The key a path's value belongs to (for a number inside a table by name, the table's key).
+#[must_use]
 pub fn key_at(path: &str) -> Option<&'static Key> {
     match place(path)? {
         Place::Key(k, _) => Some(k),
@@ -277,11 +287,13 @@ pub fn key_at(path: &str) -> Option<&'static Key> {
 
 /// The range of the number at `path`; [`Domain::Any`] for a path the format does not know
 /// (the compiler reads only known keys; a unit test checks every shipped number resolves).
+#[must_use]
 pub fn domain_at(path: &str) -> Domain {
     key_at(path).and_then(|k| k.domain).unwrap_or(Domain::Any)
 }
 
 /// The table an unknown key at `path` was written in, if the path says, and its name.
+#[must_use]
 pub fn table_of_unknown(path: &str) -> Option<(Table, String)> {
     let last = path.rsplit('.').next()?.to_owned();
     match place(path)? {

@@ -22,7 +22,11 @@ fn shipped() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(scenarios())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
+        .filter(|n| {
+            Path::new(n)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        })
         .filter(|n| n != "stockpile_strategies.toml" && n != "benchmark_suite.toml")
         .collect();
     names.sort();
