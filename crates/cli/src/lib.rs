@@ -242,14 +242,28 @@ fn check(args: &CheckArgs) -> Result<()> {
         cal.step_days,
         cal.start,
     )?;
-    let uncertain = scenario.uncertain_keys();
+    let uncertain = scenario.uncertain();
     if !uncertain.is_empty() {
         writeln!(
             s,
-            "{} uncertain parameters, drawn per replication: {}",
-            uncertain.len(),
-            uncertain.join(", ")
+            "\n{} uncertain parameters, drawn per replication:",
+            uncertain.len()
         )?;
+        let rows: Vec<Vec<String>> = uncertain
+            .iter()
+            .map(|u| {
+                vec![
+                    u.key.clone(),
+                    u.value.clone(),
+                    u.unit.to_owned(),
+                    u.meaning.to_owned(),
+                ]
+            })
+            .collect();
+        s.push_str(&table::render_left(
+            &["key", "distribution", "unit", "meaning"],
+            &rows,
+        ));
     }
     let timeline = scenario.timeline();
     if timeline.is_empty() {

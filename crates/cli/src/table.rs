@@ -22,8 +22,19 @@ pub fn number(v: f64) -> String {
     }
 }
 
-/// Renders rows under a header, columns padded; the first column left-aligned, others right.
+/// Renders rows under a header, columns padded; the first column left-aligned, others right
+/// (numbers line up).
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
+    aligned(header, rows, 1)
+}
+
+/// Renders rows of text under a header, every column left-aligned.
+pub fn render_left(header: &[&str], rows: &[Vec<String>]) -> String {
+    aligned(header, rows, header.len())
+}
+
+/// Columns from `right_from` on are right-aligned; trailing spaces are trimmed.
+fn aligned(header: &[&str], rows: &[Vec<String>], right_from: usize) -> String {
     let n = header.len();
     let mut width: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in rows {
@@ -34,12 +45,14 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let line = |cells: &mut dyn Iterator<Item = &str>| {
         let mut s = String::new();
         for (k, cell) in cells.enumerate().take(n) {
-            if k == 0 {
-                let _ = write!(s, "{cell:<w$}", w = width[k]);
+            let sep = if k == 0 { "" } else { "  " };
+            if k < right_from {
+                let _ = write!(s, "{sep}{cell:<w$}", w = width[k]);
             } else {
-                let _ = write!(s, "  {cell:>w$}", w = width[k]);
+                let _ = write!(s, "{sep}{cell:>w$}", w = width[k]);
             }
         }
+        s.truncate(s.trim_end().len());
         s.push('\n');
         s
     };

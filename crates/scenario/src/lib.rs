@@ -119,6 +119,19 @@ pub struct TimelineEntry {
     pub uncertain: bool,
 }
 
+/// A number of the scenario given as a distribution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UncertainNumber {
+    /// Key path, array entries by name where they have one.
+    pub key: String,
+    /// The distribution as written (inline TOML).
+    pub value: String,
+    /// The key's unit from the key table, "" when it has none.
+    pub unit: &'static str,
+    /// The key's meaning from the key table.
+    pub meaning: &'static str,
+}
+
 /// A resolved parameter that differs between two scenarios.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Difference {
@@ -353,13 +366,22 @@ impl Scenario {
             .collect()
     }
 
-    /// Key paths of every number given as a distribution (sampled per replication).
+    /// The numbers given as distributions (drawn per replication), with what the key table says
+    /// of each: so `check` shows what is uncertain in the file's own words and units.
     #[must_use]
-    pub fn uncertain_keys(&self) -> Vec<String> {
+    pub fn uncertain(&self) -> Vec<UncertainNumber> {
         flatten_file(&self.file)
             .into_iter()
             .filter(|(_, v)| v.contains("dist"))
-            .map(|(k, _)| k)
+            .map(|(key, value)| {
+                let known = keys::key_at(&key);
+                UncertainNumber {
+                    unit: known.map_or("", |k| k.unit),
+                    meaning: known.map_or("", |k| k.doc),
+                    key,
+                    value,
+                }
+            })
             .collect()
     }
 
