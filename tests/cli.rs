@@ -294,9 +294,13 @@ fn check_prints_the_timeline_and_diff_the_differences() {
             && text.contains("to japan"),
         "{text}"
     );
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("shock.jp_halt.duration_weeks"))
+        .unwrap_or_else(|| panic!("uncertain keys listed: {text}"));
     assert!(
-        text.contains("shock.jp_halt.duration_weeks"),
-        "uncertain keys listed: {text}"
+        row.contains("triangular") && row.contains("weeks"),
+        "the row shows the distribution and the key table's unit: {row}"
     );
     let out = chokepoint(&["diff", base.to_str().unwrap(), child.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
