@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{chokepoint, root, stderr};
+use common::{chokepoint, root, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -360,4 +360,48 @@ fn a_torn_journal_line_is_cut_off_on_resume() {
             .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
         "every journal line is whole"
     );
+}
+
+#[test]
+fn a_one_at_a_time_sweep_writes_a_tornado_ranked_by_swing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chokepoint(&[
+        "sweep",
+        "scenarios/full_embargo.toml",
+        "--param",
+        "defaults.manufacturer.cover_weeks=2:6",
+        "--param",
+        "defaults.manufacturer.price_elasticity=0.04:0.06",
+        "--design",
+        "oat",
+        "--reps",
+        "4",
+        "--quiet",
+        "--set",
+        "scenario.horizon_weeks=104",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("tornado.csv"), "{}", stdout(&out));
+    let text = std::fs::read_to_string(dir.path().join("tornado.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let unmet: Vec<&Vec<&str>> = rows.iter().filter(|r| r[1] == "unmet_demand_t").collect();
+    assert_eq!(unmet.len(), 2, "one row per parameter: {text}");
+    assert_eq!((unmet[0][2], unmet[1][2]), ("1", "2"));
+    let swing = |r: &Vec<&str>| r[9].parse::<f64>().unwrap().abs();
+    assert!(
+        swing(unmet[0]) >= swing(unmet[1]),
+        "largest swing first: {text}"
+    );
+    // Under a year-long embargo, more inventory cover can only leave less demand unmet.
+    let cover = unmet
+        .iter()
+        .find(|r| r[3] == "defaults.manufacturer.cover_weeks")
+        .unwrap();
+    assert!(cover[9].parse::<f64>().unwrap() < 0.0, "{text}");
 }

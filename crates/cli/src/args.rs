@@ -156,7 +156,8 @@ pub struct SweepArgs {
     /// A swept parameter and its range (repeatable): `--param shock.0.duration_weeks=4:52`.
     #[arg(long, value_name = "PATH=LO:HI")]
     pub param: Vec<chokepoint_experiment::ParamRange>,
-    /// `grid:K` (K levels per parameter, every combination) or `lhs:K` (K points).
+    /// `grid:K` (K levels per parameter, every combination), `lhs:K` (K points) or `oat` (one
+    /// at a time from the middle of the ranges: writes tornado.csv too).
     #[arg(long)]
     pub design: chokepoint_experiment::Design,
     /// Also run every strategy of this file at every point (common random numbers).

@@ -129,11 +129,15 @@ pub fn comparison(report: &CompareReport) -> String {
 
 /// A sweep: how many cells, and where the table went.
 pub fn sweep(report: &SweepReport) -> String {
-    format!(
+    let mut text = format!(
         "sweep of {}: {} cells, {} replications each\nwrote {}\n",
         report.scenario,
         report.cells,
         report.replications,
         report.file.display()
-    )
+    );
+    if let Some(t) = &report.tornado {
+        let _ = writeln!(text, "wrote {}", t.display());
+    }
+    text
 }

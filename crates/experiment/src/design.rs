@@ -1,4 +1,5 @@
-//! Design points of a parameter sweep: full grids and Latin hypercubes.
+//! Design points of a parameter sweep: full grids, Latin hypercubes and one-at-a-time
+//! (tornado) designs.
 
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -26,15 +27,22 @@ pub enum Design {
     /// `lhs:K`: K points, a Latin hypercube: each parameter's range cut into K equal strata,
     /// one point per stratum, strata paired at random (seeded).
     Lhs(usize),
+    /// `oat`: one at a time, for a tornado: point 0 has every parameter at the middle of its
+    /// range (give ranges centred on the scenario's values), then each parameter in turn at its
+    /// low and at its high end with the others in the middle: 1 + 2 × parameters points.
+    Oat,
 }
 
 impl std::str::FromStr for Design {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim() == "oat" {
+            return Ok(Design::Oat);
+        }
         let (kind, k) = s
             .split_once(':')
-            .ok_or_else(|| format!("`{s}` is not a design; write `grid:K` or `lhs:K`"))?;
+            .ok_or_else(|| format!("`{s}` is not a design; write `grid:K`, `lhs:K` or `oat`"))?;
         let k: usize = k
             .trim()
             .parse()
@@ -45,7 +53,9 @@ impl std::str::FromStr for Design {
         match kind.trim() {
             "grid" => Ok(Design::Grid(k)),
             "lhs" => Ok(Design::Lhs(k)),
-            other => Err(format!("unknown design `{other}`; use `grid:K` or `lhs:K`")),
+            other => Err(format!(
+                "unknown design `{other}`; use `grid:K`, `lhs:K` or `oat`"
+            )),
         }
     }
 }
@@ -55,6 +65,7 @@ impl std::fmt::Display for Design {
         match self {
             Design::Grid(k) => write!(f, "grid:{k}"),
             Design::Lhs(k) => write!(f, "lhs:{k}"),
+            Design::Oat => write!(f, "oat"),
         }
     }
 }
@@ -129,6 +140,18 @@ pub fn points(params: &[ParamRange], design: Design, seed: u64) -> Option<Vec<Ve
                 .collect();
             Some(grid)
         }
+        Design::Oat => {
+            let middle: Vec<f64> = params.iter().map(|p| at(p, 0.5)).collect();
+            let mut all = vec![middle.clone()];
+            for (d, p) in params.iter().enumerate() {
+                for end in [p.lo, p.hi] {
+                    let mut v = middle.clone();
+                    v[d] = end;
+                    all.push(v);
+                }
+            }
+            Some(all)
+        }
         Design::Lhs(k) => {
             let mut rng = stream(seed, 0, Purpose::Design);
             let columns: Vec<Vec<f64>> = params
@@ -177,6 +200,23 @@ mod tests {
         assert_eq!(p[0], vec![0.0, 10.0]);
         assert_eq!(p[1], vec![0.0, 15.0]);
         assert_eq!(p[8], vec![1.0, 20.0]);
+    }
+
+    #[test]
+    fn oat_moves_one_parameter_at_a_time_from_the_middle() {
+        let p = points(&ranges(), Design::Oat, 1).unwrap();
+        assert_eq!(
+            p,
+            vec![
+                vec![0.5, 15.0],
+                vec![0.0, 15.0],
+                vec![1.0, 15.0],
+                vec![0.5, 10.0],
+                vec![0.5, 20.0],
+            ]
+        );
+        assert_eq!("oat".parse::<Design>(), Ok(Design::Oat));
+        assert_eq!(Design::Oat.to_string(), "oat");
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct SweepReport {
     pub replications: u64,
     /// The `sweep.csv` written.
     pub file: PathBuf,
+    /// The `tornado.csv` written by a one-at-a-time (`oat`) design.
+    pub tornado: Option<PathBuf>,
 }
 
 /// Builds the sweep's plan: the design's points, each applied to the scenario (× strategies).
@@ -160,10 +162,84 @@ pub(crate) fn finish_sweep<S: ScenarioSource>(
         w.write_record(&rec)?;
     }
     write_atomic(out, "sweep.csv", &csv_bytes(w)?)?;
+    let mut tornado_file = None;
+    if let PlanSpec::Sweep(spec) = &plan.spec
+        && spec.design == design::Design::Oat
+    {
+        let bytes = tornado(spec, plan.cells.len(), results)?;
+        write_atomic(out, "tornado.csv", &bytes)?;
+        tornado_file = Some(out.join("tornado.csv"));
+    }
     Ok(SweepReport {
         scenario: plan.cells[0].scenario.name().to_owned(),
         cells: plan.cells.len(),
         replications: plan.mc.replications,
         file: out.join("sweep.csv"),
+        tornado: tornado_file,
     })
+}
+
+/// `tornado.csv` of a one-at-a-time sweep: for each metric, each parameter's effect (mean at
+/// its high end minus mean at its low end, a paired difference on common random numbers, with
+/// its 95 % interval), largest swing first. Cells are points × strategies, points in
+/// [`design::Design::Oat`] order (middle, then low and high of each parameter).
+fn tornado(spec: &SweepSpec, n_cells: usize, results: &Results) -> Result<Vec<u8>, Error> {
+    let n_points = 1 + 2 * spec.params.len();
+    let n_strategies = (n_cells / n_points).max(1);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "strategy_index",
+        "metric",
+        "rank",
+        "param",
+        "lo",
+        "hi",
+        "mean_middle",
+        "mean_at_lo",
+        "mean_at_hi",
+        "effect_hi_minus_lo",
+        "effect_ci95_lo",
+        "effect_ci95_hi",
+    ])?;
+    for s in 0..n_strategies {
+        let cell = |point: usize| &results.cells[point * n_strategies + s].metrics;
+        for (m, name) in results.metric_names.iter().enumerate() {
+            let mean = |point: usize| MetricRow::new(name, &column(cell(point), m)).mean;
+            let mut rows = Vec::with_capacity(spec.params.len());
+            for (d, p) in spec.params.iter().enumerate() {
+                let (lo, hi) = (1 + 2 * d, 2 + 2 * d);
+                let effect = chokepoint_stats::PairedDiff::from_pairs(
+                    &column(cell(hi), m),
+                    &column(cell(lo), m),
+                )?;
+                rows.push((p, mean(lo), mean(hi), effect));
+            }
+            // Largest swing first; ties (and NaN swings, last) keep the parameters' order.
+            rows.sort_by(|a, b| {
+                let swing = |r: &(_, _, _, chokepoint_stats::PairedDiff)| {
+                    let x = r.3.mean_diff.abs();
+                    if x.is_nan() { -1.0 } else { x }
+                };
+                swing(b).total_cmp(&swing(a))
+            });
+            let middle = mean(0);
+            for (rank, (p, at_lo, at_hi, e)) in rows.iter().enumerate() {
+                w.write_record([
+                    s.to_string(),
+                    name.clone(),
+                    (rank + 1).to_string(),
+                    p.path.clone(),
+                    p.lo.to_string(),
+                    p.hi.to_string(),
+                    middle.to_string(),
+                    at_lo.to_string(),
+                    at_hi.to_string(),
+                    e.mean_diff.to_string(),
+                    e.ci95_lo.to_string(),
+                    e.ci95_hi.to_string(),
+                ])?;
+            }
+        }
+    }
+    csv_bytes(w)
 }
