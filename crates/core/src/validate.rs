@@ -121,9 +121,17 @@ impl Checker {
         for (k, &steps) in t.iter().enumerate() {
             let (from, to) = (k / nr, k % nr);
             let (lo, hi, expected) = if from == to {
-                (0.0, 0.0, "0 (a domestic sale arrives in the step it is made)")
+                (
+                    0.0,
+                    0.0,
+                    "0 (a domestic sale arrives in the step it is made)",
+                )
             } else {
-                (0.0, f64::from(p.calendar.n_steps), "steps in [0, the horizon]")
+                (
+                    0.0,
+                    f64::from(p.calendar.n_steps),
+                    "steps in [0, the horizon]",
+                )
             };
             self.range(
                 || format!("trade.transit_steps[{k}]"),

@@ -216,9 +216,9 @@ proptest! {
             }
             sim.step(&mut rngs);
             let l = sim.ledger();
-            for i in 0..ni {
+            for (i, &at_sea) in opening_transit.iter().enumerate() {
                 let item = ItemId(i as u32);
-                let (mut lhs, mut rhs) = (opening_transit[i], sim.in_transit(item));
+                let (mut lhs, mut rhs) = (at_sea, sim.in_transit(item));
                 for r in 0..nr {
                     let k = l.at(RegionId(r as u32), item);
                     lhs += opening[k] + l.produced[k];
@@ -494,7 +494,12 @@ fn japan_arrivals(model: &Model, sim: &mut Simulation<'_>, seed: u64) -> (Vec<f6
     while !sim.is_done() {
         sim.step(&mut rngs);
         arrived.push(sim.ledger().imported[sim.ledger().at(japan, ItemId(0))]);
-        at_sea.push(sim.trajectory().series(transit).nth(arrived.len() - 1).unwrap());
+        at_sea.push(
+            sim.trajectory()
+                .series(transit)
+                .nth(arrived.len() - 1)
+                .unwrap(),
+        );
     }
     (arrived, at_sea)
 }
