@@ -52,6 +52,7 @@ mod source;
 mod stockpiles;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+mod transit;
 pub mod units;
 mod validate;
 

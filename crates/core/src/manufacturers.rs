@@ -95,15 +95,16 @@ impl Manufacturers {
         }
     }
 
-    /// Step 4: each manufacturer orders its demand plus a share of its inventory gap.
+    /// Step 4: each manufacturer orders its demand plus a share of the gap between its inventory
+    /// position (on hand + in transit) and its target (cover + supply line).
     pub(crate) fn place_orders(&self, params: &ModelParams, buyers: &Buyers, book: &mut Book) {
         for (k, m) in params.manufacturers.iter().enumerate() {
             let b = buyers.manufacturer(k);
             for (j, d) in m.demand.iter().enumerate() {
                 let demand = self.line_demand[self.line_start[k] + j];
                 let slot = book.slot(b, d.item);
-                let have = book.held[slot];
-                let target = m.cover_target_steps * demand;
+                let have = book.position(slot);
+                let target = m.cover_target_steps * demand + book.supply_line(slot, demand);
                 let want = (demand + (target - have) / m.order_adjust_steps).max(0.0);
                 book.order[slot] += want;
             }

@@ -1,8 +1,9 @@
 //! Markets: where material changes hands and prices answer scarcity.
 //!
-//! [`Book`] holds every stock (region warehouses and each buyer's own), the orders of the step and
-//! the [`Ledger`] of flows; [`Book::allocate`] is the one way material moves from a seller to
-//! buyers (pro rata to outstanding orders). [`clear_trade`] runs the three sales of step 6 item by
+//! [`Book`] holds every stock (region warehouses and each buyer's own, and the cargo in transit
+//! to each buyer), the orders of the step and the [`Ledger`] of flows; [`Book::allocate`] is the
+//! one way material moves from a seller to buyers (pro rata to outstanding orders): at once
+//! within a region, through the [`Pipeline`] between regions. [`clear_trade`] runs the three sales of step 6 item by
 //! item (domestic, free imports, controlled exports); stockpile releases, the fourth, are the
 //! stockpiles' own (`stockpiles.rs`). [`Prices`] holds the world and domestic price ratios and
 //! the shortage each region saw, and moves them in step 9.
@@ -11,6 +12,7 @@ use crate::authority::ExportAuthority;
 use crate::buyers::Buyers;
 use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
 use crate::params::{ModelParams, PriceParams};
+use crate::transit::Pipeline;
 
 /// Flows of one step, per region × item, in tonnes: the terms of the material balance.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,9 +22,10 @@ pub struct Ledger {
     pub produced: Vec<f64>,
     /// Used up by producers (inputs) and manufacturers.
     pub consumed: Vec<f64>,
-    /// Received from other regions.
+    /// Received from other regions: cargo that arrived this step (sold this step on a route
+    /// that takes no time, or earlier).
     pub imported: Vec<f64>,
-    /// Shipped to other regions.
+    /// Shipped to other regions this step, whether it arrives this step or later.
     pub exported: Vec<f64>,
 }
 
@@ -83,6 +86,10 @@ pub(crate) struct Book {
     pub(crate) ledger: Ledger,
     /// Tonnes shipped by controlling exporters this step, per item.
     pub(crate) exported_by_authorities: Vec<f64>,
+    /// Cargo sold to buyers in other regions and not yet arrived.
+    pub(crate) pipeline: Pipeline,
+    /// The step being simulated (when a shipment sold now arrives).
+    now: u32,
 }
 
 impl Book {
@@ -102,7 +109,42 @@ impl Book {
             eligible: vec![false; n_buyers],
             ledger: Ledger::new(nr, ni),
             exported_by_authorities: vec![0.0; ni],
+            pipeline: Pipeline::new(params, n_buyers * ni),
+            now: 0,
         }
+    }
+
+    /// Start of step `t`: the cargo due now reaches its buyers and is booked as their region's
+    /// imports.
+    pub(crate) fn deliver(&mut self, buyers: &Buyers, t: u32) {
+        self.now = t;
+        if self.pipeline.is_instant() {
+            return;
+        }
+        let ni = self.n_items;
+        for slot in 0..self.held.len() {
+            let q = self.pipeline.take_due(slot, t);
+            if q > 0.0 {
+                self.held[slot] += q;
+                let region = buyers.get(BuyerId::from(slot / ni)).region.idx();
+                self.ledger.imported[region * ni + slot % ni] += q;
+            }
+        }
+    }
+
+    /// Inventory position of a slot: stock on hand plus cargo on its way to it. Order rules
+    /// compare this, not the stock on hand, with their targets, so cargo at sea is not ordered
+    /// twice.
+    #[inline]
+    pub(crate) fn position(&self, slot: usize) -> f64 {
+        self.held[slot] + self.pipeline.in_transit(slot)
+    }
+
+    /// The cargo in transit a slot aims to keep for a use of `flow` tonnes per step (its supply
+    /// line: `flow` × the baseline steps in transit of its supply; 0 for domestic supply).
+    #[inline]
+    pub(crate) fn supply_line(&self, slot: usize, flow: f64) -> f64 {
+        self.pipeline.supply_line(slot, flow)
     }
 
     /// Index of (buyer, item) in `held`, `order` and `ordered`.
@@ -147,12 +189,20 @@ impl Book {
             // Never more than is left, so rounding cannot overdraw the source.
             let q = (want * fill).min(supply - moved).max(0.0);
             self.order[slot] -= q;
-            self.held[slot] += q;
             moved += q;
             let to_region = buyers.get(b).region.idx();
-            if to_region != from_region {
-                self.ledger.exported[from_region * ni + item] += q;
-                self.ledger.imported[to_region * ni + item] += q;
+            if to_region == from_region {
+                self.held[slot] += q;
+                continue;
+            }
+            // Exported (and licensed) now; arrives after the route's transit.
+            self.ledger.exported[from_region * ni + item] += q;
+            match self.pipeline.transit(from_region, to_region) {
+                0 => {
+                    self.held[slot] += q;
+                    self.ledger.imported[to_region * ni + item] += q;
+                }
+                steps => self.pipeline.ship(slot, self.now + steps, q),
             }
         }
         let source = match from {
@@ -241,6 +291,59 @@ pub(crate) fn clear_trade(
             }
         }
     }
+}
+
+/// The equilibrium start: fills `book`'s pipeline with what steady baseline trade has at sea at
+/// the start of step 0, so that imports do not start from a hole. One step of trade is cleared
+/// on a copy of the book (and of the authorities, with the policy in force at the start): each
+/// warehouse holds one step of its producers' baseline output (capacity × utilisation), every
+/// manufacturer orders its baseline demand and every producer the inputs of its baseline
+/// activity. Each route's share of that step's sales is put at sea once for each step of its
+/// transit. This opening cargo is stock like any other: it enters the global material balance
+/// as in-transit stock at the start.
+pub(crate) fn fill_pipeline(
+    book: &mut Book,
+    buyers: &Buyers,
+    authority_of_region: &[Option<AuthorityId>],
+    authorities: &[ExportAuthority],
+    params: &ModelParams,
+) {
+    if book.pipeline.is_instant() {
+        return;
+    }
+    let ni = book.n_items;
+    let mut dry = book.clone();
+    dry.warehouse.fill(0.0);
+    dry.order.fill(0.0);
+    for (k, pr) in params.producers.iter().enumerate() {
+        let activity = pr.capacity_t_per_step * pr.utilisation;
+        for f in &pr.outputs {
+            dry.warehouse[pr.region.idx() * ni + f.item.idx()] += activity * f.t_per_unit;
+        }
+        let b = buyers.producer(k);
+        for f in &pr.inputs {
+            let slot = dry.slot(b, f.item);
+            dry.order[slot] += activity * f.t_per_unit;
+        }
+    }
+    for (k, m) in params.manufacturers.iter().enumerate() {
+        let b = buyers.manufacturer(k);
+        for d in &m.demand {
+            let slot = dry.slot(b, d.item);
+            dry.order[slot] += d.t_per_step;
+        }
+    }
+    let baseline_order = dry.order.clone();
+    let mut authorities = authorities.to_vec();
+    clear_trade(
+        &mut dry,
+        buyers,
+        authority_of_region,
+        &mut authorities,
+        params,
+        0,
+    );
+    book.pipeline.fill_steady(&dry.pipeline, &baseline_order);
 }
 
 /// Prices and the scarcity they answer.

@@ -37,6 +37,37 @@ pub struct ModelParams {
     pub events: Vec<PolicyEvent>,
     /// Initial stock held by each region's traders and producers (finished goods), tonnes.
     pub warehouses: Vec<WarehouseStock>,
+    /// Shipping between regions: how long cargo spends in transit on each route.
+    #[serde(default)]
+    pub trade: TradeParams,
+}
+
+/// Shipping between regions. A shipment leaves the seller's region when it is sold (and needs its
+/// export licence then) and reaches the buyer `transit_steps` steps later, whatever the policy
+/// in force by then.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TradeParams {
+    /// Steps a shipment from region `from` to region `to` spends in transit,
+    /// `transit_steps[from * n_regions + to]`; the diagonal (domestic sales) is 0. Empty: every
+    /// shipment arrives in the step it is sold.
+    pub transit_steps: Vec<u32>,
+}
+
+impl TradeParams {
+    /// Steps in transit from region `from` to region `to` (0 when no table is given).
+    #[must_use]
+    pub fn transit(&self, n_regions: usize, from: RegionId, to: RegionId) -> u32 {
+        self.transit_steps
+            .get(from.idx() * n_regions + to.idx())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The longest time any route takes, in steps.
+    #[must_use]
+    pub fn max_transit_steps(&self) -> u32 {
+        self.transit_steps.iter().copied().max().unwrap_or(0)
+    }
 }
 
 /// What kind of thing an item is; it decides which outputs mention it.

@@ -91,7 +91,8 @@ impl Producers {
     }
 
     /// Step 4: planned activity from available capacity and the price of the main output;
-    /// orders for the inputs it needs plus a share of the input stock gap.
+    /// orders for the inputs it needs plus a share of the gap between its inventory position
+    /// (on hand + in transit) and its target (cover + the supply line of its planned use).
     pub(crate) fn place_orders(
         &mut self,
         params: &ModelParams,
@@ -108,10 +109,12 @@ impl Producers {
             let baseline = pr.capacity_t_per_step * pr.utilisation;
             for f in &pr.inputs {
                 let slot = book.slot(b, f.item);
-                let have = book.held[slot];
-                let target = pr.input_cover_steps * baseline * f.t_per_unit;
-                let want =
-                    (activity * f.t_per_unit + (target - have) / pr.order_adjust_steps).max(0.0);
+                // Inventory position (on hand + in transit) against cover plus supply line.
+                let have = book.position(slot);
+                let use_t = activity * f.t_per_unit;
+                let target =
+                    pr.input_cover_steps * baseline * f.t_per_unit + book.supply_line(slot, use_t);
+                let want = (use_t + (target - have) / pr.order_adjust_steps).max(0.0);
                 book.order[slot] += want;
             }
         }

@@ -2,7 +2,7 @@
 //! a row (fixed when the model is built), and how a step's row is written (step 11).
 //!
 //! Groups, in row order: `price_ratio/<item>`, `domestic_price_ratio/<exporter>/<item>`,
-//! `exports_t/<item>`, `unmet_demand_t`, `halted_share`, `stockpile_t/<held item>`,
+//! `exports_t/<item>`, `in_transit_t/<item>`, `unmet_demand_t`, `halted_share`, `stockpile_t/<held item>`,
 //! `licence_backlog`. Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
@@ -16,6 +16,7 @@ pub(crate) struct Layout {
     price: usize,
     domestic_price: usize,
     exports: usize,
+    in_transit: usize,
     unmet: usize,
     halted: usize,
     stockpile: usize,
@@ -52,6 +53,8 @@ impl Layout {
         }
         let exports = step_vars.len();
         step_vars.extend(item_names.iter().map(|n| format!("exports_t/{n}")));
+        let in_transit = step_vars.len();
+        step_vars.extend(item_names.iter().map(|n| format!("in_transit_t/{n}")));
         let unmet = step_vars.len();
         step_vars.push("unmet_demand_t".to_owned());
         let halted = step_vars.len();
@@ -68,6 +71,7 @@ impl Layout {
             price,
             domestic_price,
             exports,
+            in_transit,
             unmet,
             halted,
             stockpile,
@@ -98,6 +102,12 @@ impl Layout {
         row[self.domestic_price..self.domestic_price + prices.domestic.len()]
             .copy_from_slice(&prices.domestic);
         row[self.exports..self.exports + ni].copy_from_slice(&book.exported_by_authorities);
+        for (i, v) in row[self.in_transit..self.in_transit + ni]
+            .iter_mut()
+            .enumerate()
+        {
+            *v = book.pipeline.item_total(i, ni);
+        }
         row[self.unmet] = unmet_t;
         row[self.halted] = halted_share;
         for (j, item) in self.stockpiled_items.iter().enumerate() {

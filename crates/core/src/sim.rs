@@ -67,6 +67,18 @@ impl<'m> Simulation<'m> {
         let manufacturers = Manufacturers::new(p, buyers, &mut book);
         let producers = Producers::new(p, buyers, &mut book);
         let stockpiles = Stockpiles::new(p, buyers, &mut book);
+        let authorities: Vec<ExportAuthority> = p
+            .authorities
+            .iter()
+            .map(|a| ExportAuthority::new(a, p, buyers.len()))
+            .collect();
+        markets::fill_pipeline(
+            &mut book,
+            buyers,
+            &model.authority_of_region,
+            &authorities,
+            p,
+        );
         Self {
             model,
             step: 0,
@@ -75,11 +87,7 @@ impl<'m> Simulation<'m> {
             producers,
             manufacturers,
             stockpiles,
-            authorities: p
-                .authorities
-                .iter()
-                .map(|a| ExportAuthority::new(a, p, buyers.len()))
-                .collect(),
+            authorities,
             next_event: 0,
             licence_key: Keyed::default(),
             investment_key: Keyed::default(),
@@ -104,6 +112,8 @@ impl<'m> Simulation<'m> {
             self.investment_key = Keyed(rngs.investment.random());
         }
         self.book.ledger.clear();
+        // 0. Arrivals: cargo due this step reaches its buyers (the region's imports).
+        self.book.deliver(buyers, t);
         // 1. Quota year; the policy and market conditions of an event dated this step.
         self.apply_policy(t);
         // 2. Capacity: outages start or end, expansion projects complete.
@@ -253,12 +263,22 @@ impl<'m> Simulation<'m> {
         total
     }
 
+    /// Tonnes of `item` sold to buyers in other regions and not yet arrived: stock that is in
+    /// no region's [`Simulation::region_stock`] but in the global material balance.
+    #[must_use]
+    pub fn in_transit(&self, item: ItemId) -> f64 {
+        self.book
+            .pipeline
+            .item_total(item.idx(), self.model.params.items.len())
+    }
+
     /// Every stock, price and capacity in the state (for invariant checks).
     pub fn state_values(&self) -> impl Iterator<Item = f64> + '_ {
         self.book
             .warehouse
             .iter()
             .chain(&self.book.held)
+            .chain(self.book.pipeline.values())
             .chain(&self.prices.world)
             .chain(&self.prices.domestic)
             .copied()

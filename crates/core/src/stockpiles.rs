@@ -87,7 +87,8 @@ impl Stockpiles {
                     .last_release_step
                     .is_none_or(|r| t >= r.saturating_add(s.refill.delay_steps));
                 let slot = book.slot(b, l.item);
-                let have = book.held[slot];
+                // Inventory position: what is already on its way counts towards the target.
+                let have = book.position(slot);
                 if release || !rested || ratio > s.refill.max_price_ratio || have >= l.target_t {
                     continue;
                 }

@@ -12,7 +12,7 @@ use crate::params::{
     AuthorityParams, BomLine, Demand, ExpansionParams, Flow, ItemKind, ItemParams,
     ManufacturerParams, ModelParams, OutageParams, PriceParams, ProducerParams, QuotaParams,
     RefillRule, RegionParams, ReleaseRule, SectorParams, Stage, StockpileLine, StockpileParams,
-    SubstitutionParams, WarehouseStock,
+    SubstitutionParams, TradeParams, WarehouseStock,
 };
 use crate::policy::{InForce, LicenceRegime, PolicyEvent};
 
@@ -185,6 +185,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             item: magnets,
             tonnes: demand_t,
         }],
+        trade: TradeParams::default(),
     };
     if let Some(step) = embargo_at {
         let ni = p.items.len();
@@ -401,6 +402,7 @@ pub fn two_region_market() -> ModelParams {
                 tonnes: 3300.0,
             },
         ],
+        trade: TradeParams::default(),
     };
     impose(&mut p, 10, |s| {
         for i in [dy, ndfeb] {
@@ -410,4 +412,13 @@ pub fn two_region_market() -> ModelParams {
     impose(&mut p, 30, |s| s.market.derate_share[0] = 0.2);
     impose(&mut p, 40, |s| s.market.demand_multiplier[0] = 1.1);
     p
+}
+
+/// Every shipment between two different regions spends `steps` steps in transit (domestic sales
+/// still arrive at once).
+pub fn ship_in(p: &mut ModelParams, steps: u32) {
+    let nr = p.regions.len();
+    p.trade.transit_steps = (0..nr * nr)
+        .map(|k| if k / nr == k % nr { 0 } else { steps })
+        .collect();
 }

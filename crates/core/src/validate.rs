@@ -109,6 +109,41 @@ impl Checker {
     }
 }
 
+impl Checker {
+    /// Transit times: none, or one per (from, to) pair of regions; domestic sales take no time,
+    /// and no route outlasts the horizon (the pipeline holds one slot per step in transit).
+    fn trade(&mut self, p: &ModelParams) {
+        let nr = p.regions.len();
+        let t = &p.trade.transit_steps;
+        if t.is_empty() || !self.len(|| "trade.transit_steps".to_owned(), t.len(), nr * nr) {
+            return;
+        }
+        for (k, &steps) in t.iter().enumerate() {
+            let (from, to) = (k / nr, k % nr);
+            let (lo, hi, expected) = if from == to {
+                (
+                    0.0,
+                    0.0,
+                    "0 (a domestic sale arrives in the step it is made)",
+                )
+            } else {
+                (
+                    0.0,
+                    f64::from(p.calendar.n_steps),
+                    "steps in [0, the horizon]",
+                )
+            };
+            self.range(
+                || format!("trade.transit_steps[{k}]"),
+                f64::from(steps),
+                lo,
+                hi,
+                expected,
+            );
+        }
+    }
+}
+
 /// True when `now` differs from `before` (or there was nothing before): a value is checked in
 /// the event where it takes effect, so that an error points at what set it.
 fn changed<T: Copy>(now: T, before: Option<T>, same: impl Fn(T, T) -> bool) -> bool {
@@ -460,6 +495,7 @@ impl ModelParams {
             c.id(|| format!("warehouses[{k}].item"), "item", w.item.idx(), ni);
             c.non_negative(|| format!("warehouses[{k}].tonnes"), w.tonnes);
         }
+        c.trade(self);
         c.events(self);
         if c.errors.is_empty() {
             Ok(())

@@ -144,11 +144,13 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
         0.0f64..0.5,
         0u32..60,
         any::<bool>(),
+        0u32..5,
     )
         .prop_map(
-            |(caps, demand, cover, approval, elasticity, noise, shock, embargo)| {
+            |(caps, demand, cover, approval, elasticity, noise, shock, embargo, transit)| {
                 let mut p = testkit::two_region_market();
                 p.calendar.n_steps = 80;
+                testkit::ship_in(&mut p, transit);
                 for (pr, c) in p.producers.iter_mut().zip(&caps) {
                     pr.capacity_t_per_step *= c;
                     pr.outage.prob_per_step = 0.05;
@@ -192,7 +194,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     /// opening + production + imports = consumption + exports + closing, for every region,
-    /// item and step, and nothing ever goes negative or NaN.
+    /// item and step (imports are the cargo that arrived, exports what was sold abroad); for the
+    /// world, stock in regions + in transit changes only by production less consumption; and
+    /// nothing ever goes negative or NaN.
     #[test]
     fn material_is_conserved_and_state_stays_valid(params in perturbed_market(), seed in 0u64..1000) {
         let model = Model::new(params).unwrap();
@@ -200,14 +204,30 @@ proptest! {
         let mut sim = Simulation::new(&model);
         let mut rngs = streams(seed);
         let mut opening = vec![0.0; nr * ni];
+        let mut opening_transit = vec![0.0; ni];
         while !sim.is_done() {
             for r in 0..nr {
                 for i in 0..ni {
                     opening[r * ni + i] = sim.region_stock(RegionId(r as u32), ItemId(i as u32));
                 }
             }
+            for (i, v) in opening_transit.iter_mut().enumerate() {
+                *v = sim.in_transit(ItemId(i as u32));
+            }
             sim.step(&mut rngs);
             let l = sim.ledger();
+            for (i, &at_sea) in opening_transit.iter().enumerate() {
+                let item = ItemId(i as u32);
+                let (mut lhs, mut rhs) = (at_sea, sim.in_transit(item));
+                for r in 0..nr {
+                    let k = l.at(RegionId(r as u32), item);
+                    lhs += opening[k] + l.produced[k];
+                    rhs += l.consumed[k] + sim.region_stock(RegionId(r as u32), item);
+                }
+                let scale = lhs.abs().max(rhs.abs()).max(1.0);
+                prop_assert!((lhs - rhs).abs() <= 1e-9 * scale,
+                    "step {} item {}: world in {} out {}", sim.current_step(), i, lhs, rhs);
+            }
             for r in 0..nr {
                 for i in 0..ni {
                     let k = l.at(RegionId(r as u32), ItemId(i as u32));
@@ -463,4 +483,79 @@ fn a_new_quota_cap_counts_what_was_shipped_this_year() {
     );
     // The calendar starts on 6 January 2025: steps 20..51 lie in 2025.
     approx::assert_abs_diff_eq!(exports("ndpr", 20..51) + exports("dy", 20..51), 0.0);
+}
+
+/// Japan's imports and the cargo at sea to it, per step, in the one-route embargo market.
+fn japan_arrivals(model: &Model, sim: &mut Simulation<'_>, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let japan = RegionId(1);
+    let mut rngs = streams(seed);
+    let (mut arrived, mut at_sea) = (Vec::new(), Vec::new());
+    let transit = model.schema().step_var("in_transit_t/ndfeb").unwrap();
+    while !sim.is_done() {
+        sim.step(&mut rngs);
+        arrived.push(sim.ledger().imported[sim.ledger().at(japan, ItemId(0))]);
+        at_sea.push(
+            sim.trajectory()
+                .series(transit)
+                .nth(arrived.len() - 1)
+                .unwrap(),
+        );
+    }
+    (arrived, at_sea)
+}
+
+/// The equilibrium start: with a three-week route and no shock, the pipeline opens full, so
+/// Japan receives a full week's flow from week 0, China exports the flow every week, the cargo
+/// at sea stays at three weeks of it and nothing halts.
+#[test]
+fn a_route_with_transit_starts_full_and_stays_steady() {
+    let mut p = testkit::embargo_case(100.0, 4.0, None);
+    testkit::ship_in(&mut p, 3);
+    let model = Model::new(p).unwrap();
+    let mut sim = Simulation::new(&model);
+    approx::assert_relative_eq!(sim.in_transit(ItemId(0)), 300.0, max_relative = 1e-12);
+    let (arrived, at_sea) = japan_arrivals(&model, &mut sim, 7);
+    for (w, (a, s)) in arrived.iter().zip(&at_sea).enumerate() {
+        approx::assert_relative_eq!(*a, 100.0, max_relative = 1e-12);
+        approx::assert_relative_eq!(*s, 300.0, max_relative = 1e-12);
+        assert!(w < 52);
+    }
+    let exports = model.schema().step_var("exports_t/ndfeb").unwrap();
+    for e in sim.trajectory().series(exports) {
+        approx::assert_relative_eq!(e, 100.0, max_relative = 1e-12);
+    }
+    assert!(metric(&model, &sim.outcome(), "any_halt") < 0.5);
+}
+
+/// A halt on day one still delivers the cargo already at sea: exactly the pipeline's contents
+/// (the route's flow once per week of transit) arrive over the next `transit` weeks, nothing
+/// after; the licence was needed when it was sold, not when it lands. With `cover` weeks of
+/// stock the importer then halts `transit + cover` weeks after the shock, not `cover`.
+#[test]
+fn a_halt_on_day_one_still_delivers_the_cargo_in_transit() {
+    for (transit, cover, shock) in [(3u32, 4.0, 0u32), (6, 2.0, 0), (2, 4.0, 10)] {
+        let mut p = testkit::embargo_case(100.0, cover, Some(shock));
+        testkit::ship_in(&mut p, transit);
+        let model = Model::new(p).unwrap();
+        let mut sim = Simulation::new(&model);
+        let at_start = sim.in_transit(ItemId(0));
+        approx::assert_relative_eq!(at_start, 100.0 * f64::from(transit), max_relative = 1e-12);
+        let (arrived, at_sea) = japan_arrivals(&model, &mut sim, 1);
+        let (s, l) = (shock as usize, transit as usize);
+        for (w, a) in arrived.iter().enumerate() {
+            let expected = if w < s + l { 100.0 } else { 0.0 };
+            approx::assert_abs_diff_eq!(*a, expected, epsilon = 1e-9);
+        }
+        let after: f64 = arrived[s..].iter().sum();
+        approx::assert_relative_eq!(after, 100.0 * f64::from(transit), max_relative = 1e-12);
+        approx::assert_abs_diff_eq!(at_sea[s + l - 1], 0.0, epsilon = 1e-9);
+        let exports = model.schema().step_var("exports_t/ndfeb").unwrap();
+        assert!(sim.trajectory().series(exports).skip(s).all(|e| e == 0.0));
+        let out = sim.outcome();
+        approx::assert_abs_diff_eq!(
+            metric(&model, &out, "weeks_to_first_halt"),
+            f64::from(transit) + cover,
+            epsilon = 1e-12
+        );
+    }
 }

@@ -35,8 +35,10 @@ static GLOBAL: Counting = Counting;
 
 #[test]
 fn stepping_does_not_allocate() {
-    // Every mechanism at work: licences, quotas, outages, surges, stockpile releases, expansion.
+    // Every mechanism at work: licences, quotas, outages, surges, stockpile releases, expansion,
+    // cargo in transit.
     let mut params = testkit::two_region_market();
+    testkit::ship_in(&mut params, 3);
     params.producers[0].outage.prob_per_step = 0.2;
     params.authorities[0].quotas[0].annual_t = Some(1000.0);
     let model = Model::new(params).unwrap();

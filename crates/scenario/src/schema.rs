@@ -33,6 +33,9 @@ pub struct ScenarioFile {
     /// End-use sectors.
     #[serde(default)]
     pub sector: Vec<SectorSpec>,
+    /// Shipping routes between regions and their transit times.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route: Vec<RouteSpec>,
     /// Mines, separation plants and magnet makers.
     #[serde(default)]
     pub producer: Vec<ProducerSpec>,
@@ -88,6 +91,31 @@ pub struct Defaults {
     /// Manufacturer behaviour.
     #[serde(default)]
     pub manufacturer: ManufacturerKnobs,
+    /// Shipping between regions.
+    #[serde(default)]
+    pub trade: TradeSpec,
+}
+
+/// `[defaults.trade]`: shipping between regions.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TradeSpec {
+    /// Transit time of every route between two regions that no `[[route]]` sets, weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transit_weeks: Option<Num>,
+}
+
+/// `[[route]]`: the transit time from one region to another.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RouteSpec {
+    /// Region shipped from.
+    #[serde(default)]
+    pub from: String,
+    /// Region shipped to.
+    #[serde(default)]
+    pub to: String,
+    /// Weeks from sale to arrival at the buyer (door to door).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transit_weeks: Option<Num>,
 }
 
 /// Price dynamics (all optional; an item's own table overrides `[defaults.price]`).

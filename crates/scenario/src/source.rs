@@ -2,7 +2,8 @@
 //!
 //! Merge rules (documented in docs/scenarios.md): tables merge key by key, the child winning;
 //! arrays of tables whose entries have an identity (`name`; `region` + `sector` for `[[demand]]`;
-//! `region` for `[[exporter]]`; `item` for `[[stockpile.holding]]`) merge entry by entry, new identities appended; other
+//! `region` for `[[exporter]]`; `item` for `[[stockpile.holding]]`; `from` + `to` for `[[route]]`)
+//! merge entry by entry, new identities appended; other
 //! arrays of tables (unnamed shocks) are appended; any other value is replaced.
 
 use std::collections::BTreeMap;
@@ -171,6 +172,9 @@ pub(crate) fn identity(entry: &Table) -> Option<String> {
     let s = |k: &str| entry.get(k).and_then(Value::as_str);
     if let Some(n) = s("name").filter(|n| !n.is_empty()) {
         return Some(n.to_owned());
+    }
+    if let (Some(from), Some(to)) = (s("from"), s("to")) {
+        return Some(format!("{from}->{to}"));
     }
     match (s("region"), s("sector")) {
         (Some(r), Some(sec)) => return Some(format!("{r}/{sec}")),

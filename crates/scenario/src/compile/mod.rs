@@ -14,6 +14,7 @@ mod events;
 mod items;
 mod manufacturers;
 mod producers;
+mod routes;
 mod sections;
 mod shocks;
 mod stockpiles;
@@ -368,6 +369,7 @@ impl<'a> Build<'a> {
             authorities: Vec::new(),
             events: Vec::new(),
             warehouses: Vec::new(),
+            trade: core::TradeParams::default(),
         };
         self.rebuild(Sections::ALL, &mut params);
         params

@@ -27,8 +27,10 @@ impl Sections {
     pub(crate) const AUTHORITIES: Self = Self(1 << 5);
     /// `events` (`[[shock]]`).
     pub(crate) const EVENTS: Self = Self(1 << 6);
+    /// `trade` (`[[route]]`, `[defaults.trade]`).
+    pub(crate) const TRADE: Self = Self(1 << 7);
     /// Every section.
-    pub(crate) const ALL: Self = Self((1 << 7) - 1);
+    pub(crate) const ALL: Self = Self(u8::MAX);
 
     /// True when every section of `other` is in `self`.
     pub(crate) fn has(self, other: Self) -> bool {
@@ -52,6 +54,7 @@ impl Sections {
             (Some("stockpile"), _) => Self::STOCKPILES,
             (Some("exporter"), _) => Self::AUTHORITIES,
             (Some("shock"), _) => Self::EVENTS,
+            (Some("route"), _) | (Some("defaults"), Some("trade")) => Self::TRADE,
             _ => Self::ALL,
         }
     }
@@ -101,6 +104,9 @@ impl Build<'_> {
         if which.has(Sections::AUTHORITIES) {
             params.authorities = self.build_authorities();
         }
+        if which.has(Sections::TRADE) {
+            params.trade = self.build_trade(params.calendar.n_steps);
+        }
         if which.has(Sections::EVENTS) {
             // Events are computed from parameters without events, as when building everything.
             params.events.clear();
@@ -138,6 +144,10 @@ mod tests {
             Sections::AUTHORITIES.with(Sections::EVENTS)
         );
         assert_eq!(reach("shock.2.duration_weeks"), Sections::EVENTS);
+        assert_eq!(
+            reach("route.1.transit_weeks"),
+            Sections::TRADE.with(Sections::EVENTS)
+        );
         assert_eq!(reach("somewhere.new"), Sections::ALL);
         assert_eq!(Sections::NONE.closed(), Sections::NONE);
     }

@@ -28,6 +28,10 @@ pub enum Table {
     Region,
     /// `[[sector]]`.
     Sector,
+    /// `[[route]]`.
+    Route,
+    /// `[defaults.trade]`.
+    Trade,
     /// `[[producer]]` and `[defaults.producer]`.
     Producer,
     /// A lead time: `{ median, sigma, max }`.
@@ -52,7 +56,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 17] = [
+    pub const ALL: [Table; 19] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -60,6 +64,8 @@ impl Table {
         Table::Item,
         Table::Region,
         Table::Sector,
+        Table::Route,
+        Table::Trade,
         Table::Producer,
         Table::LeadTime,
         Table::Demand,
@@ -83,6 +89,8 @@ impl Table {
             Table::Item => "item",
             Table::Region => "region",
             Table::Sector => "sector",
+            Table::Route => "route",
+            Table::Trade => "trade",
             Table::Producer => "producer",
             Table::LeadTime => "lead_time",
             Table::Demand => "demand",

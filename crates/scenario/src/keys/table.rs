@@ -55,6 +55,8 @@ keys! {
     Top "item": Tables(Table::Item), "", None, REQUIRED, [], "", "Materials, intermediates and products.";
     Top "region": Tables(Table::Region), "", None, REQUIRED, [], "", "Regions.";
     Top "sector": Tables(Table::Sector), "", None, REQUIRED, [], "", "End-use sectors.";
+    Top "route": Tables(Table::Route), "", None, Opt("`[defaults.trade]` for every route"), [], "",
+        "Transit times between regions, one entry per (from, to).";
     Top "producer": Tables(Table::Producer), "", None, REQUIRED, [], "",
         "Mines, separation plants and magnet makers.";
     Top "demand": Tables(Table::Demand), "", None, Opt("no manufacturers"), [], "",
@@ -79,6 +81,8 @@ keys! {
         "Behaviour of every producer (the behaviour keys of `[[producer]]`).";
     Defaults "manufacturer": Sub(Table::Demand), "", None, Opt("none"), [], "",
         "Behaviour of every manufacturer (the behaviour keys of `[[demand]]`).";
+    Defaults "trade": Sub(Table::Trade), "", None, Opt("none"), [], "trade",
+        "Shipping between regions (below `[[route]]`).";
 
     Price "elasticity": Number, "per week", NN, FALLBACK, [], "elasticity",
         "Change of the log price per week per unit of scarcity (unfilled share of orders).";
@@ -104,6 +108,13 @@ keys! {
         "An end-use sector (`ev_motors`, `defence`, ...).";
     Sector "lost_output_usd_per_kg": Number, "USD/kg", NN, REQUIRED, [], "lost_output_usd_per_kg",
         "Value of output lost per kg of the sector's unmet demand.";
+
+    Route "from": Name("region"), "", None, REQUIRED, [], "", "Region shipped from.";
+    Route "to": Name("region"), "", None, REQUIRED, [], "", "Region shipped to (not `from`: a domestic sale arrives at once).";
+    Route "transit_weeks": Number, "weeks", NN, REQUIRED, [], "transit_steps",
+        "Door-to-door time from sale to arrival at the buyer, rounded to whole steps. Cargo at sea arrives whatever the policy by then; the export licence is checked at sale.";
+    Trade "transit_weeks": Number, "weeks", NN, Opt("0: every route without a `[[route]]` entry arrives at once"), [], "transit_steps",
+        "Transit time of every route between two regions that no `[[route]]` entry sets.";
 
     Producer "name": Text, "", None, REQUIRED, [], "", "Name (shocks name producers).";
     Producer "region": Name("region"), "", None, REQUIRED, [], "", "Where it stands.";
