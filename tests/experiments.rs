@@ -73,8 +73,8 @@ fn strategies_run_on_common_random_numbers_so_paired_intervals_are_narrower() {
             .join("full_embargo/days60_shortage/replications.csv"),
     );
     let (a, b) = (
-        column(&strat, "unmet_demand_t"),
-        column(&base, "unmet_demand_t"),
+        column(&strat, "unmet_magnet_t"),
+        column(&base, "unmet_magnet_t"),
     );
     let n = a.len() as f64;
     let (_, va) = mean_var(&a);
@@ -95,7 +95,7 @@ fn strategies_run_on_common_random_numbers_so_paired_intervals_are_narrower() {
     );
     let row = cmp
         .iter()
-        .find(|r| r[1] == "days60_shortage" && r[2] == "unmet_demand_t")
+        .find(|r| r[1] == "days60_shortage" && r[2] == "unmet_magnet_t")
         .unwrap();
     let (lo, hi): (f64, f64) = (row[10].parse().unwrap(), row[11].parse().unwrap());
     // An unpaired 95 % half-width is at least 2 standard errors (t > 2 for 23 degrees of freedom).
@@ -106,7 +106,7 @@ fn strategies_run_on_common_random_numbers_so_paired_intervals_are_narrower() {
     );
     let base_row = cmp
         .iter()
-        .find(|r| r[1] == "none" && r[2] == "unmet_demand_t")
+        .find(|r| r[1] == "none" && r[2] == "unmet_magnet_t")
         .unwrap();
     assert_eq!(base_row[9], "0");
 }

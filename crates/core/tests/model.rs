@@ -37,7 +37,7 @@ fn balanced_market_without_shocks_never_halts_and_prices_stay_at_baseline() {
     let mut sim = Simulation::new(&model);
     let out = sim.run(&mut streams(7));
     assert!(metric(&model, &out, "any_halt") < 0.5, "no plant halts");
-    approx::assert_abs_diff_eq!(metric(&model, &out, "unmet_demand_t"), 0.0, epsilon = 1e-9);
+    approx::assert_abs_diff_eq!(metric(&model, &out, "unmet_magnet_t"), 0.0, epsilon = 1e-9);
     let price = model.schema().step_var("price_ratio/ndfeb").unwrap();
     for (step, p) in sim.trajectory().series(price).enumerate() {
         approx::assert_abs_diff_eq!(p, 1.0, epsilon = 1e-12);
