@@ -244,12 +244,6 @@ impl Manufacturers {
         lost
     }
 
-    /// Output deferred and not yet made, in steps of full output, summed over firms.
-    #[cfg(test)]
-    pub(crate) fn backlog_steps(&self) -> f64 {
-        self.backlog.iter().sum()
-    }
-
     /// Per-step counters restart (after the step is recorded).
     pub(crate) fn clear_step(&mut self) {
         self.step_unmet_t.fill(0.0);

@@ -81,7 +81,7 @@ keys! {
         "Behaviour of every manufacturer (the behaviour keys of `[[demand]]`).";
 
     Price "elasticity": Number, "per week", NN, FALLBACK, [], "elasticity",
-        "Change of the log price per week per unit of scarcity (unfilled share of orders).";
+        "Change of the log price per week per unit of scarcity: the share of what importing regions wanted for use (manufacturers' need, producers' planned inputs) that they could not use; orders to refill inventories do not count.";
     Price "reversion_per_week": Number, "share per week", SHARE, FALLBACK, [], "reversion_per_step",
         "Share of the log gap to baseline closed each week.";
     Price "min_ratio": Number, "ratio", POS, FALLBACK, [], "min_ratio",
@@ -158,7 +158,7 @@ keys! {
         "Which end use (sets licence odds and the value of lost output).";
     Demand "t_per_year": NumberBy("item"), "t/yr", NN, REQUIRED, [], "demand",
         "Baseline demand per item of the region × sector, shared among its firms by size.";
-    Demand "firms": Integer, "", None, Opt("1"), [], "",
+    Demand "firms": Integer, "", GE1, Opt("1"), [], "",
         "Number of firms (manufacturers) the entry splits into; each buys, applies for licences, curtails and halts on its own. At least 1.";
     Demand "users_share": NumberBy("item"), "share", SHARE, Opt("1 for every item"), [], "demand",
         "Share of the firms whose bill of materials has the item (a car plant needs NdFeB, not Sc): the item goes to that many firms (at least one), chosen by firm index, and its demand is shared among them by size.";
