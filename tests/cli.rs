@@ -40,7 +40,7 @@ fn run_writes_the_four_files_and_a_manifest_and_prints_the_headline_table() {
     let text = stdout(&out);
     for want in [
         "P(any_halt)",
-        "unmet_demand_t",
+        "unmet_magnet_t",
         "weeks_to_first_halt",
         "peak_price_ratio/dy",
         "95% CI of mean",
@@ -68,7 +68,7 @@ fn run_writes_the_four_files_and_a_manifest_and_prints_the_headline_table() {
         13,
         "a header and one row per replication"
     );
-    assert!(reps.starts_with("rep,seed,unmet_demand_t,"));
+    assert!(reps.starts_with("rep,seed,unmet_magnet_t,"));
     let manifest: serde_json::Value =
         serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
     assert_eq!(manifest["status"], "complete");
@@ -179,11 +179,11 @@ fn unknown_target_metric_is_refused_with_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
     let out = short_run(
         dir.path(),
-        &["--reps", "4", "--target-ci", "unmet_demand=5"],
+        &["--reps", "4", "--target-ci", "unmet_magnet=5"],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("did you mean `unmet_demand_t`"), "{err}");
+    assert!(err.contains("did you mean `unmet_magnet_t`"), "{err}");
 }
 
 #[cfg(unix)]

@@ -73,8 +73,8 @@ fn strategies_run_on_common_random_numbers_so_paired_intervals_are_narrower() {
             .join("full_embargo/days60_shortage/replications.csv"),
     );
     let (a, b) = (
-        column(&strat, "unmet_demand_t"),
-        column(&base, "unmet_demand_t"),
+        column(&strat, "unmet_magnet_t"),
+        column(&base, "unmet_magnet_t"),
     );
     let n = a.len() as f64;
     let (_, va) = mean_var(&a);
@@ -95,7 +95,7 @@ fn strategies_run_on_common_random_numbers_so_paired_intervals_are_narrower() {
     );
     let row = cmp
         .iter()
-        .find(|r| r[1] == "days60_shortage" && r[2] == "unmet_demand_t")
+        .find(|r| r[1] == "days60_shortage" && r[2] == "unmet_magnet_t")
         .unwrap();
     let (lo, hi): (f64, f64) = (row[10].parse().unwrap(), row[11].parse().unwrap());
     // An unpaired 95 % half-width is at least 2 standard errors (t > 2 for 23 degrees of freedom).
@@ -106,7 +106,7 @@ fn strategies_run_on_common_random_numbers_so_paired_intervals_are_narrower() {
     );
     let base_row = cmp
         .iter()
-        .find(|r| r[1] == "none" && r[2] == "unmet_demand_t")
+        .find(|r| r[1] == "none" && r[2] == "unmet_magnet_t")
         .unwrap();
     assert_eq!(base_row[9], "0");
 }
@@ -390,16 +390,16 @@ fn a_one_at_a_time_sweep_writes_a_tornado_ranked_by_swing() {
         .skip(1)
         .map(|l| l.split(',').collect())
         .collect();
-    let unmet: Vec<&Vec<&str>> = rows.iter().filter(|r| r[1] == "unmet_demand_t").collect();
-    assert_eq!(unmet.len(), 2, "one row per parameter: {text}");
-    assert_eq!((unmet[0][2], unmet[1][2]), ("1", "2"));
+    let lost: Vec<&Vec<&str>> = rows.iter().filter(|r| r[1] == "lost_output_usd").collect();
+    assert_eq!(lost.len(), 2, "one row per parameter: {text}");
+    assert_eq!((lost[0][2], lost[1][2]), ("1", "2"));
     let swing = |r: &Vec<&str>| r[9].parse::<f64>().unwrap().abs();
     assert!(
-        swing(unmet[0]) >= swing(unmet[1]),
+        swing(lost[0]) >= swing(lost[1]),
         "largest swing first: {text}"
     );
-    // Under a year-long embargo, more inventory cover can only leave less demand unmet.
-    let cover = unmet
+    // Under a year-long embargo, more inventory cover can only lose less output.
+    let cover = lost
         .iter()
         .find(|r| r[3] == "defaults.manufacturer.cover_weeks")
         .unwrap();

@@ -86,7 +86,7 @@ pub fn comparison(report: &CompareReport) -> String {
             &[
                 "rank",
                 "strategy",
-                "unmet t",
+                "unmet magnet t",
                 "P(halt)",
                 "weeks to halt",
                 "lost output USD",

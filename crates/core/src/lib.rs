@@ -28,7 +28,7 @@
 //! };
 //! let mut sim = Simulation::new(&model);
 //! let outcome = sim.run(&mut rngs);
-//! let unmet = model.schema().metric("unmet_demand_t").unwrap();
+//! let unmet = model.schema().metric("unmet_magnet_t").unwrap();
 //! assert!(outcome.metrics[unmet] >= 0.0);
 //! ```
 

@@ -1,5 +1,15 @@
-//! Manufacturers (one per region × sector): demand (step 3), orders (step 4), consumption,
-//! lost output and halts (step 8), and substitution after sustained high prices (step 10).
+//! Manufacturers (firms; the firms of a region × sector share its parameters but not its size
+//! or cover): demand (step 3), orders (step 4), production by the bill of materials with
+//! curtailment, deferral, lost output and halts (step 8), and substitution after sustained
+//! high prices (step 10).
+//!
+//! A firm's output is Leontief in the items it uses: the share of this step's wanted output it
+//! makes is the least, over its items, of stock over need. It uses each input only for the
+//! output it makes (the rest stays in stock). Output it cannot make waits in a backlog for
+//! `deferral_steps` (the sector's) and is made up, oldest first, with up to `catch_up_share` of
+//! a step's output of spare capacity; what ages past the window is lost and valued at the
+//! sector's value added. A firm is halted in a step when it makes less than
+//! `1 - halt_unmet_share` of its wanted output.
 
 use rand::Rng;
 
@@ -8,10 +18,6 @@ use crate::markets::{Book, Prices, pow};
 use crate::metrics::Tally;
 use crate::params::ModelParams;
 use crate::units::KG_PER_T;
-
-/// Stock below this many tonnes counts as empty. A numerical tolerance for rounding in
-/// pro-rata allocation, not a model parameter.
-const EMPTY_T: f64 = 1e-9;
 
 #[derive(Clone, Copy, Debug)]
 struct ManufacturerState {
@@ -24,21 +30,42 @@ struct ManufacturerState {
 #[derive(Clone, Debug)]
 pub(crate) struct Manufacturers {
     state: Vec<ManufacturerState>,
-    /// Current demand per demand line, flattened in manufacturer order:
+    /// Current need for full output per demand line, flattened in manufacturer order:
     /// `line_demand[line_start[m] + j]` for line `j` of manufacturer `m`.
     line_demand: Vec<f64>,
     line_start: Vec<usize>,
-    /// Unmet demand this step, all manufacturers and items, tonnes.
-    pub(crate) step_unmet_t: f64,
-    /// Share of manufacturers halted this step.
+    /// Deferred output per firm, in steps of full output, a ring by age:
+    /// `backlog[backlog_start[m]..backlog_start[m + 1]]` has one slot per step of the sector's
+    /// deferral window; at step `t` slot `t mod window` holds the oldest (deferred at
+    /// `t - window`, its last chance).
+    backlog: Vec<f64>,
+    backlog_start: Vec<usize>,
+    /// Catch-up planned this step per firm, in steps of full output (set with the orders).
+    catch_up: Vec<f64>,
+    /// True for a firm in a region without a controlling exporter (halt metrics count these).
+    importer: Vec<bool>,
+    n_importers: usize,
+    /// Group (region × sector) of each firm, for the met share by group.
+    group_of: Vec<usize>,
+    /// Tonnes of each item behind the output lost this step.
+    pub(crate) step_unmet_t: Vec<f64>,
+    /// Share of importing regions' firms halted this step.
     pub(crate) step_halted_share: f64,
 }
 
 impl Manufacturers {
-    /// No surge, nothing substituted; inventories filled to their cover of baseline demand.
+    /// No surge, nothing substituted, no backlog; inventories filled to their cover of
+    /// baseline demand.
     pub(crate) fn new(params: &ModelParams, buyers: &Buyers, book: &mut Book) -> Self {
-        let mut line_start = Vec::with_capacity(params.manufacturers.len() + 1);
+        let n = params.manufacturers.len();
+        let mut line_start = Vec::with_capacity(n + 1);
+        let mut backlog_start = Vec::with_capacity(n + 1);
         line_start.push(0);
+        backlog_start.push(0);
+        let mut exporter = vec![false; params.regions.len()];
+        for a in &params.authorities {
+            exporter[a.region.idx()] = true;
+        }
         for (k, m) in params.manufacturers.iter().enumerate() {
             let b = buyers.manufacturer(k);
             for d in &m.demand {
@@ -46,8 +73,16 @@ impl Manufacturers {
                 book.held[slot] += m.cover_target_steps * d.t_per_step;
             }
             line_start.push(line_start[k] + m.demand.len());
+            let window = params.sectors[m.sector.idx()].deferral_steps as usize;
+            backlog_start.push(backlog_start[k] + window);
         }
+        let importer: Vec<bool> = params
+            .manufacturers
+            .iter()
+            .map(|m| !exporter[m.region.idx()])
+            .collect();
         let n_lines = *line_start.last().unwrap_or(&0);
+        let n_slots = *backlog_start.last().unwrap_or(&0);
         Self {
             state: vec![
                 ManufacturerState {
@@ -55,11 +90,17 @@ impl Manufacturers {
                     substituted_share: 0.0,
                     high_price_steps: 0,
                 };
-                params.manufacturers.len()
+                n
             ],
             line_demand: vec![0.0; n_lines],
             line_start,
-            step_unmet_t: 0.0,
+            backlog: vec![0.0; n_slots],
+            backlog_start,
+            catch_up: vec![0.0; n],
+            n_importers: importer.iter().filter(|&&x| x).count(),
+            importer,
+            group_of: params.manufacturer_groups().1,
+            step_unmet_t: vec![0.0; params.items.len()],
             step_halted_share: 0.0,
         }
     }
@@ -71,7 +112,7 @@ impl Manufacturers {
         }
     }
 
-    /// Step 3: demand = base × trend × noise × surge × (1 − substituted share) × price^(−ε), with
+    /// Step 3: need = base × trend × noise × surge × (1 − substituted share) × price^(−ε), with
     /// one normal draw per manufacturer per step, always.
     pub(crate) fn form_demand<R: Rng>(
         &mut self,
@@ -95,24 +136,33 @@ impl Manufacturers {
         }
     }
 
-    /// Step 4: each manufacturer orders its demand plus a share of the gap between its inventory
-    /// position (on hand + in transit) and its target (cover + supply line).
-    pub(crate) fn place_orders(&self, params: &ModelParams, buyers: &Buyers, book: &mut Book) {
+    /// Step 4: each firm plans this step's output plus a catch-up of its backlog (at most
+    /// `catch_up_share` of a step's output) and orders the inputs for it plus a share of the
+    /// gap between its inventory position (on hand + in transit) and its target (cover +
+    /// supply line).
+    pub(crate) fn place_orders(&mut self, params: &ModelParams, buyers: &Buyers, book: &mut Book) {
         for (k, m) in params.manufacturers.iter().enumerate() {
             let b = buyers.manufacturer(k);
+            let pending: f64 = self.backlog[self.backlog_start[k]..self.backlog_start[k + 1]]
+                .iter()
+                .sum();
+            let catch_up = pending.min(m.catch_up_share);
+            self.catch_up[k] = catch_up;
             for (j, d) in m.demand.iter().enumerate() {
-                let demand = self.line_demand[self.line_start[k] + j];
+                let need = self.line_demand[self.line_start[k] + j];
                 let slot = book.slot(b, d.item);
-                let have = book.position(slot);
-                let target = m.cover_target_steps * demand + book.supply_line(slot, demand);
-                let want = (demand + (target - have) / m.order_adjust_steps).max(0.0);
+                let target = m.cover_target_steps * need + book.supply_line(slot, need);
+                let gap = target - book.position(slot);
+                let want = (need * (1.0 + catch_up) + gap / m.order_adjust_steps).max(0.0);
                 book.order[slot] += want;
             }
         }
     }
 
-    /// Step 8: manufacturers use inventory; unmet demand is lost output; a manufacturer halts
-    /// when an item's inventory is empty and unmet demand exceeds its halt share.
+    /// Step 8: each firm makes what its scarcest input allows of its wanted output (this
+    /// step's plus the planned catch-up) and uses inputs for that only; output not made joins
+    /// its backlog, made up oldest first; what ages past the deferral window is lost. Books
+    /// what was wanted and used, lost output (tonnes per item and value added), halts.
     pub(crate) fn consume(
         &mut self,
         params: &ModelParams,
@@ -125,37 +175,79 @@ impl Manufacturers {
         let mut n_halted = 0usize;
         for (k, m) in params.manufacturers.iter().enumerate() {
             let b = buyers.manufacturer(k);
-            let value_usd_per_t = params.sectors[m.sector.idx()].lost_output_usd_per_kg * KG_PER_T;
-            let mut halted = false;
-            for (j, d) in m.demand.iter().enumerate() {
-                let demand = self.line_demand[self.line_start[k] + j];
-                let slot = book.slot(b, d.item);
-                let used = demand.min(book.held[slot]);
-                book.held[slot] -= used;
-                book.ledger.consumed[m.region.idx() * ni + d.item.idx()] += used;
-                let unmet = demand - used;
-                tally.demand_t += demand;
-                tally.unmet_t += unmet;
-                tally.lost_output_usd += unmet * value_usd_per_t;
-                self.step_unmet_t += unmet;
-                if demand > 0.0
-                    && book.held[slot] <= EMPTY_T
-                    && unmet > m.halt_unmet_share * demand + EMPTY_T
-                {
-                    halted = true;
+            let lines = self.line_start[k]..self.line_start[k + 1];
+            let plan = 1.0 + self.catch_up[k];
+            // Leontief: the share of a step's full output the inputs allow.
+            let mut made = plan;
+            let mut need_t = 0.0;
+            for (d, &need) in m.demand.iter().zip(&self.line_demand[lines.clone()]) {
+                if need > 0.0 {
+                    made = made.min(book.held[book.slot(b, d.item)] / need);
+                    need_t += need;
                 }
             }
-            n_halted += usize::from(halted);
+            let r = m.region.idx();
+            for (d, &need) in m.demand.iter().zip(&self.line_demand[lines.clone()]) {
+                let slot = book.slot(b, d.item);
+                let used = (made * need).min(book.held[slot]);
+                book.held[slot] -= used;
+                book.ledger.wanted[r * ni + d.item.idx()] += plan * need;
+                book.ledger.consumed[r * ni + d.item.idx()] += used;
+            }
+            let lost = self.defer(k, t, made);
+            let sector = &params.sectors[m.sector.idx()];
+            let value_usd_per_t = sector.value_added_usd_per_kg * KG_PER_T;
+            for (d, &need) in m.demand.iter().zip(&self.line_demand[lines]) {
+                self.step_unmet_t[d.item.idx()] += lost * need;
+                tally.unmet_t[d.item.idx()] += lost * need;
+            }
+            let g = self.group_of[k];
+            tally.group_wanted_t[g] += need_t;
+            tally.group_lost_t[g] += lost * need_t;
+            tally.wanted_usd += need_t * value_usd_per_t;
+            tally.lost_output_usd += lost * need_t * value_usd_per_t;
+            if self.importer[k] && made < 1.0 - m.halt_unmet_share {
+                n_halted += 1;
+            }
         }
         if n_halted > 0 && tally.first_halt_step.is_none() {
             tally.first_halt_step = Some(t);
         }
-        self.step_halted_share = if params.manufacturers.is_empty() {
+        tally.firm_steps_halted += n_halted as f64;
+        self.step_halted_share = if self.n_importers == 0 {
             0.0
         } else {
-            n_halted as f64 / params.manufacturers.len() as f64
+            n_halted as f64 / self.n_importers as f64
         };
         tally.peak_halted_share = tally.peak_halted_share.max(self.step_halted_share);
+    }
+
+    /// Firm `k` made `made` steps of output at step `t`: it serves its backlog oldest first,
+    /// then this step's output; the oldest slot's remainder is lost and the slot takes this
+    /// step's shortfall. Returns the output lost, in steps of full output.
+    fn defer(&mut self, k: usize, t: u32, made: f64) -> f64 {
+        let ring = &mut self.backlog[self.backlog_start[k]..self.backlog_start[k + 1]];
+        let mut left = made;
+        let window = ring.len();
+        for j in 0..window {
+            let slot = &mut ring[(t as usize + j) % window];
+            let take = left.min(*slot);
+            *slot -= take;
+            left -= take;
+        }
+        let short = (1.0 - left).max(0.0);
+        if window == 0 {
+            return short;
+        }
+        let oldest = &mut ring[t as usize % window];
+        let lost = *oldest;
+        *oldest = short;
+        lost
+    }
+
+    /// Per-step counters restart (after the step is recorded).
+    pub(crate) fn clear_step(&mut self) {
+        self.step_unmet_t.fill(0.0);
     }
 
     /// Step 10: after the highest price among its inputs has stayed at or above the trigger

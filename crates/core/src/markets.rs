@@ -27,6 +27,10 @@ pub struct Ledger {
     pub imported: Vec<f64>,
     /// Shipped to other regions this step, whether it arrives this step or later.
     pub exported: Vec<f64>,
+    /// Wanted for use, decided where use is decided: manufacturers' need for the output they
+    /// plan (demand net of substitution, plus catch-up of a backlog) and producers' inputs for
+    /// planned activity. `consumed <= wanted`; prices answer their gap.
+    pub wanted: Vec<f64>,
 }
 
 impl Ledger {
@@ -37,7 +41,8 @@ impl Ledger {
             produced: z.clone(),
             consumed: z.clone(),
             imported: z.clone(),
-            exported: z,
+            exported: z.clone(),
+            wanted: z,
         }
     }
 
@@ -47,6 +52,7 @@ impl Ledger {
             &mut self.consumed,
             &mut self.imported,
             &mut self.exported,
+            &mut self.wanted,
         ] {
             v.fill(0.0);
         }
@@ -356,27 +362,25 @@ pub(crate) struct Prices {
     pub(crate) world: Vec<f64>,
     /// Domestic price ratio per authority × item.
     pub(crate) domestic: Vec<f64>,
-    /// Opening warehouse stock per region × item: the reference for a glut.
-    normal_stock: Vec<f64>,
-    /// Last step's unmet share of orders per region × item.
+    /// Last step's unmet share of orders per region × item (what stockpiles' release rules
+    /// watch; prices do not read it).
     pub(crate) shortage: Vec<f64>,
+    /// This step's glut per region × item: the share of what an exporter's warehouse could
+    /// have sold that controls kept from foreign buyers (0 outside controlling exporters).
+    glut: Vec<f64>,
 }
 
 impl Prices {
-    /// Every price at its baseline; `opening_warehouse` becomes the reference stock for gluts.
-    pub(crate) fn new(
-        params: &ModelParams,
-        authority_of_region: &[Option<AuthorityId>],
-        opening_warehouse: &[f64],
-    ) -> Self {
+    /// Every price at its baseline.
+    pub(crate) fn new(params: &ModelParams, authority_of_region: &[Option<AuthorityId>]) -> Self {
         let (ni, nr) = (params.items.len(), params.regions.len());
         Self {
             n_items: ni,
             authority_of_region: authority_of_region.to_vec(),
             world: vec![1.0; ni],
             domestic: vec![1.0; params.authorities.len() * ni],
-            normal_stock: opening_warehouse.to_vec(),
             shortage: vec![0.0; nr * ni],
+            glut: vec![0.0; nr * ni],
         }
     }
 
@@ -396,9 +400,12 @@ impl Prices {
         self.shortage[region.idx() * self.n_items + item.idx()]
     }
 
-    /// Shortage per region × item before any stockpile release: the unmet share of orders
-    /// (stockpiles' own excluded). Measured before releases so that a release which covers the
-    /// gap does not switch its own trigger off the next step.
+    /// Right after trade, before any stockpile release: the unmet share of orders per region ×
+    /// item (stockpiles' own excluded), which stockpile rules watch; measured before releases
+    /// so that a release which covers the gap does not switch its own trigger off the next
+    /// step. Also each controlling exporter's glut: foreign orders left unfilled while its
+    /// warehouse still held the item (what licences, embargoes and quotas kept at home), as a
+    /// share of that plus what it sold (exported, and bought by its own buyers).
     pub(crate) fn measure_shortage(&mut self, book: &Book, buyers: &Buyers) {
         let ni = self.n_items;
         let nr = self.shortage.len() / ni.max(1);
@@ -418,51 +425,60 @@ impl Prices {
                 };
             }
         }
+        for (r, a) in self.authority_of_region.iter().enumerate() {
+            if a.is_none() {
+                continue;
+            }
+            for i in 0..ni {
+                let (mut foreign_unfilled, mut home_bought) = (0.0, 0.0);
+                for &b in buyers.orderers(i) {
+                    let slot = b.idx() * ni + i;
+                    if buyers.get(b).region.idx() == r {
+                        home_bought += book.ordered[slot] - book.order[slot];
+                    } else {
+                        foreign_unfilled += book.order[slot];
+                    }
+                }
+                let blocked = foreign_unfilled.min(book.warehouse[r * ni + i]);
+                let could_sell = blocked + book.ledger.exported[r * ni + i] + home_bought;
+                self.glut[r * ni + i] = if blocked > 0.0 && could_sell > 0.0 {
+                    blocked / could_sell
+                } else {
+                    0.0
+                };
+            }
+        }
     }
 
-    /// Step 9: the world price from the unfilled share of orders outside the controlling
-    /// exporters; each exporter's domestic price from its own shortage less its warehouse glut.
-    /// `peak` keeps the highest world ratio per item.
+    /// Step 9: prices answer the scarcity of *consumption*, not of orders: the world price the
+    /// share of what importing regions (those without a controlling exporter) wanted for use
+    /// and could not use, `1 - consumed / wanted`; each exporter's managed domestic price its
+    /// own region's such share less its glut. With use met in full and no exports blocked,
+    /// both revert to 1 whatever inventories are short of their targets. `peak` keeps the
+    /// highest world ratio per item.
     pub(crate) fn update(
         &mut self,
         params: &ModelParams,
         book: &Book,
-        buyers: &Buyers,
         authorities: &[ExportAuthority],
         peak: &mut [f64],
     ) {
         let ni = self.n_items;
-        let nr = params.regions.len();
+        let ledger = &book.ledger;
         for (i, item) in params.items.iter().enumerate() {
-            // World market: unfilled share of orders placed outside the controlling exporters.
-            let (mut ordered, mut unfilled) = (0.0, 0.0);
-            for r in 0..nr {
-                if self.authority_of_region[r].is_some() {
-                    continue;
-                }
-                for &b in buyers.in_region(r) {
-                    ordered += book.ordered[b.idx() * ni + i];
-                    unfilled += book.order[b.idx() * ni + i];
+            let (mut wanted, mut consumed) = (0.0, 0.0);
+            for (r, a) in self.authority_of_region.iter().enumerate() {
+                if a.is_none() {
+                    wanted += ledger.wanted[r * ni + i];
+                    consumed += ledger.consumed[r * ni + i];
                 }
             }
-            let scarcity = if ordered > 0.0 {
-                unfilled / ordered
-            } else {
-                0.0
-            };
-            self.world[i] = next_ratio(self.world[i], scarcity, &item.price);
+            self.world[i] = next_ratio(self.world[i], unused_share(wanted, consumed), &item.price);
             peak[i] = peak[i].max(self.world[i]);
-            // Domestic market of each exporter: its own shortage less its warehouse glut, so a
-            // blocked export drives the domestic price down and opens the wedge.
             for (a, auth) in authorities.iter().enumerate() {
                 let r = auth.region.idx();
-                let normal = self.normal_stock[r * ni + i];
-                let glut = if normal > 0.0 {
-                    ((book.warehouse[r * ni + i] - normal) / normal).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let scarcity = self.shortage[r * ni + i] - glut;
+                let at = r * ni + i;
+                let scarcity = unused_share(ledger.wanted[at], ledger.consumed[at]) - self.glut[at];
                 let slot = a * ni + i;
                 self.domestic[slot] = next_ratio(self.domestic[slot], scarcity, &item.price);
             }
@@ -470,7 +486,18 @@ impl Prices {
     }
 }
 
-/// One step of the log-price recursion, clamped to the item's bounds.
+/// `1 - consumed / wanted`, in [0, 1]; 0 when nothing was wanted. Exactly 0 when all that was
+/// wanted was used (the two sums are built from the same numbers in the same order).
+fn unused_share(wanted: f64, consumed: f64) -> f64 {
+    if wanted > 0.0 {
+        (1.0 - consumed / wanted).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// One step of the log-price recursion, clamped to the item's bounds. At ratio 1 and no
+/// scarcity it stays exactly 1 (ln 1 = 0).
 fn next_ratio(ratio: f64, scarcity: f64, pp: &PriceParams) -> f64 {
     let log = (1.0 - pp.reversion_per_step) * ratio.ln() + pp.elasticity * scarcity;
     log.clamp(pp.min_ratio.ln(), pp.max_ratio.ln()).exp()

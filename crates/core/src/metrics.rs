@@ -2,17 +2,25 @@
 //! computed from the running totals. The output schema, [`Outcome`] and [`is_event_metric`] all
 //! read this table, so adding a metric touches one place (and docs/outputs.md). The order of
 //! rows is the order of the outputs (golden files depend on it): the scalar rows, then each
-//! per-item family over the items.
+//! per-item family over the items, then each per-group family over the manufacturer groups
+//! (region × sector).
 
 use crate::authority::{ExportAuthority, LicenceTally};
 use crate::outputs::Outcome;
-use crate::params::ModelParams;
+use crate::params::{ItemKind, ModelParams};
 
 /// Running totals of a replication, updated by the agents as the steps go by.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Tally {
-    pub(crate) unmet_t: f64,
-    pub(crate) demand_t: f64,
+    /// Tonnes of each item behind output lost (past its deferral window), per item.
+    pub(crate) unmet_t: Vec<f64>,
+    /// Wanted output of every firm valued at its sector's value added, USD.
+    pub(crate) wanted_usd: f64,
+    /// Per manufacturer group: tonnes of inputs wanted for full output, and behind lost output.
+    pub(crate) group_wanted_t: Vec<f64>,
+    pub(crate) group_lost_t: Vec<f64>,
+    /// Firms of importing regions halted, summed over steps.
+    pub(crate) firm_steps_halted: f64,
     pub(crate) first_halt_step: Option<u32>,
     pub(crate) peak_halted_share: f64,
     /// Highest world price ratio per item.
@@ -26,6 +34,7 @@ pub(crate) struct Tally {
 /// What a metric is computed from: the totals and what is derived from them once per outcome.
 pub(crate) struct Totals<'a> {
     tally: &'a Tally,
+    params: &'a ModelParams,
     /// Licence decisions summed over the authorities.
     licences: LicenceTally,
     /// Length of a step in weeks.
@@ -60,21 +69,47 @@ pub(crate) struct ItemMetric {
     pub(crate) value: fn(&Totals, usize) -> f64,
 }
 
+/// A family of metrics, one per manufacturer group: `<prefix>/<region>/<sector>`.
+pub(crate) struct GroupMetric {
+    pub(crate) prefix: &'static str,
+    #[allow(dead_code, reason = "documentation in the table; read by tests")]
+    pub(crate) unit: &'static str,
+    pub(crate) value: fn(&Totals, usize) -> f64,
+}
+
+/// Unmet tonnes summed over the items of one kind (tonnes of magnet and of oxide never mix).
+fn unmet_of_kind(c: &Totals, kind: ItemKind) -> f64 {
+    c.params
+        .items
+        .iter()
+        .zip(&c.tally.unmet_t)
+        .filter(|(item, _)| item.kind == kind)
+        .map(|(_, t)| t)
+        .sum()
+}
+
 /// The scalar metrics, in output order.
 pub(crate) const METRICS: &[Metric] = &[
     Metric {
-        name: "unmet_demand_t",
+        name: "unmet_magnet_t",
         unit: "t",
         kind: Kind::Quantity,
-        value: |c| c.tally.unmet_t,
+        value: |c| unmet_of_kind(c, ItemKind::Product),
+    },
+    Metric {
+        name: "unmet_material_t",
+        unit: "t",
+        kind: Kind::Quantity,
+        value: |c| unmet_of_kind(c, ItemKind::Material),
     },
     Metric {
         name: "unmet_demand_share",
         unit: "share",
         kind: Kind::Quantity,
+        // Weighted by value added, so magnets and oxides add up in one unit.
         value: |c| {
-            if c.tally.demand_t > 0.0 {
-                c.tally.unmet_t / c.tally.demand_t
+            if c.tally.wanted_usd > 0.0 {
+                c.tally.lost_output_usd / c.tally.wanted_usd
             } else {
                 0.0
             }
@@ -101,6 +136,12 @@ pub(crate) const METRICS: &[Metric] = &[
         unit: "share",
         kind: Kind::Quantity,
         value: |c| c.tally.peak_halted_share,
+    },
+    Metric {
+        name: "firm_weeks_halted",
+        unit: "firm-weeks",
+        kind: Kind::Quantity,
+        value: |c| c.tally.firm_steps_halted * c.weeks,
     },
     Metric {
         name: "licence_approval_rate",
@@ -167,17 +208,54 @@ pub(crate) const METRICS: &[Metric] = &[
 ];
 
 /// The per-item metric families, in output order, after [`METRICS`].
-pub(crate) const ITEM_METRICS: &[ItemMetric] = &[ItemMetric {
-    prefix: "peak_price_ratio",
-    unit: "ratio",
-    value: |c, i| c.tally.peak_price_ratio[i],
+pub(crate) const ITEM_METRICS: &[ItemMetric] = &[
+    ItemMetric {
+        prefix: "peak_price_ratio",
+        unit: "ratio",
+        value: |c, i| c.tally.peak_price_ratio[i],
+    },
+    ItemMetric {
+        prefix: "unmet_demand_t",
+        unit: "t",
+        value: |c, i| c.tally.unmet_t[i],
+    },
+];
+
+/// The per-group metric families, in output order, after [`ITEM_METRICS`].
+pub(crate) const GROUP_METRICS: &[GroupMetric] = &[GroupMetric {
+    prefix: "demand_met_share",
+    unit: "share",
+    value: |c, g| {
+        let wanted = c.tally.group_wanted_t[g];
+        if wanted > 0.0 {
+            1.0 - c.tally.group_lost_t[g] / wanted
+        } else {
+            1.0
+        }
+    },
 }];
 
 /// Metric names in output order, for the [`crate::OutputSchema`].
-pub(crate) fn names(item_names: &[&str]) -> Vec<String> {
+pub(crate) fn names(params: &ModelParams) -> Vec<String> {
     let mut names: Vec<String> = METRICS.iter().map(|m| m.name.to_owned()).collect();
     for family in ITEM_METRICS {
-        names.extend(item_names.iter().map(|n| format!("{}/{n}", family.prefix)));
+        names.extend(
+            params
+                .items
+                .iter()
+                .map(|i| format!("{}/{}", family.prefix, i.name)),
+        );
+    }
+    let (groups, _) = params.manufacturer_groups();
+    for family in GROUP_METRICS {
+        names.extend(groups.iter().map(|(r, s)| {
+            format!(
+                "{}/{}/{}",
+                family.prefix,
+                params.regions[r.idx()].name,
+                params.sectors[s.idx()].name
+            )
+        }));
     }
     names
 }
@@ -211,16 +289,23 @@ pub(crate) fn outcome(
         });
     let totals = Totals {
         tally,
+        params,
         licences,
         weeks: cal.step_weeks(),
         first_shock: params.first_event_step().unwrap_or(0).min(cal.n_steps),
         n_steps: cal.n_steps,
     };
     let n_items = params.items.len();
-    let mut metrics = Vec::with_capacity(METRICS.len() + ITEM_METRICS.len() * n_items);
+    let n_groups = tally.group_wanted_t.len();
+    let mut metrics = Vec::with_capacity(
+        METRICS.len() + ITEM_METRICS.len() * n_items + GROUP_METRICS.len() * n_groups,
+    );
     metrics.extend(METRICS.iter().map(|m| (m.value)(&totals)));
     for family in ITEM_METRICS {
         metrics.extend((0..n_items).map(|i| (family.value)(&totals, i)));
+    }
+    for family in GROUP_METRICS {
+        metrics.extend((0..n_groups).map(|g| (family.value)(&totals, g)));
     }
     Outcome { metrics }
 }
@@ -237,6 +322,9 @@ mod tests {
             assert!(!m.unit.is_empty(), "{} has no unit", m.name);
         }
         for f in ITEM_METRICS {
+            assert!(!f.unit.is_empty(), "{} has no unit", f.prefix);
+        }
+        for f in GROUP_METRICS {
             assert!(!f.unit.is_empty(), "{} has no unit", f.prefix);
         }
     }
@@ -261,6 +349,10 @@ mod tests {
         }
         for f in ITEM_METRICS {
             let row = format!("| `{}/<item>` | {} |", f.prefix, f.unit);
+            assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
+        }
+        for f in GROUP_METRICS {
+            let row = format!("| `{}/<region>/<sector>` | {} |", f.prefix, f.unit);
             assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
         }
     }

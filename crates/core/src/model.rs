@@ -32,8 +32,7 @@ impl Model {
             authority_of_region[a.region.idx()].get_or_insert(AuthorityId::from(k));
         }
         let (series, step_vars) = series::Layout::new(&params);
-        let item_names: Vec<&str> = params.items.iter().map(|i| i.name.as_str()).collect();
-        let metrics = metrics::names(&item_names);
+        let metrics = metrics::names(&params);
         Ok(Self {
             schema: OutputSchema { step_vars, metrics },
             buyers,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 pub struct OutputSchema {
     /// Per-step variable names, e.g. `price_ratio/dy`.
     pub step_vars: Vec<String>,
-    /// Per-replication scalar metric names, e.g. `unmet_demand_t`.
+    /// Per-replication scalar metric names, e.g. `unmet_magnet_t`.
     pub metrics: Vec<String>,
 }
 

@@ -135,8 +135,12 @@ pub struct RegionParams {
 pub struct SectorParams {
     /// Short name (`ev_motors`, `wind`, `defence`, ...).
     pub name: String,
-    /// Value of the output lost per kg of unmet item demand, USD per kg.
-    pub lost_output_usd_per_kg: f64,
+    /// Value added lost per kg of the sector's rare-earth input (magnet or material) whose
+    /// output is lost, USD per kg: the value of lost output.
+    pub value_added_usd_per_kg: f64,
+    /// Steps a shortfall of output may wait as a backlog to be made up before it is lost
+    /// (0 = lost at once).
+    pub deferral_steps: u32,
 }
 
 /// The stage of a producer, for reporting; what it does is set by its recipe.
@@ -219,14 +223,16 @@ pub struct ExpansionParams {
     pub max_capacity_multiple: f64,
 }
 
-/// A consumer of items: one region × sector.
+/// A consumer of items: one firm of a region × sector (the firms of a `[[demand]]` entry share
+/// region and sector; each is a buyer, and a licence applicant, of its own).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ManufacturerParams {
     /// Where it stands.
     pub region: RegionId,
     /// What it makes; sets licence odds and the value of lost output.
     pub sector: SectorId,
-    /// Baseline demand per item, tonnes per step.
+    /// Its bill of materials: baseline need per item for full output, tonnes per step. Output
+    /// is Leontief in these lines; an item it does not list it never needs.
     pub demand: Vec<Demand>,
     /// Trend growth of demand per year (0.08 = +8 %/yr).
     pub growth_per_year: f64,
@@ -240,8 +246,11 @@ pub struct ManufacturerParams {
     pub price_elasticity: f64,
     /// Substitution and thrifting after sustained high prices.
     pub substitution: SubstitutionParams,
-    /// A halt is declared when inventory is empty and unmet demand exceeds this share of demand.
+    /// A firm is halted in a step when its output falls below `1 - halt_unmet_share` of what
+    /// it wanted to make (a deeper cut than this share of its output).
     pub halt_unmet_share: f64,
+    /// Most of a backlog made up per step, as a share of a step's full output (spare capacity).
+    pub catch_up_share: f64,
 }
 
 /// Baseline demand for one item.
@@ -453,6 +462,23 @@ impl ModelParams {
             .iter()
             .position(|s| s.name == name)
             .map(SectorId::from)
+    }
+
+    /// The manufacturer groups (region × sector, in order of first appearance) and each
+    /// manufacturer's group: the firms of one `[[demand]]` entry form one group.
+    #[must_use]
+    pub fn manufacturer_groups(&self) -> (Vec<(RegionId, SectorId)>, Vec<usize>) {
+        let mut groups: Vec<(RegionId, SectorId)> = Vec::new();
+        let mut of = Vec::with_capacity(self.manufacturers.len());
+        for m in &self.manufacturers {
+            let key = (m.region, m.sector);
+            let g = groups.iter().position(|&x| x == key).unwrap_or_else(|| {
+                groups.push(key);
+                groups.len() - 1
+            });
+            of.push(g);
+        }
+        (groups, of)
     }
 
     /// The step of the first policy or market event, if any: the "first shock" of the metrics.

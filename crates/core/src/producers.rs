@@ -127,6 +127,11 @@ impl Producers {
         for (k, pr) in params.producers.iter().enumerate() {
             let b = buyers.producer(k);
             let mut activity = self.state[k].planned_activity;
+            // Wanted for use: inputs for the planned activity (prices answer what goes unused).
+            for f in &pr.inputs {
+                book.ledger.wanted[pr.region.idx() * ni + f.item.idx()] +=
+                    self.state[k].planned_activity * f.t_per_unit;
+            }
             for f in &pr.inputs {
                 if f.t_per_unit > 0.0 {
                     activity = activity.min(book.held[book.slot(b, f.item)] / f.t_per_unit);

@@ -2,7 +2,7 @@
 //! a row (fixed when the model is built), and how a step's row is written (step 11).
 //!
 //! Groups, in row order: `price_ratio/<item>`, `domestic_price_ratio/<exporter>/<item>`,
-//! `exports_t/<item>`, `in_transit_t/<item>`, `unmet_demand_t`, `halted_share`, `stockpile_t/<held item>`,
+//! `exports_t/<item>`, `in_transit_t/<item>`, `unmet_demand_t/<item>`, `halted_share`, `stockpile_t/<held item>`,
 //! `licence_backlog`. Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
@@ -56,7 +56,7 @@ impl Layout {
         let in_transit = step_vars.len();
         step_vars.extend(item_names.iter().map(|n| format!("in_transit_t/{n}")));
         let unmet = step_vars.len();
-        step_vars.push("unmet_demand_t".to_owned());
+        step_vars.extend(item_names.iter().map(|n| format!("unmet_demand_t/{n}")));
         let halted = step_vars.len();
         step_vars.push("halted_share".to_owned());
         let stockpile = step_vars.len();
@@ -92,7 +92,7 @@ impl Layout {
         row: &mut [f64],
         prices: &Prices,
         book: &Book,
-        unmet_t: f64,
+        unmet_t: &[f64],
         halted_share: f64,
         stockpile_buyers: std::ops::Range<usize>,
         authorities: &[ExportAuthority],
@@ -108,7 +108,7 @@ impl Layout {
         {
             *v = book.pipeline.item_total(i, ni);
         }
-        row[self.unmet] = unmet_t;
+        row[self.unmet..self.unmet + ni].copy_from_slice(unmet_t);
         row[self.halted] = halted_share;
         for (j, item) in self.stockpiled_items.iter().enumerate() {
             row[self.stockpile + j] = stockpile_buyers

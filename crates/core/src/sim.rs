@@ -63,7 +63,7 @@ impl<'m> Simulation<'m> {
         let p = &model.params;
         let buyers = &model.buyers;
         let mut book = Book::new(p, buyers.len());
-        let prices = Prices::new(p, &model.authority_of_region, &book.warehouse);
+        let prices = Prices::new(p, &model.authority_of_region);
         let manufacturers = Manufacturers::new(p, buyers, &mut book);
         let producers = Producers::new(p, buyers, &mut book);
         let stockpiles = Stockpiles::new(p, buyers, &mut book);
@@ -93,6 +93,9 @@ impl<'m> Simulation<'m> {
             investment_key: Keyed::default(),
             tally: Tally {
                 peak_price_ratio: vec![1.0; p.items.len()],
+                unmet_t: vec![0.0; p.items.len()],
+                group_wanted_t: vec![0.0; p.manufacturer_groups().0.len()],
+                group_lost_t: vec![0.0; p.manufacturer_groups().0.len()],
                 stockpile_cost_usd: Stockpiles::opening_cost_usd(p),
                 ..Tally::default()
             },
@@ -156,10 +159,9 @@ impl<'m> Simulation<'m> {
         // 8. Consumption: manufacturers use inventory; lost output and halts.
         self.manufacturers
             .consume(p, buyers, &mut self.book, &mut self.tally, t);
-        // 9. Prices answer scarcity.
+        // 9. Prices answer the scarcity of consumption (wanted for use vs used).
         let peak = &mut self.tally.peak_price_ratio;
-        self.prices
-            .update(p, &self.book, buyers, &self.authorities, peak);
+        self.prices.update(p, &self.book, &self.authorities, peak);
         // 10. Adaptation: substitution; capacity projects start.
         self.manufacturers.substitute(p, &self.prices);
         self.producers
@@ -202,14 +204,14 @@ impl<'m> Simulation<'m> {
             row,
             &self.prices,
             &self.book,
-            self.manufacturers.step_unmet_t,
+            &self.manufacturers.step_unmet_t,
             self.manufacturers.step_halted_share,
             model.buyers.stockpiles(),
             &self.authorities,
         );
         self.tally.exports_t += self.book.exported_by_authorities.iter().sum::<f64>();
         self.book.exported_by_authorities.fill(0.0);
-        self.manufacturers.step_unmet_t = 0.0;
+        self.manufacturers.clear_step();
     }
 
     /// Runs every remaining step and returns the scalar metrics.

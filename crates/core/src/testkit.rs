@@ -135,7 +135,8 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
         ],
         sectors: vec![SectorParams {
             name: "ev_motors".into(),
-            lost_output_usd_per_kg: 2000.0,
+            value_added_usd_per_kg: 2000.0,
+            deferral_steps: 0,
         }],
         producers: vec![ProducerParams {
             name: "china_magnets".into(),
@@ -169,6 +170,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             price_elasticity: 0.0,
             substitution: no_substitution(),
             halt_unmet_share: 0.0,
+            catch_up_share: 0.0,
         }],
         stockpiles: vec![],
         authorities: vec![AuthorityParams {
@@ -270,6 +272,7 @@ pub fn two_region_market() -> ModelParams {
             cap_share: 0.2,
         },
         halt_unmet_share: 0.0,
+        catch_up_share: 0.0,
     };
     let mut p = ModelParams {
         calendar: calendar(104),
@@ -290,11 +293,13 @@ pub fn two_region_market() -> ModelParams {
         sectors: vec![
             SectorParams {
                 name: "ev_motors".into(),
-                lost_output_usd_per_kg: 2000.0,
+                value_added_usd_per_kg: 2000.0,
+                deferral_steps: 0,
             },
             SectorParams {
                 name: "defence".into(),
-                lost_output_usd_per_kg: 20000.0,
+                value_added_usd_per_kg: 20000.0,
+                deferral_steps: 0,
             },
         ],
         producers: vec![

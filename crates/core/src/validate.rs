@@ -287,8 +287,8 @@ impl ModelParams {
         }
         for (k, s) in self.sectors.iter().enumerate() {
             c.non_negative(
-                || format!("sectors[{k}].lost_output_usd_per_kg"),
-                s.lost_output_usd_per_kg,
+                || format!("sectors[{k}].value_added_usd_per_kg"),
+                s.value_added_usd_per_kg,
             );
         }
         for (k, p) in self.producers.iter().enumerate() {
@@ -404,6 +404,7 @@ impl ModelParams {
                 m.substitution.cap_share,
             );
             c.share(|| format!("{path}.halt_unmet_share"), m.halt_unmet_share);
+            c.non_negative(|| format!("{path}.catch_up_share"), m.catch_up_share);
         }
         for (k, s) in self.stockpiles.iter().enumerate() {
             let path = format!("stockpiles[{k}]");

@@ -37,7 +37,7 @@ fn balanced_market_without_shocks_never_halts_and_prices_stay_at_baseline() {
     let mut sim = Simulation::new(&model);
     let out = sim.run(&mut streams(7));
     assert!(metric(&model, &out, "any_halt") < 0.5, "no plant halts");
-    approx::assert_abs_diff_eq!(metric(&model, &out, "unmet_demand_t"), 0.0, epsilon = 1e-9);
+    approx::assert_abs_diff_eq!(metric(&model, &out, "unmet_magnet_t"), 0.0, epsilon = 1e-9);
     let price = model.schema().step_var("price_ratio/ndfeb").unwrap();
     for (step, p) in sim.trajectory().series(price).enumerate() {
         approx::assert_abs_diff_eq!(p, 1.0, epsilon = 1e-12);
@@ -133,7 +133,9 @@ fn licence_regime_produces_decisions_backlog_and_delay() {
     assert!(sim.trajectory().series(backlog).any(|b| b > 0.0));
 }
 
-/// Perturbs the two-region market: capacities, demand, cover, approval odds, prices, events.
+/// Perturbs the two-region market: capacities, demand, cover, approval odds, prices, events;
+/// each manufacturer split into two firms of unequal size and cover, with deferral and
+/// catch-up.
 fn perturbed_market() -> impl Strategy<Value = ModelParams> {
     (
         prop::collection::vec(0.2f64..2.0, 4),
@@ -144,10 +146,11 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
         0.0f64..0.5,
         0u32..60,
         any::<bool>(),
-        0u32..5,
+        (0u32..5, (0u32..6, 0.0f64..0.5, 0.05f64..0.95)),
     )
         .prop_map(
-            |(caps, demand, cover, approval, elasticity, noise, shock, embargo, transit)| {
+            |(caps, demand, cover, approval, elasticity, noise, shock, embargo, (transit, firms))| {
+                let (deferral, catch_up, split) = firms;
                 let mut p = testkit::two_region_market();
                 p.calendar.n_steps = 80;
                 testkit::ship_in(&mut p, transit);
@@ -160,6 +163,20 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                     m.cover_target_steps = cover;
                     m.noise_sigma = noise;
                     m.price_elasticity = elasticity * 0.1;
+                    m.catch_up_share = catch_up;
+                }
+                // Firms: each manufacturer's second firm takes a share of its demand and holds
+                // twice the cover.
+                let n = p.manufacturers.len();
+                for k in 0..n {
+                    let mut second = p.manufacturers[k].clone();
+                    second.demand[0].t_per_step *= split;
+                    second.cover_target_steps *= 2.0;
+                    p.manufacturers[k].demand[0].t_per_step *= 1.0 - split;
+                    p.manufacturers.push(second);
+                }
+                for s in &mut p.sectors {
+                    s.deferral_steps = deferral;
                 }
                 for a in &mut p.authorities {
                     a.regime.approval.fill(approval);
@@ -194,9 +211,10 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     /// opening + production + imports = consumption + exports + closing, for every region,
-    /// item and step (imports are the cargo that arrived, exports what was sold abroad); for the
-    /// world, stock in regions + in transit changes only by production less consumption; and
-    /// nothing ever goes negative or NaN.
+    /// item and step (imports are the cargo that arrived, exports what was sold abroad; firms,
+    /// deferral and catch-up included); for the world, stock in regions + in transit changes
+    /// only by production less consumption; nothing is used that was not wanted; and nothing
+    /// ever goes negative or NaN.
     #[test]
     fn material_is_conserved_and_state_stays_valid(params in perturbed_market(), seed in 0u64..1000) {
         let model = Model::new(params).unwrap();
@@ -237,6 +255,8 @@ proptest! {
                     let scale = lhs.abs().max(rhs.abs()).max(1.0);
                     prop_assert!((lhs - rhs).abs() <= 1e-9 * scale,
                         "step {} region {} item {}: in {} out {}", sim.current_step(), r, i, lhs, rhs);
+                    prop_assert!(l.consumed[k] <= l.wanted[k] * (1.0 + 1e-12),
+                        "used {} of {} wanted", l.consumed[k], l.wanted[k]);
                 }
             }
             for v in sim.state_values() {

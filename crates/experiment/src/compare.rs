@@ -20,7 +20,7 @@ use crate::suite::read_suite;
 /// The metrics the ranking table shows, by name: unmet demand, halts, weeks to the first halt,
 /// lost output and stockpile cost.
 const RANKED: [&str; 5] = [
-    "unmet_demand_t",
+    "unmet_magnet_t",
     "any_halt",
     "weeks_to_first_halt",
     "lost_output_usd",

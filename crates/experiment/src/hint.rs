@@ -21,10 +21,10 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_name_only_when_close() {
-        let names = ["unmet_demand_t", "lost_output_usd"];
+        let names = ["unmet_magnet_t", "lost_output_usd"];
         assert_eq!(
-            did_you_mean("unmet_demand", &names),
-            " (did you mean `unmet_demand_t`?)"
+            did_you_mean("unmet_magnet", &names),
+            " (did you mean `unmet_magnet_t`?)"
         );
         assert_eq!(did_you_mean("zzz", &names), "");
     }

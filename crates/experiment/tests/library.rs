@@ -130,7 +130,7 @@ fn a_plain_run_is_a_one_cell_plan_and_reports_its_rows() {
         panic!("a plain run finishes");
     };
     assert_eq!(report.replications, 3);
-    assert!(report.rows.iter().any(|r| r.metric == "unmet_demand_t"));
+    assert!(report.rows.iter().any(|r| r.metric == "unmet_magnet_t"));
     for file in [
         "summary.csv",
         "timeseries.csv",

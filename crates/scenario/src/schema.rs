@@ -169,9 +169,12 @@ pub struct SectorSpec {
     /// Name.
     #[serde(default)]
     pub name: String,
-    /// Value of output lost per kg of unmet demand, USD.
+    /// Value added lost per kg of rare-earth input whose output is lost, USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lost_output_usd_per_kg: Option<Num>,
+    pub value_added_usd_per_kg: Option<Num>,
+    /// Weeks a shortfall of output waits in a backlog before it is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferral_weeks: Option<Num>,
 }
 
 /// Producer behaviour; in `[defaults.producer]` and overridable per producer.
@@ -300,9 +303,18 @@ pub struct ManufacturerKnobs {
     /// Largest substituted share.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub substitution_cap_share: Option<Num>,
+    /// Log-sd of the firms' sizes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firm_size_sigma: Option<Num>,
+    /// Log-sd of the firms' inventory cover around `cover_weeks`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firm_cover_sigma: Option<Num>,
+    /// Most of a backlog made up per week, share of a week's output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catch_up_share: Option<Num>,
 }
 
-/// `[[demand]]`: one manufacturer.
+/// `[[demand]]`: one region × sector, split into `firms` manufacturers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DemandSpec {
     /// Region.
@@ -314,6 +326,12 @@ pub struct DemandSpec {
     /// Tonnes per year of each item.
     #[serde(default)]
     pub t_per_year: BTreeMap<String, Num>,
+    /// Number of firms the entry splits into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firms: Option<u32>,
+    /// Share of the firms that use each item (absent = all).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub users_share: BTreeMap<String, Num>,
     /// Behaviour overriding the defaults.
     #[serde(flatten)]
     pub knobs: ManufacturerKnobs,

@@ -1,6 +1,7 @@
 //! What sampling a replication allocates once a worker's model exists: nothing for a scenario
 //! without uncertain numbers; for one whose shocks are uncertain, the rebuilt event list (the
-//! compiler's events code allocates names and lists as it goes), bounded here.
+//! compiler's events code allocates names and lists as it goes), bounded here; for one whose
+//! firms differ (drawn per replication), the rebuilt manufacturers, also bounded.
 #![allow(
     unsafe_code,
     reason = "a counting global allocator needs unsafe impl GlobalAlloc"
@@ -11,7 +12,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chokepoint_core::ScenarioSource;
-use chokepoint_scenario::Scenario;
+use chokepoint_scenario::{Override, Scenario};
 
 /// Counts every allocation made by this test binary (one test, so nothing runs alongside).
 struct Counting;
@@ -35,12 +36,24 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn load(name: &str) -> Scenario {
+/// A shipped scenario; with `equal_firms`, every entry's firms equal (nothing drawn per firm).
+fn load(name: &str, equal_firms: bool) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../scenarios")
         .join(name);
     let read = |p: &Path| std::fs::read_to_string(p);
-    Scenario::load(&path, &read, &[]).unwrap()
+    let overrides: Vec<Override> = if equal_firms {
+        ["firm_size_sigma", "firm_cover_sigma"]
+            .iter()
+            .map(|k| Override {
+                path: format!("defaults.manufacturer.{k}"),
+                value: "0".to_owned(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Scenario::load(&path, &read, &overrides).unwrap()
 }
 
 /// Allocations per replication, averaged over `n` samples into one reused model.
@@ -57,10 +70,15 @@ fn per_sample(s: &Scenario, n: u64) -> usize {
 #[test]
 fn sampling_into_a_reused_model_allocates_only_what_is_rebuilt() {
     // No uncertain numbers: nothing at all.
-    assert_eq!(per_sample(&load("baseline_2024.toml"), 50), 0);
+    assert_eq!(per_sample(&load("baseline_2024.toml", true), 50), 0);
     // Three uncertain numbers in one licence shock: the event list is compiled again (and the
     // model validated again, which formats a path per agent): 514 when this was written.
-    let uncertain = per_sample(&load("list_expansion_2025_10.toml"), 50);
+    let uncertain = per_sample(&load("list_expansion_2025_10.toml", true), 50);
     eprintln!("list_expansion_2025_10: {uncertain} allocations per sample");
     assert!(uncertain < 1_000, "{uncertain} allocations per sample");
+    // Firms drawn per replication: the manufacturers (a stream key and a bill of materials per
+    // firm), the stockpiles and events computed from them, and validation.
+    let firms = per_sample(&load("baseline_2024.toml", false), 20);
+    eprintln!("baseline_2024 with firms drawn: {firms} allocations per sample");
+    assert!(firms < 10_000, "{firms} allocations per sample");
 }

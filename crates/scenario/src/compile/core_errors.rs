@@ -16,7 +16,11 @@ fn section(name: &str, k: usize, params: &core::ModelParams) -> Option<(Table, S
         "items" => (Table::Item, format!("item.{k}")),
         "sectors" => (Table::Sector, format!("sector.{k}")),
         "producers" => (Table::Producer, format!("producer.{k}")),
-        "manufacturers" => (Table::Demand, format!("demand.{k}")),
+        // Firms in entry order: an entry's firms form its group (region × sector).
+        "manufacturers" => {
+            let entry = *params.manufacturer_groups().1.get(k)?;
+            (Table::Demand, format!("demand.{entry}"))
+        }
         "stockpiles" => (Table::Stockpile, format!("stockpile.{k}")),
         "authorities" => (Table::Exporter, format!("exporter.{k}")),
         // One warehouse line per producer output, in producer order.

@@ -104,13 +104,20 @@ impl Build<'_> {
             .enumerate()
             .map(|(k, s)| core::SectorParams {
                 name: s.name.clone(),
-                lost_output_usd_per_kg: self.pick(
+                value_added_usd_per_kg: self.pick(
                     &Slot::new(
-                        format!("sector.{k}.lost_output_usd_per_kg"),
-                        s.lost_output_usd_per_kg.as_ref(),
+                        format!("sector.{k}.value_added_usd_per_kg"),
+                        s.value_added_usd_per_kg.as_ref(),
                     ),
                     None,
                 ),
+                deferral_steps: match &s.deferral_weeks {
+                    Some(n) => {
+                        let w = self.num(&format!("sector.{k}.deferral_weeks"), n);
+                        self.steps(w)
+                    }
+                    None => 0,
+                },
             })
             .collect()
     }

@@ -60,7 +60,7 @@ keys! {
     Top "producer": Tables(Table::Producer), "", None, REQUIRED, [], "",
         "Mines, separation plants and magnet makers.";
     Top "demand": Tables(Table::Demand), "", None, Opt("no manufacturers"), [], "",
-        "Demand by region and sector; each entry is one manufacturer.";
+        "Demand by region and sector; each entry splits into `firms` manufacturers.";
     Top "stockpile": Tables(Table::Stockpile), "", None, Opt("no stockpiles"), [], "",
         "Government stockpiles.";
     Top "exporter": Tables(Table::Exporter), "", None, Opt("no export controls"), [], "",
@@ -85,7 +85,7 @@ keys! {
         "Shipping between regions (below `[[route]]`).";
 
     Price "elasticity": Number, "per week", NN, FALLBACK, [], "elasticity",
-        "Change of the log price per week per unit of scarcity (unfilled share of orders).";
+        "Change of the log price per week per unit of scarcity: the share of what importing regions wanted for use (manufacturers' need, producers' planned inputs) that they could not use; orders to refill inventories do not count.";
     Price "reversion_per_week": Number, "share per week", SHARE, FALLBACK, [], "reversion_per_step",
         "Share of the log gap to baseline closed each week.";
     Price "min_ratio": Number, "ratio", POS, FALLBACK, [], "min_ratio",
@@ -106,8 +106,10 @@ keys! {
     Region "name": Text, "", None, REQUIRED, [], "", "A region (`china`, `us`, ...).";
     Sector "name": Text, "", None, REQUIRED, [], "",
         "An end-use sector (`ev_motors`, `defence`, ...).";
-    Sector "lost_output_usd_per_kg": Number, "USD/kg", NN, REQUIRED, [], "lost_output_usd_per_kg",
-        "Value of output lost per kg of the sector's unmet demand.";
+    Sector "value_added_usd_per_kg": Number, "USD/kg", NN, REQUIRED, [], "value_added_usd_per_kg",
+        "Value added lost per kg of the sector's rare-earth input (magnet, or material for non-magnet uses) whose output is lost after the deferral window.";
+    Sector "deferral_weeks": Number, "weeks", NN, Opt("0: a shortfall is lost at once"), [], "deferral_steps",
+        "How long output a firm could not make waits in its backlog (orders are delayed, not cancelled) before it is lost; rounded to whole steps.";
 
     Route "from": Name("region"), "", None, REQUIRED, [], "", "Region shipped from.";
     Route "to": Name("region"), "", None, REQUIRED, [], "", "Region shipped to (not `from`: a domestic sale arrives at once).";
@@ -165,7 +167,18 @@ keys! {
     Demand "region": Name("region"), "", None, REQUIRED, [], "region", "Where.";
     Demand "sector": Name("sector"), "", None, REQUIRED, [], "sector",
         "Which end use (sets licence odds and the value of lost output).";
-    Demand "t_per_year": NumberBy("item"), "t/yr", NN, REQUIRED, [], "demand", "Baseline demand per item.";
+    Demand "t_per_year": NumberBy("item"), "t/yr", NN, REQUIRED, [], "demand",
+        "Baseline demand per item of the region × sector, shared among its firms by size.";
+    Demand "firms": Integer, "", GE1, Opt("1"), [], "",
+        "Number of firms (manufacturers) the entry splits into; each buys, applies for licences, curtails and halts on its own. At least 1.";
+    Demand "users_share": NumberBy("item"), "share", SHARE, Opt("1 for every item"), [], "demand",
+        "Share of the firms whose bill of materials has the item (a car plant needs NdFeB, not Sc): the item goes to that many firms (at least one), chosen by firm index, and its demand is shared among them by size.";
+    Demand "firm_size_sigma": Number, "", NN, Opt("`[defaults.manufacturer]`, else 0"), [], "",
+        "Log-sd of the firms' sizes: lognormal shares drawn per replication (one stream per firm) and scaled to the entry's demand; 0 = equal firms.";
+    Demand "firm_cover_sigma": Number, "", NN, Opt("`[defaults.manufacturer]`, else 0"), [], "cover_target_steps",
+        "Log-sd of each firm's inventory cover around `cover_weeks` (mean-one lognormal, drawn per replication per firm); 0 = all hold `cover_weeks`.";
+    Demand "catch_up_share": Number, "share of a week's output", NN, Opt("`[defaults.manufacturer]`, else 0"), [], "catch_up_share",
+        "Most of a backlog a firm makes up per week beyond its current output (spare capacity).";
     Demand "cover_weeks": Number, "weeks", NN, FALLBACK, [], "cover_target_steps",
         "Target and opening inventory, weeks of current demand.";
     Demand "order_adjust_weeks": Number, "weeks", GE1, FALLBACK, [], "order_adjust_steps",
@@ -177,7 +190,7 @@ keys! {
     Demand "price_elasticity": Number, "", NN, FALLBACK, [], "price_elasticity",
         "Demand scales by (price ratio)^-elasticity.";
     Demand "halt_unmet_share": Number, "share", SHARE, FALLBACK, [], "halt_unmet_share",
-        "A manufacturer halts in a week when an item's inventory is empty and unmet demand exceeds this share of demand.";
+        "A firm is halted in a week when it makes less than (1 - this share) of the output it wanted (its scarcest input decides).";
     Demand "substitution_trigger_price_ratio": Number, "ratio", POS, FALLBACK, [], "substitution.trigger_price_ratio",
         "Price ratio that starts substitution and thrifting.";
     Demand "substitution_lag_weeks": Number, "weeks", NN, FALLBACK, [], "substitution.lag_steps",

@@ -33,6 +33,25 @@ fn shipped() -> Vec<String> {
     names
 }
 
+/// Overrides that make the firms of every entry equal, so that nothing is sampled per
+/// replication unless a test says so.
+fn equal_firms() -> Vec<Override> {
+    ["firm_size_sigma", "firm_cover_sigma"]
+        .iter()
+        .map(|k| Override {
+            path: format!("defaults.manufacturer.{k}"),
+            value: "0".to_owned(),
+        })
+        .collect()
+}
+
+/// `equal_firms` and then `more`.
+fn with_equal_firms(more: &[Override]) -> Vec<Override> {
+    let mut all = equal_firms();
+    all.extend_from_slice(more);
+    all
+}
+
 /// The reference: the whole replication compiled from the file, as every replication was
 /// before plans.
 fn full_rebuild(s: &Scenario, seed: u64) -> ModelParams {
@@ -100,7 +119,7 @@ fn numbers_uncertain_in_every_section_sample_what_a_full_rebuild_gives() {
             r#"{ dist = "triangular", lo = 5, mode = 10, hi = 15 }"#,
         ),
         set(
-            "sector.defence.lost_output_usd_per_kg",
+            "sector.defence.value_added_usd_per_kg",
             r#"{ dist = "uniform", lo = 100, hi = 200 }"#,
         ),
         set(
@@ -154,7 +173,10 @@ fn numbers_uncertain_in_every_section_sample_what_a_full_rebuild_gives() {
     // missing dependency between sections shows here...
     let fixed = set("shock.japan_halt.duration_weeks", "9");
     for o in &overrides {
-        let s = load("japan_halt_2010.toml", &[fixed.clone(), o.clone()]);
+        let s = load(
+            "japan_halt_2010.toml",
+            &with_equal_firms(&[fixed.clone(), o.clone()]),
+        );
         assert_eq!(s.sampled_keys().len(), 1, "{:?}", s.sampled_keys());
         check(&s, &format!("japan_halt_2010 with {}", o.path), 20);
     }
@@ -171,7 +193,10 @@ fn numbers_uncertain_in_every_section_sample_what_a_full_rebuild_gives() {
         "exporter.china.licence.review_capacity_per_week",
         r#"{ dist = "uniform", lo = 4, hi = 8 }"#,
     ));
-    let s = load("china_licensing_2025_04.toml", &only_exporter);
+    let s = load(
+        "china_licensing_2025_04.toml",
+        &with_equal_firms(&only_exporter),
+    );
     assert_eq!(s.sampled_keys().len(), 1, "{:?}", s.sampled_keys());
     check(
         &s,
@@ -194,7 +219,7 @@ fn numbers_uncertain_in_every_section_sample_what_a_full_rebuild_gives() {
 
 #[test]
 fn a_scenario_without_uncertain_numbers_rebuilds_nothing() {
-    let s = load("baseline_2024.toml", &[]);
+    let s = load("baseline_2024.toml", &equal_firms());
     assert!(s.sampled_keys().is_empty());
     assert_eq!(s.sampling.reach, crate::compile::Sections::NONE);
     let mut model = s.new_model().unwrap();
@@ -205,11 +230,46 @@ fn a_scenario_without_uncertain_numbers_rebuilds_nothing() {
 #[test]
 fn only_the_sections_reached_are_rebuilt() {
     use crate::compile::Sections;
-    let s = load("japan_halt_2010.toml", &[]);
+    let s = load("japan_halt_2010.toml", &equal_firms());
     assert_eq!(s.sampled_keys().len(), 1, "{:?}", s.sampled_keys());
     assert_eq!(s.sampling.reach, Sections::EVENTS);
-    let s = load("china_licensing_2025_04.toml", &[]);
+    let s = load("china_licensing_2025_04.toml", &equal_firms());
     assert_eq!(s.sampling.reach, Sections::EVENTS);
+}
+
+/// Firms that differ are drawn per replication: each entry's firms are a sampled key that
+/// reaches the manufacturers, and replications differ in firm sizes and covers, while the
+/// entry's total demand stays what the file says.
+#[test]
+fn differing_firms_are_drawn_per_replication_and_keep_the_entry_total() {
+    use crate::compile::Sections;
+    let s = load("baseline_2024.toml", &[]);
+    assert!(s.sampled_keys().iter().any(|k| k == "demand.0.firms"));
+    assert!(s.sampling.reach.has(Sections::MANUFACTURERS));
+    let (a, b) = (s.sample(1), s.sample(2));
+    let total = |p: &ModelParams| -> f64 {
+        p.manufacturers
+            .iter()
+            .filter(|m| {
+                m.region == p.manufacturers[0].region && m.sector == p.manufacturers[0].sector
+            })
+            .map(|m| m.demand[0].t_per_step)
+            .sum()
+    };
+    for p in [&a, &b] {
+        let (got, want) = (total(p), total(s.central()));
+        assert!((got - want).abs() <= 1e-12 * want, "{got} vs {want}");
+    }
+    assert!(!same(&a, &b), "firms differ between replications");
+    let covers: Vec<f64> = a
+        .manufacturers
+        .iter()
+        .map(|m| m.cover_target_steps)
+        .collect();
+    assert!(
+        covers.iter().any(|&c| (c - covers[0]).abs() > 1e-9),
+        "covers differ"
+    );
 }
 
 /// A sampled value the model refuses is reported at its key, file and line.
