@@ -149,7 +149,17 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
         (0u32..5, (0u32..6, 0.0f64..0.5, 0.05f64..0.95)),
     )
         .prop_map(
-            |(caps, demand, cover, approval, elasticity, noise, shock, embargo, (transit, firms))| {
+            |(
+                caps,
+                demand,
+                cover,
+                approval,
+                elasticity,
+                noise,
+                shock,
+                embargo,
+                (transit, firms),
+            )| {
                 let (deferral, catch_up, split) = firms;
                 let mut p = testkit::two_region_market();
                 p.calendar.n_steps = 80;
