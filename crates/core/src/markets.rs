@@ -207,7 +207,9 @@ pub(crate) fn clear_trade(
                 let region = buyers.get(b).region;
                 book.eligible[b.idx()] = region.idx() != s
                     && authorities.iter().all(|a| {
-                        !a.covers_reexport(item) || a.region == region || a.is_licensed(b, item, t)
+                        !a.covers_reexport(item)
+                            || a.region == region
+                            || a.is_authorised(b, region, item, t)
                     });
             }
             let supply = book.warehouse[s * ni + i];
@@ -232,9 +234,16 @@ pub(crate) fn clear_trade(
                 let region = buyers.get(b).region;
                 book.eligible[b.idx()] = region.idx() != s
                     && !auth.is_embargoed(region, item)
-                    && (!controlled || auth.is_licensed(b, item, t));
+                    && (!controlled || auth.is_authorised(b, region, item, t));
+            }
+            // A licence covers a quantity: orders beyond it wait, and shipments count it down.
+            if controlled {
+                auth.hold_back_beyond_licences(buyers, item, &book.eligible, &mut book.order, t);
             }
             let moved = book.allocate(buyers, Seller::Warehouse(auth.region), i, supply, orderers);
+            if controlled {
+                auth.count_down_licences(buyers, item, &mut book.order);
+            }
             if moved > 0.0 {
                 auth.book_shipment(params, me, item, moved);
                 book.exported_by_authorities[i] += moved;
@@ -347,7 +356,13 @@ impl Prices {
             } else {
                 0.0
             };
-            self.world[i] = next_ratio(self.world[i], scarcity, &item.price);
+            // Anticipation: an announced control not yet in force is priced in as extra
+            // scarcity (the largest premium among the exporters announcing one).
+            let announced = authorities
+                .iter()
+                .map(|a| a.announcement_premium(ItemId::from(i)))
+                .fold(0.0, f64::max);
+            self.world[i] = next_ratio(self.world[i], scarcity + announced, &item.price);
             peak[i] = peak[i].max(self.world[i]);
             // Domestic market of each exporter: its own shortage less its warehouse glut, so a
             // blocked export drives the domestic price down and opens the wedge.

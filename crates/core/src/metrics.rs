@@ -4,7 +4,8 @@
 //! rows is the order of the outputs (golden files depend on it): the scalar rows, then each
 //! per-item family over the items.
 
-use crate::authority::{ExportAuthority, LicenceTally};
+use crate::authority::ExportAuthority;
+use crate::licences::LicenceTally;
 use crate::outputs::Outcome;
 use crate::params::ModelParams;
 
@@ -204,9 +205,10 @@ pub(crate) fn outcome(
     let licences = authorities
         .iter()
         .fold(LicenceTally::default(), |mut acc, a| {
-            acc.decided += a.tally.decided;
-            acc.approved += a.tally.approved;
-            acc.delay_steps += a.tally.delay_steps;
+            let t = a.tally();
+            acc.decided += t.decided;
+            acc.approved += t.approved;
+            acc.delay_steps += t.delay_steps;
             acc
         });
     let totals = Totals {
