@@ -379,7 +379,7 @@ mod tests {
         book.order_latest(applicants.len());
         let (r, all) = (regime(1.0), buyers(n_buyers));
         let mut order = Vec::new();
-        for step in 0..applicants.len() as u32 {
+        for step in 0..u32::try_from(applicants.len()).unwrap() {
             book.review(&r, me, &all, step);
             for &b in applicants {
                 if book.licences[b].is_some() && !order.contains(&b) {

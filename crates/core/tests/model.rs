@@ -133,7 +133,8 @@ fn licence_regime_produces_decisions_backlog_and_delay() {
     assert!(sim.trajectory().series(backlog).any(|b| b > 0.0));
 }
 
-/// Perturbs the two-region market: capacities, demand, cover, approval odds, prices, events.
+/// Perturbs the two-region market: capacities, demand, cover, approval odds, prices, events,
+/// licensed quantities, quota batches and carry-over, general licences and announcements.
 fn perturbed_market() -> impl Strategy<Value = ModelParams> {
     (
         prop::collection::vec(0.2f64..2.0, 4),
@@ -144,9 +145,22 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
         0.0f64..0.5,
         0u32..60,
         any::<bool>(),
+        0.0f64..3.0,
+        any::<bool>(),
     )
         .prop_map(
-            |(caps, demand, cover, approval, elasticity, noise, shock, embargo)| {
+            |(
+                caps,
+                demand,
+                cover,
+                approval,
+                elasticity,
+                noise,
+                shock,
+                embargo,
+                licensed_cover,
+                general,
+            )| {
                 let mut p = testkit::two_region_market();
                 p.calendar.n_steps = 80;
                 for (pr, c) in p.producers.iter_mut().zip(&caps) {
@@ -162,6 +176,20 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                 for a in &mut p.authorities {
                     a.regime.approval.fill(approval);
                     a.quotas[0].annual_t = Some(20_000.0 * approval);
+                    // Licences cover a quantity (none below 0.5); the quota comes in batches.
+                    a.regime.quantity_cover_factor =
+                        (licensed_cover >= 0.5).then_some(licensed_cover);
+                    a.quotas[0].batches = vec![
+                        chokepoint_core::QuotaBatch {
+                            day_of_year: 1,
+                            share: approval,
+                        },
+                        chokepoint_core::QuotaBatch {
+                            day_of_year: 200,
+                            share: 1.0 - approval,
+                        },
+                    ];
+                    a.quotas[0].carry_over = general;
                 }
                 for item in &mut p.items {
                     item.price.elasticity = elasticity;
@@ -175,6 +203,14 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                 });
                 testkit::impose(&mut p, 30, |s| s.market.derate_share[0] = 0.2);
                 testkit::impose(&mut p, 40, |s| s.market.demand_multiplier[0] = 1.1);
+                // A general licence for Japan's Dy and magnets, and an announced control.
+                if general {
+                    let ni = p.items.len();
+                    testkit::impose(&mut p, shock / 2, |s| {
+                        s.authorities[0].general_licence[ni + 2] = true;
+                        s.authorities[0].announcement_premium[1] = 0.3;
+                    });
+                }
                 if embargo {
                     let ni = p.items.len();
                     testkit::impose(&mut p, shock + 5, |s| {
