@@ -136,7 +136,8 @@ fn licence_terms_by_destination_take_the_most_specific_entry_then_the_default_te
     let ns = p.sectors.len();
     let r = &p.authorities[0].regime;
     let term = |region: &str, sector: &str| {
-        r.validity_steps[p.region_id(region).unwrap().idx() * ns + p.sector_id(sector).unwrap().idx()]
+        r.validity_steps
+            [p.region_id(region).unwrap().idx() * ns + p.sector_id(sector).unwrap().idx()]
     };
     assert_eq!(term("us", "defence"), 13, "a region beats a sector");
     assert_eq!(term("eu", "defence"), 8);

@@ -252,7 +252,7 @@ keys! {
     Quota "carry_over": Bool, "", None, Opt("false: unused tonnage lapses"), [], "carry_over",
         "Tonnage issued but not shipped in a year is added to the next year's.";
 
-    Batch "day_of_year": Integer, "day", None, REQUIRED, [], "day_of_year",
+    Batch "day_of_year": Integer, "day", GE1, REQUIRED, [], "day_of_year",
         "Day of the calendar year it is issued (1 = 1 January; 195 = 14 July in a common year), at the first step starting on or after it.";
     Batch "share": Number, "share", NN, REQUIRED, [], "share",
         "Its share of the annual cap; a quota's shares are normalised to sum to 1.";
