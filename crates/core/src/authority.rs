@@ -44,6 +44,11 @@ pub(crate) struct ExportAuthority {
     /// Tonnes that may still be shipped this step, per quota (the paced room; infinite without
     /// a cap).
     quota_step_room_t: Vec<f64>,
+    /// Scratch for sharing each quota's room among its items: what eligible buyers want, per
+    /// quota and per item, and each item's share of the room this step.
+    quota_wanted_t: Vec<f64>,
+    item_wanted_t: Vec<f64>,
+    item_room_t: Vec<f64>,
     /// Products whose controlled content reaches the extraterritorial threshold (derived from
     /// the policy whenever it changes).
     extraterritorial_items: Vec<bool>,
@@ -80,6 +85,9 @@ impl ExportAuthority {
             quota_year_share: params.calendar.first_year_share(),
             quota_carried_t: vec![0.0; nq],
             quota_step_room_t: vec![f64::INFINITY; nq],
+            quota_wanted_t: vec![0.0; nq],
+            item_wanted_t: vec![0.0; n_items],
+            item_room_t: vec![f64::INFINITY; n_items],
             extraterritorial_items: vec![false; n_items],
             licences: LicenceBook::new(n_buyers, n_items, params.sectors.len()),
             held_back_t: vec![0.0; n_buyers],
@@ -246,15 +254,87 @@ impl ExportAuthority {
         }
     }
 
-    /// Tonnes of `item` that may still be shipped this step under every quota that covers it.
-    pub(crate) fn quota_room_t(&self, params: &ModelParams, me: AuthorityId, item: ItemId) -> f64 {
-        let mut room = f64::INFINITY;
-        for (q, quota) in params.authorities[me.idx()].quotas.iter().enumerate() {
-            if quota.items.contains(&item) {
-                room = room.min(self.quota_step_room_t[q].max(0.0));
+    /// True when this authority may ship `item` to `buyer` in `region` at `step`: a foreign,
+    /// non-embargoed buyer, authorised when the item is controlled.
+    #[inline]
+    pub(crate) fn may_ship(
+        &self,
+        buyer: BuyerId,
+        region: RegionId,
+        item: ItemId,
+        step: u32,
+    ) -> bool {
+        region != self.region
+            && !self.is_embargoed(region, item)
+            && (!self.is_controlled(item) || self.is_authorised(buyer, region, item, step))
+    }
+
+    /// Step 6 (c), before any item is sold: each quota's room this step is shared among its
+    /// items in proportion to what the buyers it may ship to still order of each (within their
+    /// licences), so that no item is served before another. `order` is the book's.
+    pub(crate) fn share_quota_rooms(
+        &mut self,
+        params: &ModelParams,
+        me: AuthorityId,
+        buyers: &Buyers,
+        order: &[f64],
+        step: u32,
+    ) {
+        let quotas = &params.authorities[me.idx()].quotas;
+        self.quota_wanted_t.fill(0.0);
+        for i in 0..self.n_items {
+            let item = ItemId::from(i);
+            let capped = |q: usize| self.policy.quota_annual_t[q].is_some();
+            if !quotas
+                .iter()
+                .enumerate()
+                .any(|(q, quota)| capped(q) && quota.items.contains(&item))
+            {
+                self.item_wanted_t[i] = 0.0;
+                continue;
+            }
+            let mut wanted = 0.0;
+            for &b in buyers.orderers(i) {
+                let region = buyers.get(b).region;
+                if self.may_ship(b, region, item, step) {
+                    let slot = self.licences.slot(b.idx(), item);
+                    let covered = if self.is_controlled(item)
+                        && !self.policy.has_general_licence(region, item)
+                    {
+                        self.licences.room_t(slot, step)
+                    } else {
+                        f64::INFINITY
+                    };
+                    wanted += order[slot].min(covered);
+                }
+            }
+            self.item_wanted_t[i] = wanted;
+            for (q, quota) in quotas.iter().enumerate() {
+                if quota.items.contains(&item) {
+                    self.quota_wanted_t[q] += wanted;
+                }
             }
         }
-        room
+        for (i, room) in self.item_room_t.iter_mut().enumerate() {
+            let item = ItemId::from(i);
+            *room = f64::INFINITY;
+            for (q, quota) in quotas.iter().enumerate() {
+                if self.policy.quota_annual_t[q].is_some() && quota.items.contains(&item) {
+                    let share = if self.quota_wanted_t[q] > 0.0 {
+                        self.item_wanted_t[i] / self.quota_wanted_t[q]
+                    } else {
+                        0.0
+                    };
+                    *room = room.min(self.quota_step_room_t[q].max(0.0) * share);
+                }
+            }
+        }
+    }
+
+    /// Tonnes of `item` that may still be shipped this step under every quota that covers it
+    /// (its share of each quota's room, [`ExportAuthority::share_quota_rooms`]).
+    pub(crate) fn quota_room_t(&self, item: ItemId) -> f64 {
+        self.item_room_t[item.idx()]
     }
 
     /// Books `tonnes` of `item` shipped against every quota that covers it.

@@ -166,7 +166,8 @@ impl Book {
 
 /// Step 6 (a)–(c), item by item: (a) each region's warehouse serves its own buyers; (b) regions
 /// without an export authority sell their surplus abroad, subject only to extraterritorial
-/// rules; (c) controlled exporters ship to licensed, non-embargoed buyers within quota.
+/// rules; then, once every item's (a) and (b) are done and each quota's room is shared among its
+/// items, (c) controlled exporters ship to licensed, non-embargoed buyers within quota.
 pub(crate) fn clear_trade(
     book: &mut Book,
     buyers: &Buyers,
@@ -221,20 +222,26 @@ pub(crate) fn clear_trade(
                 orderers,
             );
         }
+    }
+    // Each quota's room this step is shared among its items by what eligible buyers still want.
+    for (a, auth) in authorities.iter_mut().enumerate() {
+        auth.share_quota_rooms(params, AuthorityId::from(a), buyers, &book.order, t);
+    }
+    for i in 0..ni {
+        let item = ItemId::from(i);
+        let orderers = buyers.orderers(i);
         // (c) Controlled exporters: embargoes, licences and quotas apply.
         for (a, auth) in authorities.iter_mut().enumerate() {
             let me = AuthorityId::from(a);
             let s = auth.region.idx();
-            let supply = book.warehouse[s * ni + i].min(auth.quota_room_t(params, me, item));
+            let supply = book.warehouse[s * ni + i].min(auth.quota_room_t(item));
             if supply <= 0.0 {
                 continue;
             }
             let controlled = auth.is_controlled(item);
             for &b in orderers {
                 let region = buyers.get(b).region;
-                book.eligible[b.idx()] = region.idx() != s
-                    && !auth.is_embargoed(region, item)
-                    && (!controlled || auth.is_authorised(b, region, item, t));
+                book.eligible[b.idx()] = auth.may_ship(b, region, item, t);
             }
             // A licence covers a quantity: orders beyond it wait, and shipments count it down.
             if controlled {

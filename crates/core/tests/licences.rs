@@ -195,3 +195,29 @@ fn an_announced_control_moves_the_world_price_on_announcement() {
         "{silent:?}"
     );
 }
+
+/// A quota shared by NdPr and Dy whose room binds every week: both are shipped every week, in
+/// proportion to what Japan's magnet maker orders of each (Dy : NdPr = 0.02 : 0.3 a tonne of
+/// magnet), instead of the first item in the list taking the whole room.
+#[test]
+fn a_binding_quota_is_shared_among_its_items_by_what_buyers_order() {
+    let mut p = testkit::two_region_market();
+    p.events.clear();
+    // Ample Chinese separation, so that the quota, not supply, limits exports.
+    p.producers[1].capacity_t_per_step *= 3.0;
+    p.authorities[0].quotas[0].annual_t = Some(2000.0);
+    let [ndpr, dy]: [Vec<f64>; 2] = series(p, &["exports_t/ndpr", "exports_t/dy"])
+        .try_into()
+        .unwrap();
+    for w in 1..52 {
+        assert!(ndpr[w] > 0.0 && dy[w] > 0.0, "week {w}: {ndpr:?} {dy:?}");
+        let ratio = dy[w] / ndpr[w];
+        assert!((0.01..0.3).contains(&ratio), "week {w}: Dy/NdPr {ratio}");
+    }
+    approx::assert_relative_eq!(
+        ndpr[..52].iter().chain(&dy[..52]).sum::<f64>(),
+        2000.0
+            * chokepoint_core::Calendar::first_year_share(&testkit::two_region_market().calendar),
+        max_relative = 1e-6
+    );
+}
