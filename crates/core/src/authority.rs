@@ -1,86 +1,31 @@
 //! The export authority of a controlling exporter: the policy in force ([`PolicyState`]: control
-//! list, embargoes, quota caps, licence regime, extraterritorial rule), quota bookkeeping and the
-//! licence queue. It reads its policy and never interprets a shock: at an event's step it
-//! switches to the state the scenario worked out ([`ExportAuthority::switch_to`]).
+//! list, embargoes, quota caps and batches, licence regime, general licences, extraterritorial
+//! rule, announced controls), quota bookkeeping and its licences ([`LicenceBook`]). It reads its
+//! policy and never interprets a shock: at an event's step it switches to the state the scenario
+//! worked out ([`ExportAuthority::switch_to`]).
 //!
-//! Licences are held per (buyer, item). A buyer that orders a controlled item without a valid
-//! licence applies; applications wait in a FIFO [`LicenceQueue`]; the authority takes at most
-//! `review_capacity_per_step` into review each step, and each review ends after a random lead time
-//! with an approval drawn from the odds for the buyer's destination and end use.
+//! Licences are held per (buyer, item) and cover a term and a quantity. A buyer that orders a
+//! controlled item applies when it holds no valid licence or its licence is due for renewal (the
+//! steps it still covers have fallen to the expected review time plus a margin), unless a general
+//! licence covers its destination; see `licences.rs` for the queue and the review.
+//!
+//! Quotas are issued in batches through the calendar year; the exporter paces shipments so that
+//! what is left of the issued tonnage is spread over the steps until the next batch (or the end
+//! of the year), rather than shipping it all at once.
 //!
 //! The authority knows buyers only as [`Buyer`]s (region, sector) by [`BuyerId`]; it reads the
 //! step's orders to see who needs a licence and never touches stock itself.
 
-use std::collections::VecDeque;
+use chrono::{Datelike, NaiveDate};
 
-use crate::buyers::Buyer;
+use crate::buyers::{Buyer, Buyers};
+use crate::calendar::Calendar;
 use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
-use crate::keyed::{Keyed, lead_steps};
+use crate::keyed::Keyed;
+use crate::licences::{LicenceBook, LicenceState, LicenceTally};
 use crate::params::{AuthorityParams, ItemParams, ModelParams};
 use crate::policy::PolicyState;
 use crate::units::KG_PER_T;
-
-/// Where one (buyer, item) pair stands with one authority.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum LicenceState {
-    /// Never applied, or the last licence expired.
-    None,
-    /// Waiting in the queue since `applied`.
-    Queued {
-        /// Step of application.
-        applied: u32,
-    },
-    /// Under review; the outcome was drawn when the review started and is revealed at `decides`.
-    Review {
-        /// Step of application.
-        applied: u32,
-        /// Step at which the decision is made.
-        decides: u32,
-        /// Whether it will be approved.
-        approved: bool,
-    },
-    /// Shipments allowed before step `until`.
-    Licensed {
-        /// First step no longer covered.
-        until: u32,
-    },
-    /// Refused; may apply again from step `retry`.
-    Refused {
-        /// First step a new application is allowed.
-        retry: u32,
-    },
-}
-
-/// FIFO of (buyer, item) applications, preallocated so that pushing never allocates: each pair
-/// is queued at most once at a time.
-#[derive(Clone, Debug)]
-pub(crate) struct LicenceQueue {
-    slots: VecDeque<usize>,
-}
-
-impl LicenceQueue {
-    fn with_capacity(n: usize) -> Self {
-        Self {
-            slots: VecDeque::with_capacity(n),
-        }
-    }
-
-    /// Applications waiting for review.
-    pub(crate) fn len(&self) -> usize {
-        self.slots.len()
-    }
-}
-
-/// Licence statistics over a replication.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct LicenceTally {
-    /// Decisions made.
-    pub(crate) decided: u64,
-    /// Approvals among them.
-    pub(crate) approved: u64,
-    /// Sum over decisions of steps from application to decision.
-    pub(crate) delay_steps: u64,
-}
 
 /// State of one export authority during a replication.
 #[derive(Clone, Debug)]
@@ -88,45 +33,65 @@ pub(crate) struct ExportAuthority {
     /// The exporting region.
     pub(crate) region: RegionId,
     n_items: usize,
-    n_sectors: usize,
     /// The policy in force: the baseline, then a copy of each event's state in turn.
     policy: PolicyState,
     /// Tonnes shipped this calendar year, per quota.
     quota_shipped_t: Vec<f64>,
     /// Share of the annual caps available this year (the first year pro rata).
     quota_year_share: f64,
+    /// Tonnes carried over from last year, per quota (0 unless the quota carries over).
+    quota_carried_t: Vec<f64>,
+    /// Tonnes that may still be shipped this step, per quota (the paced room; infinite without
+    /// a cap).
+    quota_step_room_t: Vec<f64>,
+    /// Scratch for sharing each quota's room among its items: what eligible buyers want, per
+    /// quota and per item, and each item's share of the room this step.
+    quota_wanted_t: Vec<f64>,
+    item_wanted_t: Vec<f64>,
+    item_room_t: Vec<f64>,
     /// Products whose controlled content reaches the extraterritorial threshold (derived from
     /// the policy whenever it changes).
     extraterritorial_items: Vec<bool>,
-    /// `licences[buyer * n_items + item]`.
-    licences: Vec<LicenceState>,
-    queue: LicenceQueue,
-    in_review: usize,
-    /// Reviews started per (buyer, item): the counter of its keyed draws.
-    reviews_started: Vec<u32>,
-    /// Fraction of a review carried to the next step.
-    review_credit: f64,
-    /// Decisions so far.
-    pub(crate) tally: LicenceTally,
+    /// Licences and applications.
+    licences: LicenceBook,
+    /// Scratch per buyer for the sale of a controlled item: order held back beyond what its
+    /// licence covers, and order offered to the sale.
+    held_back_t: Vec<f64>,
+    offered_t: Vec<f64>,
 }
 
 impl ExportAuthority {
-    pub(crate) fn new(p: &AuthorityParams, params: &ModelParams, n_buyers: usize) -> Self {
+    pub(crate) fn new(me: AuthorityId, params: &ModelParams, n_buyers: usize) -> Self {
+        let p = &params.authorities[me.idx()];
         let n_items = params.items.len();
+        let mut policy = p.baseline_policy(n_items, params.regions.len());
+        // Room for the longest batch list of the timeline, so that switching never allocates.
+        for (q, batches) in policy.quota_batches.iter_mut().enumerate() {
+            let longest = params
+                .events
+                .iter()
+                .filter_map(|e| e.in_force.authorities.get(me.idx()))
+                .filter_map(|s| s.quota_batches.get(q).map(Vec::len))
+                .max()
+                .unwrap_or(0);
+            batches.reserve(longest.saturating_sub(batches.len()));
+        }
+        let nq = p.quotas.len();
         let mut a = Self {
             region: p.region,
             n_items,
-            n_sectors: params.sectors.len(),
-            policy: p.baseline_policy(n_items, params.regions.len()),
-            quota_shipped_t: vec![0.0; p.quotas.len()],
+            policy,
+            quota_shipped_t: vec![0.0; nq],
             quota_year_share: params.calendar.first_year_share(),
+            quota_carried_t: vec![0.0; nq],
+            quota_step_room_t: vec![f64::INFINITY; nq],
+            quota_wanted_t: vec![0.0; nq],
+            item_wanted_t: vec![0.0; n_items],
+            item_room_t: vec![f64::INFINITY; n_items],
             extraterritorial_items: vec![false; n_items],
-            licences: vec![LicenceState::None; n_buyers * n_items],
-            queue: LicenceQueue::with_capacity(n_buyers * n_items),
-            in_review: 0,
-            reviews_started: vec![0; n_buyers * n_items],
-            review_credit: 0.0,
-            tally: LicenceTally::default(),
+            licences: LicenceBook::new(n_buyers, n_items, params.sectors.len()),
+            held_back_t: vec![0.0; n_buyers],
+            offered_t: vec![0.0; n_buyers],
         };
         a.refresh_extraterritorial(&params.items);
         a
@@ -150,20 +115,58 @@ impl ExportAuthority {
         self.extraterritorial_items[item.idx()]
     }
 
-    /// True when `buyer` holds a licence for `item` valid at `step`.
+    /// True when `buyer` (in `region`) may receive `item` where this authority's licence is
+    /// needed: a general licence covers its destination, or it holds a valid licence with
+    /// quantity left at `step`.
     #[inline]
-    pub(crate) fn is_licensed(&self, buyer: BuyerId, item: ItemId, step: u32) -> bool {
-        matches!(self.licences[buyer.idx() * self.n_items + item.idx()], LicenceState::Licensed { until } if until > step)
+    pub(crate) fn is_authorised(
+        &self,
+        buyer: BuyerId,
+        region: RegionId,
+        item: ItemId,
+        step: u32,
+    ) -> bool {
+        self.policy.has_general_licence(region, item)
+            || self
+                .licences
+                .is_licensed(self.licences.slot(buyer.idx(), item), step)
     }
 
     /// Where (buyer, item) stands.
     pub(crate) fn state(&self, buyer: BuyerId, item: ItemId) -> LicenceState {
-        self.licences[buyer.idx() * self.n_items + item.idx()]
+        self.licences.state(self.licences.slot(buyer.idx(), item))
     }
 
     /// Applications queued or under review.
     pub(crate) fn backlog(&self) -> usize {
-        self.queue.len() + self.in_review
+        self.licences.pending()
+    }
+
+    /// Applications waiting for review.
+    pub(crate) fn queued(&self) -> usize {
+        self.licences.queued()
+    }
+
+    /// Approvals and refusals decided this step.
+    pub(crate) fn decisions_this_step(&self) -> (u32, u32) {
+        let d = self.licences.this_step;
+        (d.approved, d.refused)
+    }
+
+    /// Decisions so far.
+    pub(crate) fn tally(&self) -> LicenceTally {
+        self.licences.tally
+    }
+
+    /// The premium an announced, not yet enforced control of `item` adds to its world scarcity
+    /// (0 when none is announced, or the item is already controlled).
+    #[inline]
+    pub(crate) fn announcement_premium(&self, item: ItemId) -> f64 {
+        if self.is_controlled(item) {
+            0.0
+        } else {
+            self.policy.announcement_premium[item.idx()]
+        }
     }
 
     fn refresh_extraterritorial(&mut self, items: &[ItemParams]) {
@@ -191,24 +194,147 @@ impl ExportAuthority {
         self.refresh_extraterritorial(items);
     }
 
-    /// Resets shipped tonnages at the start of a calendar year.
-    pub(crate) fn new_year(&mut self) {
+    /// Step 1, at the start of a calendar year: what was issued and not shipped last year is
+    /// carried over (quotas that carry over) or lapses; shipped tonnages restart.
+    pub(crate) fn new_year(&mut self, p: &AuthorityParams) {
+        for (q, quota) in p.quotas.iter().enumerate() {
+            self.quota_carried_t[q] = match self.policy.quota_annual_t[q] {
+                Some(annual) if quota.carry_over => (annual * self.quota_year_share
+                    + self.quota_carried_t[q]
+                    - self.quota_shipped_t[q])
+                    .max(0.0),
+                _ => 0.0,
+            };
+        }
         self.quota_shipped_t.fill(0.0);
         self.quota_year_share = 1.0;
     }
 
-    /// Tonnes of `item` that may still be shipped this year under every quota that covers it.
-    pub(crate) fn quota_room_t(&self, params: &ModelParams, me: AuthorityId, item: ItemId) -> f64 {
-        let mut room = f64::INFINITY;
-        for (q, quota) in params.authorities[me.idx()].quotas.iter().enumerate() {
-            if let Some(annual) = self.policy.quota_annual_t[q]
-                && quota.items.contains(&item)
+    /// Step 1, once the policy of the step is set: the room of each quota this step. The
+    /// tonnage issued so far this year (the batches dated on or before the step's first day,
+    /// plus any carry-over) less what was shipped is spread evenly over the steps left until
+    /// the next batch or the end of the year.
+    pub(crate) fn pace_quotas(&mut self, calendar: &Calendar, t: u32) {
+        let date = calendar.date_of(t);
+        let day = date.ordinal();
+        let year_end = NaiveDate::from_ymd_opt(date.year() + 1, 1, 1).unwrap_or(NaiveDate::MAX);
+        for (q, room) in self.quota_step_room_t.iter_mut().enumerate() {
+            let Some(annual) = self.policy.quota_annual_t[q] else {
+                *room = f64::INFINITY;
+                continue;
+            };
+            let batches = &self.policy.quota_batches[q];
+            let (issued_share, next) = if batches.is_empty() {
+                (1.0, year_end)
+            } else {
+                let total: f64 = batches.iter().map(|b| b.share).sum();
+                let issued: f64 = batches
+                    .iter()
+                    .filter(|b| b.day_of_year <= day)
+                    .map(|b| b.share)
+                    .sum();
+                let next = batches
+                    .iter()
+                    .map(|b| b.day_of_year)
+                    .filter(|&d| d > day)
+                    .min()
+                    .and_then(|d| NaiveDate::from_yo_opt(date.year(), d))
+                    .unwrap_or(year_end);
+                (if total > 0.0 { issued / total } else { 0.0 }, next)
+            };
+            let days_left = (next - date).num_days().unsigned_abs().max(1);
+            let steps_left = days_left.div_ceil(u64::from(calendar.step_days.max(1)));
+            let issued_t = annual * self.quota_year_share * issued_share + self.quota_carried_t[q];
+            #[allow(
+                clippy::cast_precision_loss,
+                reason = "steps in a year, far below 2^52"
+            )]
+            let steps_left = steps_left as f64;
+            *room = (issued_t - self.quota_shipped_t[q]).max(0.0) / steps_left;
+        }
+    }
+
+    /// True when this authority may ship `item` to `buyer` in `region` at `step`: a foreign,
+    /// non-embargoed buyer, authorised when the item is controlled.
+    #[inline]
+    pub(crate) fn may_ship(
+        &self,
+        buyer: BuyerId,
+        region: RegionId,
+        item: ItemId,
+        step: u32,
+    ) -> bool {
+        region != self.region
+            && !self.is_embargoed(region, item)
+            && (!self.is_controlled(item) || self.is_authorised(buyer, region, item, step))
+    }
+
+    /// Step 6 (c), before any item is sold: each quota's room this step is shared among its
+    /// items in proportion to what the buyers it may ship to still order of each (within their
+    /// licences), so that no item is served before another. `order` is the book's.
+    pub(crate) fn share_quota_rooms(
+        &mut self,
+        params: &ModelParams,
+        me: AuthorityId,
+        buyers: &Buyers,
+        order: &[f64],
+        step: u32,
+    ) {
+        let quotas = &params.authorities[me.idx()].quotas;
+        self.quota_wanted_t.fill(0.0);
+        for i in 0..self.n_items {
+            let item = ItemId::from(i);
+            let capped = |q: usize| self.policy.quota_annual_t[q].is_some();
+            if !quotas
+                .iter()
+                .enumerate()
+                .any(|(q, quota)| capped(q) && quota.items.contains(&item))
             {
-                room =
-                    room.min((annual * self.quota_year_share - self.quota_shipped_t[q]).max(0.0));
+                self.item_wanted_t[i] = 0.0;
+                continue;
+            }
+            let mut wanted = 0.0;
+            for &b in buyers.orderers(i) {
+                let region = buyers.get(b).region;
+                if self.may_ship(b, region, item, step) {
+                    let slot = self.licences.slot(b.idx(), item);
+                    let covered = if self.is_controlled(item)
+                        && !self.policy.has_general_licence(region, item)
+                    {
+                        self.licences.room_t(slot, step)
+                    } else {
+                        f64::INFINITY
+                    };
+                    wanted += order[slot].min(covered);
+                }
+            }
+            self.item_wanted_t[i] = wanted;
+            for (q, quota) in quotas.iter().enumerate() {
+                if quota.items.contains(&item) {
+                    self.quota_wanted_t[q] += wanted;
+                }
             }
         }
-        room
+        for (i, room) in self.item_room_t.iter_mut().enumerate() {
+            let item = ItemId::from(i);
+            *room = f64::INFINITY;
+            for (q, quota) in quotas.iter().enumerate() {
+                if self.policy.quota_annual_t[q].is_some() && quota.items.contains(&item) {
+                    let share = if self.quota_wanted_t[q] > 0.0 {
+                        self.item_wanted_t[i] / self.quota_wanted_t[q]
+                    } else {
+                        0.0
+                    };
+                    *room = room.min(self.quota_step_room_t[q].max(0.0) * share);
+                }
+            }
+        }
+    }
+
+    /// Tonnes of `item` that may still be shipped this step under every quota that covers it
+    /// (its share of each quota's room, [`ExportAuthority::share_quota_rooms`]).
+    pub(crate) fn quota_room_t(&self, item: ItemId) -> f64 {
+        self.item_room_t[item.idx()]
     }
 
     /// Books `tonnes` of `item` shipped against every quota that covers it.
@@ -222,110 +348,92 @@ impl ExportAuthority {
         for (q, quota) in params.authorities[me.idx()].quotas.iter().enumerate() {
             if quota.items.contains(&item) {
                 self.quota_shipped_t[q] += tonnes;
+                self.quota_step_room_t[q] -= tonnes;
             }
         }
     }
 
+    /// Step 6 (c), before a controlled item is sold: each eligible buyer's order is cut to the
+    /// quantity its licence still covers (no cut under a general licence); the rest is held
+    /// back. `order` is the book's, `order[buyer * n_items + item]`.
+    pub(crate) fn hold_back_beyond_licences(
+        &mut self,
+        buyers: &Buyers,
+        item: ItemId,
+        eligible: &[bool],
+        order: &mut [f64],
+        step: u32,
+    ) {
+        for &b in buyers.orderers(item.idx()) {
+            let slot = self.licences.slot(b.idx(), item);
+            let covered = if eligible[b.idx()]
+                && !self.policy.has_general_licence(buyers.get(b).region, item)
+            {
+                self.licences.room_t(slot, step)
+            } else {
+                f64::INFINITY
+            };
+            let back = (order[slot] - covered).max(0.0);
+            order[slot] -= back;
+            self.held_back_t[b.idx()] = back;
+            self.offered_t[b.idx()] = order[slot];
+        }
+    }
+
+    /// Step 6 (c), after the sale: what each buyer received under an individual licence is
+    /// counted against its quantity, and the orders held back are restored (still unmet).
+    pub(crate) fn count_down_licences(&mut self, buyers: &Buyers, item: ItemId, order: &mut [f64]) {
+        for &b in buyers.orderers(item.idx()) {
+            let slot = self.licences.slot(b.idx(), item);
+            let shipped = self.offered_t[b.idx()] - order[slot];
+            if shipped > 0.0 && !self.policy.has_general_licence(buyers.get(b).region, item) {
+                self.licences.count_down(slot, shipped);
+            }
+            order[slot] += self.held_back_t[b.idx()];
+            self.held_back_t[b.idx()] = 0.0;
+        }
+    }
+
     /// Step 5, first half: every foreign buyer that orders an item this authority controls (or
-    /// covers by its extraterritorial rule), and is not embargoed, applies for a licence.
+    /// covers by its extraterritorial rule), is not embargoed and is not covered by a general
+    /// licence applies for a licence if it has none, or its licence is due for renewal (see
+    /// `licences.rs`). Applications of the same step are put in a keyed-random order.
     /// `order` is the step's orders, `order[buyer * n_items + item]`.
-    pub(crate) fn take_applications(&mut self, buyers: &[Buyer], order: &[f64], step: u32) {
+    pub(crate) fn take_applications(
+        &mut self,
+        buyers: &[Buyer],
+        order: &[f64],
+        step: u32,
+        keyed: (AuthorityId, Keyed),
+    ) {
         let ni = self.n_items;
+        let regime = &self.policy.regime;
+        let renew_steps = regime.lead_time.median_steps + regime.renewal_margin_steps;
+        let mut filed = 0;
         for (b, buyer) in buyers.iter().enumerate() {
             if buyer.region == self.region {
                 continue;
             }
             for i in 0..ni {
                 let item = ItemId::from(i);
-                if order[b * ni + i] > 0.0
+                let need = order[b * ni + i];
+                if need > 0.0
                     && (self.is_controlled(item) || self.covers_reexport(item))
                     && !self.is_embargoed(buyer.region, item)
+                    && !self.policy.has_general_licence(buyer.region, item)
                 {
-                    self.apply_for(b, item, step);
+                    let slot = self.licences.slot(b, item);
+                    filed += usize::from(self.licences.apply(slot, need, step, renew_steps, keyed));
                 }
             }
         }
-    }
-
-    /// Files an application for (buyer, item) if the buyer has no licence, none pending, and is
-    /// not waiting out a refusal.
-    fn apply_for(&mut self, buyer: usize, item: ItemId, step: u32) {
-        let slot = buyer * self.n_items + item.idx();
-        let may_apply = match self.licences[slot] {
-            LicenceState::None => true,
-            LicenceState::Licensed { until } => until <= step,
-            LicenceState::Refused { retry } => retry <= step,
-            LicenceState::Queued { .. } | LicenceState::Review { .. } => false,
-        };
-        if may_apply {
-            self.licences[slot] = LicenceState::Queued { applied: step };
-            self.queue.slots.push_back(slot);
-        }
+        self.licences.order_latest(filed);
     }
 
     /// Step 5, second half: starts reviews up to capacity, then reveals every decision due by
     /// `step`.
-    pub(crate) fn review(&mut self, me: AuthorityId, buyers: &[Buyer], step: u32, key: Keyed) {
-        let regime = &self.policy.regime;
-        // Fractional capacity accrues as credit; whole units are spent or lost each step.
-        self.review_credit += regime.review_capacity_per_step;
-        let reviews = self.review_credit.floor();
-        self.review_credit -= reviews;
-        #[allow(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "a whole, non-negative number of reviews; `as` saturates"
-        )]
-        let reviews = reviews as u64;
-        for _ in 0..reviews {
-            let Some(slot) = self.queue.slots.pop_front() else {
-                break;
-            };
-            let LicenceState::Queued { applied } = self.licences[slot] else {
-                continue;
-            };
-            let buyer = &buyers[slot / self.n_items];
-            let odds = regime.approval[buyer.region.idx() * self.n_sectors + buyer.sector.idx()];
-            // The n-th review of this (buyer, item) draws the same numbers in every strategy.
-            let nth = self.reviews_started[slot];
-            self.reviews_started[slot] += 1;
-            let (z, u) = key.normal_and_uniform(slot as u64, me.idx() as u64, u64::from(nth));
-            let lead = lead_steps(&regime.lead_time, z);
-            let approved = u < odds;
-            self.licences[slot] = LicenceState::Review {
-                applied,
-                decides: step.saturating_add(lead),
-                approved,
-            };
-            self.in_review += 1;
-        }
-        let validity = regime.validity_steps;
-        let reapply = regime.reapply_delay_steps;
-        if self.in_review == 0 {
-            return;
-        }
-        for state in &mut self.licences {
-            if let LicenceState::Review {
-                applied,
-                decides,
-                approved,
-            } = *state
-                && decides <= step
-            {
-                self.in_review -= 1;
-                self.tally.decided += 1;
-                self.tally.delay_steps += u64::from(step - applied);
-                *state = if approved {
-                    self.tally.approved += 1;
-                    LicenceState::Licensed {
-                        until: step.saturating_add(validity),
-                    }
-                } else {
-                    LicenceState::Refused {
-                        retry: step.saturating_add(reapply),
-                    }
-                };
-            }
-        }
+    pub(crate) fn review(&mut self, buyers: &[Buyer], step: u32, keyed: (AuthorityId, Keyed)) {
+        self.licences
+            .review(&self.policy.regime, keyed, buyers, step);
     }
 }

@@ -38,6 +38,11 @@ fn unit(x: u64) -> f64 {
 }
 
 impl Keyed {
+    /// 64 random bits for event (`who`, `what`, `nth`), e.g. a place in a queue among equals.
+    pub(crate) fn bits(self, who: u64, what: u64, nth: u64) -> u64 {
+        mix(mix(mix(mix(self.0 ^ mix(who)) ^ what) ^ nth) ^ 3)
+    }
+
     /// A standard normal and a uniform for event (`who`, `what`, `nth`).
     pub(crate) fn normal_and_uniform(self, who: u64, what: u64, nth: u64) -> (f64, f64) {
         let h = mix(mix(mix(self.0 ^ mix(who)) ^ what) ^ nth);

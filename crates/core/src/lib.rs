@@ -38,6 +38,7 @@ mod calendar;
 mod error;
 mod ids;
 mod keyed;
+mod licences;
 mod manufacturers;
 mod markets;
 mod metrics;
@@ -56,19 +57,19 @@ mod transit;
 pub mod units;
 mod validate;
 
-pub use authority::LicenceState;
 pub use calendar::Calendar;
 pub use error::{ParamError, ParamErrors};
 pub use ids::{
     AuthorityId, BuyerId, ItemId, ManufacturerId, ProducerId, RegionId, SectorId, StockpileId,
 };
 pub use keyed::LeadTime;
+pub use licences::{Application, Licence, LicenceState};
 pub use markets::Ledger;
 pub use metrics::{EVENT_METRICS, is_event_metric};
 pub use model::Model;
 pub use outputs::{Outcome, OutputSchema, Trajectory};
 pub use params::*;
-pub use policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState};
+pub use policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState, QuotaBatch};
 pub use sim::{RngStreams, Simulation};
 pub use source::ScenarioSource;
 

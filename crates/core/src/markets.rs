@@ -222,7 +222,8 @@ impl Book {
 
 /// Step 6 (a)–(c), item by item: (a) each region's warehouse serves its own buyers; (b) regions
 /// without an export authority sell their surplus abroad, subject only to extraterritorial
-/// rules; (c) controlled exporters ship to licensed, non-embargoed buyers within quota.
+/// rules; then, once every item's (a) and (b) are done and each quota's room is shared among its
+/// items, (c) controlled exporters ship to licensed, non-embargoed buyers within quota.
 pub(crate) fn clear_trade(
     book: &mut Book,
     buyers: &Buyers,
@@ -263,7 +264,9 @@ pub(crate) fn clear_trade(
                 let region = buyers.get(b).region;
                 book.eligible[b.idx()] = region.idx() != s
                     && authorities.iter().all(|a| {
-                        !a.covers_reexport(item) || a.region == region || a.is_licensed(b, item, t)
+                        !a.covers_reexport(item)
+                            || a.region == region
+                            || a.is_authorised(b, region, item, t)
                     });
             }
             let supply = book.warehouse[s * ni + i];
@@ -275,22 +278,35 @@ pub(crate) fn clear_trade(
                 orderers,
             );
         }
+    }
+    // Each quota's room this step is shared among its items by what eligible buyers still want.
+    for (a, auth) in authorities.iter_mut().enumerate() {
+        auth.share_quota_rooms(params, AuthorityId::from(a), buyers, &book.order, t);
+    }
+    for i in 0..ni {
+        let item = ItemId::from(i);
+        let orderers = buyers.orderers(i);
         // (c) Controlled exporters: embargoes, licences and quotas apply.
         for (a, auth) in authorities.iter_mut().enumerate() {
             let me = AuthorityId::from(a);
             let s = auth.region.idx();
-            let supply = book.warehouse[s * ni + i].min(auth.quota_room_t(params, me, item));
+            let supply = book.warehouse[s * ni + i].min(auth.quota_room_t(item));
             if supply <= 0.0 {
                 continue;
             }
             let controlled = auth.is_controlled(item);
             for &b in orderers {
                 let region = buyers.get(b).region;
-                book.eligible[b.idx()] = region.idx() != s
-                    && !auth.is_embargoed(region, item)
-                    && (!controlled || auth.is_licensed(b, item, t));
+                book.eligible[b.idx()] = auth.may_ship(b, region, item, t);
+            }
+            // A licence covers a quantity: orders beyond it wait, and shipments count it down.
+            if controlled {
+                auth.hold_back_beyond_licences(buyers, item, &book.eligible, &mut book.order, t);
             }
             let moved = book.allocate(buyers, Seller::Warehouse(auth.region), i, supply, orderers);
+            if controlled {
+                auth.count_down_licences(buyers, item, &mut book.order);
+            }
             if moved > 0.0 {
                 auth.book_shipment(params, me, item, moved);
                 book.exported_by_authorities[i] += moved;
@@ -473,7 +489,17 @@ impl Prices {
                     consumed += ledger.consumed[r * ni + i];
                 }
             }
-            self.world[i] = next_ratio(self.world[i], unused_share(wanted, consumed), &item.price);
+            // Anticipation: an announced control not yet in force is priced in as extra
+            // scarcity (the largest premium among the exporters announcing one).
+            let announced = authorities
+                .iter()
+                .map(|a| a.announcement_premium(ItemId::from(i)))
+                .fold(0.0, f64::max);
+            self.world[i] = next_ratio(
+                self.world[i],
+                unused_share(wanted, consumed) + announced,
+                &item.price,
+            );
             peak[i] = peak[i].max(self.world[i]);
             for (a, auth) in authorities.iter().enumerate() {
                 let r = auth.region.idx();

@@ -5,7 +5,8 @@
 //! per-item family over the items, then each per-group family over the manufacturer groups
 //! (region × sector).
 
-use crate::authority::{ExportAuthority, LicenceTally};
+use crate::authority::ExportAuthority;
+use crate::licences::LicenceTally;
 use crate::outputs::Outcome;
 use crate::params::{ItemKind, ModelParams};
 
@@ -282,9 +283,10 @@ pub(crate) fn outcome(
     let licences = authorities
         .iter()
         .fold(LicenceTally::default(), |mut acc, a| {
-            acc.decided += a.tally.decided;
-            acc.approved += a.tally.approved;
-            acc.delay_steps += a.tally.delay_steps;
+            let t = a.tally();
+            acc.decided += t.decided;
+            acc.approved += t.approved;
+            acc.delay_steps += t.delay_steps;
             acc
         });
     let totals = Totals {

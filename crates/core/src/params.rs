@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Calendar;
 use crate::ids::{ItemId, RegionId, SectorId};
 use crate::keyed::LeadTime;
-use crate::policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState};
+use crate::policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState, QuotaBatch};
 
 /// Everything one replication needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -359,6 +359,18 @@ pub struct AuthorityParams {
     /// Products whose controlled-material content (mass share) reaches this need a licence when
     /// re-exported by third countries; `None` = no extraterritorial rule.
     pub extraterritorial_share: Option<f64>,
+    /// Destinations × items covered by a general licence at the start: their buyers ship without
+    /// an individual licence.
+    pub general_licences: Vec<GeneralLicence>,
+}
+
+/// A general licence: buyers in `destination` need no individual licence for `item`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneralLicence {
+    /// Destination region.
+    pub destination: RegionId,
+    /// Item.
+    pub item: ItemId,
 }
 
 /// An annual quota shared by a group of items.
@@ -370,6 +382,11 @@ pub struct QuotaParams {
     pub items: Vec<ItemId>,
     /// Tonnes per calendar year; `None` = no cap.
     pub annual_t: Option<f64>,
+    /// Batches in which the cap is issued through the year; empty = all on 1 January. Exporters
+    /// pace shipments over each batch.
+    pub batches: Vec<QuotaBatch>,
+    /// Tonnage issued but not shipped in a year is added to the next year's (else it lapses).
+    pub carry_over: bool,
 }
 
 /// An embargo of one destination for one item.
@@ -401,12 +418,24 @@ impl AuthorityParams {
                 *x = true;
             }
         }
+        let mut general_licence = vec![false; n_regions * n_items];
+        for g in &self.general_licences {
+            if g.item.idx() < n_items
+                && let Some(x) =
+                    general_licence.get_mut(g.destination.idx() * n_items + g.item.idx())
+            {
+                *x = true;
+            }
+        }
         PolicyState {
             controlled,
             embargo,
             quota_annual_t: self.quotas.iter().map(|q| q.annual_t).collect(),
+            quota_batches: self.quotas.iter().map(|q| q.batches.clone()).collect(),
             regime: self.regime.clone(),
             extraterritorial_share: self.extraterritorial_share,
+            general_licence,
+            announcement_premium: vec![0.0; n_items],
         }
     }
 }

@@ -19,8 +19,7 @@ use crate::keyed::LeadTime;
 
 /// The policy in force for one export authority.
 ///
-/// One more kind of measure (general licences: which exporters or destinations hold a blanket
-/// licence from a date) is one more field here, filled by the scenario crate and read by the
+/// One more kind of measure is one more field here, filled by the scenario crate and read by the
 /// authority.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PolicyState {
@@ -31,11 +30,30 @@ pub struct PolicyState {
     /// Per quota of the authority (its `AuthorityParams::quotas`, same order): tonnes per
     /// calendar year; `None` = no cap.
     pub quota_annual_t: Vec<Option<f64>>,
+    /// Per quota (same order): the batches in which the annual cap is issued during a calendar
+    /// year; empty = the whole cap on 1 January.
+    pub quota_batches: Vec<Vec<QuotaBatch>>,
     /// How licence applications are reviewed.
     pub regime: LicenceRegime,
     /// Products whose controlled-material content (mass share) reaches this need a licence when
     /// re-exported by third countries; `None` = no extraterritorial rule.
     pub extraterritorial_share: Option<f64>,
+    /// Per destination × item, `general_licence[destination * n_items + item]`: a general
+    /// licence covers the destination's buyers, who ship without an individual licence.
+    pub general_licence: Vec<bool>,
+    /// Per item: a control on it is announced but not yet in force; the world market prices it
+    /// in by adding this to the item's scarcity (0 = nothing announced).
+    pub announcement_premium: Vec<f64>,
+}
+
+/// One batch of an annual export quota: on `day_of_year` this share of the year's cap is issued.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuotaBatch {
+    /// Day of the calendar year it is issued (1 = 1 January), at the first step starting on or
+    /// after it.
+    pub day_of_year: u32,
+    /// Its share of the annual cap; the shares of a quota's batches are normalised to sum to 1.
+    pub share: f64,
 }
 
 impl PolicyState {
@@ -53,14 +71,28 @@ impl PolicyState {
         self.embargo[destination.idx() * self.controlled.len() + item.idx()]
     }
 
+    /// True when a general licence covers shipments of `item` to `destination`.
+    #[inline]
+    #[must_use]
+    pub fn has_general_licence(&self, destination: RegionId, item: ItemId) -> bool {
+        self.general_licence[destination.idx() * self.controlled.len() + item.idx()]
+    }
+
     /// Becomes `other`, in place: allocates nothing when the tables have the same sizes (as
-    /// validated parameters guarantee).
+    /// validated parameters guarantee) and each quota's batch list has room for the longest one
+    /// of the timeline (reserved by the authority at the start).
     pub(crate) fn assign(&mut self, other: &Self) {
         self.controlled.clone_from(&other.controlled);
         self.embargo.clone_from(&other.embargo);
         self.quota_annual_t.clone_from(&other.quota_annual_t);
+        for (mine, theirs) in self.quota_batches.iter_mut().zip(&other.quota_batches) {
+            mine.clone_from(theirs);
+        }
         self.regime.assign(&other.regime);
         self.extraterritorial_share = other.extraterritorial_share;
+        self.general_licence.clone_from(&other.general_licence);
+        self.announcement_premium
+            .clone_from(&other.announcement_premium);
     }
 }
 
@@ -75,10 +107,17 @@ pub struct LicenceRegime {
     /// Approval probability by destination region (rows) and end-use sector (columns),
     /// `approval[region * n_sectors + sector]`.
     pub approval: Vec<f64>,
-    /// Steps an approved licence covers shipments.
-    pub validity_steps: u32,
+    /// Steps an approved licence covers shipments (its term), by destination region (rows) and
+    /// end-use sector (columns), `validity_steps[region * n_sectors + sector]`.
+    pub validity_steps: Vec<u32>,
     /// Steps a refused applicant waits before applying again.
     pub reapply_delay_steps: u32,
+    /// A licence holder applies for renewal when the steps its licence still covers fall to the
+    /// median review time plus this margin.
+    pub renewal_margin_steps: f64,
+    /// An approved licence covers this multiple of the applicant's need over its term (its
+    /// orders per step at application × the term); `None` = no quantity limit.
+    pub quantity_cover_factor: Option<f64>,
 }
 
 impl LicenceRegime {
@@ -87,8 +126,10 @@ impl LicenceRegime {
         self.review_capacity_per_step = other.review_capacity_per_step;
         self.lead_time = other.lead_time;
         self.approval.clone_from(&other.approval);
-        self.validity_steps = other.validity_steps;
+        self.validity_steps.clone_from(&other.validity_steps);
         self.reapply_delay_steps = other.reapply_delay_steps;
+        self.renewal_margin_steps = other.renewal_margin_steps;
+        self.quantity_cover_factor = other.quantity_cover_factor;
     }
 }
 

@@ -2,13 +2,24 @@
 //! a row (fixed when the model is built), and how a step's row is written (step 11).
 //!
 //! Groups, in row order: `price_ratio/<item>`, `domestic_price_ratio/<exporter>/<item>`,
-//! `exports_t/<item>`, `in_transit_t/<item>`, `unmet_demand_t/<item>`, `halted_share`, `stockpile_t/<held item>`,
-//! `licence_backlog`. Units are in docs/outputs.md.
+//! `exports_t/<item>`, `in_transit_t/<item>`, `unmet_demand_t/<item>`, `halted_share`,
+//! `stockpile_t/<held item>`, `licence_backlog`, then per exporter `licence_queue/<exporter>`,
+//! `licences_pending/<exporter>`, `licences_approved/<exporter>`, `licences_refused/<exporter>`.
+//! Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
 use crate::ids::ItemId;
 use crate::markets::{Book, Prices};
 use crate::params::ModelParams;
+
+/// The per-exporter licence variables, in row order: applications waiting for review,
+/// applications pending (waiting or under review), approvals and refusals decided in the step.
+const LICENCE_VARS: [&str; 4] = [
+    "licence_queue",
+    "licences_pending",
+    "licences_approved",
+    "licences_refused",
+];
 
 /// Where each group of per-step variables starts in a trajectory row.
 #[derive(Clone, Debug)]
@@ -21,6 +32,8 @@ pub(crate) struct Layout {
     halted: usize,
     stockpile: usize,
     backlog: usize,
+    /// Per exporter, four in a row: queue, pending, approved, refused.
+    licences: usize,
     /// Items held by some stockpile, in item order (for `stockpile_t/<item>`).
     stockpiled_items: Vec<ItemId>,
 }
@@ -67,6 +80,13 @@ impl Layout {
         );
         let backlog = step_vars.len();
         step_vars.push("licence_backlog".to_owned());
+        let licences = step_vars.len();
+        for a in &params.authorities {
+            let region = &params.regions[a.region.idx()].name;
+            for var in LICENCE_VARS {
+                step_vars.push(format!("{var}/{region}"));
+            }
+        }
         let layout = Self {
             price,
             domestic_price,
@@ -76,6 +96,7 @@ impl Layout {
             halted,
             stockpile,
             backlog,
+            licences,
             stockpiled_items,
         };
         (layout, step_vars)
@@ -117,5 +138,15 @@ impl Layout {
                 .sum();
         }
         row[self.backlog] = authorities.iter().map(|a| a.backlog() as f64).sum();
+        for (k, a) in authorities.iter().enumerate() {
+            let (approved, refused) = a.decisions_this_step();
+            let at = self.licences + k * LICENCE_VARS.len();
+            row[at..at + LICENCE_VARS.len()].copy_from_slice(&[
+                a.queued() as f64,
+                a.backlog() as f64,
+                f64::from(approved),
+                f64::from(refused),
+            ]);
+        }
     }
 }

@@ -7,9 +7,10 @@
 
 use rand::Rng;
 
-use crate::authority::{ExportAuthority, LicenceState};
+use crate::authority::ExportAuthority;
 use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
 use crate::keyed::Keyed;
+use crate::licences::LicenceState;
 use crate::manufacturers::Manufacturers;
 use crate::markets::{self, Book, Ledger, Prices};
 use crate::metrics::{self, Tally};
@@ -67,10 +68,8 @@ impl<'m> Simulation<'m> {
         let manufacturers = Manufacturers::new(p, buyers, &mut book);
         let producers = Producers::new(p, buyers, &mut book);
         let stockpiles = Stockpiles::new(p, buyers, &mut book);
-        let authorities: Vec<ExportAuthority> = p
-            .authorities
-            .iter()
-            .map(|a| ExportAuthority::new(a, p, buyers.len()))
+        let authorities: Vec<ExportAuthority> = (0..p.authorities.len())
+            .map(|a| ExportAuthority::new(AuthorityId::from(a), p, buyers.len()))
             .collect();
         markets::fill_pipeline(
             &mut book,
@@ -134,9 +133,9 @@ impl<'m> Simulation<'m> {
         self.book.ordered.copy_from_slice(&self.book.order);
         // 5. Licences: applications, reviews, decisions.
         for (a, auth) in self.authorities.iter_mut().enumerate() {
-            auth.take_applications(buyers.all(), &self.book.order, t);
-            let key = self.licence_key;
-            auth.review(AuthorityId::from(a), buyers.all(), t, key);
+            let keyed = (AuthorityId::from(a), self.licence_key);
+            auth.take_applications(buyers.all(), &self.book.order, t, keyed);
+            auth.review(buyers.all(), t, keyed);
         }
         // 6. Trade: (a) domestic, (b) free imports, (c) controlled exports; the shortage seen
         // before releases; (d) stockpile releases; stockpile purchases paid.
@@ -173,12 +172,12 @@ impl<'m> Simulation<'m> {
 
     /// Step 1: new-year quota reset, then the state of the event dated `t`, if any, takes
     /// effect: each authority switches to its policy, producers and manufacturers to their
-    /// derates and demand multipliers.
+    /// derates and demand multipliers; then each authority paces its quotas for the step.
     fn apply_policy(&mut self, t: u32) {
         let p = &self.model.params;
         if p.calendar.starts_new_year(t) {
-            for a in &mut self.authorities {
-                a.new_year();
+            for (a, params) in self.authorities.iter_mut().zip(&p.authorities) {
+                a.new_year(params);
             }
         }
         // Events are in increasing order of step (validated), so this takes each in turn.
@@ -193,6 +192,9 @@ impl<'m> Simulation<'m> {
             self.manufacturers
                 .set_demand_multipliers(&in_force.market.demand_multiplier);
             self.next_event += 1;
+        }
+        for a in &mut self.authorities {
+            a.pace_quotas(&p.calendar, t);
         }
     }
 

@@ -95,8 +95,10 @@ pub fn regime(n_regions: usize, n_sectors: usize, approval: f64) -> LicenceRegim
             max_steps: 20.0,
         },
         approval: vec![approval; n_regions * n_sectors],
-        validity_steps: 26,
+        validity_steps: vec![26; n_regions * n_sectors],
         reapply_delay_steps: 4,
+        renewal_margin_steps: 2.0,
+        quantity_cover_factor: None,
     }
 }
 
@@ -180,6 +182,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             quotas: vec![],
             embargoes: vec![],
             extraterritorial_share: None,
+            general_licences: vec![],
         }],
         events: vec![],
         warehouses: vec![WarehouseStock {
@@ -380,9 +383,12 @@ pub fn two_region_market() -> ModelParams {
                 name: "all_rare_earths".into(),
                 items: vec![ndpr, dy],
                 annual_t: None,
+                batches: vec![],
+                carry_over: false,
             }],
             embargoes: vec![],
             extraterritorial_share: None,
+            general_licences: vec![],
         }],
         events: vec![],
         warehouses: vec![

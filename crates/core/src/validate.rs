@@ -3,7 +3,7 @@
 use crate::error::{ParamError, ParamErrors};
 use crate::keyed::LeadTime;
 use crate::params::{ModelParams, PriceParams};
-use crate::policy::{InForce, LicenceRegime};
+use crate::policy::{InForce, LicenceRegime, QuotaBatch};
 use crate::units::KG_PER_T;
 
 /// Collects every problem rather than stopping at the first.
@@ -105,6 +105,40 @@ impl Checker {
         }
         for (k, &p) in r.approval.iter().enumerate() {
             self.share(|| format!("{path}.approval[{k}]"), p);
+        }
+        self.len(
+            || format!("{path}.validity_steps"),
+            r.validity_steps.len(),
+            n_regions * n_sectors,
+        );
+        self.non_negative(
+            || format!("{path}.renewal_margin_steps"),
+            r.renewal_margin_steps,
+        );
+        if let Some(f) = r.quantity_cover_factor {
+            self.positive(|| format!("{path}.quantity_cover_factor"), f);
+        }
+    }
+
+    /// A quota's batches: days within a year, non-negative shares that do not all vanish.
+    fn batches(&mut self, path: &str, batches: &[QuotaBatch]) {
+        for (j, b) in batches.iter().enumerate() {
+            self.range(
+                || format!("{path}[{j}].day_of_year"),
+                f64::from(b.day_of_year),
+                1.0,
+                366.0,
+                "a day of the year in [1, 366]",
+            );
+            self.non_negative(|| format!("{path}[{j}].share"), b.share);
+        }
+        let total: f64 = batches.iter().map(|b| b.share).sum();
+        if !batches.is_empty() && total.is_finite() && total <= 0.0 {
+            self.errors.push(ParamError::OutOfRange {
+                path: path.to_owned(),
+                value: total.to_string(),
+                expected: "batch shares summing to more than 0",
+            });
         }
     }
 }
@@ -209,8 +243,34 @@ impl Checker {
                             self.non_negative(|| format!("{path}.quota_annual_t[{q}]"), t);
                         }
                     }
+                    self.len(
+                        || format!("{path}.quota_batches"),
+                        state.quota_batches.len(),
+                        nq,
+                    );
+                    for (q, b) in state.quota_batches.iter().enumerate() {
+                        if was.is_none_or(|w| w.quota_batches.get(q) != Some(b)) {
+                            self.batches(&format!("{path}.quota_batches[{q}]"), b);
+                        }
+                    }
                     if was.is_none_or(|w| w.regime != state.regime) {
                         self.regime(&format!("{path}.regime"), &state.regime, nr, ns);
+                    }
+                    self.len(
+                        || format!("{path}.general_licence"),
+                        state.general_licence.len(),
+                        nr * ni,
+                    );
+                    self.len(
+                        || format!("{path}.announcement_premium"),
+                        state.announcement_premium.len(),
+                        ni,
+                    );
+                    for (i, &x) in state.announcement_premium.iter().enumerate() {
+                        let prev = was.and_then(|w| w.announcement_premium.get(i).copied());
+                        if changed(x, prev, same_f64) {
+                            self.non_negative(|| format!("{path}.announcement_premium[{i}]"), x);
+                        }
                     }
                     let share = state.extraterritorial_share;
                     if let Some(s) = share
@@ -467,6 +527,21 @@ impl ModelParams {
                 if let Some(t) = quota.annual_t {
                     c.non_negative(|| format!("{path}.quotas[{q}].annual_t"), t);
                 }
+                c.batches(&format!("{path}.quotas[{q}].batches"), &quota.batches);
+            }
+            for (j, g) in a.general_licences.iter().enumerate() {
+                c.id(
+                    || format!("{path}.general_licences[{j}].destination"),
+                    "region",
+                    g.destination.idx(),
+                    nr,
+                );
+                c.id(
+                    || format!("{path}.general_licences[{j}].item"),
+                    "item",
+                    g.item.idx(),
+                    ni,
+                );
             }
             for (j, e) in a.embargoes.iter().enumerate() {
                 c.id(

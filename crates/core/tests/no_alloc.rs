@@ -35,12 +35,25 @@ static GLOBAL: Counting = Counting;
 
 #[test]
 fn stepping_does_not_allocate() {
-    // Every mechanism at work: licences, quotas, outages, surges, stockpile releases, expansion,
-    // cargo in transit.
+    // Every mechanism at work: licences (with quantities), quotas in batches, general licences,
+    // announcements, outages, surges, stockpile releases, expansion, cargo in transit.
     let mut params = testkit::two_region_market();
     testkit::ship_in(&mut params, 3);
     params.producers[0].outage.prob_per_step = 0.2;
     params.authorities[0].quotas[0].annual_t = Some(1000.0);
+    params.authorities[0].regime.quantity_cover_factor = Some(1.2);
+    let batch = |day_of_year, share| chokepoint_core::QuotaBatch { day_of_year, share };
+    params.authorities[0].quotas[0].batches = vec![batch(1, 0.5)];
+    params.authorities[0].quotas[0].carry_over = true;
+    // A later state with more batches, a general licence and an announcement: switching to it
+    // must not allocate either.
+    chokepoint_core::testkit::impose(&mut params, 20, |s| {
+        let a = &mut s.authorities[0];
+        a.quota_batches[0] = vec![batch(1, 0.4), batch(150, 0.3), batch(250, 0.3)];
+        let ni = a.controlled.len();
+        a.general_licence[ni + 1] = true;
+        a.announcement_premium[3] = 0.2;
+    });
     let model = Model::new(params).unwrap();
     let mut rngs = RngStreams {
         demand: ChaCha8Rng::seed_from_u64(1),

@@ -352,6 +352,9 @@ impl Scenario {
                         (format!("lifts {}", label(t)), describe_whom(&shocks[t]))
                     }
                     (compile::Phase::Ends, _) => (format!("{} ends", s.kind), describe_whom(s)),
+                    (compile::Phase::Announced, _) => {
+                        (format!("announced: {}", describe_what(s)), describe_whom(s))
+                    }
                     _ => (describe_what(s), describe_whom(s)),
                 };
                 TimelineEntry {
@@ -427,6 +430,7 @@ fn describe_what(s: &schema::ShockSpec) -> String {
             "re-exports with controlled content >= {} need a licence",
             num(&s.share)
         ),
+        "general_licence" => "general licence: no individual licence needed".to_owned(),
         "capacity_outage" => format!("capacity cut by {}", num(&s.share)),
         "demand_surge" => format!("demand x {}", num(&s.multiplier)),
         other => other.to_owned(),

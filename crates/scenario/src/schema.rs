@@ -417,6 +417,15 @@ pub struct LicenceSpec {
     /// (`us = { default = 0.6, defence = 0 }`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub approval: BTreeMap<String, Approval>,
+    /// Licence terms by destination and end use, keyed like `approval`, in weeks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub validity_weeks_by: BTreeMap<String, Approval>,
+    /// Weeks beyond the median review time at which a holder applies for renewal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_margin_weeks: Option<Num>,
+    /// Multiple of the applicant's need over the term that an approval covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_cover_factor: Option<Num>,
 }
 
 /// An approval entry: a number, or a table of sector → number with an optional `default`.
@@ -441,6 +450,34 @@ pub struct QuotaSpec {
     /// Tonnes per calendar year; absent = no cap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual_t: Option<Num>,
+    /// Batches in which the cap is issued; absent = all on 1 January.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batches: Vec<BatchSpec>,
+    /// Unused tonnage carries over into the next year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carry_over: Option<bool>,
+}
+
+/// One batch of a quota: `{ day_of_year, share }`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchSpec {
+    /// Day of the calendar year it is issued (1 = 1 January).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_of_year: Option<u32>,
+    /// Share of the annual cap (normalised over the quota's batches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Num>,
+}
+
+/// `[[exporter.general_licence]]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GeneralLicenceSpec {
+    /// Regions whose buyers it covers.
+    #[serde(default)]
+    pub destinations: Vec<String>,
+    /// Items it covers.
+    #[serde(default)]
+    pub items: Vec<String>,
 }
 
 /// `[[exporter]]`.
@@ -461,6 +498,9 @@ pub struct ExporterSpec {
     /// Extraterritorial content threshold in force at the start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extraterritorial_share: Option<Num>,
+    /// General licences in force at the start.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub general_licence: Vec<GeneralLicenceSpec>,
 }
 
 /// `[[shock]]`: one dated policy or market event. Which keys apply depends on `type`
@@ -468,7 +508,7 @@ pub struct ExporterSpec {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ShockSpec {
     /// `halt`, `quota`, `licence_regime`, `list_expansion`, `suspend`, `lift`,
-    /// `extraterritorial`, `capacity_outage` or `demand_surge`.
+    /// `extraterritorial`, `general_licence`, `capacity_outage` or `demand_surge`.
     #[serde(default, rename = "type")]
     pub kind: String,
     /// Name, for `suspend`/`lift` and the timeline.
@@ -483,6 +523,15 @@ pub struct ShockSpec {
     /// Uncertain shift of the date, weeks (may be a distribution).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_weeks: Option<Num>,
+    /// Date it is announced, before it takes effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announced: Option<NaiveDate>,
+    /// Weeks from announcement to effect (instead of `announced`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announced_weeks_before: Option<Num>,
+    /// Scarcity premium on the world price of its items while announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announcement_log_premium: Option<Num>,
     /// How long it lasts, weeks; absent = to the end of the horizon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_weeks: Option<Num>,
@@ -492,7 +541,7 @@ pub struct ShockSpec {
     /// Items affected (`"*"` = all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<String>,
-    /// Destination regions (`halt`).
+    /// Destination regions (`halt`, `general_licence`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub destinations: Vec<String>,
     /// Quota name (`quota`).
@@ -501,6 +550,9 @@ pub struct ShockSpec {
     /// New annual cap, tonnes (`quota`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual_t: Option<Num>,
+    /// Batches of the new cap (`quota`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batches: Vec<BatchSpec>,
     /// Licence settings (`licence_regime`), over the exporter's baseline.
     #[serde(default, flatten)]
     pub licence: LicenceSpec,

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use chokepoint_core as core;
 
-use super::{Build, DAYS_PER_WEEK};
+use super::{Build, DAYS_PER_WEEK, Slot};
 use crate::diagnostics::did_you_mean;
-use crate::schema::{Approval, LicenceSpec};
+use crate::schema::{Approval, BatchSpec, LicenceSpec};
 
 impl Build<'_> {
     /// A licence regime from `own` settings over `base` (the exporter's baseline).
@@ -63,19 +63,60 @@ impl Build<'_> {
         } else {
             (key, Some(&own.approval))
         };
-        let approval = self.approval(&format!("{akey}.approval"), approval_spec);
+        let approval = self.by_destination(&format!("{akey}.approval"), approval_spec, None);
+        // Terms by destination fall back as a whole table too, then to `validity_weeks`.
+        let (vkey, validity_spec) = if own.validity_weeks_by.is_empty() {
+            (bkey.unwrap_or(key), bspec.map(|b| &b.validity_weeks_by))
+        } else {
+            (key, Some(&own.validity_weeks_by))
+        };
+        let validity_steps = self
+            .by_destination(
+                &format!("{vkey}.validity_weeks_by"),
+                validity_spec,
+                Some(validity),
+            )
+            .into_iter()
+            .map(|w| self.steps(w))
+            .collect();
+        // Optional keys: own, else the base table's, else absent.
+        let fallback_key = bkey.unwrap_or(key);
+        let margin = match (
+            own.renewal_margin_weeks.as_ref(),
+            bspec.and_then(|b| b.renewal_margin_weeks.as_ref()),
+        ) {
+            (Some(n), _) => self.num(&format!("{key}.renewal_margin_weeks"), n),
+            (None, Some(n)) => self.num(&format!("{fallback_key}.renewal_margin_weeks"), n),
+            (None, None) => 0.0,
+        };
+        let cover = match (
+            own.quantity_cover_factor.as_ref(),
+            bspec.and_then(|b| b.quantity_cover_factor.as_ref()),
+        ) {
+            (Some(n), _) => Some(self.num(&format!("{key}.quantity_cover_factor"), n)),
+            (None, Some(n)) => Some(self.num(&format!("{fallback_key}.quantity_cover_factor"), n)),
+            (None, None) => None,
+        };
         core::LicenceRegime {
             review_capacity_per_step: capacity * self.step_days / DAYS_PER_WEEK,
             lead_time,
             approval,
-            validity_steps: self.steps(validity),
+            validity_steps,
             reapply_delay_steps: self.steps(reapply),
+            renewal_margin_steps: self.weeks_to_steps(margin),
+            quantity_cover_factor: cover,
         }
     }
 
-    /// Approval odds per destination × sector. The most specific entry wins:
-    /// region.sector, region.default or region, sector, default.
-    fn approval(&mut self, key: &str, spec: Option<&BTreeMap<String, Approval>>) -> Vec<f64> {
+    /// A number per destination × sector (approval odds, licence terms). The most specific
+    /// entry wins: region.sector, region.default or region, sector, default; then `fallback`
+    /// (without one, a missing entry is a problem).
+    fn by_destination(
+        &mut self,
+        key: &str,
+        spec: Option<&BTreeMap<String, Approval>>,
+        fallback: Option<f64>,
+    ) -> Vec<f64> {
         let empty = BTreeMap::new();
         let spec = spec.unwrap_or(&empty);
         let regions = self.regions.clone();
@@ -92,14 +133,14 @@ impl Build<'_> {
                         "`{name}` is not a region, a sector or `default`{}",
                         did_you_mean(name, &cands)
                     ),
-                    "key approval odds by a region name, a sector name or `default`",
+                    "key the table by a region name, a sector name or `default`",
                 );
             }
             if let Approval::BySector(t) = entry {
                 if !is_region {
                     self.problem(
                         format!("{key}.{name}"),
-                        "only a region may hold a table of odds by sector",
+                        "only a region may hold a table by sector",
                         format!("write `{name} = <probability>`"),
                     );
                 }
@@ -116,7 +157,7 @@ impl Build<'_> {
                                 "`{s}` is not a sector or `default`{}",
                                 did_you_mean(s, &cands)
                             ),
-                            "key odds within a region by sector name or `default`",
+                            "key entries within a region by sector name or `default`",
                         );
                     }
                 }
@@ -144,6 +185,8 @@ impl Build<'_> {
                 });
                 if let Some((k, n)) = found {
                     out.push(self.num(&k, n));
+                } else if let Some(f) = fallback {
+                    out.push(f);
                 } else {
                     missing = true;
                     out.push(0.0);
@@ -188,12 +231,25 @@ impl Build<'_> {
                         .annual_t
                         .as_ref()
                         .map(|n| self.num(&format!("{qkey}.annual_t"), n)),
+                    batches: self.batches(&format!("{qkey}.batches"), &spec.batches),
+                    carry_over: spec.carry_over.unwrap_or(false),
                 });
             }
             let extraterritorial_share = e
                 .extraterritorial_share
                 .as_ref()
                 .map(|n| self.num(&format!("{key}.extraterritorial_share"), n));
+            let mut general_licences = Vec::new();
+            for (g, spec) in e.general_licence.iter().enumerate() {
+                let gkey = format!("{key}.general_licence.{g}");
+                let (destinations, items) =
+                    self.destinations_and_items(&gkey, &spec.destinations, &spec.items);
+                for &destination in &destinations {
+                    for &item in &items {
+                        general_licences.push(core::GeneralLicence { destination, item });
+                    }
+                }
+            }
             out.push(core::AuthorityParams {
                 region,
                 controlled,
@@ -201,8 +257,64 @@ impl Build<'_> {
                 quotas,
                 embargoes: vec![],
                 extraterritorial_share,
+                general_licences,
             });
         }
         out
+    }
+
+    /// A quota's batches at `key` (each `{ day_of_year, share }` required).
+    pub(super) fn batches(&mut self, key: &str, specs: &[BatchSpec]) -> Vec<core::QuotaBatch> {
+        let mut out = Vec::with_capacity(specs.len());
+        for (j, b) in specs.iter().enumerate() {
+            let bkey = format!("{key}.{j}");
+            let day_of_year = b.day_of_year.unwrap_or_else(|| {
+                self.problem(
+                    format!("{bkey}.day_of_year"),
+                    "missing required key",
+                    "add `day_of_year = 1` (1 = 1 January)",
+                );
+                1
+            });
+            if !(1..=366).contains(&day_of_year) {
+                self.problem(
+                    format!("{bkey}.day_of_year"),
+                    format!("{day_of_year} is not a day of the year"),
+                    "use a day from 1 (1 January) to 366",
+                );
+            }
+            let share = self.pick(&Slot::new(format!("{bkey}.share"), b.share.as_ref()), None);
+            out.push(core::QuotaBatch { day_of_year, share });
+        }
+        out
+    }
+
+    /// The `destinations` and `items` of a general licence or a shock, both required.
+    pub(super) fn destinations_and_items(
+        &mut self,
+        key: &str,
+        destinations: &[String],
+        items: &[String],
+    ) -> (Vec<core::RegionId>, Vec<core::ItemId>) {
+        if destinations.is_empty() {
+            self.problem(
+                format!("{key}.destinations"),
+                "no destinations given",
+                "add `destinations = [\"eu\"]`",
+            );
+        }
+        let destinations = destinations
+            .iter()
+            .enumerate()
+            .map(|(j, n)| self.region(&format!("{key}.destinations.{j}"), n))
+            .collect();
+        if items.is_empty() {
+            self.problem(
+                format!("{key}.items"),
+                "no items given",
+                "add `items = [\"dy\", \"tb\"]` (or `[\"*\"]` for all)",
+            );
+        }
+        (destinations, self.items(&format!("{key}.items"), items))
     }
 }

@@ -126,6 +126,9 @@ fn shock_path<'a>(origin: &EventOrigin, below: &'a [String]) -> Vec<&'a str> {
             .chain(below.iter().map(String::as_str))
             .collect(),
         "quota_annual_t" => vec!["annual_t"],
+        "quota_batches" => vec!["batches"],
+        "general_licence" => vec!["destinations"],
+        "announcement_premium" => vec!["announcement_log_premium"],
         "extraterritorial_share" | "derate_share" => vec!["share"],
         "demand_multiplier" => vec!["multiplier"],
         "controlled" | "embargo" => vec!["items"],

@@ -24,6 +24,8 @@ pub enum Phase {
     Restored,
     /// A `lift` shock ends its target.
     Lifted,
+    /// The measure is announced; it takes effect later.
+    Announced,
 }
 
 /// One dated change, before it is described.
@@ -35,11 +37,16 @@ pub(crate) struct TimelineMark {
     pub phase: Phase,
 }
 
-/// One shock: (start step, end step) and the actions that put it in force.
+/// One shock: (start step, end step) and the actions that put it in force; from `announced`
+/// (at most `start`) until `pre_end` (it starts, or a lift withdraws it first), the measures
+/// `pre` of its announcement are in force.
 pub(super) struct Window {
     pub start: u32,
     pub end: u32,
     pub on: Vec<Measure>,
+    pub announced: u32,
+    pub pre_end: u32,
+    pub pre: Vec<Measure>,
 }
 
 impl Build<'_> {
@@ -94,6 +101,8 @@ impl Build<'_> {
                 && lift < tw.end
             {
                 tw.end = lift.max(tw.start);
+                // A lift before the measure takes effect also ends its announcement.
+                tw.pre_end = tw.pre_end.min(lift);
                 lifted_by[t] = Some(k);
             }
         }
@@ -112,11 +121,17 @@ impl Build<'_> {
                 .is_some_and(|w| !w.on.is_empty() && step >= w.start && step < w.end)
                 && !gaps[k].iter().any(|&(a, b, _)| step >= a && step < b)
         };
+        let announcing = |k: usize, step: u32| {
+            windows[k]
+                .as_ref()
+                .is_some_and(|w| !w.pre.is_empty() && step >= w.announced && step < w.pre_end)
+                && !gaps[k].iter().any(|&(a, b, _)| step >= a && step < b)
+        };
         // Activity is constant between these steps.
         let mut boundaries: Vec<u32> = windows
             .iter()
             .flatten()
-            .flat_map(|w| [w.start, w.end])
+            .flat_map(|w| [w.announced, w.pre_end, w.start, w.end])
             .chain(gaps.iter().flatten().flat_map(|&(a, b, _)| [a, b]))
             .filter(|&s| s < cal.n_steps)
             .collect();
@@ -138,6 +153,19 @@ impl Build<'_> {
             for &k in &order {
                 if let Some(w) = &windows[k] {
                     state.apply(k, &w.on);
+                }
+            }
+            for k in (0..n).filter(|&k| announcing(k, step)) {
+                if let Some(w) = &windows[k] {
+                    state.apply(k, &w.pre);
+                }
+                if windows[k].as_ref().is_some_and(|w| w.announced == step) {
+                    self.timeline.push(TimelineMark {
+                        step,
+                        shock: k,
+                        target: None,
+                        phase: Phase::Announced,
+                    });
                 }
             }
             for k in 0..n {
@@ -263,6 +291,44 @@ fn origins(
                 push(format!("{path}.quota_annual_t[{q}]"), key, None);
             }
         }
+        for (q, (c, d)) in x.quota_batches.iter().zip(&y.quota_batches).enumerate() {
+            if c != d {
+                let key = latest(&|m| {
+                    matches!(m, Measure::Quota { quota, batches: Some(_), .. } if *quota == q)
+                        && mine(m)
+                });
+                let key = key.unwrap_or_else(|| format!("{exporter}.quota.{q}"));
+                push(format!("{path}.quota_batches[{q}]"), key, None);
+            }
+        }
+        if x.general_licence != y.general_licence {
+            let key = latest(&|m| mine(m) && matches!(m, Measure::GeneralLicence { .. }));
+            push(
+                format!("{path}.general_licence"),
+                key.unwrap_or(exporter.clone()),
+                None,
+            );
+        }
+        if x.announcement_premium != y.announcement_premium {
+            // Announcements are not in `order` (active shocks): any shock announcing one.
+            let key = windows
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, w)| {
+                    w.as_ref().is_some_and(|w| {
+                        w.pre
+                            .iter()
+                            .any(|m| m.authority().is_some_and(|b| b.idx() == a))
+                    })
+                })
+                .map(|(k, _)| format!("shock.{k}"));
+            push(
+                format!("{path}.announcement_premium"),
+                key.unwrap_or(exporter.clone()),
+                None,
+            );
+        }
         if x.regime != y.regime || now.regime_by[a] != before.regime_by[a] {
             let base = format!("{exporter}.licence");
             let (key, base) = match now.regime_by[a] {
@@ -327,11 +393,25 @@ pub(super) enum Measure {
         destinations: Vec<RegionId>,
         items: Vec<ItemId>,
     },
-    /// An annual cap for one of the exporter's quotas.
+    /// An annual cap for one of the exporter's quotas, issued in these batches (`None` = the
+    /// batches in force).
     Quota {
         authority: AuthorityId,
         quota: usize,
         annual_t: f64,
+        batches: Option<Vec<core::QuotaBatch>>,
+    },
+    /// Buyers in the destinations need no individual licence for the items.
+    GeneralLicence {
+        authority: AuthorityId,
+        destinations: Vec<RegionId>,
+        items: Vec<ItemId>,
+    },
+    /// A control of the items is announced: their world price carries a premium.
+    Announce {
+        authority: AuthorityId,
+        items: Vec<ItemId>,
+        premium: f64,
     },
     /// A licence regime replaces the one in force.
     LicenceRegime {
@@ -359,6 +439,8 @@ impl Measure {
             Self::Control { authority, .. }
             | Self::Embargo { authority, .. }
             | Self::Quota { authority, .. }
+            | Self::GeneralLicence { authority, .. }
+            | Self::Announce { authority, .. }
             | Self::LicenceRegime { authority, .. }
             | Self::Extraterritorial { authority, .. } => Some(*authority),
             Self::CapacityOutage { .. } | Self::DemandSurge { .. } => None,
@@ -419,12 +501,43 @@ impl EventState {
                 }
                 (
                     Measure::Quota {
-                        quota, annual_t, ..
+                        quota,
+                        annual_t,
+                        batches,
+                        ..
                     },
                     Some(policy),
                 ) => {
                     if let Some(q) = policy.quota_annual_t.get_mut(*quota) {
                         *q = Some(*annual_t);
+                    }
+                    if let (Some(b), Some(to)) = (batches, policy.quota_batches.get_mut(*quota)) {
+                        to.clone_from(b);
+                    }
+                }
+                (
+                    Measure::GeneralLicence {
+                        destinations,
+                        items,
+                        ..
+                    },
+                    Some(policy),
+                ) => {
+                    let ni = policy.controlled.len();
+                    for d in destinations {
+                        for i in items {
+                            if let Some(g) = policy.general_licence.get_mut(d.idx() * ni + i.idx())
+                            {
+                                *g = true;
+                            }
+                        }
+                    }
+                }
+                (Measure::Announce { items, premium, .. }, Some(policy)) => {
+                    for i in items {
+                        if let Some(p) = policy.announcement_premium.get_mut(i.idx()) {
+                            *p = p.max(*premium);
+                        }
                     }
                 }
                 (Measure::LicenceRegime { authority, regime }, Some(policy)) => {

@@ -104,7 +104,66 @@ impl Build<'_> {
             return None;
         }
         let on = self.actions(key, s, authority, params);
-        Some(Window { start, end, on })
+        let (announced, pre) = self.announcement(key, s, (shifted, start), authority, params);
+        Some(Window {
+            start,
+            end,
+            on,
+            announced,
+            pre_end: start,
+            pre,
+        })
+    }
+
+    /// When a control is announced before it takes effect (`announced` or
+    /// `announced_weeks_before`), and what is in force meanwhile: its items' announcement
+    /// premium. Without an announcement, (`start`, nothing).
+    fn announcement(
+        &mut self,
+        key: &str,
+        s: &ShockSpec,
+        (effective, start): (chrono::NaiveDate, u32),
+        authority: AuthorityId,
+        params: &core::ModelParams,
+    ) -> (u32, Vec<Measure>) {
+        let date = match (s.announced, &s.announced_weeks_before) {
+            (None, None) => return (start, vec![]),
+            (Some(_), Some(_)) => {
+                self.problem(
+                    format!("{key}.announced_weeks_before"),
+                    "both `announced` and `announced_weeks_before` are given",
+                    "keep one of them",
+                );
+                return (start, vec![]);
+            }
+            (Some(d), None) => {
+                if d > effective {
+                    self.problem(
+                        format!("{key}.announced"),
+                        format!("announced on {d}, after it takes effect on {effective}"),
+                        "announce it on or before `date` (shifted by `delay_weeks`)",
+                    );
+                }
+                d
+            }
+            (None, Some(n)) => {
+                let w = self.num(&format!("{key}.announced_weeks_before"), n);
+                shift(effective, -w)
+            }
+        };
+        let premium = s.announcement_log_premium.as_ref().map_or(0.0, |n| {
+            self.num(&format!("{key}.announcement_log_premium"), n)
+        });
+        let items = self.items(&format!("{key}.items"), &s.items);
+        let announced = params.calendar.step_of(date).min(start);
+        (
+            announced,
+            vec![Measure::Announce {
+                authority,
+                items,
+                premium,
+            }],
+        )
     }
 
     /// The exporter acting: named, else the first.
@@ -171,6 +230,15 @@ impl Build<'_> {
                 ]
             }
             "quota" => self.quota(key, s, authority, params),
+            "general_licence" => {
+                let (destinations, items) =
+                    self.destinations_and_items(key, &s.destinations, &s.items);
+                vec![Measure::GeneralLicence {
+                    authority,
+                    destinations,
+                    items,
+                }]
+            }
             "extraterritorial" => {
                 let share = self.pick(&Slot::new(format!("{key}.share"), s.share.as_ref()), None);
                 vec![Measure::Extraterritorial { authority, share }]
@@ -219,10 +287,16 @@ impl Build<'_> {
             &Slot::new(format!("{key}.annual_t"), s.annual_t.as_ref()),
             None,
         );
+        let batches = if s.batches.is_empty() {
+            None
+        } else {
+            Some(self.batches(&format!("{key}.batches"), &s.batches))
+        };
         vec![Measure::Quota {
             authority,
             quota: q.unwrap_or(0),
             annual_t: annual,
+            batches,
         }]
     }
 

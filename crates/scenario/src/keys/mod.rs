@@ -48,6 +48,10 @@ pub enum Table {
     Licence,
     /// `[[exporter.quota]]`.
     Quota,
+    /// A quota batch: `{ day_of_year, share }` in a quota's or a `quota` shock's `batches`.
+    Batch,
+    /// `[[exporter.general_licence]]`.
+    GeneralLicence,
     /// `[[shock]]`.
     Shock,
     /// A distribution: `{ dist = "...", ... }`.
@@ -56,7 +60,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 19] = [
+    pub const ALL: [Table; 21] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -74,6 +78,8 @@ impl Table {
         Table::Exporter,
         Table::Licence,
         Table::Quota,
+        Table::Batch,
+        Table::GeneralLicence,
         Table::Shock,
         Table::Dist,
     ];
@@ -99,6 +105,8 @@ impl Table {
             Table::Exporter => "exporter",
             Table::Licence => "licence",
             Table::Quota => "quota",
+            Table::Batch => "batch",
+            Table::GeneralLicence => "general_licence",
             Table::Shock => "shock",
             Table::Dist => "dist",
         }
@@ -137,6 +145,10 @@ pub enum Ty {
     NumberBy(&'static str),
     /// Approval odds: by destination and end use.
     Approval,
+    /// A number by destination and end use, keyed like approval odds.
+    ByDestination,
+    /// `true` or `false`.
+    Bool,
     /// A table.
     Table(Table),
     /// An array of tables.
@@ -147,7 +159,10 @@ impl Ty {
     /// True when the value is a number (so the keys below it are a distribution's).
     #[must_use]
     pub fn is_number(self) -> bool {
-        matches!(self, Ty::Number | Ty::NumberBy(_) | Ty::Approval)
+        matches!(
+            self,
+            Ty::Number | Ty::NumberBy(_) | Ty::Approval | Ty::ByDestination
+        )
     }
 
     fn describe(self) -> String {
@@ -165,6 +180,8 @@ impl Ty {
             Ty::Names(kind) => format!("array of {kind}s"),
             Ty::NumberBy(kind) => format!("table {kind} → number"),
             Ty::Approval => "table of probabilities".to_owned(),
+            Ty::ByDestination => "table by destination and end use".to_owned(),
+            Ty::Bool => "boolean".to_owned(),
             Ty::Table(Table::LeadTime) => "`{ median, sigma, max }`".to_owned(),
             Ty::Table(_) => "table".to_owned(),
             Ty::Tables(_) => "array of tables".to_owned(),

@@ -185,6 +185,8 @@ fn numbers_uncertain_in_every_section_sample_what_a_full_rebuild_gives() {
         ("shock.april_regime.lead_time_weeks.median", "7"),
         ("shock.april_regime.approval.default", "0.67"),
         ("shock.april_regime.approval.us.default", "0.5"),
+        ("shock.april_regime.approval.defence", "0.05"),
+        ("shock.april_regime.approval.us.defence", "0.05"),
     ]
     .iter()
     .map(|(p, v)| set(p, v))
