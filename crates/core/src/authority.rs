@@ -191,6 +191,13 @@ impl ExportAuthority {
         self.refresh_extraterritorial(items);
     }
 
+    /// After the warm-up: the first quota year starts empty (still pro rata) and the licence
+    /// decisions counted so far are forgotten; licences, the queue and reviews carry on.
+    pub(crate) fn restart_counts(&mut self) {
+        self.quota_shipped_t.fill(0.0);
+        self.tally = LicenceTally::default();
+    }
+
     /// Resets shipped tonnages at the start of a calendar year.
     pub(crate) fn new_year(&mut self) {
         self.quota_shipped_t.fill(0.0);

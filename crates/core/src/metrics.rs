@@ -23,6 +23,20 @@ pub(crate) struct Tally {
     pub(crate) exports_t: f64,
 }
 
+impl Tally {
+    /// Every total back to its opening value in place (no allocation): peak prices from
+    /// `world`, the stockpile cost from the holdings' value `opening_cost_usd`.
+    pub(crate) fn restart(&mut self, world: &[f64], opening_cost_usd: f64) {
+        let mut peak = std::mem::take(&mut self.peak_price_ratio);
+        peak.copy_from_slice(world);
+        *self = Self {
+            peak_price_ratio: peak,
+            stockpile_cost_usd: opening_cost_usd,
+            ..Self::default()
+        };
+    }
+}
+
 /// What a metric is computed from: the totals and what is derived from them once per outcome.
 pub(crate) struct Totals<'a> {
     tally: &'a Tally,

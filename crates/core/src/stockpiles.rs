@@ -47,15 +47,18 @@ impl Stockpiles {
         }
     }
 
-    /// What the opening holdings are worth at base prices: they count as a cost, so strategies
-    /// that start full are not free.
-    pub(crate) fn opening_cost_usd(params: &ModelParams) -> f64 {
-        params
-            .stockpiles
-            .iter()
-            .flat_map(|s| &s.lines)
-            .map(|l| l.initial_t * params.items[l.item.idx()].base_price_usd_per_kg * KG_PER_T)
-            .sum()
+    /// What the stockpiles hold now, at base prices: the opening holdings count as a cost, so
+    /// strategies that start full are not free.
+    pub(crate) fn holdings_cost_usd(params: &ModelParams, buyers: &Buyers, book: &Book) -> f64 {
+        let mut usd = 0.0;
+        for (k, s) in params.stockpiles.iter().enumerate() {
+            let b = buyers.stockpile(k);
+            for l in &s.lines {
+                let usd_per_t = params.items[l.item.idx()].base_price_usd_per_kg * KG_PER_T;
+                usd += book.held[book.slot(b, l.item)] * usd_per_t;
+            }
+        }
+        usd
     }
 
     /// Step 4: each line releases if last step's shortage or this step's price reached its

@@ -105,6 +105,7 @@ fn calendar(n_steps: u32) -> Calendar {
         start: NaiveDate::from_ymd_opt(2025, 1, 6).expect("valid date"),
         step_days: 7,
         n_steps,
+        warmup_steps: 0,
     }
 }
 

@@ -68,6 +68,9 @@ pub struct Header {
     /// Length of the run in weeks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizon_weeks: Option<u32>,
+    /// Weeks simulated before `start` under the baseline policy and not reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup_weeks: Option<u32>,
     /// Default master seed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
