@@ -30,8 +30,12 @@ pub(crate) struct Manufacturers {
     line_start: Vec<usize>,
     /// Unmet demand this step, all manufacturers and items, tonnes.
     pub(crate) step_unmet_t: f64,
-    /// Share of manufacturers halted this step.
+    /// Share of importing manufacturers halted this step.
     pub(crate) step_halted_share: f64,
+    /// Whether each manufacturer stands in an importing region (none of the controlling
+    /// exporters): only those count in `halted_share` and the halt metrics.
+    importer: Vec<bool>,
+    n_importers: usize,
 }
 
 impl Manufacturers {
@@ -48,7 +52,15 @@ impl Manufacturers {
             line_start.push(line_start[k] + m.demand.len());
         }
         let n_lines = *line_start.last().unwrap_or(&0);
+        let importer: Vec<bool> = params
+            .manufacturers
+            .iter()
+            .map(|m| params.authorities.iter().all(|a| a.region != m.region))
+            .collect();
+        let n_importers = importer.iter().filter(|&&x| x).count();
         Self {
+            importer,
+            n_importers,
             state: vec![
                 ManufacturerState {
                     surge: 1.0,
@@ -144,15 +156,16 @@ impl Manufacturers {
                     halted = true;
                 }
             }
-            n_halted += usize::from(halted);
+            // The exporter's own manufacturers are not what its controls are aimed at.
+            n_halted += usize::from(halted && self.importer[k]);
         }
         if n_halted > 0 && tally.first_halt_step.is_none() {
             tally.first_halt_step = Some(t);
         }
-        self.step_halted_share = if params.manufacturers.is_empty() {
+        self.step_halted_share = if self.n_importers == 0 {
             0.0
         } else {
-            n_halted as f64 / params.manufacturers.len() as f64
+            n_halted as f64 / self.n_importers as f64
         };
         tally.peak_halted_share = tally.peak_halted_share.max(self.step_halted_share);
     }

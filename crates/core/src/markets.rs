@@ -83,6 +83,10 @@ pub(crate) struct Book {
     pub(crate) ledger: Ledger,
     /// Tonnes shipped by controlling exporters this step, per item.
     pub(crate) exported_by_authorities: Vec<f64>,
+    /// The same by destination region, `exported_to[item * n_regions + region]`.
+    pub(crate) exported_to: Vec<f64>,
+    /// Scratch: tonnes the last [`Book::allocate`] moved to each region.
+    moved_to: Vec<f64>,
 }
 
 impl Book {
@@ -102,6 +106,8 @@ impl Book {
             eligible: vec![false; n_buyers],
             ledger: Ledger::new(nr, ni),
             exported_by_authorities: vec![0.0; ni],
+            exported_to: vec![0.0; ni * nr],
+            moved_to: vec![0.0; nr],
         }
     }
 
@@ -123,6 +129,7 @@ impl Book {
         candidates: &[BuyerId],
     ) -> f64 {
         let ni = self.n_items;
+        self.moved_to.fill(0.0);
         let mut demand = 0.0;
         for &b in candidates {
             if self.eligible[b.idx()] {
@@ -150,6 +157,7 @@ impl Book {
             self.held[slot] += q;
             moved += q;
             let to_region = buyers.get(b).region.idx();
+            self.moved_to[to_region] += q;
             if to_region != from_region {
                 self.ledger.exported[from_region * ni + item] += q;
                 self.ledger.imported[to_region * ni + item] += q;
@@ -238,6 +246,12 @@ pub(crate) fn clear_trade(
             if moved > 0.0 {
                 auth.book_shipment(params, me, item, moved);
                 book.exported_by_authorities[i] += moved;
+                for (to, q) in book.exported_to[i * nr..(i + 1) * nr]
+                    .iter_mut()
+                    .zip(&book.moved_to)
+                {
+                    *to += q;
+                }
             }
         }
     }

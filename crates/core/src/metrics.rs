@@ -44,7 +44,8 @@ pub(crate) struct Totals<'a> {
     licences: LicenceTally,
     /// Length of a step in weeks.
     weeks: f64,
-    /// Step of the first dated event, at most the horizon.
+    /// Step of the first policy shock ([`ModelParams::first_policy_step`]; 0 if none), at most
+    /// the horizon.
     first_shock: u32,
     n_steps: u32,
 }
@@ -227,7 +228,7 @@ pub(crate) fn outcome(
         tally,
         licences,
         weeks: cal.step_weeks(),
-        first_shock: params.first_event_step().unwrap_or(0).min(cal.n_steps),
+        first_shock: params.first_policy_step().unwrap_or(0).min(cal.n_steps),
         n_steps: cal.n_steps,
     };
     let n_items = params.items.len();

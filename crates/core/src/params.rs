@@ -424,9 +424,26 @@ impl ModelParams {
             .map(SectorId::from)
     }
 
-    /// The step of the first policy or market event, if any: the "first shock" of the metrics.
+    /// The step of the first policy or market event, if any.
     #[must_use]
     pub fn first_event_step(&self) -> Option<u32> {
         self.events.iter().map(|e| e.step).min()
+    }
+
+    /// The step of the first **policy** shock, if any: the first event that changes what an
+    /// export authority has in force (controls, embargoes, quotas, licence regime,
+    /// extraterritorial rule). Market events (outages, demand surges) do not count. The "first
+    /// shock" that `weeks_to_first_halt` counts from.
+    #[must_use]
+    pub fn first_policy_step(&self) -> Option<u32> {
+        let baseline = self.baseline_in_force();
+        let mut before = &baseline.authorities;
+        for e in &self.events {
+            if e.in_force.authorities != *before {
+                return Some(e.step);
+            }
+            before = &e.in_force.authorities;
+        }
+        None
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Groups, in row order: `price_ratio/<item>`, `domestic_price_ratio/<exporter>/<item>`,
 //! `exports_t/<item>`, `unmet_demand_t`, `halted_share`, `stockpile_t/<held item>`,
-//! `licence_backlog`. Units are in docs/outputs.md.
+//! `licence_backlog`, `exports_t/<item>/<destination>`. Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
 use crate::ids::ItemId;
@@ -22,6 +22,26 @@ pub(crate) struct Layout {
     backlog: usize,
     /// Items held by some stockpile, in item order (for `stockpile_t/<item>`).
     stockpiled_items: Vec<ItemId>,
+    exports_to: usize,
+    /// For `exports_t/<item>/<destination>`: indices into `Book::exported_to`, item-major.
+    destinations: Vec<usize>,
+}
+
+/// Whether a buyer in `region` ever orders `item`: a manufacturer's demand, a producer's input
+/// or a stockpile's holding. Only such regions can receive exports of the item.
+fn region_uses(params: &ModelParams, region: usize, item: ItemId) -> bool {
+    params
+        .manufacturers
+        .iter()
+        .any(|m| m.region.idx() == region && m.demand.iter().any(|d| d.item == item))
+        || params
+            .producers
+            .iter()
+            .any(|p| p.region.idx() == region && p.inputs.iter().any(|f| f.item == item))
+        || params
+            .stockpiles
+            .iter()
+            .any(|s| s.region.idx() == region && s.lines.iter().any(|l| l.item == item))
 }
 
 impl Layout {
@@ -64,6 +84,20 @@ impl Layout {
         );
         let backlog = step_vars.len();
         step_vars.push("licence_backlog".to_owned());
+        // Destinations of the controlling exporters' shipments: every region that uses the item
+        // and that some exporter other than itself could ship to.
+        let nr = params.regions.len();
+        let exports_to = step_vars.len();
+        let mut destinations = Vec::new();
+        for (i, item) in item_names.iter().enumerate() {
+            for (r, region) in params.regions.iter().enumerate() {
+                let reachable = params.authorities.iter().any(|a| a.region.idx() != r);
+                if reachable && region_uses(params, r, ItemId::from(i)) {
+                    destinations.push(i * nr + r);
+                    step_vars.push(format!("exports_t/{item}/{}", region.name));
+                }
+            }
+        }
         let layout = Self {
             price,
             domestic_price,
@@ -73,6 +107,8 @@ impl Layout {
             stockpile,
             backlog,
             stockpiled_items,
+            exports_to,
+            destinations,
         };
         (layout, step_vars)
     }
@@ -107,5 +143,8 @@ impl Layout {
                 .sum();
         }
         row[self.backlog] = authorities.iter().map(|a| a.backlog() as f64).sum();
+        for (j, &at) in self.destinations.iter().enumerate() {
+            row[self.exports_to + j] = book.exported_to[at];
+        }
     }
 }

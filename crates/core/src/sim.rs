@@ -250,6 +250,7 @@ impl<'m> Simulation<'m> {
     /// Per-step counters restart (recorded or not).
     fn end_step(&mut self) {
         self.book.exported_by_authorities.fill(0.0);
+        self.book.exported_to.fill(0.0);
         self.manufacturers.step_unmet_t = 0.0;
     }
 
