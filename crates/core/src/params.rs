@@ -280,6 +280,9 @@ pub struct ReleaseRule {
     pub price_trigger_ratio: Option<f64>,
     /// Buyers of this sector are served from releases before all others (defence first).
     pub priority_sector: Option<SectorId>,
+    /// Releases stop when a holding falls to this share of its target (a reserve), in [0, 1].
+    #[serde(default)]
+    pub floor_share: f64,
 }
 
 /// When a stockpile buys.

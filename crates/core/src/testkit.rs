@@ -361,6 +361,7 @@ pub fn two_region_market() -> ModelParams {
                 shortage_trigger_share: Some(0.1),
                 price_trigger_ratio: Some(3.0),
                 priority_sector: Some(defence),
+                floor_share: 0.0,
             },
             refill: RefillRule {
                 max_price_ratio: 1.2,

@@ -370,6 +370,7 @@ fn a_stockpile_releases_every_week_of_a_shortage_until_empty() {
             shortage_trigger_share: Some(0.1),
             price_trigger_ratio: None,
             priority_sector: None,
+            floor_share: 0.0,
         },
         refill: chokepoint_core::RefillRule {
             max_price_ratio: 1.0,

@@ -318,6 +318,9 @@ pub struct StockpileSpec {
     /// Sector served first from releases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_sector: Option<String>,
+    /// Share of each holding's target kept back from releases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_floor_share: Option<Num>,
     /// Buy only at or below this price ratio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refill_max_price_ratio: Option<Num>,
@@ -341,6 +344,9 @@ pub struct HoldingSpec {
     /// Opening holdings, weeks of the region's baseline use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_weeks: Option<Num>,
+    /// Opening holdings, share of the target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_share: Option<Num>,
     /// Target, tonnes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_t: Option<Num>,
