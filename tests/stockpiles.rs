@@ -14,7 +14,9 @@ fn read(p: &Path) -> std::io::Result<String> {
 }
 
 fn shipped(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
 }
 
 fn strategies() -> StrategySet {
@@ -52,7 +54,10 @@ fn stockpiles_open_at_the_stated_share_of_target_drawn_per_replication() {
         }
         // The stockpile series starts where the parameters say, before any purchase.
         let japan = &p.stockpiles[0];
-        let dy = japan.lines.iter().find(|l| p.items[l.item.idx()].name == "dy");
+        let dy = japan
+            .lines
+            .iter()
+            .find(|l| p.items[l.item.idx()].name == "dy");
         let var = run.model.schema().step_var("stockpile_t/dy").unwrap();
         let opened: f64 = p
             .stockpiles

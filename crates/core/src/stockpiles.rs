@@ -124,8 +124,9 @@ impl Stockpiles {
                 }
                 let i = l.item.idx();
                 // Never below the reserve the rule keeps back.
-                let above_floor =
-                    (book.held[book.slot(holder, l.item)] - s.release.floor_share * l.target_t).max(0.0);
+                let above_floor = (book.held[book.slot(holder, l.item)]
+                    - s.release.floor_share * l.target_t)
+                    .max(0.0);
                 let mut pool = above_floor.min(l.release_cap_t_per_step);
                 let before = pool;
                 let passes: &[Option<SectorId>] = match s.release.priority_sector {

@@ -142,12 +142,8 @@ impl Build<'_> {
                         s.release_price_ratio.as_ref(),
                     ),
                     priority_sector,
-                    floor_share: opt(
-                        self,
-                        "release_floor_share",
-                        s.release_floor_share.as_ref(),
-                    )
-                    .unwrap_or(0.0),
+                    floor_share: opt(self, "release_floor_share", s.release_floor_share.as_ref())
+                        .unwrap_or(0.0),
                 },
                 refill: core::RefillRule {
                     max_price_ratio: self.pick(
