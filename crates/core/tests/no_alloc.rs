@@ -39,6 +39,8 @@ fn stepping_does_not_allocate() {
     let mut params = testkit::two_region_market();
     params.producers[0].outage.prob_per_step = 0.2;
     params.authorities[0].quotas[0].annual_t = Some(1000.0);
+    // The warm-up runs inside the first step and restarts the tallies in place.
+    params.calendar.warmup_steps = 5;
     let model = Model::new(params).unwrap();
     let mut rngs = RngStreams {
         demand: ChaCha8Rng::seed_from_u64(1),
