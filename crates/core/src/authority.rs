@@ -194,6 +194,15 @@ impl ExportAuthority {
         self.refresh_extraterritorial(items);
     }
 
+    /// After the warm-up: the first quota year starts empty (still pro rata, nothing carried)
+    /// and the licence decisions counted so far are forgotten; licences, the queue and reviews
+    /// carry on.
+    pub(crate) fn restart_counts(&mut self) {
+        self.quota_shipped_t.fill(0.0);
+        self.quota_carried_t.fill(0.0);
+        self.licences.tally = LicenceTally::default();
+    }
+
     /// Step 1, at the start of a calendar year: what was issued and not shipped last year is
     /// carried over (quotas that carry over) or lapses; shipped tonnages restart.
     pub(crate) fn new_year(&mut self, p: &AuthorityParams) {

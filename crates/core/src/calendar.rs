@@ -10,8 +10,14 @@ pub struct Calendar {
     pub start: NaiveDate,
     /// Length of one step in days (7 = weekly).
     pub step_days: u32,
-    /// Number of steps simulated (the horizon).
+    /// Number of steps simulated and reported (the horizon).
     pub n_steps: u32,
+    /// Steps simulated before `start` and not reported (the warm-up): the opening state runs
+    /// under the baseline policy until stocks, orders and prices settle, then the outputs start
+    /// at `start`. Step numbers (events, outputs) count from `start`; the warm-up steps come
+    /// before step 0.
+    #[serde(default)]
+    pub warmup_steps: u32,
 }
 
 impl Calendar {
@@ -83,6 +89,7 @@ mod tests {
             start: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
             step_days: 7,
             n_steps: 260,
+            warmup_steps: 0,
         }
     }
 

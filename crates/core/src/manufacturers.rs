@@ -162,7 +162,12 @@ impl Manufacturers {
     /// Step 8: each firm makes what its scarcest input allows of its wanted output (this
     /// step's plus the planned catch-up) and uses inputs for that only; output not made joins
     /// its backlog, made up oldest first; what ages past the deferral window is lost. Books
-    /// what was wanted and used, lost output (tonnes per item and value added), halts.
+    /// what was wanted and used, lost output (tonnes per item and value added), halts. `t` is
+    /// the reported step (for the first halt), `clock` the internal one that ages the backlog.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the step's two clocks and the books it writes"
+    )]
     pub(crate) fn consume(
         &mut self,
         params: &ModelParams,
@@ -170,6 +175,7 @@ impl Manufacturers {
         book: &mut Book,
         tally: &mut Tally,
         t: u32,
+        clock: u32,
     ) {
         let ni = params.items.len();
         let mut n_halted = 0usize;
@@ -194,7 +200,7 @@ impl Manufacturers {
                 book.ledger.wanted[r * ni + d.item.idx()] += plan * need;
                 book.ledger.consumed[r * ni + d.item.idx()] += used;
             }
-            let lost = self.defer(k, t, made);
+            let lost = self.defer(k, clock, made);
             let sector = &params.sectors[m.sector.idx()];
             let value_usd_per_t = sector.value_added_usd_per_kg * KG_PER_T;
             for (d, &need) in m.demand.iter().zip(&self.line_demand[lines]) {

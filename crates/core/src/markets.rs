@@ -96,6 +96,10 @@ pub(crate) struct Book {
     pub(crate) pipeline: Pipeline,
     /// The step being simulated (when a shipment sold now arrives).
     now: u32,
+    /// The same by destination region, `exported_to[item * n_regions + region]`.
+    pub(crate) exported_to: Vec<f64>,
+    /// Scratch: tonnes the last [`Book::allocate`] moved to each region.
+    moved_to: Vec<f64>,
 }
 
 impl Book {
@@ -117,6 +121,8 @@ impl Book {
             exported_by_authorities: vec![0.0; ni],
             pipeline: Pipeline::new(params, n_buyers * ni),
             now: 0,
+            exported_to: vec![0.0; ni * nr],
+            moved_to: vec![0.0; nr],
         }
     }
 
@@ -171,6 +177,7 @@ impl Book {
         candidates: &[BuyerId],
     ) -> f64 {
         let ni = self.n_items;
+        self.moved_to.fill(0.0);
         let mut demand = 0.0;
         for &b in candidates {
             if self.eligible[b.idx()] {
@@ -197,6 +204,7 @@ impl Book {
             self.order[slot] -= q;
             moved += q;
             let to_region = buyers.get(b).region.idx();
+            self.moved_to[to_region] += q;
             if to_region == from_region {
                 self.held[slot] += q;
                 continue;
@@ -310,6 +318,12 @@ pub(crate) fn clear_trade(
             if moved > 0.0 {
                 auth.book_shipment(params, me, item, moved);
                 book.exported_by_authorities[i] += moved;
+                for (to, q) in book.exported_to[i * nr..(i + 1) * nr]
+                    .iter_mut()
+                    .zip(&book.moved_to)
+                {
+                    *to += q;
+                }
             }
         }
     }

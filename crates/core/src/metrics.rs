@@ -32,6 +32,29 @@ pub(crate) struct Tally {
     pub(crate) exports_t: f64,
 }
 
+impl Tally {
+    /// Every total back to its opening value in place (no allocation): peak prices from
+    /// `world`, the stockpile cost from the holdings' value `opening_cost_usd`.
+    pub(crate) fn restart(&mut self, world: &[f64], opening_cost_usd: f64) {
+        let mut peak = std::mem::take(&mut self.peak_price_ratio);
+        peak.copy_from_slice(world);
+        let mut unmet = std::mem::take(&mut self.unmet_t);
+        unmet.fill(0.0);
+        let mut group_wanted = std::mem::take(&mut self.group_wanted_t);
+        group_wanted.fill(0.0);
+        let mut group_lost = std::mem::take(&mut self.group_lost_t);
+        group_lost.fill(0.0);
+        *self = Self {
+            unmet_t: unmet,
+            group_wanted_t: group_wanted,
+            group_lost_t: group_lost,
+            peak_price_ratio: peak,
+            stockpile_cost_usd: opening_cost_usd,
+            ..Self::default()
+        };
+    }
+}
+
 /// What a metric is computed from: the totals and what is derived from them once per outcome.
 pub(crate) struct Totals<'a> {
     tally: &'a Tally,
@@ -40,7 +63,8 @@ pub(crate) struct Totals<'a> {
     licences: LicenceTally,
     /// Length of a step in weeks.
     weeks: f64,
-    /// Step of the first dated event, at most the horizon.
+    /// Step of the first policy shock ([`ModelParams::first_policy_step`]; 0 if none), at most
+    /// the horizon.
     first_shock: u32,
     n_steps: u32,
 }
@@ -294,7 +318,7 @@ pub(crate) fn outcome(
         params,
         licences,
         weeks: cal.step_weeks(),
-        first_shock: params.first_event_step().unwrap_or(0).min(cal.n_steps),
+        first_shock: params.first_policy_step().unwrap_or(0).min(cal.n_steps),
         n_steps: cal.n_steps,
     };
     let n_items = params.items.len();

@@ -320,6 +320,9 @@ pub struct ReleaseRule {
     pub price_trigger_ratio: Option<f64>,
     /// Buyers of this sector are served from releases before all others (defence first).
     pub priority_sector: Option<SectorId>,
+    /// Releases stop when a holding falls to this share of its target (a reserve), in [0, 1].
+    #[serde(default)]
+    pub floor_share: f64,
 }
 
 /// When a stockpile buys.
@@ -510,9 +513,27 @@ impl ModelParams {
         (groups, of)
     }
 
-    /// The step of the first policy or market event, if any: the "first shock" of the metrics.
+    /// The step of the first event that changes an export authority's policy (an announcement
+    /// included), if any: the "first shock" from which `weeks_to_first_halt` counts.
     #[must_use]
     pub fn first_event_step(&self) -> Option<u32> {
         self.events.iter().map(|e| e.step).min()
+    }
+
+    /// The step of the first **policy** shock, if any: the first event that changes what an
+    /// export authority has in force (controls, embargoes, quotas, licence regime,
+    /// extraterritorial rule). Market events (outages, demand surges) do not count. The "first
+    /// shock" that `weeks_to_first_halt` counts from.
+    #[must_use]
+    pub fn first_policy_step(&self) -> Option<u32> {
+        let baseline = self.baseline_in_force();
+        let mut before = &baseline.authorities;
+        for e in &self.events {
+            if e.in_force.authorities != *before {
+                return Some(e.step);
+            }
+            before = &e.in_force.authorities;
+        }
+        None
     }
 }

@@ -4,8 +4,8 @@
 //! Groups, in row order: `price_ratio/<item>`, `domestic_price_ratio/<exporter>/<item>`,
 //! `exports_t/<item>`, `in_transit_t/<item>`, `unmet_demand_t/<item>`, `halted_share`,
 //! `stockpile_t/<held item>`, `licence_backlog`, then per exporter `licence_queue/<exporter>`,
-//! `licences_pending/<exporter>`, `licences_approved/<exporter>`, `licences_refused/<exporter>`.
-//! Units are in docs/outputs.md.
+//! `licences_pending/<exporter>`, `licences_approved/<exporter>`, `licences_refused/<exporter>`,
+//! then `exports_t/<item>/<destination>`. Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
 use crate::ids::ItemId;
@@ -36,6 +36,26 @@ pub(crate) struct Layout {
     licences: usize,
     /// Items held by some stockpile, in item order (for `stockpile_t/<item>`).
     stockpiled_items: Vec<ItemId>,
+    exports_to: usize,
+    /// For `exports_t/<item>/<destination>`: indices into `Book::exported_to`, item-major.
+    destinations: Vec<usize>,
+}
+
+/// Whether a buyer in `region` ever orders `item`: a manufacturer's demand, a producer's input
+/// or a stockpile's holding. Only such regions can receive exports of the item.
+fn region_uses(params: &ModelParams, region: usize, item: ItemId) -> bool {
+    params
+        .manufacturers
+        .iter()
+        .any(|m| m.region.idx() == region && m.demand.iter().any(|d| d.item == item))
+        || params
+            .producers
+            .iter()
+            .any(|p| p.region.idx() == region && p.inputs.iter().any(|f| f.item == item))
+        || params
+            .stockpiles
+            .iter()
+            .any(|s| s.region.idx() == region && s.lines.iter().any(|l| l.item == item))
 }
 
 impl Layout {
@@ -87,6 +107,20 @@ impl Layout {
                 step_vars.push(format!("{var}/{region}"));
             }
         }
+        // Destinations of the controlling exporters' shipments: every region that uses the item
+        // and that some exporter other than itself could ship to.
+        let nr = params.regions.len();
+        let exports_to = step_vars.len();
+        let mut destinations = Vec::new();
+        for (i, item) in item_names.iter().enumerate() {
+            for (r, region) in params.regions.iter().enumerate() {
+                let reachable = params.authorities.iter().any(|a| a.region.idx() != r);
+                if reachable && region_uses(params, r, ItemId::from(i)) {
+                    destinations.push(i * nr + r);
+                    step_vars.push(format!("exports_t/{item}/{}", region.name));
+                }
+            }
+        }
         let layout = Self {
             price,
             domestic_price,
@@ -98,6 +132,8 @@ impl Layout {
             backlog,
             licences,
             stockpiled_items,
+            exports_to,
+            destinations,
         };
         (layout, step_vars)
     }
@@ -147,6 +183,9 @@ impl Layout {
                 f64::from(approved),
                 f64::from(refused),
             ]);
+        }
+        for (j, &at) in self.destinations.iter().enumerate() {
+            row[self.exports_to + j] = book.exported_to[at];
         }
     }
 }

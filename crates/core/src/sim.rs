@@ -41,7 +41,12 @@ pub struct RngStreams<R> {
 #[derive(Debug)]
 pub struct Simulation<'m> {
     model: &'m Model,
+    /// The next reported step (0 = the scenario's start date).
     step: u32,
+    /// Steps simulated so far, warm-up included: the clock agents stamp events with (licence
+    /// validity, review decisions, projects, stockpile rests), so that what happened during the
+    /// warm-up keeps its age. Policy, the calendar and the outputs use the reported `step`.
+    clock: u32,
     /// Stocks, orders and the flows of the step.
     book: Book,
     prices: Prices,
@@ -78,9 +83,11 @@ impl<'m> Simulation<'m> {
             &authorities,
             p,
         );
+        let opening_cost_usd = Stockpiles::holdings_cost_usd(p, buyers, &book);
         Self {
             model,
             step: 0,
+            clock: 0,
             book,
             prices,
             producers,
@@ -95,31 +102,54 @@ impl<'m> Simulation<'m> {
                 unmet_t: vec![0.0; p.items.len()],
                 group_wanted_t: vec![0.0; p.manufacturer_groups().0.len()],
                 group_lost_t: vec![0.0; p.manufacturer_groups().0.len()],
-                stockpile_cost_usd: Stockpiles::opening_cost_usd(p),
+                stockpile_cost_usd: opening_cost_usd,
                 ..Tally::default()
             },
             trajectory: model.new_trajectory(),
         }
     }
 
-    /// Advances one step. **The order of events inside a step is written here and nowhere
-    /// else**; ARCHITECTURE.md describes it.
+    /// Advances one reported step. The first call runs the warm-up first
+    /// ([`crate::Calendar::warmup_steps`]): the model steps under the baseline policy with idle
+    /// stockpiles and records nothing, then every running total restarts, so the outputs begin
+    /// at the scenario's start from a settled market.
     pub fn step<R: Rng>(&mut self, rngs: &mut RngStreams<R>) {
-        let t = self.step;
+        let warmup = self.model.params.calendar.warmup_steps;
+        if self.clock < warmup {
+            while self.clock < warmup {
+                self.advance(rngs, None);
+            }
+            self.restart_tallies();
+        }
+        self.advance(rngs, Some(self.step));
+        self.step += 1;
+    }
+
+    /// One step of the model. **The order of events inside a step is written here and nowhere
+    /// else**; ARCHITECTURE.md describes it. `reported` is the step's number from the start
+    /// date, or `None` during the warm-up (no policy events, no quota years, stockpiles idle,
+    /// nothing recorded; demand at its start-date level).
+    fn advance<R: Rng>(&mut self, rngs: &mut RngStreams<R>, reported: Option<u32>) {
+        let clock = self.clock;
+        let t = reported.unwrap_or(0);
+        let active = reported.is_some();
         let model = self.model;
         let (p, buyers) = (&model.params, &model.buyers);
-        if t == 0 {
+        if clock == 0 {
             // One key per purpose; events then draw by what they are (see `keyed`).
             self.licence_key = Keyed(rngs.licensing.random());
             self.investment_key = Keyed(rngs.investment.random());
         }
         self.book.ledger.clear();
         // 0. Arrivals: cargo due this step reaches its buyers (the region's imports).
-        self.book.deliver(buyers, t);
+        // (by the internal clock: cargo shipped during the warm-up lands on time).
+        self.book.deliver(buyers, clock);
         // 1. Quota year; the policy and market conditions of an event dated this step.
-        self.apply_policy(t);
+        if active {
+            self.apply_policy(t);
+        }
         // 2. Capacity: outages start or end, expansion projects complete.
-        self.producers.update_capacity(p, t, &mut rngs.supply);
+        self.producers.update_capacity(p, clock, &mut rngs.supply);
         // 3. Demand.
         self.manufacturers
             .form_demand(p, &self.prices, t, &mut rngs.demand);
@@ -128,14 +158,16 @@ impl<'m> Simulation<'m> {
         self.manufacturers.place_orders(p, buyers, &mut self.book);
         self.producers
             .place_orders(p, buyers, &self.prices, &mut self.book);
-        self.stockpiles
-            .place_orders(p, buyers, &self.prices, &mut self.book, t);
+        if active {
+            self.stockpiles
+                .place_orders(p, buyers, &self.prices, &mut self.book, clock);
+        }
         self.book.ordered.copy_from_slice(&self.book.order);
         // 5. Licences: applications, reviews, decisions.
         for (a, auth) in self.authorities.iter_mut().enumerate() {
             let keyed = (AuthorityId::from(a), self.licence_key);
-            auth.take_applications(buyers.all(), &self.book.order, t, keyed);
-            auth.review(buyers.all(), t, keyed);
+            auth.take_applications(buyers.all(), &self.book.order, clock, keyed);
+            auth.review(buyers.all(), clock, keyed);
         }
         // 6. Trade: (a) domestic, (b) free imports, (c) controlled exports; the shortage seen
         // before releases; (d) stockpile releases; stockpile purchases paid.
@@ -146,28 +178,44 @@ impl<'m> Simulation<'m> {
             exporters,
             &mut self.authorities,
             p,
-            t,
+            clock,
         );
         self.prices.measure_shortage(&self.book, buyers);
-        self.stockpiles
-            .release(p, buyers, &mut self.book, &mut self.tally, t);
-        self.stockpiles
-            .pay(p, buyers, &self.prices, &self.book, &mut self.tally);
+        if active {
+            self.stockpiles
+                .release(p, buyers, &mut self.book, &mut self.tally, clock);
+            self.stockpiles
+                .pay(p, buyers, &self.prices, &self.book, &mut self.tally);
+        }
         // 7. Production, into the region's warehouse.
         self.producers.produce(p, buyers, &mut self.book);
         // 8. Consumption: manufacturers use inventory; lost output and halts.
         self.manufacturers
-            .consume(p, buyers, &mut self.book, &mut self.tally, t);
+            .consume(p, buyers, &mut self.book, &mut self.tally, t, clock);
         // 9. Prices answer the scarcity of consumption (wanted for use vs used).
         let peak = &mut self.tally.peak_price_ratio;
         self.prices.update(p, &self.book, &self.authorities, peak);
         // 10. Adaptation: substitution; capacity projects start.
         self.manufacturers.substitute(p, &self.prices);
         self.producers
-            .expand(p, &self.prices, t, self.investment_key);
-        // 11. Record the step's outputs.
-        self.record(t);
-        self.step += 1;
+            .expand(p, &self.prices, clock, self.investment_key);
+        // 11. Record the step's outputs (per-step counters restart either way).
+        if active {
+            self.record(t);
+        }
+        self.end_step();
+        self.clock += 1;
+    }
+
+    /// After the warm-up: every running total starts again, as if the market had opened in
+    /// the state the warm-up left (peak prices from today's, stockpile holdings valued now).
+    fn restart_tallies(&mut self) {
+        let p = &self.model.params;
+        let opening_cost = Stockpiles::holdings_cost_usd(p, &self.model.buyers, &self.book);
+        self.tally.restart(&self.prices.world, opening_cost);
+        for a in &mut self.authorities {
+            a.restart_counts();
+        }
     }
 
     /// Step 1: new-year quota reset, then the state of the event dated `t`, if any, takes
@@ -212,8 +260,13 @@ impl<'m> Simulation<'m> {
             &self.authorities,
         );
         self.tally.exports_t += self.book.exported_by_authorities.iter().sum::<f64>();
+    }
+
+    /// Per-step counters restart (recorded or not).
+    fn end_step(&mut self) {
         self.book.exported_by_authorities.fill(0.0);
         self.manufacturers.clear_step();
+        self.book.exported_to.fill(0.0);
     }
 
     /// Runs every remaining step and returns the scalar metrics.

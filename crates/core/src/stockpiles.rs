@@ -47,15 +47,18 @@ impl Stockpiles {
         }
     }
 
-    /// What the opening holdings are worth at base prices: they count as a cost, so strategies
-    /// that start full are not free.
-    pub(crate) fn opening_cost_usd(params: &ModelParams) -> f64 {
-        params
-            .stockpiles
-            .iter()
-            .flat_map(|s| &s.lines)
-            .map(|l| l.initial_t * params.items[l.item.idx()].base_price_usd_per_kg * KG_PER_T)
-            .sum()
+    /// What the stockpiles hold now, at base prices: the opening holdings count as a cost, so
+    /// strategies that start full are not free.
+    pub(crate) fn holdings_cost_usd(params: &ModelParams, buyers: &Buyers, book: &Book) -> f64 {
+        let mut usd = 0.0;
+        for (k, s) in params.stockpiles.iter().enumerate() {
+            let b = buyers.stockpile(k);
+            for l in &s.lines {
+                let usd_per_t = params.items[l.item.idx()].base_price_usd_per_kg * KG_PER_T;
+                usd += book.held[book.slot(b, l.item)] * usd_per_t;
+            }
+        }
+        usd
     }
 
     /// Step 4: each line releases if last step's shortage or this step's price reached its
@@ -121,7 +124,11 @@ impl Stockpiles {
                     continue;
                 }
                 let i = l.item.idx();
-                let mut pool = book.held[book.slot(holder, l.item)].min(l.release_cap_t_per_step);
+                // Never below the reserve the rule keeps back.
+                let above_floor = (book.held[book.slot(holder, l.item)]
+                    - s.release.floor_share * l.target_t)
+                    .max(0.0);
+                let mut pool = above_floor.min(l.release_cap_t_per_step);
                 let before = pool;
                 let passes: &[Option<SectorId>] = match s.release.priority_sector {
                     Some(sector) => &[Some(sector), None],

@@ -107,6 +107,7 @@ fn calendar(n_steps: u32) -> Calendar {
         start: NaiveDate::from_ymd_opt(2025, 1, 6).expect("valid date"),
         step_days: 7,
         n_steps,
+        warmup_steps: 0,
     }
 }
 
@@ -369,6 +370,7 @@ pub fn two_region_market() -> ModelParams {
                 shortage_trigger_share: Some(0.1),
                 price_trigger_ratio: Some(3.0),
                 priority_sector: Some(defence),
+                floor_share: 0.0,
             },
             refill: RefillRule {
                 max_price_ratio: 1.2,

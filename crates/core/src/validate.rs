@@ -495,6 +495,10 @@ impl ModelParams {
             if let Some(v) = s.release.price_trigger_ratio {
                 c.positive(|| format!("{path}.release.price_trigger_ratio"), v);
             }
+            c.share(
+                || format!("{path}.release.floor_share"),
+                s.release.floor_share,
+            );
             if let Some(sec) = s.release.priority_sector {
                 c.id(
                     || format!("{path}.release.priority_sector"),

@@ -228,6 +228,7 @@ fn prices_do_not_move_when_supply_meets_consumption_whatever_inventories_want() 
             shortage_trigger_share: None,
             price_trigger_ratio: None,
             priority_sector: None,
+            floor_share: 0.0,
         },
         refill: RefillRule {
             max_price_ratio: 1e9,

@@ -54,6 +54,8 @@ fn stepping_does_not_allocate() {
         a.general_licence[ni + 1] = true;
         a.announcement_premium[3] = 0.2;
     });
+    // The warm-up runs inside the first step and restarts the tallies in place.
+    params.calendar.warmup_steps = 5;
     let model = Model::new(params).unwrap();
     let mut rngs = RngStreams {
         demand: ChaCha8Rng::seed_from_u64(1),

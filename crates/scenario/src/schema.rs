@@ -71,6 +71,9 @@ pub struct Header {
     /// Length of the run in weeks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizon_weeks: Option<u32>,
+    /// Weeks simulated before `start` under the baseline policy and not reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup_weeks: Option<u32>,
     /// Default master seed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
@@ -361,6 +364,9 @@ pub struct StockpileSpec {
     /// Sector served first from releases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_sector: Option<String>,
+    /// Share of each holding's target kept back from releases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_floor_share: Option<Num>,
     /// Buy only at or below this price ratio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refill_max_price_ratio: Option<Num>,
@@ -384,6 +390,9 @@ pub struct HoldingSpec {
     /// Opening holdings, weeks of the region's baseline use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_weeks: Option<Num>,
+    /// Opening holdings, share of the target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_share: Option<Num>,
     /// Target, tonnes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_t: Option<Num>,

@@ -420,10 +420,22 @@ impl<'a> Build<'a> {
             );
             u32::MAX
         });
+        let warmup_steps = h.warmup_weeks.map_or(0, |w| {
+            let days = u64::from(w) * 7;
+            u32::try_from(days.div_ceil(u64::from(step_days))).unwrap_or_else(|_| {
+                self.problem(
+                    "scenario.warmup_weeks",
+                    format!("the warm-up has more than {} steps", u32::MAX),
+                    "shorten `warmup_weeks`",
+                );
+                u32::MAX
+            })
+        });
         core::Calendar {
             start,
             step_days,
             n_steps,
+            warmup_steps,
         }
     }
 }

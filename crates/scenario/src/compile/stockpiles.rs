@@ -74,13 +74,25 @@ impl Build<'_> {
                             0.0
                         }
                     };
-                let initial_t = tonnes(
-                    self,
-                    h.initial_t.as_ref(),
-                    h.initial_weeks.as_ref(),
-                    "initial",
-                );
                 let target_t = tonnes(self, h.target_t.as_ref(), h.target_weeks.as_ref(), "target");
+                let initial_t = match &h.opening_share {
+                    None => tonnes(
+                        self,
+                        h.initial_t.as_ref(),
+                        h.initial_weeks.as_ref(),
+                        "initial",
+                    ),
+                    Some(share) => {
+                        if h.initial_t.is_some() || h.initial_weeks.is_some() {
+                            self.problem(
+                                format!("{hkey}.opening_share"),
+                                "both `opening_share` and an `initial_*` holding are given",
+                                "keep one of them",
+                            );
+                        }
+                        self.num(&format!("{hkey}.opening_share"), share) * target_t
+                    }
+                };
                 let per_step = self.step_days / DAYS_PER_WEEK;
                 lines.push(core::StockpileLine {
                     item,
@@ -130,6 +142,8 @@ impl Build<'_> {
                         s.release_price_ratio.as_ref(),
                     ),
                     priority_sector,
+                    floor_share: opt(self, "release_floor_share", s.release_floor_share.as_ref())
+                        .unwrap_or(0.0),
                 },
                 refill: core::RefillRule {
                     max_price_ratio: self.pick(

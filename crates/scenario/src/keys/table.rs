@@ -76,6 +76,8 @@ keys! {
     Scenario "start": Date, "", None, REQUIRED, [], "", "First day of step 0 (e.g. `2025-01-06`).";
     Scenario "step_days": Integer, "days", None, Opt("7"), [], "", "Length of a step (at least 1).";
     Scenario "horizon_weeks": Integer, "weeks", None, REQUIRED, [], "", "Length of the run (> 0).";
+    Scenario "warmup_weeks": Integer, "weeks", None, Opt("0"), [], "",
+        "Weeks simulated before `start` under the baseline policy (no shocks, stockpiles idle, nothing recorded), so the outputs start from a settled market. Shocks keep their dates.";
     Scenario "seed": Integer, "", None, Opt("`--seed`"), [], "", "Default master seed (`--seed` overrides).";
     Scenario "replications": Integer, "", None, Opt("`--replications`"), [], "",
         "Default number of replications.";
@@ -217,6 +219,8 @@ keys! {
         "Release when the item's price ratio reaches this.";
     Stockpile "priority_sector": Name("sector"), "", None, Opt("pro rata"), [], "release.priority_sector",
         "Served first from releases (defence first).";
+    Stockpile "release_floor_share": Number, "share of target", SHARE, Opt("0: may release everything"), [], "release.floor_share",
+        "A reserve: releases stop when a holding falls to this share of its target (kept for a later or longer shock).";
     Stockpile "refill_max_price_ratio": Number, "ratio", POS, REQUIRED, [], "refill.max_price_ratio",
         "Buy only at or below this price ratio.";
     Stockpile "refill_delay_weeks": Number, "weeks", NN, REQUIRED, [], "refill.delay_steps",
@@ -229,6 +233,8 @@ keys! {
         "Opening holdings (give this or `initial_weeks`).";
     Holding "initial_weeks": Number, "weeks of the region's baseline use", NN, Opt("0, or `initial_t`"), [], "initial_t",
         "Opening holdings (give this or `initial_t`).";
+    Holding "opening_share": Number, "share of target", SHARE, Opt("`initial_t`/`initial_weeks`, else 0"), [], "initial_t",
+        "Opening holdings as a share of the target; a distribution when the real holdings are unknown (JOGMEC's are secret). Give this or `initial_t`/`initial_weeks`.";
     Holding "target_t": Number, "t", NN, Opt("0, or `target_weeks`"), [], "target_t",
         "Holdings it buys towards (give this or `target_weeks`).";
     Holding "target_weeks": Number, "weeks of the region's baseline use", NN, Opt("0, or `target_t`"), [], "target_t",
