@@ -1,28 +1,14 @@
 //! Firms: bills of materials, Leontief curtailment, partial and staggered halts, deferral, and
 //! prices that answer the scarcity of consumption (analytic cases on tiny markets).
 
+mod common;
 use chokepoint_core::{
-    ItemId, ItemKind, ItemParams, Model, ModelParams, RefillRule, RegionId, ReleaseRule,
-    RngStreams, SectorId, Simulation, StockpileLine, StockpileParams, WarehouseStock, testkit,
+    ItemId, ItemKind, ItemParams, Model, ModelParams, RefillRule, RegionId, ReleaseRule, SectorId,
+    Simulation, StockpileLine, StockpileParams, WarehouseStock, testkit,
 };
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use common::streams;
 
 const JAPAN: RegionId = RegionId(1);
-
-fn streams(seed: u64) -> RngStreams<ChaCha8Rng> {
-    let make = |stream: u64| {
-        let mut r = ChaCha8Rng::seed_from_u64(seed);
-        r.set_stream(stream);
-        r
-    };
-    RngStreams {
-        demand: make(0),
-        supply: make(1),
-        licensing: make(2),
-        investment: make(3),
-    }
-}
 
 fn metric(model: &Model, sim: &Simulation, name: &str) -> f64 {
     sim.outcome().metrics[model

@@ -1,25 +1,11 @@
 //! Licences and quotas end to end: renewal ahead of expiry, general licences, quotas issued in
 //! batches and paced, carry-over, and announced controls (issue 11).
 
+mod common;
 use chokepoint_core::{
-    ItemId, LeadTime, Model, ModelParams, QuotaBatch, QuotaParams, RngStreams, Simulation, testkit,
+    ItemId, LeadTime, Model, ModelParams, QuotaBatch, QuotaParams, Simulation, testkit,
 };
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-
-fn streams(seed: u64) -> RngStreams<ChaCha8Rng> {
-    let make = |stream: u64| {
-        let mut r = ChaCha8Rng::seed_from_u64(seed);
-        r.set_stream(stream);
-        r
-    };
-    RngStreams {
-        demand: make(0),
-        supply: make(1),
-        licensing: make(2),
-        investment: make(3),
-    }
-}
+use common::streams;
 
 /// Runs `p` and returns the per-step series `name`.
 fn series(p: ModelParams, names: &[&str]) -> Vec<Vec<f64>> {

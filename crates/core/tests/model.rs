@@ -5,24 +5,10 @@
     reason = "step counts and covers of the small test markets are whole and tiny"
 )]
 
-use chokepoint_core::{ItemId, Model, ModelParams, RegionId, RngStreams, Simulation, testkit};
+mod common;
+use chokepoint_core::{ItemId, Model, ModelParams, RegionId, Simulation, testkit};
+use common::streams;
 use proptest::prelude::*;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-
-fn streams(seed: u64) -> RngStreams<ChaCha8Rng> {
-    let make = |stream: u64| {
-        let mut r = ChaCha8Rng::seed_from_u64(seed);
-        r.set_stream(stream);
-        r
-    };
-    RngStreams {
-        demand: make(0),
-        supply: make(1),
-        licensing: make(2),
-        investment: make(3),
-    }
-}
 
 fn metric(model: &Model, outcome: &chokepoint_core::Outcome, name: &str) -> f64 {
     outcome.metrics[model

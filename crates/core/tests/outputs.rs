@@ -2,26 +2,12 @@
 //! exports, `halted_share` counts importers only, and `weeks_to_first_halt` counts from the first
 //! policy shock.
 
+mod common;
 use chokepoint_core::{
     Demand, ItemId, ManufacturerParams, Model, ModelParams, Outcome, RegionId, RegionParams,
-    RngStreams, Simulation, testkit,
+    Simulation, testkit,
 };
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-
-fn streams(seed: u64) -> RngStreams<ChaCha8Rng> {
-    let make = |stream: u64| {
-        let mut r = ChaCha8Rng::seed_from_u64(seed);
-        r.set_stream(stream);
-        r
-    };
-    RngStreams {
-        demand: make(0),
-        supply: make(1),
-        licensing: make(2),
-        investment: make(3),
-    }
-}
+use common::streams;
 
 fn metric(model: &Model, outcome: &Outcome, name: &str) -> f64 {
     outcome.metrics[model
