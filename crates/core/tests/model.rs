@@ -632,3 +632,100 @@ fn a_halt_on_day_one_still_delivers_the_cargo_in_transit() {
         );
     }
 }
+
+/// After a full embargo ends, the exporter's exports come back: foreign use it may now serve
+/// and cannot supply (its export shortfall) lifts its domestic price, and its producers' output
+/// with it, instead of the price creeping back at the reversion alone.
+///
+/// The market: `embargo_case` with a magnet maker that answers its price (supply elasticity
+/// η = 0.3, utilisation 0.9, capacity for 1/0.9 of use, so exports are 100 × P^η up to 111)
+/// and the baseline's weekly price dynamics (κ = 0.1, ρ = 0.02, floor 0.2). Japan holds 4
+/// weeks of cover and orders its use of 100 t plus a quarter of its gap.
+///
+/// The bound, each phase from the price recursion `ln P' = (1 − ρ) ln P + κ s`:
+/// (i) embargo, steps 10–29: the glut is all of Japan's use (s = −1): 20 steps of the
+/// recursion from 0 give `ln P` at the end. (ii) drain: from step 30 the warehouse ships the
+/// stock made for export during the embargo; Japan, its cover empty, takes its use each step
+/// plus a quarter of the gap to its 400 t target, the maker adds 100 × P^η, and with neither
+/// glut nor shortfall the price only reverts; `drain` counts the steps until that net outflow
+/// has taken the stock held at the end. (iii) recovery: with
+/// the warehouse empty, Japan lacks `1 − P^η` of its use, the export shortfall (s = 1 − P^η);
+/// `rise` counts the steps until `P^η ≥ 0.9`. Two more steps: output reaches the warehouse a
+/// step after it is planned and is sold the step after. The bound is 62 steps (48 + 12 + 2);
+/// with the price only reverting after (ii), exports would need 28 more steps instead of 12 (bound 78).
+#[test]
+fn exports_recover_after_a_full_embargo_ends() {
+    let (demand, (start, end)) = (100.0, (10u32, 30u32));
+    let mut p = testkit::embargo_case(demand, 4.0, Some(start));
+    let ni = p.items.len();
+    testkit::impose(&mut p, end, |s| s.authorities[0].embargo[ni] = false);
+    p.calendar.n_steps = 150;
+    let eta = 0.3;
+    let pr = &mut p.producers[0];
+    (pr.utilisation, pr.supply_elasticity) = (0.9, eta);
+    pr.capacity_t_per_step = demand / 0.9;
+    let pp = chokepoint_core::PriceParams {
+        elasticity: 0.1,
+        reversion_per_step: 0.02,
+        min_ratio: 0.2,
+        max_ratio: 20.0,
+    };
+    p.items[0].price = pp.clone();
+    let next = |l: f64, s: f64| {
+        ((1.0 - pp.reversion_per_step) * l + pp.elasticity * s)
+            .clamp(pp.min_ratio.ln(), pp.max_ratio.ln())
+    };
+    let model = Model::new(p.clone()).unwrap();
+    let mut sim = Simulation::new(&model);
+    let (china, ndfeb) = (RegionId(0), ItemId(0));
+    let mut stock_at_end = 0.0;
+    while !sim.is_done() {
+        if sim.current_step() == end {
+            stock_at_end = sim.region_stock(china, ndfeb);
+        }
+        sim.step(&mut streams(3));
+    }
+    // (i) the embargo.
+    let mut log_p = (start..end).fold(0.0, |l, _| next(l, -1.0));
+    // (ii) the drain.
+    let (mut shipped_net, mut drain) = (0.0, 0u32);
+    // Japan, empty at the end, also refills its cover target: a quarter of the gap a step.
+    let m = &p.manufacturers[0];
+    let (target, adjust) = (m.cover_target_steps * demand, m.order_adjust_steps);
+    while shipped_net + target * (1.0 - (1.0 - 1.0 / adjust).powf(f64::from(drain)))
+        < stock_at_end
+    {
+        shipped_net += demand * (1.0 - (eta * log_p).exp());
+        log_p = next(log_p, 0.0);
+        drain += 1;
+    }
+    let at_drain = log_p;
+    // (iii) the rise.
+    let mut rise = 0u32;
+    while (eta * log_p).exp() < 0.9 {
+        log_p = next(log_p, 1.0 - (eta * log_p).exp());
+        rise += 1;
+    }
+    let bound = drain + rise + 2;
+    assert_eq!((drain, rise, bound), (48, 12, 62), "the bound stated above");
+    // Reverting alone from the same point.
+    let (mut l, mut reverting) = (at_drain, 0u32);
+    while (eta * l).exp() < 0.9 {
+        l = next(l, 0.0);
+        reverting += 1;
+    }
+    assert_eq!(reverting, 28, "stated above");
+    let exports: Vec<f64> = sim
+        .trajectory()
+        .series(model.schema().step_var("exports_t/ndfeb").unwrap())
+        .collect();
+    let before = exports[(start - 1) as usize];
+    approx::assert_relative_eq!(before, demand, max_relative = 1e-9);
+    for (w, &e) in exports.iter().enumerate().skip((end + bound) as usize) {
+        assert!(
+            (e - before).abs() <= 0.1 * before,
+            "step {w} ({} after the end, bound {bound}): exports {e} vs {before}",
+            w as u32 - end
+        );
+    }
+}
