@@ -90,10 +90,9 @@ pub(crate) struct Book {
     /// restocking): manufacturers' planned output × need, producers' inputs for planned
     /// activity, 0 for stockpiles. `use_t[buyer * n_items + item]`.
     pub(crate) use_t: Vec<f64>,
-    /// Per region × item: what buyers abroad that a controlling exporter may serve wanted for
-    /// this step's use and did not get, measured after its sale (0 outside controlling
-    /// exporters).
-    pub(crate) eligible_unfilled_use: Vec<f64>,
+    /// Per region × item: what buyers abroad that a controlling exporter may serve lack for this
+    /// step's use after its sale ([`Book::lacking_use`]; 0 outside controlling exporters).
+    pub(crate) eligible_lacking_use: Vec<f64>,
     /// Scratch: which buyers the current seller may serve.
     pub(crate) eligible: Vec<bool>,
     /// Flows of this step.
@@ -125,7 +124,7 @@ impl Book {
             order: vec![0.0; n_buyers * ni],
             ordered: vec![0.0; n_buyers * ni],
             use_t: vec![0.0; n_buyers * ni],
-            eligible_unfilled_use: vec![0.0; nr * ni],
+            eligible_lacking_use: vec![0.0; nr * ni],
             eligible: vec![false; n_buyers],
             ledger: Ledger::new(nr, ni),
             exported_by_authorities: vec![0.0; ni],
@@ -177,6 +176,15 @@ impl Book {
     pub(crate) fn unfilled_use(&self, slot: usize) -> f64 {
         let received = self.ordered[slot] - self.order[slot];
         (self.use_t[slot] - received).clamp(0.0, self.order[slot].max(0.0))
+    }
+
+    /// The part of this step's use the buyer in `slot` cannot cover from what it holds and
+    /// did not obtain: its unfilled use, at most its use less its stock on hand (cargo at sea
+    /// excluded). 0 whenever the buyer can use in full this step.
+    #[inline]
+    pub(crate) fn lacking_use(&self, slot: usize) -> f64 {
+        self.unfilled_use(slot)
+            .min((self.use_t[slot] - self.held[slot]).max(0.0))
     }
 
     /// Index of (buyer, item) in `held`, `order` and `ordered`.
@@ -340,10 +348,10 @@ pub(crate) fn clear_trade(
             let mut lacking = 0.0;
             for &b in orderers {
                 if book.eligible[b.idx()] {
-                    lacking += book.unfilled_use(book.slot(b, item));
+                    lacking += book.lacking_use(book.slot(b, item));
                 }
             }
-            book.eligible_unfilled_use[s * ni + i] = lacking;
+            book.eligible_lacking_use[s * ni + i] = lacking;
             if moved > 0.0 {
                 auth.book_shipment(params, me, item, moved);
                 book.exported_by_authorities[i] += moved;
@@ -510,7 +518,7 @@ impl Prices {
                 let at = r * ni + i;
                 let left = book.warehouse[at];
                 let blocked = foreign_lacking.min(left);
-                let short = (book.eligible_unfilled_use[at] - left).max(0.0);
+                let short = (book.eligible_lacking_use[at] - left).max(0.0);
                 let could_sell = blocked + short + book.ledger.exported[at] + home_bought;
                 let (glut, unserved) = if could_sell > 0.0 {
                     (blocked / could_sell, short / could_sell)
@@ -563,8 +571,7 @@ impl Prices {
             for (a, auth) in authorities.iter().enumerate() {
                 let r = auth.region.idx();
                 let at = r * ni + i;
-                let scarcity = unused_share(ledger.wanted[at], ledger.consumed[at])
-                    - self.glut[at]
+                let scarcity = unused_share(ledger.wanted[at], ledger.consumed[at]) - self.glut[at]
                     + self.unserved[at];
                 let slot = a * ni + i;
                 self.domestic[slot] = next_ratio(self.domestic[slot], scarcity, &item.price);
