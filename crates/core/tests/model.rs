@@ -668,7 +668,7 @@ fn exports_recover_after_a_full_embargo_ends() {
         min_ratio: 0.2,
         max_ratio: 20.0,
     };
-    p.items[0].price = pp.clone();
+    p.items[0].price = pp;
     let next = |l: f64, s: f64| {
         ((1.0 - pp.reversion_per_step) * l + pp.elasticity * s)
             .clamp(pp.min_ratio.ln(), pp.max_ratio.ln())
@@ -706,7 +706,6 @@ fn exports_recover_after_a_full_embargo_ends() {
         .collect();
     let before = exports[(start - 1) as usize];
     approx::assert_relative_eq!(before, demand, max_relative = 1e-9);
-    eprintln!("{:?}", &exports[end as usize..]);
     for (w, &e) in exports.iter().enumerate().skip((end + bound) as usize) {
         assert!(
             (e - before).abs() <= 0.1 * before,
