@@ -398,6 +398,13 @@ fn a_one_at_a_time_sweep_writes_a_tornado_ranked_by_swing() {
         swing(lost[0]) >= swing(lost[1]),
         "largest swing first: {text}"
     );
+    // More inventory cover does not raise lost output: the exporter's glut reads blocked
+    // foreign use, not restocking orders, so more cover no longer deepens it.
+    let cover_lost = lost
+        .iter()
+        .find(|r| r[3] == "defaults.manufacturer.cover_weeks")
+        .unwrap();
+    assert!(cover_lost[9].parse::<f64>().unwrap() <= 0.0, "{text}");
     // Under a year-long embargo, firms holding more inventory cover halt later.
     let halt: Vec<&Vec<&str>> = rows
         .iter()

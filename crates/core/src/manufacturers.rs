@@ -155,6 +155,7 @@ impl Manufacturers {
                 let gap = target - book.position(slot);
                 let want = (need * (1.0 + catch_up) + gap / m.order_adjust_steps).max(0.0);
                 book.order[slot] += want;
+                book.use_t[slot] += need * (1.0 + catch_up);
             }
         }
     }

@@ -86,6 +86,13 @@ pub(crate) struct Book {
     pub(crate) order: Vec<f64>,
     /// Orders as placed this step (before filling).
     pub(crate) ordered: Vec<f64>,
+    /// The part of each order meant for this step's use (what the buyer plans to use, without
+    /// restocking): manufacturers' planned output × need, producers' inputs for planned
+    /// activity, 0 for stockpiles. `use_t[buyer * n_items + item]`.
+    pub(crate) use_t: Vec<f64>,
+    /// Per region × item: what buyers abroad that a controlling exporter may serve lack for this
+    /// step's use after its sale ([`Book::lacking_use`]; 0 outside controlling exporters).
+    pub(crate) eligible_lacking_use: Vec<f64>,
     /// Scratch: which buyers the current seller may serve.
     pub(crate) eligible: Vec<bool>,
     /// Flows of this step.
@@ -116,6 +123,8 @@ impl Book {
             held: vec![0.0; n_buyers * ni],
             order: vec![0.0; n_buyers * ni],
             ordered: vec![0.0; n_buyers * ni],
+            use_t: vec![0.0; n_buyers * ni],
+            eligible_lacking_use: vec![0.0; nr * ni],
             eligible: vec![false; n_buyers],
             ledger: Ledger::new(nr, ni),
             exported_by_authorities: vec![0.0; ni],
@@ -157,6 +166,25 @@ impl Book {
     #[inline]
     pub(crate) fn supply_line(&self, slot: usize, flow: f64) -> f64 {
         self.pipeline.supply_line(slot, flow)
+    }
+
+    /// The part of the outstanding order in `slot` that is for this step's use: what the buyer
+    /// wanted for use less what it received (from any seller so far), at most what it still
+    /// orders (a buyer above its target orders less than its use and lacks nothing).
+    /// Restocking counts as filled last.
+    #[inline]
+    pub(crate) fn unfilled_use(&self, slot: usize) -> f64 {
+        let received = self.ordered[slot] - self.order[slot];
+        (self.use_t[slot] - received).clamp(0.0, self.order[slot].max(0.0))
+    }
+
+    /// The part of this step's use the buyer in `slot` cannot cover from what it holds and
+    /// did not obtain: its unfilled use, at most its use less its stock on hand (cargo at sea
+    /// excluded). 0 whenever the buyer can use in full this step.
+    #[inline]
+    pub(crate) fn lacking_use(&self, slot: usize) -> f64 {
+        self.unfilled_use(slot)
+            .min((self.use_t[slot] - self.held[slot]).max(0.0))
     }
 
     /// Index of (buyer, item) in `held`, `order` and `ordered`.
@@ -298,10 +326,6 @@ pub(crate) fn clear_trade(
         for (a, auth) in authorities.iter_mut().enumerate() {
             let me = AuthorityId::from(a);
             let s = auth.region.idx();
-            let supply = book.warehouse[s * ni + i].min(auth.quota_room_t(item));
-            if supply <= 0.0 {
-                continue;
-            }
             let controlled = auth.is_controlled(item);
             for &b in orderers {
                 let region = buyers.get(b).region;
@@ -311,10 +335,23 @@ pub(crate) fn clear_trade(
             if controlled {
                 auth.hold_back_beyond_licences(buyers, item, &book.eligible, &mut book.order, t);
             }
-            let moved = book.allocate(buyers, Seller::Warehouse(auth.region), i, supply, orderers);
+            let supply = book.warehouse[s * ni + i].min(auth.quota_room_t(item));
+            let moved = if supply > 0.0 {
+                book.allocate(buyers, Seller::Warehouse(auth.region), i, supply, orderers)
+            } else {
+                0.0
+            };
             if controlled {
                 auth.count_down_licences(buyers, item, &mut book.order);
             }
+            // What the buyers it may serve still lack for use (its domestic price reads it).
+            let mut lacking = 0.0;
+            for &b in orderers {
+                if book.eligible[b.idx()] {
+                    lacking += book.lacking_use(book.slot(b, item));
+                }
+            }
+            book.eligible_lacking_use[s * ni + i] = lacking;
             if moved > 0.0 {
                 auth.book_shipment(params, me, item, moved);
                 book.exported_by_authorities[i] += moved;
@@ -396,8 +433,13 @@ pub(crate) struct Prices {
     /// watch; prices do not read it).
     pub(crate) shortage: Vec<f64>,
     /// This step's glut per region × item: the share of what an exporter's warehouse could
-    /// have sold that controls kept from foreign buyers (0 outside controlling exporters).
+    /// have sold for foreign use that controls kept from foreign buyers (0 outside controlling
+    /// exporters).
     glut: Vec<f64>,
+    /// This step's export shortfall per region × item: the share of what an exporter could
+    /// have sold that buyers abroad it may serve wanted for use and its warehouse could not
+    /// supply (0 outside controlling exporters).
+    unserved: Vec<f64>,
 }
 
 impl Prices {
@@ -411,6 +453,7 @@ impl Prices {
             domestic: vec![1.0; params.authorities.len() * ni],
             shortage: vec![0.0; nr * ni],
             glut: vec![0.0; nr * ni],
+            unserved: vec![0.0; nr * ni],
         }
     }
 
@@ -433,9 +476,12 @@ impl Prices {
     /// Right after trade, before any stockpile release: the unmet share of orders per region ×
     /// item (stockpiles' own excluded), which stockpile rules watch; measured before releases
     /// so that a release which covers the gap does not switch its own trigger off the next
-    /// step. Also each controlling exporter's glut: foreign orders left unfilled while its
-    /// warehouse still held the item (what licences, embargoes and quotas kept at home), as a
-    /// share of that plus what it sold (exported, and bought by its own buyers).
+    /// step. Also, for each controlling exporter, the two sides of foreign demand for *use*
+    /// (what buyers abroad wanted for this step's use and did not receive; restocking and
+    /// stockpile orders excluded): its glut, the part its warehouse still held stock for
+    /// (what embargoes, licences and quotas kept at home), and its export shortfall, the part
+    /// of what buyers it may serve lacked that its warehouse could not supply; each as a share
+    /// of both plus what it sold (exported, and bought by its own buyers).
     pub(crate) fn measure_shortage(&mut self, book: &Book, buyers: &Buyers) {
         let ni = self.n_items;
         let nr = self.shortage.len() / ni.max(1);
@@ -460,22 +506,27 @@ impl Prices {
                 continue;
             }
             for i in 0..ni {
-                let (mut foreign_unfilled, mut home_bought) = (0.0, 0.0);
+                let (mut foreign_lacking, mut home_bought) = (0.0, 0.0);
                 for &b in buyers.orderers(i) {
                     let slot = b.idx() * ni + i;
                     if buyers.get(b).region.idx() == r {
                         home_bought += book.ordered[slot] - book.order[slot];
                     } else {
-                        foreign_unfilled += book.order[slot];
+                        foreign_lacking += book.unfilled_use(slot);
                     }
                 }
-                let blocked = foreign_unfilled.min(book.warehouse[r * ni + i]);
-                let could_sell = blocked + book.ledger.exported[r * ni + i] + home_bought;
-                self.glut[r * ni + i] = if blocked > 0.0 && could_sell > 0.0 {
-                    blocked / could_sell
+                let at = r * ni + i;
+                let left = book.warehouse[at];
+                let blocked = foreign_lacking.min(left);
+                let short = (book.eligible_lacking_use[at] - left).max(0.0);
+                let could_sell = blocked + short + book.ledger.exported[at] + home_bought;
+                let (glut, unserved) = if could_sell > 0.0 {
+                    (blocked / could_sell, short / could_sell)
                 } else {
-                    0.0
+                    (0.0, 0.0)
                 };
+                self.glut[at] = glut;
+                self.unserved[at] = unserved;
             }
         }
     }
@@ -483,8 +534,10 @@ impl Prices {
     /// Step 9: prices answer the scarcity of *consumption*, not of orders: the world price the
     /// share of what importing regions (those without a controlling exporter) wanted for use
     /// and could not use, `1 - consumed / wanted`; each exporter's managed domestic price its
-    /// own region's such share less its glut. With use met in full and no exports blocked,
-    /// both revert to 1 whatever inventories are short of their targets. `peak` keeps the
+    /// own region's such share less its glut plus its export shortfall (arbitrage: foreign use
+    /// it may serve and cannot supply bids its price up, as blocked foreign use pushes it
+    /// down). With use met in full at home and abroad and no exports blocked, both revert to 1
+    /// whatever inventories are short of their targets. `peak` keeps the
     /// highest world ratio per item.
     pub(crate) fn update(
         &mut self,
@@ -518,7 +571,8 @@ impl Prices {
             for (a, auth) in authorities.iter().enumerate() {
                 let r = auth.region.idx();
                 let at = r * ni + i;
-                let scarcity = unused_share(ledger.wanted[at], ledger.consumed[at]) - self.glut[at];
+                let scarcity = unused_share(ledger.wanted[at], ledger.consumed[at]) - self.glut[at]
+                    + self.unserved[at];
                 let slot = a * ni + i;
                 self.domestic[slot] = next_ratio(self.domestic[slot], scarcity, &item.price);
             }

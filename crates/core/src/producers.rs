@@ -116,6 +116,7 @@ impl Producers {
                     pr.input_cover_steps * baseline * f.t_per_unit + book.supply_line(slot, use_t);
                 let want = (use_t + (target - have) / pr.order_adjust_steps).max(0.0);
                 book.order[slot] += want;
+                book.use_t[slot] += use_t;
             }
         }
     }

@@ -155,6 +155,7 @@ impl<'m> Simulation<'m> {
             .form_demand(p, &self.prices, t, &mut rngs.demand);
         // 4. Orders: manufacturers, producers' inputs, stockpiles (which also decide to release).
         self.book.order.fill(0.0);
+        self.book.use_t.fill(0.0);
         self.manufacturers.place_orders(p, buyers, &mut self.book);
         self.producers
             .place_orders(p, buyers, &self.prices, &mut self.book);

@@ -632,3 +632,85 @@ fn a_halt_on_day_one_still_delivers_the_cargo_in_transit() {
         );
     }
 }
+
+/// After a full embargo ends, the exporter's exports come back to their pre-embargo level
+/// within a bound derived from the price recursion, the supply elasticity and the stock the
+/// embargo left.
+///
+/// The market: `embargo_case` with a magnet maker that answers its price (supply elasticity
+/// η = 0.3, utilisation 0.9, capacity for 1/0.9 of use, so it makes 100 × P^η t up to 111)
+/// and the baseline's weekly price dynamics (κ = 0.1, ρ = 0.02, floor 0.2). Japan uses 100 t a
+/// step and holds 4 steps of cover.
+///
+/// The bound, phase by phase from `ln P' = (1 − ρ) ln P + κ s`: (i) embargo, steps 10–29:
+/// the glut is all of Japan's use (s = −1); 20 steps from 0 give `ln P` at the end. (ii)
+/// clearing: from step 30 the stock held at the end (China's warehouse; Japan's cover is
+/// empty) is used up at 100 − 100 × P^η a step, while nothing is lacking abroad and nothing
+/// blocked, so the price only reverts; `clear` counts the steps. (iii) rise: once Japan lacks
+/// use, the export shortfall is `1 − P^η` of what China could sell (s = 1 − P^η); `rise`
+/// counts the steps until `P^η ≥ 0.9` (0 if the reversion got there first). Two more steps:
+/// output reaches the warehouse the step after it is planned and is sold the step after.
+/// The bound is 81 steps (79 + 0 + 2): the embargo's stock is the slow part here.
+#[test]
+fn exports_recover_after_a_full_embargo_ends() {
+    let (demand, (start, end)) = (100.0, (10u32, 30u32));
+    let mut p = testkit::embargo_case(demand, 4.0, Some(start));
+    let ni = p.items.len();
+    testkit::impose(&mut p, end, |s| s.authorities[0].embargo[ni] = false);
+    p.calendar.n_steps = 150;
+    let eta = 0.3;
+    let pr = &mut p.producers[0];
+    (pr.utilisation, pr.supply_elasticity) = (0.9, eta);
+    pr.capacity_t_per_step = demand / 0.9;
+    let pp = chokepoint_core::PriceParams {
+        elasticity: 0.1,
+        reversion_per_step: 0.02,
+        min_ratio: 0.2,
+        max_ratio: 20.0,
+    };
+    p.items[0].price = pp;
+    let next = |l: f64, s: f64| {
+        ((1.0 - pp.reversion_per_step) * l + pp.elasticity * s)
+            .clamp(pp.min_ratio.ln(), pp.max_ratio.ln())
+    };
+    let model = Model::new(p).unwrap();
+    let mut sim = Simulation::new(&model);
+    let (china, ndfeb) = (RegionId(0), ItemId(0));
+    let mut stock_at_end = 0.0;
+    while !sim.is_done() {
+        if sim.current_step() == end {
+            stock_at_end = sim.region_stock(china, ndfeb);
+        }
+        sim.step(&mut streams(3));
+    }
+    // (i) the embargo.
+    let mut log_p = (start..end).fold(0.0, |l, _| next(l, -1.0));
+    // (ii) clearing the stock.
+    let (mut used_up, mut clear) = (0.0, 0u32);
+    while used_up < stock_at_end {
+        used_up += demand * (1.0 - (eta * log_p).exp());
+        log_p = next(log_p, 0.0);
+        clear += 1;
+    }
+    // (iii) the rise.
+    let mut rise = 0u32;
+    while (eta * log_p).exp() < 0.9 {
+        log_p = next(log_p, 1.0 - (eta * log_p).exp());
+        rise += 1;
+    }
+    let bound = clear + rise + 2;
+    assert_eq!((clear, rise, bound), (79, 0, 81), "the bound stated above");
+    let exports: Vec<f64> = sim
+        .trajectory()
+        .series(model.schema().step_var("exports_t/ndfeb").unwrap())
+        .collect();
+    let before = exports[(start - 1) as usize];
+    approx::assert_relative_eq!(before, demand, max_relative = 1e-9);
+    for (w, &e) in exports.iter().enumerate().skip((end + bound) as usize) {
+        assert!(
+            (e - before).abs() <= 0.1 * before,
+            "step {w} ({} after the end, bound {bound}): exports {e} vs {before}",
+            w as u32 - end
+        );
+    }
+}
