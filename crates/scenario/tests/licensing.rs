@@ -1,46 +1,11 @@
 //! The licence, quota and announcement keys as the model receives them: terms by destination,
 //! general licences, quota batches, announcements before a control takes effect.
 
-use std::path::Path;
+mod common;
 
-use chokepoint_core::{InForce, QuotaBatch};
+use chokepoint_core::QuotaBatch;
 use chokepoint_scenario::Scenario;
-
-fn load(body: &str) -> Result<Scenario, String> {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/baseline_2024.toml");
-    let text = format!(
-        "extends = {:?}\n[scenario]\nname = \"t\"\n{body}",
-        base.to_str().unwrap()
-    );
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/__licensing.toml");
-    let read = |p: &Path| {
-        if p == path {
-            Ok(text.clone())
-        } else {
-            std::fs::read_to_string(p)
-        }
-    };
-    Scenario::load(&path, &read, &[]).map_err(|e| e.to_string())
-}
-
-fn scenario(body: &str) -> Scenario {
-    load(body).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The steps at which `f` of the state in force changes, and its new value.
-fn changes<T: PartialEq>(s: &Scenario, f: impl Fn(&InForce) -> T) -> Vec<(u32, T)> {
-    let p = s.central();
-    let mut before = f(&p.baseline_in_force());
-    let mut out = Vec::new();
-    for e in &p.events {
-        let now = f(&e.in_force);
-        if now != before {
-            out.push((e.step, f(&e.in_force)));
-        }
-        before = now;
-    }
-    out
-}
+use common::{changes, load, scenario};
 
 fn premium_of_dy(s: &Scenario) -> Vec<(u32, f64)> {
     let dy = s.central().item_id("dy").unwrap();

@@ -1,26 +1,10 @@
 //! `[[route]]` over `[defaults.trade]`: transit times by route, merged by (from, to).
 
-use std::path::Path;
+mod common;
 
 use chokepoint_core::RegionId;
 use chokepoint_scenario::Scenario;
-
-fn load(body: &str) -> Result<Scenario, String> {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/baseline_2024.toml");
-    let text = format!(
-        "extends = {:?}\n[scenario]\nname = \"t\"\n{body}",
-        base.to_str().unwrap()
-    );
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/__routes.toml");
-    let read = |p: &Path| {
-        if p == path {
-            Ok(text.clone())
-        } else {
-            std::fs::read_to_string(p)
-        }
-    };
-    Scenario::load(&path, &read, &[]).map_err(|e| e.to_string())
-}
+use common::load;
 
 fn transit(s: &Scenario, from: &str, to: &str) -> u32 {
     let p = s.central();

@@ -1,42 +1,10 @@
 //! Overlapping shocks: ending, suspending or lifting one never undoes another's effect or the
 //! baseline's, whatever the order they are written in.
 
-use std::path::Path;
+mod common;
 
-use chokepoint_core::InForce;
 use chokepoint_scenario::Scenario;
-
-fn scenario(body: &str) -> Scenario {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/baseline_2024.toml");
-    let text = format!(
-        "extends = {:?}\n[scenario]\nname = \"t\"\n{body}",
-        base.to_str().unwrap()
-    );
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/__test.toml");
-    let read = |p: &Path| {
-        if p == path {
-            Ok(text.clone())
-        } else {
-            std::fs::read_to_string(p)
-        }
-    };
-    Scenario::load(&path, &read, &[]).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The steps at which `f` of the state in force changes, and its new value.
-fn changes<T: PartialEq>(s: &Scenario, f: impl Fn(&InForce) -> T) -> Vec<(u32, T)> {
-    let p = s.central();
-    let mut before = f(&p.baseline_in_force());
-    let mut out = Vec::new();
-    for e in &p.events {
-        let now = f(&e.in_force);
-        if now != before {
-            out.push((e.step, f(&e.in_force)));
-        }
-        before = now;
-    }
-    out
-}
+use common::{changes, scenario};
 
 fn embargo_on(s: &Scenario) -> Vec<(u32, bool)> {
     changes(s, |x| x.authorities[0].embargo.iter().any(|&e| e))
