@@ -250,7 +250,14 @@ fn missing_file_is_a_clear_error_not_a_panic() {
 fn bad_scenario_reports_file_line_key_and_fix() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(root().join("scenarios/baseline_2024.toml")).unwrap();
-    let bad = text.replacen("utilisation = 0.9 ", "utilisaton = 0.9 ", 1);
+    let behaviour = root().join("scenarios/common/behaviour.toml");
+    let bad = text
+        .replacen("utilisation = 0.9 ", "utilisaton = 0.9 ", 1)
+        .replacen(
+            "\"common/behaviour.toml\"",
+            &format!("{:?}", behaviour.to_str().unwrap()),
+            1,
+        );
     let path: &Path = &dir.path().join("bad.toml");
     std::fs::write(path, bad).unwrap();
     let out = chokepoint(&[

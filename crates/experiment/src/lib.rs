@@ -27,8 +27,8 @@
 //! ```
 //! use chokepoint_experiment::run_one;
 //! use chokepoint_scenario::Scenario;
-//! let text = std::fs::read_to_string("../../scenarios/baseline_2024.toml").unwrap();
-//! let scenario = Scenario::from_str(&text, "baseline_2024.toml").unwrap();
+//! let path = std::path::Path::new("../../scenarios/baseline_2024.toml");
+//! let scenario = Scenario::load(path, &|p| std::fs::read_to_string(p), &[]).unwrap();
 //! let run = run_one(&scenario, 1, 0).unwrap();
 //! assert_eq!(run.outcome.metrics.len(), run.model.schema().metrics.len());
 //! ```

@@ -12,8 +12,8 @@
 //!
 //! ```
 //! use chokepoint_scenario::Scenario;
-//! let text = std::fs::read_to_string("../../scenarios/baseline_2024.toml").unwrap();
-//! let scenario = Scenario::from_str(&text, "baseline_2024.toml").unwrap();
+//! let path = std::path::Path::new("../../scenarios/baseline_2024.toml");
+//! let scenario = Scenario::load(path, &|p| std::fs::read_to_string(p), &[]).unwrap();
 //! let params = scenario.sample(42);
 //! assert!(!params.producers.is_empty());
 //! ```
