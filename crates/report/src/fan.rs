@@ -15,8 +15,6 @@ use crate::style::{
 
 /// Days a weekly step covers: a one-step fan is drawn over its week.
 const STEP_DAYS: u64 = 7;
-/// Rows of marker labels before they start again at the top.
-const MARKER_LABEL_ROWS: i32 = 3;
 /// Height of one row of marker labels, pixels.
 const MARKER_ROW_PX: i32 = 15;
 
@@ -241,9 +239,12 @@ pub fn fan_chart_svg(chart: &FanChart) -> Result<String, Error> {
         )])
         .map_err(&err)?;
 
-        // Measures: a line over the whole height, labels staggered in rows where they crowd.
+        // Measures: a line over the whole height, the label right of it (left where it would run
+        // past the edge), staggered in rows where labels crowd.
+        let (right_edge, _) = plot.dim_in_pixel();
+        let right_edge = i32::try_from(right_edge).unwrap_or(i32::MAX);
         let (y0, y1) = y_ticks.range;
-        let mut row_ends = [i32::MIN; MARKER_LABEL_ROWS as usize];
+        let mut rows: Vec<Vec<(i32, i32)>> = Vec::new();
         for m in &markers {
             let day = day_number(m.date);
             ctx.draw_series([PathElement::new(
@@ -253,20 +254,28 @@ pub fn fan_chart_svg(chart: &FanChart) -> Result<String, Error> {
             .map_err(&err)?;
             let (px, top) = ctx.backend_coord(&(day, y1));
             let width = text_px(&m.label);
-            let row = row_ends.iter().position(|end| *end < px).unwrap_or(0);
-            row_ends[row] = px + 4 + width + 6;
+            let x_text = if px + 4 + width < right_edge {
+                px + 4
+            } else {
+                (px - 4 - width).max(0)
+            };
+            let span = (x_text - 3, x_text + width + 3);
+            let free = |row: &Vec<(i32, i32)>| row.iter().all(|(a, b)| span.1 < *a || *b < span.0);
+            let row = rows.iter().position(free).unwrap_or(rows.len());
+            if row == rows.len() {
+                rows.push(Vec::new());
+            }
+            rows[row].push(span);
             let y = top + 8 + i32::try_from(row).unwrap_or(0) * MARKER_ROW_PX;
             plot.draw(&Text::new(
                 m.label.clone(),
-                (px + 4, y),
+                (x_text, y),
                 left_text(SMALL_SIZE, INK),
             ))
             .map_err(&err)?;
         }
 
         // Observed points: diamonds, labelled on whichever side has room.
-        let (right_edge, _) = plot.dim_in_pixel();
-        let right_edge = i32::try_from(right_edge).unwrap_or(i32::MAX);
         for p in &points {
             let at = (day_number(p.date), p.value);
             ctx.draw_series([diamond(at, 0, HISTORY, true)])
