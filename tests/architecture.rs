@@ -13,12 +13,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const WORKSPACE: [&str; 5] = [
+const WORKSPACE: [&str; 6] = [
     "chokepoint-core",
     "chokepoint-scenario",
     "chokepoint-experiment",
     "chokepoint-stats",
     "chokepoint-cli",
+    "chokepoint-report",
 ];
 
 fn dependencies(krate: &str) -> Vec<String> {
@@ -64,6 +65,11 @@ fn crate_arrows_point_down_only() {
         set(&["chokepoint-core", "chokepoint-stats"]),
         "the experiment engine knows core and stats, never the scenario crate or the CLI"
     );
+    assert_eq!(
+        workspace_dependencies("report"),
+        set(&[]),
+        "the charts take plain data: the report crate knows no workspace crate"
+    );
 }
 
 #[test]
@@ -88,13 +94,13 @@ fn the_model_does_no_io_or_threads() {
 
 #[test]
 fn only_the_engine_knows_threads_and_only_the_cli_knows_terminals() {
-    for krate in ["core", "scenario", "stats", "cli"] {
+    for krate in ["core", "scenario", "stats", "cli", "report"] {
         assert!(
             !dependencies(krate).iter().any(|d| d == "rayon"),
             "{krate} must not use rayon"
         );
     }
-    for krate in ["core", "scenario", "experiment", "stats"] {
+    for krate in ["core", "scenario", "experiment", "stats", "report"] {
         let deps = dependencies(krate);
         for banned in ["indicatif", "clap", "ctrlc", "anyhow"] {
             assert!(

@@ -37,6 +37,34 @@ pub enum Command {
     Merge(MergeArgs),
     /// Sweep scenario parameters over a grid or Latin hypercube (resumable).
     Sweep(SweepArgs),
+    /// Draw fan charts of a run's series (and its backtest targets) as SVG into <run>/plots/.
+    Plot(PlotArgs),
+}
+
+/// `chokepoint plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// The run's output folder (with timeseries.csv; backtest.csv is charted too when present).
+    pub run: PathBuf,
+    /// A per-step variable of timeseries.csv to draw as a fan chart, e.g. `price_ratio/dy`
+    /// (repeatable).
+    #[arg(long = "series", value_name = "VARIABLE")]
+    pub series: Vec<String>,
+    /// Multiply the series by F (e.g. a base price in USD/kg, to turn a price ratio into a price).
+    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    pub scale: f64,
+    /// Observed points to overlay: a CSV with a header `date,value[,label]`, in the scaled unit.
+    #[arg(long, value_name = "FILE")]
+    pub points: Option<PathBuf>,
+    /// Chart title (default: the variable's name).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// y axis label with its unit (default: the variable's name, times the scale if not 1).
+    #[arg(long)]
+    pub ylabel: Option<String>,
+    /// Do not mark the scenario's measures (read from the run's manifest.json).
+    #[arg(long)]
+    pub no_markers: bool,
 }
 
 /// `chokepoint run`.

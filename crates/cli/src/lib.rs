@@ -11,6 +11,7 @@
 //! this crate does with them a Python module could do by calling the same functions.
 
 mod args;
+mod plot;
 mod report;
 mod table;
 
@@ -68,6 +69,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Compare(args) => experiment(&args.spec(), &args.common),
         Command::Merge(args) => merge(&args),
         Command::Sweep(args) => experiment(&args.spec(), &args.common),
+        Command::Plot(args) => emit(&plot::plot(&args)?),
     }
 }
 

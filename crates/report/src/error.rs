@@ -1,0 +1,64 @@
+//! The report crate's errors: what a user needs to act (file, line, column, the fix).
+
+use std::path::PathBuf;
+
+/// Why a chart could not be read, drawn or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A CSV file is malformed: a row has a wrong type or misses a column.
+    #[error("{path}:{line}: {message}")]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line (0 when unknown).
+        line: u64,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// The series asked for is not in `timeseries.csv`.
+    #[error(
+        "{path}: no per-step variable `{variable}`{}",
+        if suggestions.is_empty() { String::new() } else { format!("; did you mean {}?", suggestions.join(", ")) }
+    )]
+    UnknownSeries {
+        /// The `timeseries.csv` file.
+        path: PathBuf,
+        /// The variable asked for.
+        variable: String,
+        /// The closest variable names in the file.
+        suggestions: Vec<String>,
+    },
+    /// A chart has nothing to draw: no steps, or no target.
+    #[error("{what}: nothing to draw ({why})")]
+    Empty {
+        /// The chart.
+        what: String,
+        /// Why there is nothing.
+        why: String,
+    },
+    /// The plotting library refused to draw (a bug, never bad input).
+    #[error("cannot draw `{chart}`: {message}")]
+    Draw {
+        /// The chart's title.
+        chart: String,
+        /// The library's message.
+        message: String,
+    },
+    /// A chart could not be written into place.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}

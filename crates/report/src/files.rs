@@ -1,0 +1,340 @@
+//! Charts from a run's output files, and writing them.
+//!
+//! - [`fan_steps`]: one variable of `timeseries.csv` (`step, date, variable, mean, p5, p25, p50,
+//!   p75, p95`; docs/outputs.md), optionally scaled.
+//! - [`historical_points`]: a CSV of observed values, `date,value[,label]`.
+//! - [`backtest_rows`]: `backtest.csv` (`target, role, from, to, unit, historical, p5, p50, p95,
+//!   inside_p5_p95, source`); [`target_groups`] splits them into charts of one unit and one kind
+//!   of window (monthly, quarterly, yearly...).
+//! - [`write_svg`]: an SVG written atomically (temporary file, then rename);
+//!   [`write_backtest_plots`]: every target chart of a run folder's `backtest.csv` into its
+//!   `plots/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::fan::{FanStep, HistoricalPoint};
+use crate::target::{Role, TargetChart, TargetMark};
+
+/// Most suggestions an unknown-series error lists.
+const SUGGESTIONS: usize = 5;
+
+fn open(path: &Path) -> Result<csv::Reader<File>, Error> {
+    let file = File::open(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(file))
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> Error {
+    let line = e.position().map_or(0, csv::Position::line);
+    let message = match e.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => match err.field() {
+            Some(k) => format!("column {}: {}", k + 1, err.kind()),
+            None => err.kind().to_string(),
+        },
+        _ => e.to_string(),
+    };
+    Error::Csv {
+        path: path.to_owned(),
+        line,
+        message,
+    }
+}
+
+/// One row of `timeseries.csv`.
+#[derive(Debug, Deserialize)]
+struct SeriesRow {
+    date: NaiveDate,
+    variable: String,
+    p5: f64,
+    p25: f64,
+    p50: f64,
+    p75: f64,
+    p95: f64,
+}
+
+/// The quantiles of `variable` at each step of a `timeseries.csv`, each multiplied by `scale`
+/// (1 for none; a base price turns a `price_ratio/<item>` series into USD/kg).
+///
+/// # Errors
+/// [`Error::Read`] when the file cannot be opened, [`Error::Csv`] on a malformed row (file and
+/// line), [`Error::UnknownSeries`] when the variable has no row (with the closest names).
+pub fn fan_steps(path: &Path, variable: &str, scale: f64) -> Result<Vec<FanStep>, Error> {
+    let mut reader = open(path)?;
+    let mut steps = Vec::new();
+    let mut names = BTreeSet::new();
+    for row in reader.deserialize::<SeriesRow>() {
+        let row = row.map_err(|e| csv_error(path, &e))?;
+        if row.variable == variable {
+            steps.push(
+                FanStep {
+                    date: row.date,
+                    p5: row.p5,
+                    p25: row.p25,
+                    p50: row.p50,
+                    p75: row.p75,
+                    p95: row.p95,
+                }
+                .scaled(scale),
+            );
+        } else if steps.is_empty() {
+            names.insert(row.variable);
+        }
+    }
+    if steps.is_empty() {
+        return Err(Error::UnknownSeries {
+            path: path.to_owned(),
+            variable: variable.to_owned(),
+            suggestions: closest(variable, &names),
+        });
+    }
+    steps.sort_by_key(|s| s.date);
+    Ok(steps)
+}
+
+/// The names in `names` closest to `wanted` (edit distance), best first.
+fn closest(wanted: &str, names: &BTreeSet<String>) -> Vec<String> {
+    let mut scored: Vec<(usize, &String)> = names
+        .iter()
+        .map(|n| (strsim::levenshtein(wanted, n), n))
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(SUGGESTIONS)
+        .map(|(_, n)| format!("`{n}`"))
+        .collect()
+}
+
+/// One row of a points file.
+#[derive(Debug, Deserialize)]
+struct PointRow {
+    date: NaiveDate,
+    value: f64,
+    #[serde(default)]
+    label: Option<String>,
+}
+
+/// Observed points from a CSV with a header `date,value[,label]` (dates as `YYYY-MM-DD`).
+///
+/// # Errors
+/// [`Error::Read`] when the file cannot be opened, [`Error::Csv`] on a malformed row.
+pub fn historical_points(path: &Path) -> Result<Vec<HistoricalPoint>, Error> {
+    let mut reader = open(path)?;
+    reader
+        .deserialize::<PointRow>()
+        .map(|row| {
+            let row = row.map_err(|e| csv_error(path, &e))?;
+            Ok(HistoricalPoint {
+                date: row.date,
+                value: row.value,
+                label: row.label.unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// One row of `backtest.csv` (the columns a chart needs; others are ignored).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct BacktestRow {
+    /// The target's name.
+    pub target: String,
+    /// Fit or holdout.
+    pub role: Role,
+    /// First day of the window.
+    pub from: NaiveDate,
+    /// Last day (inclusive).
+    pub to: NaiveDate,
+    /// The target's unit.
+    pub unit: String,
+    /// The observed value.
+    pub historical: f64,
+    /// The model's 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// The rows of a `backtest.csv`.
+///
+/// # Errors
+/// [`Error::Read`] when the file cannot be opened, [`Error::Csv`] on a malformed row (a role
+/// other than `fit` or `holdout`, a date not `YYYY-MM-DD`, a missing column).
+pub fn backtest_rows(path: &Path) -> Result<Vec<BacktestRow>, Error> {
+    let mut reader = open(path)?;
+    reader
+        .deserialize::<BacktestRow>()
+        .map(|row| row.map_err(|e| csv_error(path, &e)))
+        .collect()
+}
+
+/// The kind of window a target covers, so that monthly values and a yearly total of the same
+/// unit land on different charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Span {
+    /// Up to a week (a point in time, a weekly value, a peak).
+    Week,
+    /// Up to a month.
+    Month,
+    /// Up to a quarter.
+    Quarter,
+    /// Up to a year.
+    Year,
+    /// Longer.
+    Years,
+}
+
+impl Span {
+    /// The kind of window from `from` to `to` (inclusive).
+    #[must_use]
+    pub fn of(from: NaiveDate, to: NaiveDate) -> Self {
+        match to.signed_duration_since(from).num_days() + 1 {
+            ..=7 => Self::Week,
+            8..=31 => Self::Month,
+            32..=92 => Self::Quarter,
+            93..=366 => Self::Year,
+            _ => Self::Years,
+        }
+    }
+
+    /// A word for titles and file names.
+    #[must_use]
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Week => "weekly",
+            Self::Month => "monthly",
+            Self::Quarter => "quarterly",
+            Self::Year => "yearly",
+            Self::Years => "multi-year",
+        }
+    }
+}
+
+/// The backtest's targets as charts, one per (unit, kind of window), in that order, each titled
+/// "Backtest: <kind> targets in <unit>" and named for a file (`targets-<unit>-<kind>`).
+#[must_use]
+pub fn target_groups(rows: &[BacktestRow]) -> Vec<(String, TargetChart)> {
+    let mut groups: BTreeMap<(String, Span), Vec<TargetMark>> = BTreeMap::new();
+    for r in rows {
+        groups
+            .entry((r.unit.clone(), Span::of(r.from, r.to)))
+            .or_default()
+            .push(TargetMark {
+                name: r.target.clone(),
+                role: r.role,
+                from: r.from,
+                to: r.to,
+                historical: r.historical,
+                p5: r.p5,
+                p50: r.p50,
+                p95: r.p95,
+            });
+    }
+    groups
+        .into_iter()
+        .map(|((unit, span), targets)| {
+            let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+            let title = format!(
+                "Backtest, {} targets: model against history ({})",
+                span.word(),
+                common_prefix(&names)
+            );
+            let file = format!("targets-{}-{}", file_stem(&unit), span.word());
+            (file, TargetChart::new(title, unit, targets))
+        })
+        .collect()
+}
+
+/// The longest common prefix of the names, cut at the last `_` (or "several targets").
+fn common_prefix(names: &[&str]) -> String {
+    let Some(first) = names.first() else {
+        return String::new();
+    };
+    if names.len() == 1 {
+        return (*first).to_owned();
+    }
+    let mut len = first.len();
+    for n in &names[1..] {
+        len = len.min(
+            first
+                .bytes()
+                .zip(n.bytes())
+                .take_while(|(a, b)| a == b)
+                .count(),
+        );
+    }
+    let prefix = &first[..len];
+    match prefix.rfind('_') {
+        Some(k) if k > 0 => prefix[..k].to_owned(),
+        _ => "several targets".to_owned(),
+    }
+}
+
+/// A file-name-safe form of `name`: letters and digits kept, anything else becomes `_`.
+#[must_use]
+pub fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let stem = stem.trim_matches('_');
+    if stem.is_empty() {
+        "chart".to_owned()
+    } else {
+        stem.to_owned()
+    }
+}
+
+/// Writes `svg` to `dir/name` atomically (a temporary file in `dir`, then rename), creating
+/// `dir` if needed, and returns the path.
+///
+/// # Errors
+/// [`Error::Write`] when the folder or file cannot be made.
+pub fn write_svg(dir: &Path, name: &str, svg: &str) -> Result<PathBuf, Error> {
+    let path = dir.join(name);
+    let fail = |source| Error::Write {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(svg.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().ok();
+    tmp.persist(&path).map_err(|e| fail(e.error))?;
+    Ok(path)
+}
+
+/// Where a run folder's charts go.
+pub const PLOTS_DIR: &str = "plots";
+
+/// Draws every target chart of `run_dir/backtest.csv` ([`target_groups`]) into
+/// `run_dir/plots/<name>.svg` and returns the files written.
+///
+/// # Errors
+/// As [`backtest_rows`], [`crate::target_chart_svg`] and [`write_svg`].
+pub fn write_backtest_plots(run_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let rows = backtest_rows(&run_dir.join("backtest.csv"))?;
+    target_groups(&rows)
+        .iter()
+        .map(|(name, chart)| {
+            let svg = crate::target_chart_svg(chart)?;
+            write_svg(&run_dir.join(PLOTS_DIR), &format!("{name}.svg"), &svg)
+        })
+        .collect()
+}

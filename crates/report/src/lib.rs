@@ -1,0 +1,37 @@
+//! Chokepoint's charts: plain data in, standalone SVG out.
+//!
+//! - [`fan_chart_svg`]: one weekly series over calendar dates, the model's median with p25–p75
+//!   and p5–p95 bands across replications, observed points and dated measures overlaid.
+//! - [`target_chart_svg`]: backtest targets sharing a unit, the model's p5–p95 whisker and median
+//!   beside the observed value; fitted targets filled, held-out ones hollow.
+//! - [`files`]: the same charts from a run's output files (`timeseries.csv`, `backtest.csv`, a
+//!   CSV of observed points), and atomic writing of the SVG files.
+//!
+//! Charts use the Okabe–Ito colour-blind-safe palette, calendar ticks (days, months or years),
+//! thousands separators, and a generic `sans-serif` font the viewer supplies: no font file is
+//! read, so the crate builds and runs on a machine without fonts. It knows nothing of the model,
+//! the scenario or the experiment engine.
+//!
+//! ```
+//! use chokepoint_report::{FanChart, FanStep, fan_chart_svg};
+//! use chrono::NaiveDate;
+//!
+//! let date = NaiveDate::from_ymd_opt(2010, 9, 6).unwrap();
+//! let step = FanStep { date, p5: 1.0, p25: 1.5, p50: 2.0, p75: 2.5, p95: 3.0 };
+//! let svg = fan_chart_svg(&FanChart::new("Dy oxide price", "USD/kg", vec![step])).unwrap();
+//! assert!(svg.starts_with("<svg"));
+//! ```
+
+mod axis;
+mod error;
+mod fan;
+pub mod files;
+mod frame;
+mod style;
+mod target;
+
+pub use axis::{DateTicks, ValueTicks, date_ticks, thousands, value_ticks};
+pub use error::Error;
+pub use fan::{FanChart, FanStep, HistoricalPoint, Marker, fan_chart_svg};
+pub use style::DEFAULT_SIZE;
+pub use target::{Role, TargetChart, TargetMark, target_chart_svg};
