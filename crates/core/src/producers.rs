@@ -14,6 +14,8 @@ struct ProducerState {
     capacity_t: f64,
     outage_left_steps: u32,
     derate_share: f64,
+    /// Share of capacity in operation (a dated start's ramp; 1 otherwise).
+    online_share: f64,
     high_price_steps: u32,
     project_done_at: Option<u32>,
     projects_started: u32,
@@ -32,13 +34,14 @@ impl Producers {
         let mut state = Vec::with_capacity(params.producers.len());
         for (k, pr) in params.producers.iter().enumerate() {
             let b = buyers.producer(k);
-            let activity = pr.capacity_t_per_step * pr.utilisation;
+            let activity = pr.opening_activity();
             for f in &pr.inputs {
                 let slot = book.slot(b, f.item);
                 book.held[slot] += pr.input_cover_steps * activity * f.t_per_unit;
             }
             state.push(ProducerState {
                 capacity_t: pr.capacity_t_per_step,
+                online_share: pr.online_share(0),
                 ..ProducerState::default()
             });
         }
@@ -54,6 +57,16 @@ impl Producers {
     pub(crate) fn set_derates(&mut self, shares: &[f64]) {
         for (st, &share) in self.state.iter_mut().zip(shares) {
             st.derate_share = share;
+        }
+    }
+
+    /// Step 2 (first): the share of each producer's capacity in operation at reported step `t`
+    /// (dated starts ramp up; the warm-up passes 0).
+    pub(crate) fn set_online(&mut self, params: &ModelParams, t: u32) {
+        for (st, pr) in self.state.iter_mut().zip(&params.producers) {
+            if pr.online.is_some() {
+                st.online_share = pr.online_share(t);
+            }
         }
     }
 
@@ -87,7 +100,7 @@ impl Producers {
         } else {
             0.0
         };
-        st.capacity_t * (1.0 - outage) * (1.0 - st.derate_share)
+        st.capacity_t * st.online_share * (1.0 - outage) * (1.0 - st.derate_share)
     }
 
     /// Step 4: planned activity from available capacity and the price of the main output;
@@ -106,7 +119,7 @@ impl Producers {
             let utilisation = (pr.utilisation * pow(ratio, pr.supply_elasticity)).min(1.0);
             let activity = self.available_capacity(params, k) * utilisation;
             self.state[k].planned_activity = activity;
-            let baseline = pr.capacity_t_per_step * pr.utilisation;
+            let baseline = pr.capacity_t_per_step * pr.utilisation * self.state[k].online_share;
             for f in &pr.inputs {
                 let slot = book.slot(b, f.item);
                 // Inventory position (on hand + in transit) against cover plus supply line.
