@@ -327,3 +327,65 @@ impl Manufacturers {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Manufacturers;
+    use crate::buyers::Buyers;
+    use crate::ids::AuthorityId;
+    use crate::markets::{Book, Prices};
+    use crate::params::StockBuildingParams;
+    use crate::testkit;
+
+    fn setup(response: f64) -> (crate::params::ModelParams, Manufacturers, Prices) {
+        let mut p = testkit::two_region_market();
+        for m in &mut p.manufacturers {
+            m.stock_building = StockBuildingParams {
+                response,
+                window_steps: 4.0,
+                max_cover_multiple: 2.0,
+            };
+        }
+        let buyers = Buyers::new(&p);
+        let mut book = Book::new(&p, buyers.all().len());
+        let m = Manufacturers::new(&p, &buyers, &mut book);
+        let authority: Vec<Option<AuthorityId>> = vec![None; p.regions.len()];
+        let prices = Prices::new(&p, &authority);
+        (p, m, prices)
+    }
+
+    #[test]
+    fn cover_target_rises_with_a_price_rise_and_falls_back() {
+        let (p, mut m, mut prices) = setup(1.0);
+        m.build_stocks(&p, &prices);
+        assert!(
+            (m.cover_multiple(0, 0) - 1.0).abs() < 1e-12,
+            "flat prices: normal cover"
+        );
+        prices.world.fill(1.5);
+        m.build_stocks(&p, &prices);
+        let up = m.cover_multiple(0, 0);
+        assert!((up - (1.0 + 1.5_f64.ln())).abs() < 1e-9, "{up}");
+        for _ in 0..60 {
+            m.build_stocks(&p, &prices);
+        }
+        assert!(m.cover_multiple(0, 0) < 1.001, "a plateau: back to normal");
+        prices.world.fill(1.0);
+        m.build_stocks(&p, &prices);
+        assert!(
+            (m.cover_multiple(0, 0) - 1.0).abs() < 1e-12,
+            "falling prices: normal cover"
+        );
+        prices.world.fill(25.0);
+        m.build_stocks(&p, &prices);
+        assert!((m.cover_multiple(0, 0) - 2.0).abs() < 1e-12, "capped");
+    }
+
+    #[test]
+    fn no_stock_building_at_zero_response() {
+        let (p, mut m, mut prices) = setup(0.0);
+        prices.world.fill(3.0);
+        m.build_stocks(&p, &prices);
+        assert!((m.cover_multiple(0, 0) - 1.0).abs() < f64::EPSILON);
+    }
+}

@@ -212,3 +212,42 @@ fn geometric_steps(mean_steps: f64, u: f64) -> u32 {
     let steps = steps.clamp(1.0, f64::from(u32::MAX)) as u32;
     steps
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::params::Online;
+    use crate::testkit;
+
+    #[test]
+    fn a_dated_start_has_no_capacity_before_it_and_ramps_linearly_to_full() {
+        let mut p = testkit::two_region_market();
+        let pr = &mut p.producers[0];
+        assert!(
+            (pr.online_share(0) - 1.0).abs() < 1e-12,
+            "no date: always on"
+        );
+        pr.online = Some(Online {
+            step: 10,
+            ramp_steps: 4.0,
+        });
+        let shares: Vec<f64> = (8..16).map(|t| pr.online_share(t)).collect();
+        let want = [0.0, 0.0, 0.0, 0.25, 0.5, 0.75, 1.0, 1.0];
+        for (s, w) in shares.iter().zip(want) {
+            assert!((s - w).abs() < 1e-12, "{shares:?}");
+        }
+        assert!(pr.opening_activity().abs() < 1e-12, "nothing at the start");
+        pr.online = Some(Online {
+            step: -2,
+            ramp_steps: 4.0,
+        });
+        assert!(
+            (pr.online_share(0) - 0.5).abs() < 1e-12,
+            "started before the run"
+        );
+        pr.online = Some(Online {
+            step: 3,
+            ramp_steps: 0.0,
+        });
+        assert!(pr.online_share(2).abs() < 1e-12 && (pr.online_share(3) - 1.0).abs() < 1e-12);
+    }
+}
