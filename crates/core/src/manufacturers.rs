@@ -34,6 +34,11 @@ pub(crate) struct Manufacturers {
     /// `line_demand[line_start[m] + j]` for line `j` of manufacturer `m`.
     line_demand: Vec<f64>,
     line_start: Vec<usize>,
+    /// Per demand line, the recent log price ratio that stock-building compares today's with
+    /// (an exponentially weighted moving average; only kept for firms that build stocks).
+    line_ref_log: Vec<f64>,
+    /// Per demand line, the cover multiple of this step (1 without stock-building).
+    line_cover_multiple: Vec<f64>,
     /// Deferred output per firm, in steps of full output, a ring by age:
     /// `backlog[backlog_start[m]..backlog_start[m + 1]]` has one slot per step of the sector's
     /// deferral window; at step `t` slot `t mod window` holds the oldest (deferred at
@@ -94,6 +99,8 @@ impl Manufacturers {
             ],
             line_demand: vec![0.0; n_lines],
             line_start,
+            line_ref_log: vec![0.0; n_lines],
+            line_cover_multiple: vec![1.0; n_lines],
             backlog: vec![0.0; n_slots],
             backlog_start,
             catch_up: vec![0.0; n],
@@ -136,10 +143,37 @@ impl Manufacturers {
         }
     }
 
+    /// Step 4 (first): precautionary stock-building. For each line of a firm with a positive
+    /// `stock_building.response`, the cover multiple is `min(1 + response × max(0, ln p − r),
+    /// max_cover_multiple)` with `p` the price ratio the firm sees and `r` the recent log price,
+    /// which then moves `1 / window_steps` of the way to `ln p`.
+    pub(crate) fn build_stocks(&mut self, params: &ModelParams, prices: &Prices) {
+        for (k, m) in params.manufacturers.iter().enumerate() {
+            let sb = &m.stock_building;
+            if sb.response <= 0.0 {
+                continue;
+            }
+            for (j, d) in m.demand.iter().enumerate() {
+                let at = self.line_start[k] + j;
+                let log_p = prices.ratio_in(m.region, d.item).ln();
+                let rise = (log_p - self.line_ref_log[at]).max(0.0);
+                self.line_cover_multiple[at] =
+                    (1.0 + sb.response * rise).min(sb.max_cover_multiple);
+                self.line_ref_log[at] += (log_p - self.line_ref_log[at]) / sb.window_steps.max(1.0);
+            }
+        }
+    }
+
+    /// The cover multiple of demand line `j` of firm `k` this step (1 without stock-building).
+    #[cfg(test)]
+    fn cover_multiple(&self, k: usize, j: usize) -> f64 {
+        self.line_cover_multiple[self.line_start[k] + j]
+    }
+
     /// Step 4: each firm plans this step's output plus a catch-up of its backlog (at most
     /// `catch_up_share` of a step's output) and orders the inputs for it plus a share of the
-    /// gap between its inventory position (on hand + in transit) and its target (cover +
-    /// supply line).
+    /// gap between its inventory position (on hand + in transit) and its target (cover, times
+    /// the stock-building multiple, + supply line).
     pub(crate) fn place_orders(&mut self, params: &ModelParams, buyers: &Buyers, book: &mut Book) {
         for (k, m) in params.manufacturers.iter().enumerate() {
             let b = buyers.manufacturer(k);
@@ -151,7 +185,8 @@ impl Manufacturers {
             for (j, d) in m.demand.iter().enumerate() {
                 let need = self.line_demand[self.line_start[k] + j];
                 let slot = book.slot(b, d.item);
-                let target = m.cover_target_steps * need + book.supply_line(slot, need);
+                let cover = m.cover_target_steps * self.line_cover_multiple[self.line_start[k] + j];
+                let target = cover * need + book.supply_line(slot, need);
                 let gap = target - book.position(slot);
                 let want = (need * (1.0 + catch_up) + gap / m.order_adjust_steps).max(0.0);
                 book.order[slot] += want;
@@ -252,6 +287,18 @@ impl Manufacturers {
         lost
     }
 
+    /// Share of all manufacturers' baseline demand (tonnes of every item, at start-date
+    /// levels) that substitution has removed: Σ base × substituted share / Σ base.
+    pub(crate) fn substituted_share(&self, params: &ModelParams) -> f64 {
+        let (mut base, mut gone) = (0.0, 0.0);
+        for (m, st) in params.manufacturers.iter().zip(&self.state) {
+            let t: f64 = m.demand.iter().map(|d| d.t_per_step).sum();
+            base += t;
+            gone += t * st.substituted_share;
+        }
+        if base > 0.0 { gone / base } else { 0.0 }
+    }
+
     /// Per-step counters restart (after the step is recorded).
     pub(crate) fn clear_step(&mut self) {
         self.step_unmet_t.fill(0.0);
@@ -278,5 +325,67 @@ impl Manufacturers {
                     .min(m.substitution.cap_share);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Manufacturers;
+    use crate::buyers::Buyers;
+    use crate::ids::AuthorityId;
+    use crate::markets::{Book, Prices};
+    use crate::params::StockBuildingParams;
+    use crate::testkit;
+
+    fn setup(response: f64) -> (crate::params::ModelParams, Manufacturers, Prices) {
+        let mut p = testkit::two_region_market();
+        for m in &mut p.manufacturers {
+            m.stock_building = StockBuildingParams {
+                response,
+                window_steps: 4.0,
+                max_cover_multiple: 2.0,
+            };
+        }
+        let buyers = Buyers::new(&p);
+        let mut book = Book::new(&p, buyers.all().len());
+        let m = Manufacturers::new(&p, &buyers, &mut book);
+        let authority: Vec<Option<AuthorityId>> = vec![None; p.regions.len()];
+        let prices = Prices::new(&p, &authority);
+        (p, m, prices)
+    }
+
+    #[test]
+    fn cover_target_rises_with_a_price_rise_and_falls_back() {
+        let (p, mut m, mut prices) = setup(1.0);
+        m.build_stocks(&p, &prices);
+        assert!(
+            (m.cover_multiple(0, 0) - 1.0).abs() < 1e-12,
+            "flat prices: normal cover"
+        );
+        prices.world.fill(1.5);
+        m.build_stocks(&p, &prices);
+        let up = m.cover_multiple(0, 0);
+        assert!((up - (1.0 + 1.5_f64.ln())).abs() < 1e-9, "{up}");
+        for _ in 0..60 {
+            m.build_stocks(&p, &prices);
+        }
+        assert!(m.cover_multiple(0, 0) < 1.001, "a plateau: back to normal");
+        prices.world.fill(1.0);
+        m.build_stocks(&p, &prices);
+        assert!(
+            (m.cover_multiple(0, 0) - 1.0).abs() < 1e-12,
+            "falling prices: normal cover"
+        );
+        prices.world.fill(25.0);
+        m.build_stocks(&p, &prices);
+        assert!((m.cover_multiple(0, 0) - 2.0).abs() < 1e-12, "capped");
+    }
+
+    #[test]
+    fn no_stock_building_at_zero_response() {
+        let (p, mut m, mut prices) = setup(0.0);
+        prices.world.fill(3.0);
+        m.build_stocks(&p, &prices);
+        assert!((m.cover_multiple(0, 0) - 1.0).abs() < f64::EPSILON);
     }
 }

@@ -389,7 +389,7 @@ pub(crate) fn fill_pipeline(
     dry.warehouse.fill(0.0);
     dry.order.fill(0.0);
     for (k, pr) in params.producers.iter().enumerate() {
-        let activity = pr.capacity_t_per_step * pr.utilisation;
+        let activity = pr.opening_activity();
         for f in &pr.outputs {
             dry.warehouse[pr.region.idx() * ni + f.item.idx()] += activity * f.t_per_unit;
         }

@@ -193,6 +193,51 @@ pub struct ProducerParams {
     pub outage: OutageParams,
     /// Capacity expansion in answer to sustained high prices.
     pub expansion: ExpansionParams,
+    /// A dated start (a mine or plant built or restarted during the run): no capacity before
+    /// it, then a linear ramp to full; `None` = in operation from the start.
+    #[serde(default)]
+    pub online: Option<Online>,
+}
+
+/// When a producer comes on stream: nothing before `step`, then a linear ramp that reaches full
+/// capacity `ramp_steps` later (a share of `(t - step) / ramp_steps` at step `t`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Online {
+    /// Reported step at which output starts (negative = before the start date: already
+    /// ramping, or at full capacity, when the run opens).
+    pub step: i64,
+    /// Steps from first output to full capacity (0 = full at once).
+    pub ramp_steps: f64,
+}
+
+impl ProducerParams {
+    /// Share of its capacity in operation at reported step `t`: 1 without a dated start; 0
+    /// before it; `(t - step) / ramp_steps` during the ramp, capped at 1. The warm-up runs at
+    /// the share of step 0.
+    #[must_use]
+    pub fn online_share(&self, t: u32) -> f64 {
+        match self.online {
+            None => 1.0,
+            Some(o) => {
+                #[allow(clippy::cast_precision_loss, reason = "step counts are far below 2^52")]
+                let since = (i64::from(t) - o.step) as f64;
+                if since < 0.0 {
+                    0.0
+                } else if o.ramp_steps <= 0.0 {
+                    1.0
+                } else {
+                    (since / o.ramp_steps).min(1.0)
+                }
+            }
+        }
+    }
+
+    /// Baseline activity at the start (capacity × utilisation × the share online at step 0),
+    /// tonnes per step: what opening stocks and the opening pipeline are sized on.
+    #[must_use]
+    pub fn opening_activity(&self) -> f64 {
+        self.capacity_t_per_step * self.utilisation * self.online_share(0)
+    }
 }
 
 /// Random outages of a producer.
@@ -251,6 +296,35 @@ pub struct ManufacturerParams {
     pub halt_unmet_share: f64,
     /// Most of a backlog made up per step, as a share of a step's full output (spare capacity).
     pub catch_up_share: f64,
+    /// Precautionary stock-building when prices rise (none by default).
+    #[serde(default)]
+    pub stock_building: StockBuildingParams,
+}
+
+/// Precautionary stock-building: a firm's cover target for an item is multiplied by
+/// `min(1 + response × max(0, ln p − r), max_cover_multiple)`, where `p` is the price ratio it
+/// sees and `r` an exponentially weighted moving average of `ln p` with a time constant of
+/// `window_steps` (the "recent" price). A rise above the recent price raises the target (buying
+/// ahead); once prices level off or fall, `r` catches up and the target falls back to the normal
+/// cover, so the extra stock is run down (destocking). `response = 0` switches it off.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StockBuildingParams {
+    /// Rise of the cover multiple per unit of log-price rise over the recent price, >= 0.
+    pub response: f64,
+    /// Time constant of the recent (reference) log price, steps, >= 1.
+    pub window_steps: f64,
+    /// Largest cover multiple, >= 1.
+    pub max_cover_multiple: f64,
+}
+
+impl Default for StockBuildingParams {
+    fn default() -> Self {
+        Self {
+            response: 0.0,
+            window_steps: 1.0,
+            max_cover_multiple: 1.0,
+        }
+    }
 }
 
 /// Baseline demand for one item.

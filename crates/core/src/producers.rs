@@ -14,6 +14,8 @@ struct ProducerState {
     capacity_t: f64,
     outage_left_steps: u32,
     derate_share: f64,
+    /// Share of capacity in operation (a dated start's ramp; 1 otherwise).
+    online_share: f64,
     high_price_steps: u32,
     project_done_at: Option<u32>,
     projects_started: u32,
@@ -32,13 +34,14 @@ impl Producers {
         let mut state = Vec::with_capacity(params.producers.len());
         for (k, pr) in params.producers.iter().enumerate() {
             let b = buyers.producer(k);
-            let activity = pr.capacity_t_per_step * pr.utilisation;
+            let activity = pr.opening_activity();
             for f in &pr.inputs {
                 let slot = book.slot(b, f.item);
                 book.held[slot] += pr.input_cover_steps * activity * f.t_per_unit;
             }
             state.push(ProducerState {
                 capacity_t: pr.capacity_t_per_step,
+                online_share: pr.online_share(0),
                 ..ProducerState::default()
             });
         }
@@ -54,6 +57,16 @@ impl Producers {
     pub(crate) fn set_derates(&mut self, shares: &[f64]) {
         for (st, &share) in self.state.iter_mut().zip(shares) {
             st.derate_share = share;
+        }
+    }
+
+    /// Step 2 (first): the share of each producer's capacity in operation at reported step `t`
+    /// (dated starts ramp up; the warm-up passes 0).
+    pub(crate) fn set_online(&mut self, params: &ModelParams, t: u32) {
+        for (st, pr) in self.state.iter_mut().zip(&params.producers) {
+            if pr.online.is_some() {
+                st.online_share = pr.online_share(t);
+            }
         }
     }
 
@@ -87,7 +100,7 @@ impl Producers {
         } else {
             0.0
         };
-        st.capacity_t * (1.0 - outage) * (1.0 - st.derate_share)
+        st.capacity_t * st.online_share * (1.0 - outage) * (1.0 - st.derate_share)
     }
 
     /// Step 4: planned activity from available capacity and the price of the main output;
@@ -106,7 +119,7 @@ impl Producers {
             let utilisation = (pr.utilisation * pow(ratio, pr.supply_elasticity)).min(1.0);
             let activity = self.available_capacity(params, k) * utilisation;
             self.state[k].planned_activity = activity;
-            let baseline = pr.capacity_t_per_step * pr.utilisation;
+            let baseline = pr.capacity_t_per_step * pr.utilisation * self.state[k].online_share;
             for f in &pr.inputs {
                 let slot = book.slot(b, f.item);
                 // Inventory position (on hand + in transit) against cover plus supply line.
@@ -198,4 +211,43 @@ fn geometric_steps(mean_steps: f64, u: f64) -> u32 {
     )]
     let steps = steps.clamp(1.0, f64::from(u32::MAX)) as u32;
     steps
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::params::Online;
+    use crate::testkit;
+
+    #[test]
+    fn a_dated_start_has_no_capacity_before_it_and_ramps_linearly_to_full() {
+        let mut p = testkit::two_region_market();
+        let pr = &mut p.producers[0];
+        assert!(
+            (pr.online_share(0) - 1.0).abs() < 1e-12,
+            "no date: always on"
+        );
+        pr.online = Some(Online {
+            step: 10,
+            ramp_steps: 4.0,
+        });
+        let shares: Vec<f64> = (8..16).map(|t| pr.online_share(t)).collect();
+        let want = [0.0, 0.0, 0.0, 0.25, 0.5, 0.75, 1.0, 1.0];
+        for (s, w) in shares.iter().zip(want) {
+            assert!((s - w).abs() < 1e-12, "{shares:?}");
+        }
+        assert!(pr.opening_activity().abs() < 1e-12, "nothing at the start");
+        pr.online = Some(Online {
+            step: -2,
+            ramp_steps: 4.0,
+        });
+        assert!(
+            (pr.online_share(0) - 0.5).abs() < 1e-12,
+            "started before the run"
+        );
+        pr.online = Some(Online {
+            step: 3,
+            ramp_steps: 0.0,
+        });
+        assert!(pr.online_share(2).abs() < 1e-12 && (pr.online_share(3) - 1.0).abs() < 1e-12);
+    }
 }

@@ -5,12 +5,13 @@
 //! `exports_t/<item>`, `in_transit_t/<item>`, `unmet_demand_t/<item>`, `halted_share`,
 //! `stockpile_t/<held item>`, `licence_backlog`, then per exporter `licence_queue/<exporter>`,
 //! `licences_pending/<exporter>`, `licences_approved/<exporter>`, `licences_refused/<exporter>`,
-//! then `exports_t/<item>/<destination>`. Units are in docs/outputs.md.
+//! then `exports_t/<item>/<destination>`, then `mine_output_share_outside_exporters`,
+//! `substituted_share` and per exporter and quota `quota_exports_t/<exporter>/<quota>`. Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
 use crate::ids::ItemId;
 use crate::markets::{Book, Prices};
-use crate::params::ModelParams;
+use crate::params::{ModelParams, Stage};
 
 /// The per-exporter licence variables, in row order: applications waiting for review,
 /// applications pending (waiting or under review), approvals and refusals decided in the step.
@@ -39,6 +40,16 @@ pub(crate) struct Layout {
     exports_to: usize,
     /// For `exports_t/<item>/<destination>`: indices into `Book::exported_to`, item-major.
     destinations: Vec<usize>,
+    /// `mine_output_share_outside_exporters` (then `substituted_share`).
+    recovery: usize,
+    /// Items some mine produces (for the mine-output share).
+    mined_items: Vec<usize>,
+    /// Per region: true when it has an export authority.
+    exporter_region: Vec<bool>,
+    /// `quota_exports_t/<exporter>/<quota>`: (offset in the group, region × item of the
+    /// exporter's ledger) for every item of every quota.
+    quota_exports: usize,
+    quota_lines: Vec<(usize, usize)>,
 }
 
 /// Whether a buyer in `region` ever orders `item`: a manufacturer's demand, a producer's input
@@ -121,6 +132,34 @@ impl Layout {
                 }
             }
         }
+        let recovery = step_vars.len();
+        step_vars.push("mine_output_share_outside_exporters".to_owned());
+        step_vars.push("substituted_share".to_owned());
+        let mut mined = vec![false; ni];
+        for pr in &params.producers {
+            if pr.stage == Stage::Mining {
+                for f in &pr.outputs {
+                    mined[f.item.idx()] = true;
+                }
+            }
+        }
+        let mined_items = (0..ni).filter(|&i| mined[i]).collect();
+        let mut exporter_region = vec![false; nr];
+        for a in &params.authorities {
+            exporter_region[a.region.idx()] = true;
+        }
+        let quota_exports = step_vars.len();
+        let mut quota_lines = Vec::new();
+        for a in &params.authorities {
+            let region = &params.regions[a.region.idx()].name;
+            for q in &a.quotas {
+                let at = step_vars.len() - quota_exports;
+                step_vars.push(format!("quota_exports_t/{region}/{}", q.name));
+                for i in &q.items {
+                    quota_lines.push((at, a.region.idx() * ni + i.idx()));
+                }
+            }
+        }
         let layout = Self {
             price,
             domestic_price,
@@ -134,6 +173,11 @@ impl Layout {
             stockpiled_items,
             exports_to,
             destinations,
+            recovery,
+            mined_items,
+            exporter_region,
+            quota_exports,
+            quota_lines,
         };
         (layout, step_vars)
     }
@@ -153,6 +197,7 @@ impl Layout {
         halted_share: f64,
         stockpile_buyers: std::ops::Range<usize>,
         authorities: &[ExportAuthority],
+        substituted_share: f64,
     ) {
         let ni = prices.world.len();
         row[self.price..self.price + ni].copy_from_slice(&prices.world);
@@ -186,6 +231,25 @@ impl Layout {
         }
         for (j, &at) in self.destinations.iter().enumerate() {
             row[self.exports_to + j] = book.exported_to[at];
+        }
+        let (mut mined, mut outside) = (0.0, 0.0);
+        for &i in &self.mined_items {
+            for (r, &exporter) in self.exporter_region.iter().enumerate() {
+                let made = book.ledger.produced[r * ni + i];
+                mined += made;
+                if !exporter {
+                    outside += made;
+                }
+            }
+        }
+        row[self.recovery] = if mined > 0.0 { outside / mined } else { 0.0 };
+        row[self.recovery + 1] = substituted_share;
+        let n_quotas = row.len() - self.quota_exports;
+        row[self.quota_exports..].fill(0.0);
+        for &(at, slot) in &self.quota_lines {
+            if at < n_quotas {
+                row[self.quota_exports + at] += book.ledger.exported[slot];
+            }
         }
     }
 }

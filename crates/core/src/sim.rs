@@ -148,7 +148,8 @@ impl<'m> Simulation<'m> {
         if active {
             self.apply_policy(t);
         }
-        // 2. Capacity: outages start or end, expansion projects complete.
+        // 2. Capacity: dated starts ramp up, outages start or end, expansion projects complete.
+        self.producers.set_online(p, t);
         self.producers.update_capacity(p, clock, &mut rngs.supply);
         // 3. Demand.
         self.manufacturers
@@ -156,6 +157,7 @@ impl<'m> Simulation<'m> {
         // 4. Orders: manufacturers, producers' inputs, stockpiles (which also decide to release).
         self.book.order.fill(0.0);
         self.book.use_t.fill(0.0);
+        self.manufacturers.build_stocks(p, &self.prices);
         self.manufacturers.place_orders(p, buyers, &mut self.book);
         self.producers
             .place_orders(p, buyers, &self.prices, &mut self.book);
@@ -259,6 +261,7 @@ impl<'m> Simulation<'m> {
             self.manufacturers.step_halted_share,
             model.buyers.stockpiles(),
             &self.authorities,
+            self.manufacturers.substituted_share(&model.params),
         );
         self.tally.exports_t += self.book.exported_by_authorities.iter().sum::<f64>();
     }

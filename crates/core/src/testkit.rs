@@ -11,8 +11,8 @@ use crate::keyed::LeadTime;
 use crate::params::{
     AuthorityParams, BomLine, Demand, ExpansionParams, Flow, ItemKind, ItemParams,
     ManufacturerParams, ModelParams, OutageParams, PriceParams, ProducerParams, QuotaParams,
-    RefillRule, RegionParams, ReleaseRule, SectorParams, Stage, StockpileLine, StockpileParams,
-    SubstitutionParams, TradeParams, WarehouseStock,
+    RefillRule, RegionParams, ReleaseRule, SectorParams, Stage, StockBuildingParams, StockpileLine,
+    StockpileParams, SubstitutionParams, TradeParams, WarehouseStock,
 };
 use crate::policy::{InForce, LicenceRegime, PolicyEvent};
 
@@ -158,6 +158,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             end_use: ev,
             outage: no_outage(),
             expansion: no_expansion(),
+            online: None,
         }],
         manufacturers: vec![ManufacturerParams {
             region: japan,
@@ -174,6 +175,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             substitution: no_substitution(),
             halt_unmet_share: 0.0,
             catch_up_share: 0.0,
+            stock_building: StockBuildingParams::default(),
         }],
         stockpiles: vec![],
         authorities: vec![AuthorityParams {
@@ -245,6 +247,7 @@ pub fn two_region_market() -> ModelParams {
             increment_share: 0.2,
             max_capacity_multiple: 2.0,
         },
+        online: None,
     };
     let flow = |item, t_per_unit| Flow { item, t_per_unit };
     let bom = vec![
@@ -277,6 +280,7 @@ pub fn two_region_market() -> ModelParams {
         },
         halt_unmet_share: 0.0,
         catch_up_share: 0.0,
+        stock_building: StockBuildingParams::default(),
     };
     let mut p = ModelParams {
         calendar: calendar(104),

@@ -417,6 +417,9 @@ impl ModelParams {
                 f64::MAX,
                 "a multiple >= 1",
             );
+            if let Some(o) = p.online {
+                c.non_negative(|| format!("{path}.online.ramp_steps"), o.ramp_steps);
+            }
         }
         for (k, m) in self.manufacturers.iter().enumerate() {
             let path = format!("manufacturers[{k}]");
@@ -465,6 +468,22 @@ impl ModelParams {
             );
             c.share(|| format!("{path}.halt_unmet_share"), m.halt_unmet_share);
             c.non_negative(|| format!("{path}.catch_up_share"), m.catch_up_share);
+            let sb = &m.stock_building;
+            c.non_negative(|| format!("{path}.stock_building.response"), sb.response);
+            c.range(
+                || format!("{path}.stock_building.window_steps"),
+                sb.window_steps,
+                1.0,
+                f64::MAX,
+                "at least 1 step",
+            );
+            c.range(
+                || format!("{path}.stock_building.max_cover_multiple"),
+                sb.max_cover_multiple,
+                1.0,
+                f64::MAX,
+                "a multiple >= 1",
+            );
         }
         for (k, s) in self.stockpiles.iter().enumerate() {
             let path = format!("stockpiles[{k}]");

@@ -268,6 +268,13 @@ pub struct ProducerSpec {
     /// Magnet making: the product (inputs follow its bill of materials).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
+    /// Date output starts (a mine or plant built or restarted during the run); absent = in
+    /// operation from the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<NaiveDate>,
+    /// Weeks from `online` to full capacity (linear ramp).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp_weeks: Option<Num>,
     /// Behaviour overriding the defaults.
     #[serde(flatten)]
     pub knobs: ProducerKnobs,
@@ -315,6 +322,15 @@ pub struct ManufacturerKnobs {
     /// Most of a backlog made up per week, share of a week's output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_up_share: Option<Num>,
+    /// Stock-building: rise of the cover multiple per unit of log-price rise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock_building_response: Option<Num>,
+    /// Stock-building: time constant of the recent price, weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock_building_window_weeks: Option<Num>,
+    /// Stock-building: largest cover multiple.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock_building_max_cover_multiple: Option<Num>,
 }
 
 /// `[[demand]]`: one region × sector, split into `firms` manufacturers.

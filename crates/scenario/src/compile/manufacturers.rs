@@ -164,6 +164,30 @@ impl Build<'_> {
             let size_sigma = optional!(firm_size_sigma);
             let cover_sigma = optional!(firm_cover_sigma);
             let catch_up_share = optional!(catch_up_share);
+            let stock_building = core::StockBuildingParams {
+                response: optional!(stock_building_response),
+                window_steps: {
+                    let w = self.optional_knob(
+                        &key,
+                        "stock_building_window_weeks",
+                        (
+                            kn.stock_building_window_weeks.as_ref(),
+                            d.stock_building_window_weeks.as_ref(),
+                        ),
+                        1.0,
+                    );
+                    self.weeks_to_steps(w).max(1.0)
+                },
+                max_cover_multiple: self.optional_knob(
+                    &key,
+                    "stock_building_max_cover_multiple",
+                    (
+                        kn.stock_building_max_cover_multiple.as_ref(),
+                        d.stock_building_max_cover_multiple.as_ref(),
+                    ),
+                    1.0,
+                ),
+            };
             let rate_per_year = knob!(substitution_rate_per_year);
             let cover_steps = {
                 let w = knob!(cover_weeks);
@@ -214,6 +238,7 @@ impl Build<'_> {
                 halt_unmet_share: knob!(halt_unmet_share),
                 // A share of a week's output per week is the same share of a step's per step.
                 catch_up_share,
+                stock_building,
             };
             let mut firms: Vec<core::ManufacturerParams> = draws
                 .iter()

@@ -59,6 +59,7 @@ impl Build<'_> {
                     d.expansion_lead_time_weeks.as_ref(),
                 )),
             );
+            let online = self.online(&key, p);
             let params = core::ProducerParams {
                 name: p.name.clone(),
                 region,
@@ -99,8 +100,11 @@ impl Build<'_> {
                     increment_share: knob!(expansion_increment_share),
                     max_capacity_multiple: knob!(expansion_max_capacity_multiple),
                 },
+                online,
             };
-            let weekly_output = capacity_t_per_step * utilisation / self.step_days * DAYS_PER_WEEK;
+            // The opening warehouse holds weeks of the output at the start (a producer not yet
+            // online holds none).
+            let weekly_output = params.opening_activity() / self.step_days * DAYS_PER_WEEK;
             for o in &params.outputs {
                 warehouses.push(core::WarehouseStock {
                     region,
@@ -111,6 +115,35 @@ impl Build<'_> {
             producers.push(params);
         }
         (producers, warehouses)
+    }
+
+    /// A dated start: `online` as a (signed) step from the start date, rounded up to the next
+    /// step start like shock dates, and `ramp_weeks` in steps. `ramp_weeks` without `online` is
+    /// a mistake.
+    fn online(&mut self, key: &str, p: &ProducerSpec) -> Option<core::Online> {
+        let Some(date) = p.online else {
+            if p.ramp_weeks.is_some() {
+                self.problem(
+                    format!("{key}.ramp_weeks"),
+                    "`ramp_weeks` without `online`",
+                    "add `online = 2012-02-21` (the date output starts) or remove `ramp_weeks`",
+                );
+            }
+            return None;
+        };
+        let ramp_weeks = match &p.ramp_weeks {
+            Some(n) => self.num(&format!("{key}.ramp_weeks"), n),
+            None => 0.0,
+        };
+        // A missing start is reported with the calendar; count from the date itself then.
+        let start = self.file.scenario.start.unwrap_or(date);
+        let days = (date - start).num_days();
+        let step_days = i64::from(self.file.scenario.step_days.unwrap_or(7).max(1));
+        let step = days.div_euclid(step_days) + i64::from(days.rem_euclid(step_days) > 0);
+        Some(core::Online {
+            step,
+            ramp_steps: self.weeks_to_steps(ramp_weeks),
+        })
     }
 
     /// What a producer does: its stage, inputs and outputs.

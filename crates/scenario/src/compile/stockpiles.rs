@@ -24,11 +24,7 @@ fn regional_use(
     let p: f64 = ps
         .iter()
         .filter(|p| p.region == region)
-        .flat_map(|p| {
-            p.inputs
-                .iter()
-                .map(move |f| (f, p.capacity_t_per_step * p.utilisation))
-        })
+        .flat_map(|p| p.inputs.iter().map(move |f| (f, p.opening_activity())))
         .filter(|(f, _)| f.item == item)
         .map(|(f, a)| f.t_per_unit * a)
         .sum();

@@ -137,6 +137,10 @@ keys! {
         "What separation makes.";
     Producer "product": Name("item"), "", None, Opt("required for magnet making"), [], "",
         "The magnet made; inputs follow its `bom`.";
+    Producer "online": Date, "", None, Opt("in operation from the start"), [], "online.step",
+        "Date output starts (a mine or plant built or restarted during the run, e.g. Mountain Pass in 2012): no capacity before it, then a linear ramp over `ramp_weeks`. A date before `start` means it is ramping or at full capacity when the run opens. Opening stocks and the warm-up use the share online at `start`.";
+    Producer "ramp_weeks": Number, "weeks", NN, Opt("0: full capacity at `online`"), [], "online.ramp_steps",
+        "Weeks from `online` to full capacity; capacity in between is the elapsed share. Only with `online`.";
     Producer "utilisation": Number, "share", SHARE, FALLBACK, [], "utilisation",
         "Share of capacity used at baseline prices.";
     Producer "supply_elasticity": Number, "", NN, FALLBACK, [], "supply_elasticity",
@@ -205,6 +209,12 @@ keys! {
         "Growth of the substituted share of demand.";
     Demand "substitution_cap_share": Number, "share", SHARE, FALLBACK, [], "substitution.cap_share",
         "Largest substituted share; substitution does not reverse.";
+    Demand "stock_building_response": Number, "per unit of log-price rise", NN, Opt("`[defaults.manufacturer]`, else 0: off"), [], "stock_building.response",
+        "Precautionary stock-building: the cover target is multiplied by min(1 + response × max(0, ln p − ln p_recent), `stock_building_max_cover_multiple`), p the price ratio the firm sees; as prices level off or fall the multiple returns to 1 and the extra stock is run down (destocking).";
+    Demand "stock_building_window_weeks": Number, "weeks", GE1, Opt("`[defaults.manufacturer]`, else 1"), [], "stock_building.window_steps",
+        "Time constant of the recent price (an exponentially weighted average of the log price ratio) that stock-building compares today's price with.";
+    Demand "stock_building_max_cover_multiple": Number, "", GE1, Opt("`[defaults.manufacturer]`, else 1"), [], "stock_building.max_cover_multiple",
+        "Largest multiple of the normal cover that stock-building targets.";
 
     Stockpile "name": Text, "", None, REQUIRED, [], "", "Name.";
     Stockpile "region": Name("region"), "", None, REQUIRED, [], "region",
