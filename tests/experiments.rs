@@ -136,9 +136,9 @@ fn a_benchmark_suite_ranks_strategies_by_maximum_regret() {
         "ranked by max regret: {max_regret:?}"
     );
     for s in [
-        "japan_halt_2010",
         "china_licensing_2025_04",
         "list_expansion_2025_10",
+        "truce_2025_11",
         "full_embargo",
     ] {
         let r = column(&bench, &format!("regret/{s}"));
