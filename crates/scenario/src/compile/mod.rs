@@ -370,6 +370,7 @@ impl<'a> Build<'a> {
             events: Vec::new(),
             warehouses: Vec::new(),
             trade: core::TradeParams::default(),
+            targets: Vec::new(),
         };
         self.rebuild(Sections::ALL, &mut params);
         params
