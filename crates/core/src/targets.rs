@@ -251,8 +251,8 @@ impl CompiledTarget {
             (
                 "historical",
                 t.historical,
-                t.historical.is_finite(),
-                "a finite number",
+                t.historical.is_finite() && t.historical > 0.0,
+                "a number > 0 (the loss compares logarithms)",
             ),
             (
                 "tolerance",
