@@ -105,3 +105,13 @@ fn bad_targets_are_reported_at_their_keys() {
     .unwrap_err();
     assert!(e.contains("`target.0.role`: unknown role `fitted`"), "{e}");
 }
+
+#[test]
+fn a_target_source_mentioning_dist_is_not_an_uncertain_number() {
+    let s = scenario(&SEPTEMBER.replace("source = \"test\"", "source = \"distributor data\""));
+    assert!(
+        s.uncertain().iter().all(|u| !u.key.starts_with("target.")),
+        "{:?}",
+        s.uncertain()
+    );
+}
