@@ -39,6 +39,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Draw fan charts of a run's series (and its backtest targets) as SVG into <run>/plots/.
     Plot(PlotArgs),
+    /// Run a scenario and compare its `[[target]]`s with their observed values (backtest.csv).
+    Backtest(BacktestArgs),
 }
 
 /// `chokepoint plot`.
@@ -65,6 +67,53 @@ pub struct PlotArgs {
     /// Do not mark the scenario's measures (read from the run's manifest.json).
     #[arg(long)]
     pub no_markers: bool,
+}
+
+/// `chokepoint backtest`: a run plus each target's model p5/p50/p95 beside its observed value.
+/// Exits 0 whether or not targets fall inside their bands: a backtest reports, it does not judge.
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// The scenario file (TOML), with `[[target]]` entries.
+    pub scenario: PathBuf,
+    /// Replications (default: the scenario's `replications`, else 1000).
+    #[arg(long)]
+    pub reps: Option<u64>,
+    /// Master seed (default: the scenario's `seed`, else 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder (default: runs/<name>-<UTC timestamp>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override a scenario parameter, as for `run` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Replications per batch: the unit of stopping on Ctrl-C.
+    #[arg(long, default_value_t = 256)]
+    pub batch: u64,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl BacktestArgs {
+    /// The run behind the backtest, as the engine's run spec.
+    pub fn spec(&self) -> RunSpec {
+        RunSpec {
+            scenario: self.scenario.clone(),
+            overrides: assignments(&self.set),
+            settings: Settings {
+                seed: self.seed,
+                replications: self.reps,
+                batch: self.batch,
+            },
+            targets: Vec::new(),
+            // Read only with precision targets, which a backtest does not take.
+            max_replications: 0,
+        }
+    }
 }
 
 /// `chokepoint run`.

@@ -29,7 +29,7 @@ use chokepoint_scenario::{Override, Scenario, StrategySet};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use args::{CheckArgs, Cli, Command, DiffArgs, ExperimentFlags, MergeArgs};
+use args::{BacktestArgs, CheckArgs, Cli, Command, DiffArgs, ExperimentFlags, MergeArgs};
 
 /// Entry point of the binary: runs the command and turns errors into a message and exit code 2.
 #[must_use]
@@ -70,7 +70,34 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Merge(args) => merge(&args),
         Command::Sweep(args) => experiment(&args.spec(), &args.common),
         Command::Plot(args) => emit(&plot::plot(&args)?),
+        Command::Backtest(args) => backtest(&args),
     }
+}
+
+/// `backtest`: a run through the engine, then the targets' table. Targets outside their bands
+/// are reported, not an error (exit code 0).
+fn backtest(args: &BacktestArgs) -> Result<()> {
+    let bar = Bar::new(args.quiet);
+    let exec = Execution {
+        out: args.out.clone(),
+        shard: None,
+        resume: false,
+        threads: args.threads,
+        progress: &bar,
+        stop: interrupt_flag(),
+        command: plan_argv(),
+    };
+    let r = chokepoint_experiment::backtest(&args.spec(), &Files, &exec)?;
+    if r.run.interrupted {
+        eprintln!(
+            "interrupted after {} replications: {} is marked partial, and backtest.csv holds those replications only",
+            r.run.replications,
+            r.run.out.display()
+        );
+    }
+    let mut s = report::backtest(&r);
+    writeln!(s, "wrote {}", r.run.out.display())?;
+    emit(&s)
 }
 
 /// Reads and validates a scenario file.

@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use chokepoint_experiment::{CompareReport, MetricRow, RunReport, SweepReport};
+use chokepoint_core::TargetRole;
+use chokepoint_experiment::{BacktestReport, CompareReport, MetricRow, RunReport, SweepReport};
 
 use crate::table::{self, number};
 
@@ -140,4 +141,63 @@ pub fn sweep(report: &SweepReport) -> String {
         let _ = writeln!(text, "wrote {}", t.display());
     }
     text
+}
+
+/// A backtest: the fit targets, then the holdout targets in their own block, then how many fit
+/// targets fall inside their band.
+pub fn backtest(report: &BacktestReport) -> String {
+    let run = &report.run;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "backtest of {}  seed {}  replications {}",
+        run.scenario, run.seed, run.replications
+    );
+    let header = [
+        "target",
+        "from",
+        "to",
+        "historical",
+        "p5",
+        "p50",
+        "p95",
+        "unit",
+        "inside p5–p95",
+    ];
+    for (role, title) in [
+        (TargetRole::Fit, "Fit targets (in sample)"),
+        (
+            TargetRole::Holdout,
+            "Holdout targets (out of sample, never fitted)",
+        ),
+    ] {
+        let rows: Vec<Vec<String>> = report
+            .of_role(role)
+            .map(|r| {
+                vec![
+                    r.target.clone(),
+                    r.from.to_string(),
+                    r.to.to_string(),
+                    number(r.historical),
+                    number(r.p5),
+                    number(r.p50),
+                    number(r.p95),
+                    r.unit.clone(),
+                    if r.inside_p5_p95 { "yes" } else { "no" }.to_owned(),
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n{title}:");
+        s.push_str(&table::render(&header, &rows));
+    }
+    let (inside, all) = report.inside(TargetRole::Fit);
+    let (h_inside, h_all) = report.inside(TargetRole::Holdout);
+    let _ = writeln!(
+        s,
+        "\n{inside} of {all} fit targets inside their p5–p95 band; {h_inside} of {h_all} holdout targets."
+    );
+    s
 }

@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::targets::TargetError;
+
 /// One inconsistency in a [`crate::ModelParams`]. The scenario crate reports problems with file
 /// and line before the model is built; these are the model's own last line of defence, so that a
 /// bad parameter set is refused instead of panicking or producing NaN.
@@ -43,6 +45,16 @@ pub enum ParamError {
     /// The model has nothing to simulate.
     #[error("{0}")]
     Empty(&'static str),
+    /// A target cannot be read off the outputs.
+    #[error("targets[{index}] (`{name}`): {error}")]
+    Target {
+        /// Its position in [`crate::ModelParams::targets`].
+        index: usize,
+        /// Its name.
+        name: String,
+        /// What is wrong.
+        error: TargetError,
+    },
 }
 
 /// All problems found in one parameter set.

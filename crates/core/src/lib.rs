@@ -51,6 +51,7 @@ mod series;
 mod sim;
 mod source;
 mod stockpiles;
+mod targets;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 mod transit;
@@ -72,6 +73,9 @@ pub use params::*;
 pub use policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState, QuotaBatch};
 pub use sim::{RngStreams, Simulation};
 pub use source::ScenarioSource;
+pub use targets::{
+    Reduce, TARGET_METRIC_PREFIX, TargetError, TargetInfo, TargetRole, TargetScale, series_matches,
+};
 
 /// The model is shared across the experiment engine's threads.
 const _: () = {

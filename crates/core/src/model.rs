@@ -3,12 +3,13 @@
 //! replication's model of the same scenario in place.
 
 use crate::buyers::Buyers;
-use crate::error::ParamErrors;
+use crate::error::{ParamError, ParamErrors};
 use crate::ids::{AuthorityId, BuyerId, ManufacturerId};
 use crate::metrics;
 use crate::outputs::{OutputSchema, Trajectory};
 use crate::params::ModelParams;
 use crate::series;
+use crate::targets::{self, CompiledTarget, TargetError};
 
 /// A validated, immutable model: parameters plus the structure derived from them once.
 /// It is `Send + Sync`; each replication gets its own [`crate::Simulation`].
@@ -20,10 +21,13 @@ pub struct Model {
     /// Authority index of each region, if it controls exports.
     pub(crate) authority_of_region: Vec<Option<AuthorityId>>,
     pub(crate) series: series::Layout,
+    /// The targets, resolved against the output layout (in `params.targets` order).
+    pub(crate) targets: Vec<CompiledTarget>,
 }
 
 impl Model {
-    /// Validates the parameters and derives the output schema and lookup tables.
+    /// Validates the parameters and derives the output schema and lookup tables; every target
+    /// must resolve against the outputs ([`Model::check_targets`]).
     pub fn new(params: ModelParams) -> Result<Self, ParamErrors> {
         params.validate()?;
         let buyers = Buyers::new(&params);
@@ -32,14 +36,49 @@ impl Model {
             authority_of_region[a.region.idx()].get_or_insert(AuthorityId::from(k));
         }
         let (series, step_vars) = series::Layout::new(&params);
-        let metrics = metrics::names(&params);
+        let targets = compile_targets(&params, &step_vars).map_err(|errors| {
+            ParamErrors(
+                errors
+                    .into_iter()
+                    .map(|(index, error)| ParamError::Target {
+                        index,
+                        name: params.targets[index].name.clone(),
+                        error,
+                    })
+                    .collect(),
+            )
+        })?;
+        let mut metrics = metrics::names(&params);
+        metrics.extend(params.targets.iter().map(targets::TargetInfo::metric));
         Ok(Self {
-            schema: OutputSchema { step_vars, metrics },
+            schema: OutputSchema {
+                step_vars,
+                metrics,
+                targets: params.targets.clone(),
+            },
             buyers,
             authority_of_region,
             series,
+            targets,
             params,
         })
+    }
+
+    /// The names of the per-step variables a model of `params` records, in row order (what a
+    /// target's `series` is matched against). `params` must be valid
+    /// ([`ModelParams::validate`]).
+    #[must_use]
+    pub fn step_var_names(params: &ModelParams) -> Vec<String> {
+        series::Layout::new(params).1
+    }
+
+    /// Every target of `params` that cannot be read off the outputs, with its index. `params`
+    /// must be valid ([`ModelParams::validate`]).
+    #[must_use]
+    pub fn check_targets(params: &ModelParams) -> Vec<(usize, TargetError)> {
+        compile_targets(params, &Self::step_var_names(params))
+            .err()
+            .unwrap_or_default()
     }
 
     /// Makes this the model of another replication of the same scenario, in place: `fill`
@@ -92,6 +131,15 @@ impl Model {
     }
 }
 
+/// The targets of `params` resolved against the per-step variables `step_vars`.
+fn compile_targets(
+    params: &ModelParams,
+    step_vars: &[String],
+) -> Result<Vec<CompiledTarget>, Vec<(usize, TargetError)>> {
+    let item_of = |name: &str| params.items.iter().position(|i| i.name == name);
+    targets::compile_all(&params.targets, step_vars, &params.calendar, &item_of)
+}
+
 /// What [`Model::new`] derives its tables from, as one list of numbers (debug builds compare it
 /// before and after [`Model::refill`]).
 #[cfg(debug_assertions)]
@@ -118,5 +166,6 @@ fn structure(p: &ModelParams) -> Vec<usize> {
         s.extend(k.lines.iter().map(|l| l.item.idx()));
     }
     s.extend(p.authorities.iter().map(|a| a.region.idx()));
+    s.push(p.targets.len());
     s
 }

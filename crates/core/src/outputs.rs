@@ -6,13 +6,19 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::targets::TargetInfo;
+
 /// Names of the per-step variables and per-replication metrics of one model, in output order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutputSchema {
     /// Per-step variable names, e.g. `price_ratio/dy`.
     pub step_vars: Vec<String>,
     /// Per-replication scalar metric names, e.g. `unmet_magnet_t`.
     pub metrics: Vec<String>,
+    /// The scenario's targets, in file order; target `k`'s value is the metric
+    /// [`TargetInfo::metric`] (the metrics end with them, in this order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetInfo>,
 }
 
 impl OutputSchema {

@@ -11,6 +11,7 @@ use crate::calendar::Calendar;
 use crate::ids::{ItemId, RegionId, SectorId};
 use crate::keyed::LeadTime;
 use crate::policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState, QuotaBatch};
+use crate::targets::TargetInfo;
 
 /// Everything one replication needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,6 +41,10 @@ pub struct ModelParams {
     /// Shipping between regions: how long cargo spends in transit on each route.
     #[serde(default)]
     pub trade: TradeParams,
+    /// Observed values the outputs are compared with (`[[target]]`); each becomes the metric
+    /// `target/<name>`. They do not change the simulation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetInfo>,
 }
 
 /// Shipping between regions. A shipment leaves the seller's region when it is sold (and needs its

@@ -281,10 +281,20 @@ impl<'m> Simulation<'m> {
         self.outcome()
     }
 
-    /// The scalar metrics of the replication so far.
+    /// The scalar metrics of the replication so far, the targets' values last (read off the
+    /// trajectory: steps not yet simulated count as zero).
     #[must_use]
     pub fn outcome(&self) -> Outcome {
-        let outcome = metrics::outcome(&self.tally, &self.authorities, &self.model.params);
+        let p = &self.model.params;
+        let mut outcome = metrics::outcome(&self.tally, &self.authorities, p);
+        let base_price = |i: usize| p.items[i].base_price_usd_per_kg;
+        let (rows, n_vars) = (self.trajectory.as_slice(), self.trajectory.n_vars());
+        outcome.metrics.extend(
+            self.model
+                .targets
+                .iter()
+                .map(|t| t.value(rows, n_vars, &base_price)),
+        );
         debug_assert_eq!(outcome.metrics.len(), self.model.schema().metrics.len());
         outcome
     }

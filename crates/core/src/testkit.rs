@@ -194,6 +194,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             tonnes: demand_t,
         }],
         trade: TradeParams::default(),
+        targets: Vec::new(),
     };
     if let Some(step) = embargo_at {
         let ni = p.items.len();
@@ -420,6 +421,7 @@ pub fn two_region_market() -> ModelParams {
             },
         ],
         trade: TradeParams::default(),
+        targets: Vec::new(),
     };
     impose(&mut p, 10, |s| {
         for i in [dy, ndfeb] {

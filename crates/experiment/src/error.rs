@@ -79,6 +79,17 @@ pub enum Error {
         /// The cell that differs.
         other: String,
     },
+    /// `backtest` on a scenario that holds no `[[target]]`.
+    #[error(
+        "{}: holds no `[[target]]`, so there is nothing to backtest; add observed values as `[[target]]` entries (name, series, from, to, historical, unit, source, tolerance; docs/scenarios.md, `[[target]]`), or extend this scenario in a file that does",
+        .0.display()
+    )]
+    NoTargets(PathBuf),
+    /// `backtest` asked to run as a shard or to resume.
+    #[error(
+        "backtest runs on one machine in one go (no --shard or --resume); to spread it over a cluster, run the scenario with `run --shard`, `merge` the shards, and read the `target/<name>` rows of summary.csv"
+    )]
+    BacktestSharded,
     /// A journal line names a cell the plan does not have.
     #[error("journal names cell {cell} of a plan with {cells}")]
     JournalCell {

@@ -33,6 +33,7 @@
 //! assert_eq!(run.outcome.metrics.len(), run.model.schema().metrics.len());
 //! ```
 
+mod backtest;
 mod compare;
 pub mod design;
 mod engine;
@@ -50,6 +51,7 @@ pub mod streams;
 mod suite;
 mod sweep;
 
+pub use backtest::{BacktestReport, BacktestRow, backtest};
 pub use compare::{CompareReport, RankRow, Ranking, RegretRow, Robustness};
 pub use design::{Design, ParamRange};
 pub use engine::{Execution, Progress, Silent};

@@ -375,7 +375,9 @@ impl Scenario {
     pub fn uncertain(&self) -> Vec<UncertainNumber> {
         flatten_file(&self.file)
             .into_iter()
-            .filter(|(_, v)| v.contains("dist"))
+            // A distribution is an inline table with a `dist` key; a text that merely
+            // mentions "dist" (a target's `source`, say) is not one.
+            .filter(|(_, v)| v.starts_with('{') && v.contains("dist ="))
             .map(|(key, value)| {
                 let known = keys::key_at(&key);
                 UncertainNumber {

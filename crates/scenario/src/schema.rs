@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::num::Num;
 
+mod target;
+pub use target::TargetSpec;
+
 /// A whole scenario file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioFile {
@@ -51,6 +54,9 @@ pub struct ScenarioFile {
     /// Policy and market shocks.
     #[serde(default)]
     pub shock: Vec<ShockSpec>,
+    /// Observed values the outputs are compared with (`chokepoint backtest`, calibration).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target: Vec<TargetSpec>,
 }
 
 /// `[scenario]`.

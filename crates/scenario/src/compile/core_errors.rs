@@ -254,6 +254,11 @@ pub(crate) fn key_of_param_error(
             };
             (key.to_owned(), (*what).to_owned(), fix)
         }
+        core::ParamError::Target { index, error, .. } => (
+            format!("target.{index}.{}", error.field()),
+            error.to_string(),
+            "see docs/scenarios.md, `[[target]]`".to_owned(),
+        ),
         other => (String::new(), other.to_string(), fix),
     }
 }

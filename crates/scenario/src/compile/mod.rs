@@ -18,6 +18,7 @@ mod routes;
 mod sections;
 mod shocks;
 mod stockpiles;
+mod targets;
 
 use chokepoint_core as core;
 use chokepoint_core::{ItemId, RegionId, SectorId};
@@ -370,8 +371,15 @@ impl<'a> Build<'a> {
             events: Vec::new(),
             warehouses: Vec::new(),
             trade: core::TradeParams::default(),
+            targets: Vec::new(),
         };
         self.rebuild(Sections::ALL, &mut params);
+        // Targets hold no uncertain numbers, so no replication rebuilds them: they are read
+        // once, here, and resolved against the whole parameters.
+        params.targets = self.build_targets(&params.calendar);
+        if self.problems.is_empty() {
+            self.resolve_targets(&params);
+        }
         params
     }
 

@@ -54,13 +54,15 @@ pub enum Table {
     GeneralLicence,
     /// `[[shock]]`.
     Shock,
+    /// `[[target]]`.
+    Target,
     /// A distribution: `{ dist = "...", ... }`.
     Dist,
 }
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 21] = [
+    pub const ALL: [Table; 22] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -81,6 +83,7 @@ impl Table {
         Table::Batch,
         Table::GeneralLicence,
         Table::Shock,
+        Table::Target,
         Table::Dist,
     ];
 
@@ -108,6 +111,7 @@ impl Table {
             Table::Batch => "batch",
             Table::GeneralLicence => "general_licence",
             Table::Shock => "shock",
+            Table::Target => "target",
             Table::Dist => "dist",
         }
     }

@@ -70,6 +70,8 @@ keys! {
     Top "exporter": Tables(Table::Exporter), "", None, Opt("no export controls"), [], "",
         "Export authorities of controlling exporters.";
     Top "shock": Tables(Table::Shock), "", None, Opt("no shocks"), [], "", "Dated policy and market events.";
+    Top "target": Tables(Table::Target), "", None, Opt("no targets"), [], "targets",
+        "Observed values the outputs are compared with (`chokepoint backtest`) or fitted to (calibration).";
 
     Scenario "name": Text, "", None, REQUIRED, [], "", "Short name; names output folders.";
     Scenario "description": Text, "", None, Opt("empty"), [], "", "What the scenario represents.";
@@ -360,6 +362,28 @@ keys! {
         "Sectors whose manufacturers are hit.";
     Shock "multiplier": Number, "", NN, REQUIRED, [&["demand_surge"]], "multiplier",
         "Demand multiplier.";
+
+    Target "name": Text, "", None, REQUIRED, [], "name",
+        "Unique name; the target's value in each replication is the metric `target/<name>`.";
+    Target "series": Text, "", None, REQUIRED, [], "series",
+        "A per-step variable (docs/outputs.md), e.g. `exports_t/ndpr/japan`; `*` matches one path segment and the matches are summed (`exports_t/*/japan`: every item to Japan).";
+    Target "from": Date, "", None, REQUIRED, [], "from",
+        "First day of the window (inclusive). The window must lie wholly inside the simulated days.";
+    Target "to": Date, "", None, REQUIRED, [], "to", "Last day of the window (inclusive).";
+    Target "reduce": Choice(&["sum", "mean", "max", "min", "last"]), "", None, Opt("`sum`"), [], "reduce",
+        "How the window's steps become one number. `sum` and `mean` weight each step by the share of its days inside the window (a flow of f t per week over a 30-day month sums to f × 30/7); `max` and `min` take the steps the window touches; `last` the step holding `to`.";
+    Target "scale": Choice(&["none", "base_price"]), "", None, Opt("`none`"), [], "scale",
+        "`base_price` multiplies a `price_ratio/<item>` series by the item's `base_price_usd_per_kg`, giving USD/kg (allowed on world price ratios only).";
+    Target "historical": Number, "`unit`", POS, REQUIRED, [], "historical",
+        "The observed value, in `unit` (a fixed number, not a distribution; > 0, as the loss compares logarithms).";
+    Target "unit": Text, "", None, REQUIRED, [], "unit", "Unit of `historical` and of the target's metric (`t`, `USD/kg`, `ratio`).";
+    Target "source": Text, "", None, REQUIRED, [], "source",
+        "Where `historical` comes from (facts §N, docs/research, a publication).";
+    Target "role": Choice(&["fit", "holdout"]), "", None, Opt("`fit`"), [], "role",
+        "`fit`: used by a calibration's loss; `holdout`: reported separately as out-of-sample, never fitted.";
+    Target "tolerance": Number, "share", POS, REQUIRED, [], "tolerance",
+        "Relative tolerance: the calibration loss is `weight × (ln(p50 / historical) / ln(1 + tolerance))²`.";
+    Target "weight": Number, "", NN, Opt("1"), [], "weight", "Weight of the target in the calibration loss.";
 
     Dist "dist": Choice(&["lognormal", "uniform", "triangular", "normal", "beta", "bernoulli"]),
         "", None, REQUIRED, [], "", "The distribution.";

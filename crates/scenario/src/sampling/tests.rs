@@ -11,6 +11,9 @@ fn scenarios() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
 }
 
+/// The 2010 quota shocks on the 2024 market (a fixture: shocks, quotas that end, every section).
+const QUOTAS_ON_2024: &str = "../crates/scenario/src/sampling/fixtures/quotas_on_2024.toml";
+
 fn load(name: &str, overrides: &[Override]) -> Scenario {
     let read = |p: &Path| std::fs::read_to_string(p);
     Scenario::load(&scenarios().join(name), &read, overrides)
@@ -174,11 +177,11 @@ fn numbers_uncertain_in_every_section_sample_what_a_full_rebuild_gives() {
     let fixed = set("shock.japan_halt.duration_weeks", "9");
     for o in &overrides {
         let s = load(
-            "japan_halt_2010.toml",
+            QUOTAS_ON_2024,
             &with_equal_firms(&[fixed.clone(), o.clone()]),
         );
         assert_eq!(s.sampled_keys().len(), 1, "{:?}", s.sampled_keys());
-        check(&s, &format!("japan_halt_2010 with {}", o.path), 20);
+        check(&s, &format!("quotas_on_2024 with {}", o.path), 20);
     }
     // A licence shock that takes the exporter's review capacity: exporter → events.
     let mut only_exporter: Vec<Override> = [
@@ -232,7 +235,7 @@ fn a_scenario_without_uncertain_numbers_rebuilds_nothing() {
 #[test]
 fn only_the_sections_reached_are_rebuilt() {
     use crate::compile::Sections;
-    let s = load("japan_halt_2010.toml", &equal_firms());
+    let s = load(QUOTAS_ON_2024, &equal_firms());
     assert_eq!(s.sampled_keys().len(), 1, "{:?}", s.sampled_keys());
     assert_eq!(s.sampling.reach, Sections::EVENTS);
     let s = load("china_licensing_2025_04.toml", &equal_firms());
