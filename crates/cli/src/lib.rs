@@ -28,7 +28,7 @@ use chokepoint_scenario::{Override, Scenario, StrategySet};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use args::{CheckArgs, Cli, Command, DiffArgs, ExperimentFlags, MergeArgs};
+use args::{CalibrateArgs, CheckArgs, Cli, Command, DiffArgs, ExperimentFlags, MergeArgs};
 
 /// Entry point of the binary: runs the command and turns errors into a message and exit code 2.
 #[must_use]
@@ -68,6 +68,35 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Compare(args) => experiment(&args.spec(), &args.common),
         Command::Merge(args) => merge(&args),
         Command::Sweep(args) => experiment(&args.spec(), &args.common),
+        Command::Calibrate(args) => calibrate(&args),
+    }
+}
+
+/// `calibrate`: read and check the calibration file against its scenario, then search.
+fn calibrate(args: &CalibrateArgs) -> Result<()> {
+    use chokepoint_experiment::calibrate::{self, CalibrateExec, CalibrateOutcome, Calibration};
+    let (cal, scenario) = Calibration::load::<Scenario>(&args.calibration, &Files)?;
+    let targets = cal.fit_targets();
+    let bar = Bar::new(args.quiet);
+    let exec = CalibrateExec {
+        out: args.out.clone(),
+        resume: args.resume,
+        threads: args.threads,
+        batch: args.batch,
+        progress: &bar,
+        stop: interrupt_flag(),
+        stop_after: args.stop_after,
+        command: std::env::args().skip(1).collect(),
+    };
+    match calibrate::calibrate(&cal, &scenario, &targets, &exec)? {
+        CalibrateOutcome::Interrupted { out, candidates } => {
+            eprintln!(
+                "interrupted after {candidates} candidates, kept in {0}; run the same command with --out {0} --resume to finish",
+                out.display()
+            );
+            Ok(())
+        }
+        CalibrateOutcome::Done(r) => emit(&report::calibration(&r)),
     }
 }
 

@@ -28,26 +28,25 @@
 //! was never interrupted. The manifest records a hash of the calibration file, the resolved
 //! scenario and the targets; resuming with anything else is refused.
 
+mod error;
 mod file;
+mod load;
 mod output;
 pub mod search;
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use chokepoint_core::{Model, ScenarioSource};
 use chokepoint_stats::Summary;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::engine::{Progress, output_folder, resolve_threads};
-use crate::error::BoxError;
 use crate::hint::did_you_mean;
 use crate::monte_carlo::{self, MonteCarlo, RunError};
-use crate::plan::Load;
 use search::{Ended, Phase, SearchSettings};
 
+pub use error::{CalibrationError, Problem};
 pub use output::{CalibrationManifest, FitRow};
 
 /// A statistic below this share of the historical value (or not above zero, or NaN) counts as
@@ -155,291 +154,6 @@ pub struct Calibration {
     pub parameters: Vec<Parameter>,
     /// The file's `[[metric_target]]` entries.
     pub targets: Vec<FitTarget>,
-}
-
-/// A problem in a calibration file, where it is and how to fix it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    /// The file.
-    pub file: PathBuf,
-    /// Line, from 1.
-    pub line: usize,
-    /// Column, from 1.
-    pub column: usize,
-    /// The key concerned (empty for a syntax error).
-    pub key: String,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it, where there is one way.
-    pub fix: Option<String>,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file.display(), self.line, self.column)?;
-        if !self.key.is_empty() {
-            write!(f, "`{}`: ", self.key)?;
-        }
-        write!(f, "{}", self.message)?;
-        if let Some(fix) = &self.fix {
-            write!(f, " ({fix})")?;
-        }
-        Ok(())
-    }
-}
-
-fn lines(problems: &[Problem]) -> String {
-    problems.iter().fold(String::new(), |mut s, p| {
-        let _ = write!(s, "\n  {p}");
-        s
-    })
-}
-
-/// Why a calibration could not be read, run or resumed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CalibrationError {
-    /// The calibration file has problems, each with its line.
-    #[error("the calibration file has {} problem(s):{}", .0.len(), lines(.0))]
-    Problems(Vec<Problem>),
-    /// The file could not be read.
-    #[error("{}: cannot read the calibration file", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The scenario did not load.
-    #[error("{}: the scenario named by the calibration file does not load", path.display())]
-    Scenario {
-        /// The scenario file.
-        path: PathBuf,
-        /// The loader's message.
-        source: BoxError,
-    },
-    /// Nothing to fit.
-    #[error(
-        "no fit targets: add [[metric_target]] entries to the calibration file (or [[target]] entries with role = \"fit\" to the scenario)"
-    )]
-    NoTargets,
-    /// A candidate inside the ranges gives an invalid scenario (two parameters together).
-    #[error("candidate {index} ({values}) is not a valid scenario; narrow the ranges")]
-    Candidate {
-        /// Which candidate.
-        index: usize,
-        /// Its values, `key=value, ...`.
-        values: String,
-        /// The scenario's message.
-        source: BoxError,
-    },
-    /// Replications could not be run.
-    #[error(transparent)]
-    Run(#[from] RunError),
-    /// The engine failed (files, the model).
-    #[error(transparent)]
-    Engine(#[from] crate::Error),
-    /// The optimiser refused its configuration.
-    #[error("the Nelder–Mead solver failed: {0}")]
-    Search(String),
-    /// The output folder holds a calibration already.
-    #[error("{}: already holds a calibration; add --resume to finish it, or give another --out", .0.display())]
-    AlreadyHoldsResults(PathBuf),
-    /// `--resume` on a folder without a calibration.
-    #[error("{}: holds no calibration to resume (no manifest.json)", .0.display())]
-    NothingToResume(PathBuf),
-    /// The folder holds another calibration.
-    #[error(
-        "{}: holds a calibration of another file, seed, scenario or targets (hash {recorded}, now {now}); resume with the same calibration file and scenario, or give another --out",
-        dir.display()
-    )]
-    DifferentCalibration {
-        /// The folder.
-        dir: PathBuf,
-        /// The recorded hash (12 hex digits).
-        recorded: String,
-        /// This calibration's (12 hex digits).
-        now: String,
-    },
-    /// The journal does not match the replayed search.
-    #[error(
-        "{}: candidate {index} in candidates.jsonl differs from the one the search proposes now (written by another version?); start again in a new folder",
-        dir.display()
-    )]
-    Diverged {
-        /// The folder.
-        dir: PathBuf,
-        /// The candidate.
-        index: usize,
-    },
-}
-
-impl Calibration {
-    /// Reads and checks the file at `path` on its own (not yet against its scenario).
-    pub fn read(path: &Path) -> Result<Self, CalibrationError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CalibrationError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let raw = file::parse(path, &text)?;
-        let at = file::At { path, text: &text };
-        let checked = file::check(&raw, &at).map_err(CalibrationError::Problems)?;
-        let dir = path.parent().unwrap_or(Path::new(""));
-        let name = raw.name.as_ref().map_or_else(
-            || {
-                path.file_stem()
-                    .map_or("calibration".into(), |s| s.to_string_lossy().into_owned())
-            },
-            |n| n.get_ref().clone(),
-        );
-        Ok(Calibration {
-            path: path.to_owned(),
-            name,
-            file_sha256: output::sha256_hex(text.as_bytes()),
-            scenario: dir.join(raw.scenario.get_ref()),
-            seed: *raw.seed.get_ref(),
-            replications: *raw.replications.get_ref(),
-            statistic: checked.statistic,
-            search: checked.search,
-            parameters: raw
-                .parameters
-                .iter()
-                .map(|p| {
-                    let q = p.get_ref();
-                    Parameter {
-                        key: q.key.get_ref().clone(),
-                        min: *q.min.get_ref(),
-                        max: *q.max.get_ref(),
-                        scale: q.scale.as_ref().map_or(Scale::Linear, |s| *s.get_ref()),
-                        integer: false,
-                        line: file::line_col(&text, q.key.span().start).0,
-                    }
-                })
-                .collect(),
-            targets: raw
-                .targets
-                .iter()
-                .map(|t| {
-                    let t = t.get_ref();
-                    FitTarget {
-                        metric: t.metric.get_ref().clone(),
-                        historical: *t.historical.get_ref(),
-                        tolerance: *t.tolerance.get_ref(),
-                        weight: t.weight.as_ref().map_or(1.0, |w| *w.get_ref()),
-                    }
-                })
-                .collect(),
-        })
-    }
-
-    /// Reads the file, loads its scenario through `loader` and checks the file against it: every
-    /// parameter at both ends of its range, and every metric target's metric. All problems
-    /// are reported at once, each at its line, before anything runs.
-    pub fn load<S: ScenarioSource>(
-        path: &Path,
-        loader: &dyn Load<S>,
-    ) -> Result<(Self, S), CalibrationError> {
-        let mut cal = Self::read(path)?;
-        let scenario =
-            loader
-                .scenario(&cal.scenario, &[])
-                .map_err(|source| CalibrationError::Scenario {
-                    path: cal.scenario.clone(),
-                    source,
-                })?;
-        let text = std::fs::read_to_string(path).map_err(|source| CalibrationError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let raw = file::parse(path, &text)?;
-        let at = file::At { path, text: &text };
-        let mut problems = Vec::new();
-        for (k, p) in raw.parameters.iter().enumerate() {
-            let p = p.get_ref();
-            for end in [&p.min, &p.max] {
-                if let Err(e) = scenario.with_values(&[(p.key.get_ref(), *end.get_ref())]) {
-                    problems.push(at.problem(
-                        &p.key,
-                        &format!("parameter.{k}.key"),
-                        format!(
-                            "the scenario refuses `{}` = {}: {}",
-                            p.key.get_ref(),
-                            end.get_ref(),
-                            chain(&e)
-                        ),
-                        Some("give a key path as for --set, and a range the key allows".to_owned()),
-                    ));
-                    break;
-                }
-            }
-            cal.parameters[k].integer = scenario.is_integer_at(p.key.get_ref());
-        }
-        let schema = Model::new(scenario.central().clone())
-            .map_err(|e| CalibrationError::Engine(e.into()))?
-            .schema()
-            .clone();
-        let names: Vec<&str> = schema.metrics.iter().map(String::as_str).collect();
-        for (k, t) in raw.targets.iter().enumerate() {
-            let m = t.get_ref().metric.get_ref();
-            if schema.metric(m).is_none() {
-                problems.push(at.problem(
-                    &t.get_ref().metric,
-                    &format!("metric_target.{k}.metric"),
-                    format!(
-                        "`{m}` is not a metric of the scenario{}",
-                        did_you_mean(m, &names)
-                    ),
-                    Some("docs/outputs.md lists the per-replication metrics".to_owned()),
-                ));
-            }
-        }
-        if problems.is_empty() {
-            Ok((cal, scenario))
-        } else {
-            Err(CalibrationError::Problems(problems))
-        }
-    }
-
-    /// The parameter values at unit coordinates `unit`.
-    #[must_use]
-    pub fn values_at(&self, unit: &[f64]) -> Vec<f64> {
-        self.parameters
-            .iter()
-            .zip(unit)
-            .map(|(p, u)| p.value_at(*u))
-            .collect()
-    }
-
-    /// The fit targets the file gives. (A scenario's own `[[target]]` entries with
-    /// `role = "fit"` are added by the caller.)
-    #[must_use]
-    pub fn fit_targets(&self) -> Vec<FitTarget> {
-        self.targets.clone()
-    }
-
-    /// A hash of everything that determines the candidates and their losses: the calibration
-    /// file, the resolved scenario and the targets.
-    #[must_use]
-    pub fn hash<S: ScenarioSource>(&self, scenario: &S, targets: &[FitTarget]) -> String {
-        let mut h = Sha256::new();
-        h.update(self.file_sha256.as_bytes());
-        h.update(b"\0");
-        h.update(scenario.resolved_text().as_bytes());
-        h.update(b"\0");
-        h.update(serde_json::to_vec(targets).unwrap_or_default());
-        output::hex(&h.finalize())
-    }
-}
-
-/// An error and its sources, on one line.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(c) = src {
-        let _ = write!(s, ": {c}");
-        src = c.source();
-    }
-    s.replace('\n', " ")
 }
 
 /// One target's statistics at a candidate.
