@@ -41,6 +41,9 @@ pub enum Command {
     Plot(PlotArgs),
     /// Run a scenario and compare its `[[target]]`s with their observed values (backtest.csv).
     Backtest(BacktestArgs),
+    /// Fit scenario parameters to historical targets: Latin hypercube, then Nelder–Mead, on
+    /// common random numbers (resumable).
+    Calibrate(CalibrateArgs),
 }
 
 /// `chokepoint plot`.
@@ -254,6 +257,31 @@ pub struct MergeArgs {
     /// Where to write the merged files.
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// `chokepoint calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The calibration file (TOML; see docs/experiments.md, Calibration).
+    pub calibration: PathBuf,
+    /// Output folder (default: runs/calibrate-<name>-<UTC timestamp>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue the interrupted calibration in --out (same calibration file and scenario).
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Replications per batch: the unit of stopping on Ctrl-C. Results do not depend on it.
+    #[arg(long, default_value_t = 256)]
+    pub batch: u64,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Test hook: stop, as on Ctrl-C, after N candidates were evaluated afresh.
+    #[arg(long, hide = true, value_name = "N")]
+    pub stop_after: Option<usize>,
 }
 
 /// `--set` values as the engine records them.

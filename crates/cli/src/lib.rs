@@ -29,7 +29,9 @@ use chokepoint_scenario::{Override, Scenario, StrategySet};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use args::{BacktestArgs, CheckArgs, Cli, Command, DiffArgs, ExperimentFlags, MergeArgs};
+use args::{
+    BacktestArgs, CalibrateArgs, CheckArgs, Cli, Command, DiffArgs, ExperimentFlags, MergeArgs,
+};
 
 /// Entry point of the binary: runs the command and turns errors into a message and exit code 2.
 #[must_use]
@@ -71,6 +73,35 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Sweep(args) => experiment(&args.spec(), &args.common),
         Command::Plot(args) => emit(&plot::plot(&args)?),
         Command::Backtest(args) => backtest(&args),
+        Command::Calibrate(args) => calibrate(&args),
+    }
+}
+
+/// `calibrate`: read and check the calibration file against its scenario, then search.
+fn calibrate(args: &CalibrateArgs) -> Result<()> {
+    use chokepoint_experiment::calibrate::{self, CalibrateExec, CalibrateOutcome, Calibration};
+    let (cal, scenario) = Calibration::load::<Scenario>(&args.calibration, &Files)?;
+    let targets = cal.fit_targets(&scenario);
+    let bar = Bar::new(args.quiet);
+    let exec = CalibrateExec {
+        out: args.out.clone(),
+        resume: args.resume,
+        threads: args.threads,
+        batch: args.batch,
+        progress: &bar,
+        stop: interrupt_flag(),
+        stop_after: args.stop_after,
+        command: std::env::args().skip(1).collect(),
+    };
+    match calibrate::calibrate(&cal, &scenario, &targets, &exec)? {
+        CalibrateOutcome::Interrupted { out, candidates } => {
+            eprintln!(
+                "interrupted after {candidates} candidates, kept in {0}; run the same command with --out {0} --resume to finish",
+                out.display()
+            );
+            Ok(())
+        }
+        CalibrateOutcome::Done(r) => emit(&report::calibration(&r)),
     }
 }
 

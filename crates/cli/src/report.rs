@@ -3,7 +3,9 @@
 use std::fmt::Write as _;
 
 use chokepoint_core::TargetRole;
-use chokepoint_experiment::{BacktestReport, CompareReport, MetricRow, RunReport, SweepReport};
+use chokepoint_experiment::{
+    BacktestReport, CalibrationReport, CompareReport, MetricRow, RunReport, SweepReport,
+};
 
 use crate::table::{self, number};
 
@@ -198,6 +200,62 @@ pub fn backtest(report: &BacktestReport) -> String {
     let _ = writeln!(
         s,
         "\n{inside} of {all} fit targets inside their p5–p95 band; {h_inside} of {h_all} holdout targets."
+    );
+    s
+}
+
+/// A finished calibration: the chosen values, then each target's fit at them.
+pub fn calibration(r: &CalibrationReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "calibration {}: {} candidates of {} replications each; chosen candidate {} ({}), loss {}",
+        r.name,
+        r.candidates,
+        r.replications,
+        r.chosen.index,
+        r.chosen.phase.as_str(),
+        number(r.chosen.loss)
+    );
+    let values: Vec<Vec<String>> = r
+        .keys
+        .iter()
+        .zip(&r.chosen.values)
+        .map(|(k, v)| vec![k.clone(), v.to_string()])
+        .collect();
+    s.push_str(&table::render_left(&["parameter", "chosen value"], &values));
+    s.push('\n');
+    let fit: Vec<Vec<String>> = r
+        .fit
+        .iter()
+        .map(|f| {
+            vec![
+                f.target.clone(),
+                number(f.historical),
+                number(f.p50),
+                format!("{} – {}", number(f.p5), number(f.p95)),
+                number(f.tolerance),
+                number(f.weight),
+                number(f.contribution),
+            ]
+        })
+        .collect();
+    s.push_str(&table::render(
+        &[
+            "target",
+            "historical",
+            "model median",
+            "model p5 – p95",
+            "tolerance",
+            "weight",
+            "loss share",
+        ],
+        &fit,
+    ));
+    let _ = writeln!(
+        s,
+        "wrote {0}/calibrated.toml, fit.csv, candidates.csv",
+        r.out.display()
     );
     s
 }

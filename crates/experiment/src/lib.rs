@@ -15,6 +15,9 @@
 //!   replication`; its random streams derive from `(seed, replication)` alone ([`streams`]), so
 //!   every cell sees the same draws (common random numbers) and no result depends on threads,
 //!   order, shard or machine. A [`Shard`] `I/N` runs the units whose run id is `I` mod `N`.
+//! - [`calibrate()`](calibrate::calibrate) fits a scenario's free parameters to historical
+//!   targets (Latin hypercube, then Nelder–Mead, on common random numbers; journalled and
+//!   resumable).
 //! - [`execute()`] runs a plan: a plain `run` (one cell, precision targets allowed) directly,
 //!   anything else through `journal.jsonl`, so that it resumes after a kill and its shards merge
 //!   into exactly what one machine writes.
@@ -34,6 +37,7 @@
 //! ```
 
 mod backtest;
+pub mod calibrate;
 mod compare;
 pub mod design;
 mod engine;
@@ -52,6 +56,9 @@ mod suite;
 mod sweep;
 
 pub use backtest::{BacktestReport, BacktestRow, backtest};
+pub use calibrate::{
+    CalibrateExec, CalibrateOutcome, Calibration, CalibrationError, CalibrationReport, FitTarget,
+};
 pub use compare::{CompareReport, RankRow, Ranking, RegretRow, Robustness};
 pub use design::{Design, ParamRange};
 pub use engine::{Execution, Progress, Silent};
