@@ -73,13 +73,13 @@ fn backtest_prints_fit_then_holdout_and_writes_backtest_csv() {
         "{text}"
     );
     assert!(
-        text.contains("of 6 fit targets inside their p5–p95 band"),
+        text.contains("of 6 fit targets inside their p5–p95 band, "),
         "{text}"
     );
 
     let csv = read(dir.path(), "backtest.csv");
     assert!(
-        csv.starts_with("target,role,from,to,unit,historical,p5,p50,p95,inside_p5_p95,source\n"),
+        csv.starts_with("target,role,from,to,unit,historical,p5,p50,p95,inside_p5_p95,tolerance,p50_within_tolerance,source\n"),
         "{csv}"
     );
     let rows = records(dir.path());

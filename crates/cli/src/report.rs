@@ -165,6 +165,7 @@ pub fn backtest(report: &BacktestReport) -> String {
         "p95",
         "unit",
         "inside p5–p95",
+        "p50 within tol.",
     ];
     for (role, title) in [
         (TargetRole::Fit, "Fit targets (in sample)"),
@@ -186,6 +187,11 @@ pub fn backtest(report: &BacktestReport) -> String {
                     number(r.p95),
                     r.unit.clone(),
                     if r.inside_p5_p95 { "yes" } else { "no" }.to_owned(),
+                    format!(
+                        "{} (±{:.0} %)",
+                        if r.p50_within_tolerance { "yes" } else { "no" },
+                        r.tolerance * 100.0
+                    ),
                 ]
             })
             .collect();
@@ -197,9 +203,12 @@ pub fn backtest(report: &BacktestReport) -> String {
     }
     let (inside, all) = report.inside(TargetRole::Fit);
     let (h_inside, h_all) = report.inside(TargetRole::Holdout);
+    let (tol, _) = report.within_tolerance(TargetRole::Fit);
+    let (h_tol, _) = report.within_tolerance(TargetRole::Holdout);
     let _ = writeln!(
         s,
-        "\n{inside} of {all} fit targets inside their p5–p95 band; {h_inside} of {h_all} holdout targets."
+        "\n{inside} of {all} fit targets inside their p5–p95 band, {tol} with the median within tolerance; \
+         holdout: {h_inside} of {h_all} inside, {h_tol} within tolerance."
     );
     s
 }

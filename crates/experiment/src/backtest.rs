@@ -40,6 +40,13 @@ pub struct BacktestRow {
     pub p95: f64,
     /// True when `p5 <= historical <= p95`.
     pub inside_p5_p95: bool,
+    /// The target's relative tolerance (the calibration loss's unit of error).
+    pub tolerance: f64,
+    /// True when the median is within the tolerance of the observed value, on a log scale:
+    /// `historical / (1 + tolerance) <= p50 <= historical × (1 + tolerance)`. The model's
+    /// p5–p95 band is narrow where only a few numbers are uncertain, so this, not the band, is
+    /// what the calibration aims at and the CI guard checks.
+    pub p50_within_tolerance: bool,
     /// Where the observed value comes from.
     pub source: String,
 }
@@ -59,6 +66,9 @@ impl BacktestRow {
             p50: summary.p50,
             p95: summary.p95,
             inside_p5_p95: summary.p5 <= target.historical && target.historical <= summary.p95,
+            tolerance: target.tolerance,
+            p50_within_tolerance: target.historical / (1.0 + target.tolerance) <= summary.p50
+                && summary.p50 <= target.historical * (1.0 + target.tolerance),
             source: target.source.clone(),
         }
     }
@@ -84,6 +94,16 @@ impl BacktestReport {
     pub fn inside(&self, role: TargetRole) -> (usize, usize) {
         let rows: Vec<&BacktestRow> = self.of_role(role).collect();
         (rows.iter().filter(|r| r.inside_p5_p95).count(), rows.len())
+    }
+
+    /// (median within the tolerance, all) among the targets of `role`.
+    #[must_use]
+    pub fn within_tolerance(&self, role: TargetRole) -> (usize, usize) {
+        let rows: Vec<&BacktestRow> = self.of_role(role).collect();
+        (
+            rows.iter().filter(|r| r.p50_within_tolerance).count(),
+            rows.len(),
+        )
     }
 }
 
