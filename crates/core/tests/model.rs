@@ -122,7 +122,8 @@ fn licence_regime_produces_decisions_backlog_and_delay() {
 /// Perturbs the two-region market: capacities, demand, cover, approval odds, prices, events,
 /// licensed quantities, quota batches and carry-over, general licences and announcements; each
 /// manufacturer split into two firms of unequal size and cover, with deferral and catch-up;
-/// cargo in transit.
+/// cargo in transit; a dated start (one producer online at a step, possibly before the run,
+/// with a ramp); precautionary stock-building.
 fn perturbed_market() -> impl Strategy<Value = ModelParams> {
     (
         prop::collection::vec(0.2f64..2.0, 4),
@@ -138,6 +139,10 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
             0.0f64..3.0,
             any::<bool>(),
         ),
+        (
+            (0usize..4, prop::option::of((-10i64..40, 0.0f64..20.0))),
+            (0.0f64..3.0, 1.0f64..20.0, 1.0f64..3.0),
+        ),
     )
         .prop_map(
             |(
@@ -150,6 +155,7 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                 shock,
                 embargo,
                 ((transit, firms), licensed_cover, general),
+                ((dated, online), (response, window, max_multiple)),
             )| {
                 let (deferral, catch_up, split) = firms;
                 let mut p = testkit::two_region_market();
@@ -159,12 +165,21 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                     pr.capacity_t_per_step *= c;
                     pr.outage.prob_per_step = 0.05;
                 }
+                // One producer may come on stream during the run (or have started before it).
+                p.producers[dated].online =
+                    online.map(|(step, ramp_steps)| chokepoint_core::Online { step, ramp_steps });
                 for (m, d) in p.manufacturers.iter_mut().zip(&demand) {
                     m.demand[0].t_per_step *= d;
                     m.cover_target_steps = cover;
                     m.noise_sigma = noise;
                     m.price_elasticity = elasticity * 0.1;
                     m.catch_up_share = catch_up;
+                    // Precautionary stock-building (off below a response of 0.5).
+                    m.stock_building = chokepoint_core::StockBuildingParams {
+                        response: if response < 0.5 { 0.0 } else { response },
+                        window_steps: window,
+                        max_cover_multiple: max_multiple,
+                    };
                 }
                 // Firms: each manufacturer's second firm takes a share of its demand and holds
                 // twice the cover.

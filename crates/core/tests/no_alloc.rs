@@ -36,10 +36,23 @@ static GLOBAL: Counting = Counting;
 #[test]
 fn stepping_does_not_allocate() {
     // Every mechanism at work: licences (with quantities), quotas in batches, general licences,
-    // announcements, outages, surges, stockpile releases, expansion, cargo in transit.
+    // announcements, outages, surges, stockpile releases, expansion, cargo in transit, a dated
+    // start with a ramp, and precautionary stock-building.
     let mut params = testkit::two_region_market();
     testkit::ship_in(&mut params, 3);
     params.producers[0].outage.prob_per_step = 0.2;
+    // Japan's magnet maker comes on stream at step 12 and ramps up over 8 steps.
+    params.producers[3].online = Some(chokepoint_core::Online {
+        step: 12,
+        ramp_steps: 8.0,
+    });
+    for m in &mut params.manufacturers {
+        m.stock_building = chokepoint_core::StockBuildingParams {
+            response: 1.0,
+            window_steps: 4.0,
+            max_cover_multiple: 2.0,
+        };
+    }
     params.authorities[0].quotas[0].annual_t = Some(1000.0);
     params.authorities[0].regime.quantity_cover_factor = Some(1.2);
     let batch = |day_of_year, share| chokepoint_core::QuotaBatch { day_of_year, share };
@@ -80,4 +93,16 @@ fn stepping_does_not_allocate() {
         sim.outcome().metrics[decided] > 0.0,
         "the licence queue was exercised"
     );
+    // Stock-building answers a price rise: some price rose, so its cover multiples moved.
+    let peak = ["ndpr", "dy", "ndfeb"]
+        .iter()
+        .map(|i| {
+            let k = model
+                .schema()
+                .metric(&format!("peak_price_ratio/{i}"))
+                .unwrap();
+            sim.outcome().metrics[k]
+        })
+        .fold(0.0, f64::max);
+    assert!(peak > 1.05, "a price rose (peak ratio {peak})");
 }
