@@ -1,0 +1,113 @@
+//! The guard on the 2010 fit (issue 12, docs/validation.md): the behavioural defaults are the
+//! calibration's stored values, and at those values the 2010 backtest keeps its fit targets'
+//! medians within their tolerance, except the misses docs/validation.md explains.
+//!
+//! The full calibration is rerun by `.ci/run` (`ci/calibration/reproduce.sh`, release build),
+//! which checks that it chooses exactly the stored values.
+
+mod common;
+
+use common::{chokepoint, root, stderr};
+
+/// Fit targets the calibrated model misses for a reason of structure, not of fit (each
+/// explained in docs/validation.md, "What the model cannot reproduce").
+const KNOWN_MISSES: &[&str] = &[
+    // The informal halt is modelled as a full stop of sales to Japan from ~21 Sep; Japan's customs
+    // still cleared 1,278 t in October (slow-walked loading, cargo in the pipeline).
+    "japan_imports_from_china_2010_10",
+];
+
+fn toml_file(rel: &str) -> toml::Table {
+    let text = std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    text.parse().unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn behaviour_holds_the_calibrated_values() {
+    let calibrated = toml_file("scenarios/calibration/calibrated_2010.toml");
+    let behaviour = toml_file("scenarios/common/behaviour.toml");
+    let mut checked = 0;
+    for (section, keys) in &calibrated {
+        let toml::Value::Table(keys) = keys else {
+            panic!("calibrated_2010.toml: `{section}` is not a table")
+        };
+        for (table, values) in keys {
+            let toml::Value::Table(values) = values else {
+                panic!("calibrated_2010.toml: `{section}.{table}` is not a table")
+            };
+            for (key, value) in values {
+                let path = format!("{section}.{table}.{key}");
+                let held = behaviour
+                    .get(section)
+                    .and_then(|s| s.get(table))
+                    .and_then(|t| t.get(key))
+                    .unwrap_or_else(|| panic!("behaviour.toml lacks `{path}`"));
+                assert_eq!(
+                    held.as_float(),
+                    value.as_float(),
+                    "behaviour.toml `{path}` is not the calibrated value"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 7, "only {checked} calibrated values");
+}
+
+#[test]
+fn the_2010_backtest_keeps_its_fit_within_tolerance() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bt");
+    // The calibration's own seed and replications: the medians it fitted.
+    let calibration = toml_file("scenarios/calibration/calibration_2010.toml");
+    let seed = calibration["seed"].as_integer().unwrap().to_string();
+    let reps = calibration["replications"]
+        .as_integer()
+        .unwrap()
+        .to_string();
+    let run = chokepoint(&[
+        "backtest",
+        "scenarios/japan_halt_2010.toml",
+        "--reps",
+        &reps,
+        "--seed",
+        &seed,
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let mut rdr = csv::Reader::from_path(out.join("backtest.csv")).unwrap();
+    let header = rdr.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (target, role, within) = (col("target"), col("role"), col("p50_within_tolerance"));
+    let (hist, p50) = (col("historical"), col("p50"));
+    let mut fit = 0;
+    let mut misses = Vec::new();
+    for row in rdr.records() {
+        let row = row.unwrap();
+        if &row[role] != "fit" {
+            continue;
+        }
+        fit += 1;
+        let name = &row[target];
+        let ok = &row[within] == "true";
+        if KNOWN_MISSES.contains(&name) {
+            assert!(
+                !ok,
+                "{name} is now within tolerance: take it off KNOWN_MISSES and docs/validation.md"
+            );
+        } else if !ok {
+            misses.push(format!(
+                "{name}: median {} vs observed {}",
+                &row[p50], &row[hist]
+            ));
+        }
+    }
+    assert!(fit >= 10, "only {fit} fit targets");
+    assert!(
+        misses.is_empty(),
+        "fit targets outside their tolerance (recalibrate, or explain in docs/validation.md):\n{}",
+        misses.join("\n")
+    );
+}
