@@ -21,6 +21,11 @@ const REPS: u64 = 48;
 const SEED: u64 = 20100104;
 /// The ±5 % band of issue 11's stationarity test.
 const BAND: f64 = 0.05;
+/// Concentrate's start-up blip when the dated mines and plants come on (a plant's first feed
+/// is on the water): 1.03 before the calibration, 1.07 at the calibrated, slower price reversion
+/// (0.9 %/week) and unit supply elasticity; dating each mine at its plant's date gave 1.14,
+/// which this still catches.
+const CONCENTRATE_BLIP: f64 = 0.10;
 /// Weeks averaged when comparing later weeks with the first.
 const WINDOW: usize = 13;
 /// Below this a series counts as zero (tonnes, ratios, counts).
@@ -239,7 +244,7 @@ fn new_capacity_outside_china_displaces_chinese_exports_one_for_one() {
         let limit = if quota_items.iter().any(|q| q.idx() == i) || item.name == "ndfeb" {
             1.0 + 1e-9
         } else {
-            1.0 + BAND
+            1.0 + CONCENTRATE_BLIP
         };
         assert!(
             peak <= limit,

@@ -12,9 +12,15 @@ use common::{chokepoint, root, stderr};
 /// Fit targets the calibrated model misses for a reason of structure, not of fit (each
 /// explained in docs/validation.md, "What the model cannot reproduce").
 const KNOWN_MISSES: &[&str] = &[
-    // The informal halt is modelled as a full stop of sales to Japan from ~21 Sep; Japan's customs
-    // still cleared 1,278 t in October (slow-walked loading, cargo in the pipeline).
-    "japan_imports_from_china_2010_10",
+    // Japan's customs count cargo when it clears in Japan, the model when China sells it (a week
+    // before, on this route), and September's 2,246 t is above a normal month (~1,950 t): cargo
+    // sold in late August and early September, perhaps hurried ahead of trouble. The model's halt
+    // stops sales from ~21 Sep, so its September is two-thirds of a normal month.
+    "japan_imports_from_china_2010_09",
+    // The informal halt is modelled as a full stop of sales until ~24 Nov; Japan still cleared
+    // 634 t in November (slow-walked loading rather than a stop; October's 1,278 t, a holdout
+    // for the same reason, shows it too).
+    "japan_imports_from_china_2010_11",
 ];
 
 fn toml_file(rel: &str) -> toml::Table {

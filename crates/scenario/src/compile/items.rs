@@ -10,6 +10,7 @@ impl Build<'_> {
         let f = self.file;
         let d = &f.defaults.price;
         let mut out = Vec::new();
+        let mut own_elasticity = Vec::new();
         for (k, it) in f.item.iter().enumerate() {
             let key = format!("item.{k}");
             let kind = match it.kind.as_str() {
@@ -80,6 +81,7 @@ impl Build<'_> {
                     "use a value in (0, 1]",
                 );
             }
+            own_elasticity.push(p.elasticity.is_some());
             out.push(core::ItemParams {
                 name: it.name.clone(),
                 kind,
@@ -94,6 +96,7 @@ impl Build<'_> {
                 price,
             });
         }
+        scale_product_elasticities(&mut out, &own_elasticity);
         out
     }
 
@@ -120,5 +123,29 @@ impl Build<'_> {
                 },
             })
             .collect()
+    }
+}
+
+/// A product (a magnet) without its own `price.elasticity` answers scarcity with the default
+/// elasticity × the rare-earth share of its cost at base prices (its bill of materials at the
+/// materials' base prices over its own base price, at most 1). The default is calibrated on
+/// oxide prices (2010–2015); a magnet's price is its makers' cost plus margin, of which the rare
+/// earths are only a part, and no magnet price series of that period was there to fit it on
+/// (docs/model.md, "Prices").
+fn scale_product_elasticities(items: &mut [core::ItemParams], own_elasticity: &[bool]) {
+    let base: Vec<f64> = items.iter().map(|i| i.base_price_usd_per_kg).collect();
+    for (item, own) in items.iter_mut().zip(own_elasticity) {
+        if item.kind != core::ItemKind::Product || *own || item.bom.is_empty() {
+            continue;
+        }
+        let content_usd_per_kg: f64 = item
+            .bom
+            .iter()
+            .map(|l| l.kg_per_t / core::units::KG_PER_T * base[l.material.idx()])
+            .sum();
+        let share = (content_usd_per_kg / item.base_price_usd_per_kg).min(1.0);
+        if share.is_finite() {
+            item.price.elasticity *= share;
+        }
     }
 }
