@@ -1,5 +1,6 @@
 //! `chokepoint backtest` end to end: the table, backtest.csv, the inside flag, thread
-//! invariance of the target metrics, and the refusal of a scenario without targets.
+//! invariance of the target metrics, predictions (no observed value), and the refusal of a
+//! scenario without targets.
 
 mod common;
 
@@ -151,5 +152,99 @@ fn backtest_of_a_scenario_without_targets_says_how_to_add_them() {
     assert!(
         !dir.path().join("summary.csv").exists(),
         "nothing runs without targets"
+    );
+}
+
+#[test]
+fn predictions_come_last_with_empty_observed_cells_and_are_not_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chokepoint(&[
+        "backtest",
+        "tests/fixtures/targets/japan_halt_2010_prediction.toml",
+        "--quiet",
+        "--reps",
+        "4",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let fit = text.find("Fit targets").expect("a fit block");
+    let holdout = text.find("Holdout targets").expect("a holdout block");
+    let pred = text
+        .find("Predictions (no observed value):")
+        .expect("a predictions block");
+    assert!(fit < holdout && holdout < pred, "{text}");
+    assert!(
+        text[pred..].contains("japan_imports_from_china_2012_06"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 prediction: no observed value, not counted."),
+        "{text}"
+    );
+
+    let csv = read(dir.path(), "backtest.csv");
+    assert!(!csv.contains("NaN"), "{csv}");
+    let rows = records(dir.path());
+    let of_role = |role: &str| rows.iter().filter(|r| &r[1] == role).count();
+    let (fit, held) = (of_role("fit"), of_role("holdout"));
+    assert_eq!(of_role("prediction"), 1);
+    assert_eq!(rows.len(), fit + held + 1);
+    // Counts are of fit and holdout targets only.
+    assert!(
+        text.contains(&format!(" of {fit} fit targets inside their p5–p95 band, ")),
+        "{text}"
+    );
+    assert!(text.contains(&format!(" of {held} inside, ")), "{text}");
+    let last = rows.last().unwrap();
+    assert_eq!(
+        (&last[0], &last[1]),
+        ("japan_imports_from_china_2012_06", "prediction")
+    );
+    // historical, inside_p5_p95, tolerance, p50_within_tolerance: empty cells.
+    for k in [5, 9, 10, 11] {
+        assert_eq!(&last[k], "", "column {k}: {last:?}");
+    }
+    let num = |k: usize| last[k].parse::<f64>().unwrap();
+    assert!(num(6) <= num(7) && num(7) <= num(8), "{last:?}");
+    assert!(num(7) > 0.0, "Japan keeps importing in June 2012: {last:?}");
+}
+
+#[test]
+fn a_2025_scenario_of_predictions_only_backtests() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chokepoint(&[
+        "backtest",
+        "scenarios/china_licensing_2025_04.toml",
+        "--quiet",
+        "--reps",
+        "2",
+        // The predictions end on 31 Mar 2026: 66 weeks from 6 Jan 2025 hold them all.
+        "--set",
+        "scenario.horizon_weeks=66",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Predictions (no observed value):"), "{text}");
+    assert!(!text.contains("Fit targets"), "{text}");
+    assert!(!text.contains("fit targets inside"), "{text}");
+    for name in [
+        "china_ndfeb_exports_2025_04",
+        "china_ndfeb_exports_2026_03",
+        "china_ndfeb_exports_2025_04_to_12",
+        "dy_price_ratio_max_2025_04_to_12",
+        "tb_price_ratio_mean_2025_12",
+        "ndfeb_price_ratio_max_2025_04_to_2026_03",
+    ] {
+        assert!(text.contains(name), "{name}: {text}");
+    }
+    let rows = records(dir.path());
+    assert_eq!(rows.len(), 18);
+    assert!(
+        rows.iter()
+            .all(|r| &r[1] == "prediction" && r[5].is_empty())
     );
 }
