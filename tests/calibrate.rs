@@ -98,16 +98,34 @@ fn a_calibration_reproduces_its_files_at_one_and_two_threads_and_after_an_interr
         "valid TOML:\n{calibrated}"
     );
     let candidates = read(&one, "candidates.csv");
-    assert!(candidates.starts_with(
-        "index,phase,defaults.price.elasticity,defaults.manufacturer.substitution_rate_per_year,loss,peak_price_ratio/dy_p50,exports_t_p50\n0,lhs,"
-    ));
+    let header = candidates.lines().next().unwrap();
+    assert!(
+        header.starts_with(
+            "index,phase,defaults.price.elasticity,defaults.manufacturer.substitution_rate_per_year,loss,"
+        ),
+        "{header}"
+    );
+    // The scenario's own fit targets come first, then the file's metric targets; its holdout
+    // and prediction targets are never fitted.
+    assert!(
+        header.contains(",target/dy_oxide_peak_2011_p50,"),
+        "{header}"
+    );
+    assert!(
+        header.ends_with(",peak_price_ratio/dy_p50,exports_t_p50"),
+        "{header}"
+    );
+    assert!(
+        !header.contains("dy_oxide_yearend_2013"),
+        "a holdout was fitted: {header}"
+    );
+    assert!(candidates.lines().nth(1).unwrap().starts_with("0,lhs,"));
     let rows = candidates.lines().count() - 1;
     assert!(rows > 3 + 2, "LHS then Nelder–Mead: {rows} candidates");
     assert!(candidates.contains(",nm,"));
     let fit = read(&one, "fit.csv");
-    assert!(fit.starts_with(
-        "target,historical,p5,p50,p95,mean,tolerance,weight,contribution\npeak_price_ratio/dy,19.5,"
-    ));
+    assert!(fit.starts_with("target,historical,p5,p50,p95,mean,tolerance,weight,contribution\n"));
+    assert!(fit.contains("\npeak_price_ratio/dy,19.5,"), "{fit}");
     let manifest = read(&one, "manifest.json");
     assert!(manifest.contains("\"status\": \"complete\""), "{manifest}");
 

@@ -113,7 +113,8 @@ fn a_comparison_split_in_four_shards_merges_to_the_single_comparison() {
         "--reps",
         "5",
         "--set",
-        "scenario.horizon_weeks=60",
+        // 66 weeks from 6 Jan 2025 hold the scenario's prediction targets (to 31 Mar 2026).
+        "scenario.horizon_weeks=66",
         "--quiet",
     ]);
     let single = tmp.path().join("single");

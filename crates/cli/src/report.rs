@@ -145,8 +145,9 @@ pub fn sweep(report: &SweepReport) -> String {
     text
 }
 
-/// A backtest: the fit targets, then the holdout targets in their own block, then how many fit
-/// targets fall inside their band.
+/// A backtest: the fit targets, then the holdout targets in their own block, then the
+/// predictions (no observed value) in a third, then how many fit and holdout targets fall inside
+/// their band (predictions are not counted: there is nothing to compare them with).
 pub fn backtest(report: &BacktestReport) -> String {
     let run = &report.run;
     let mut s = String::new();
@@ -167,6 +168,11 @@ pub fn backtest(report: &BacktestReport) -> String {
         "inside p5–p95",
         "p50 within tol.",
     ];
+    let yes_no = |b: Option<bool>| match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    };
     for (role, title) in [
         (TargetRole::Fit, "Fit targets (in sample)"),
         (
@@ -181,16 +187,16 @@ pub fn backtest(report: &BacktestReport) -> String {
                     r.target.clone(),
                     r.from.to_string(),
                     r.to.to_string(),
-                    number(r.historical),
+                    r.historical.map(number).unwrap_or_default(),
                     number(r.p5),
                     number(r.p50),
                     number(r.p95),
                     r.unit.clone(),
-                    if r.inside_p5_p95 { "yes" } else { "no" }.to_owned(),
+                    yes_no(r.inside_p5_p95).to_owned(),
                     format!(
                         "{} (±{:.0} %)",
-                        if r.p50_within_tolerance { "yes" } else { "no" },
-                        r.tolerance * 100.0
+                        yes_no(r.p50_within_tolerance),
+                        r.tolerance.unwrap_or_default() * 100.0
                     ),
                 ]
             })
@@ -201,15 +207,46 @@ pub fn backtest(report: &BacktestReport) -> String {
         let _ = writeln!(s, "\n{title}:");
         s.push_str(&table::render(&header, &rows));
     }
+    let predictions: Vec<Vec<String>> = report
+        .of_role(TargetRole::Prediction)
+        .map(|r| {
+            vec![
+                r.target.clone(),
+                r.from.to_string(),
+                r.to.to_string(),
+                number(r.p5),
+                number(r.p50),
+                number(r.p95),
+                r.unit.clone(),
+            ]
+        })
+        .collect();
+    if !predictions.is_empty() {
+        let _ = writeln!(s, "\nPredictions (no observed value):");
+        s.push_str(&table::render(
+            &["target", "from", "to", "p5", "p50", "p95", "unit"],
+            &predictions,
+        ));
+    }
     let (inside, all) = report.inside(TargetRole::Fit);
     let (h_inside, h_all) = report.inside(TargetRole::Holdout);
-    let (tol, _) = report.within_tolerance(TargetRole::Fit);
-    let (h_tol, _) = report.within_tolerance(TargetRole::Holdout);
-    let _ = writeln!(
-        s,
-        "\n{inside} of {all} fit targets inside their p5–p95 band, {tol} with the median within tolerance; \
-         holdout: {h_inside} of {h_all} inside, {h_tol} within tolerance."
-    );
+    if all + h_all > 0 {
+        let (tol, _) = report.within_tolerance(TargetRole::Fit);
+        let (h_tol, _) = report.within_tolerance(TargetRole::Holdout);
+        let _ = writeln!(
+            s,
+            "\n{inside} of {all} fit targets inside their p5–p95 band, {tol} with the median within tolerance; \
+             holdout: {h_inside} of {h_all} inside, {h_tol} within tolerance."
+        );
+    }
+    if !predictions.is_empty() {
+        let n = predictions.len();
+        let _ = writeln!(
+            s,
+            "{n} prediction{}: no observed value, not counted.",
+            if n == 1 { "" } else { "s" }
+        );
+    }
     s
 }
 

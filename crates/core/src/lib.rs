@@ -74,7 +74,8 @@ pub use policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState, 
 pub use sim::{RngStreams, Simulation};
 pub use source::ScenarioSource;
 pub use targets::{
-    Reduce, TARGET_METRIC_PREFIX, TargetError, TargetInfo, TargetRole, TargetScale, series_matches,
+    Observed, Reduce, TARGET_METRIC_PREFIX, TargetError, TargetInfo, TargetRole, TargetScale,
+    series_matches,
 };
 
 /// The model is shared across the experiment engine's threads.

@@ -1,5 +1,6 @@
 //! Targets: observed values a scenario is compared with (a backtest) or fitted to (a
-//! calibration). Each target names a per-step variable (`*` matches one path segment; matches
+//! calibration), and predictions (a target with no observed value: an out-of-sample forecast
+//! reported with its interval). Each target names a per-step variable (`*` matches one path segment; matches
 //! are summed), a window of calendar dates and how the window's steps reduce to one number; its
 //! value in each replication is the per-replication metric `target/<name>`.
 //!
@@ -28,7 +29,8 @@ pub const TARGET_METRIC_PREFIX: &str = "target/";
 /// The per-step variable whose values `scale = "base_price"` turns from ratios into USD/kg.
 const PRICE_RATIO_PREFIX: &str = "price_ratio/";
 
-/// Whether a target is fitted by a calibration or kept out of it.
+/// Whether a target is fitted by a calibration, kept out of it, or a prediction with nothing
+/// observed to compare with.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetRole {
@@ -37,16 +39,26 @@ pub enum TargetRole {
     Fit,
     /// Reported separately and never fitted: an out-of-sample check.
     Holdout,
+    /// No observed value: the model's interval is reported as a prediction, never fitted or
+    /// compared (the 2025 scenarios, whose outcomes the model must not be tuned to).
+    Prediction,
 }
 
 impl TargetRole {
-    /// `fit` or `holdout`, as written in scenario files and result files.
+    /// `fit`, `holdout` or `prediction`, as written in scenario files and result files.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             TargetRole::Fit => "fit",
             TargetRole::Holdout => "holdout",
+            TargetRole::Prediction => "prediction",
         }
+    }
+
+    /// True for the roles that carry an observed value (`fit`, `holdout`).
+    #[must_use]
+    pub fn is_observed(self) -> bool {
+        self != TargetRole::Prediction
     }
 }
 
@@ -110,18 +122,32 @@ pub struct TargetInfo {
     pub reduce: Reduce,
     /// What the step values are multiplied by.
     pub scale: TargetScale,
-    /// The observed value, in `unit`.
-    pub historical: f64,
+    /// The observed value, in `unit`; `None` exactly for a prediction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub historical: Option<f64>,
     /// Unit of the value (e.g. `t`, `USD/kg`).
     pub unit: String,
-    /// Where the observed value comes from.
+    /// Where the observed value comes from (for a prediction: that none is used).
     pub source: String,
-    /// Fitted or held out.
+    /// Fitted, held out or predicted.
     pub role: TargetRole,
     /// Relative tolerance: a calibration's loss is
-    /// `weight · (ln(p50 / historical) / ln(1 + tolerance))²`.
+    /// `weight · (ln(p50 / historical) / ln(1 + tolerance))²`; `None` exactly for a prediction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<f64>,
+    /// Weight in a calibration's loss; `None` exactly for a prediction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+}
+
+/// What a `fit` or `holdout` target was observed to be, and how a calibration weighs it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Observed {
+    /// The observed value, in the target's unit (> 0).
+    pub historical: f64,
+    /// Relative tolerance (> 0).
     pub tolerance: f64,
-    /// Weight in a calibration's loss.
+    /// Weight in a calibration's loss (>= 0).
     pub weight: f64,
 }
 
@@ -130,6 +156,20 @@ impl TargetInfo {
     #[must_use]
     pub fn metric(&self) -> String {
         format!("{TARGET_METRIC_PREFIX}{}", self.name)
+    }
+
+    /// The observed value, tolerance and weight of a `fit` or `holdout` target; `None` for a
+    /// prediction (and for a target missing one of them, which [`crate::Model::new`] refuses).
+    #[must_use]
+    pub fn observed(&self) -> Option<Observed> {
+        if !self.role.is_observed() {
+            return None;
+        }
+        Some(Observed {
+            historical: self.historical?,
+            tolerance: self.tolerance?,
+            weight: self.weight?,
+        })
     }
 }
 
@@ -183,6 +223,20 @@ pub enum TargetError {
         /// What was expected.
         expected: &'static str,
     },
+    /// A `fit` or `holdout` target without a number it needs.
+    #[error("a `{role}` target needs `{field}`")]
+    Missing {
+        /// The field.
+        field: &'static str,
+        /// The target's role.
+        role: &'static str,
+    },
+    /// A prediction given a number only an observed target has.
+    #[error("a prediction has no observed value: `{field}` does not apply")]
+    NotForPrediction {
+        /// The field.
+        field: &'static str,
+    },
     /// Two targets share a name (their metrics would collide).
     #[error("the name `{name}` is used by another target")]
     Duplicate {
@@ -206,7 +260,9 @@ impl TargetError {
                 }
             }
             TargetError::ScaleNotPrice { .. } => "scale",
-            TargetError::OutOfRange { field, .. } => field,
+            TargetError::OutOfRange { field, .. }
+            | TargetError::Missing { field, .. }
+            | TargetError::NotForPrediction { field } => field,
             TargetError::Duplicate { .. } => "name",
         }
     }
@@ -247,34 +303,7 @@ impl CompiledTarget {
         calendar: &Calendar,
         item_of: &dyn Fn(&str) -> Option<usize>,
     ) -> Result<Self, TargetError> {
-        for (field, value, ok, expected) in [
-            (
-                "historical",
-                t.historical,
-                t.historical.is_finite() && t.historical > 0.0,
-                "a number > 0 (the loss compares logarithms)",
-            ),
-            (
-                "tolerance",
-                t.tolerance,
-                t.tolerance.is_finite() && t.tolerance > 0.0,
-                "a number > 0",
-            ),
-            (
-                "weight",
-                t.weight,
-                t.weight.is_finite() && t.weight >= 0.0,
-                "a number >= 0",
-            ),
-        ] {
-            if !ok {
-                return Err(TargetError::OutOfRange {
-                    field,
-                    value: value.to_string(),
-                    expected,
-                });
-            }
-        }
+        check_observed(t)?;
         let mut vars = Vec::new();
         for (k, name) in step_vars.iter().enumerate() {
             if !series_matches(&t.series, name) {
@@ -343,6 +372,51 @@ impl CompiledTarget {
             Reduce::Last => steps.last().map_or(0.0, |(_, v)| v),
         }
     }
+}
+
+/// The numbers of an observed target are present and in range; a prediction has none.
+fn check_observed(t: &TargetInfo) -> Result<(), TargetError> {
+    let fields = [
+        (
+            "historical",
+            t.historical,
+            (|v: f64| v.is_finite() && v > 0.0) as fn(f64) -> bool,
+            "a number > 0 (the loss compares logarithms)",
+        ),
+        (
+            "tolerance",
+            t.tolerance,
+            |v: f64| v.is_finite() && v > 0.0,
+            "a number > 0",
+        ),
+        (
+            "weight",
+            t.weight,
+            |v: f64| v.is_finite() && v >= 0.0,
+            "a number >= 0",
+        ),
+    ];
+    for (field, value, ok, expected) in fields {
+        match (t.role.is_observed(), value) {
+            (false, Some(_)) => return Err(TargetError::NotForPrediction { field }),
+            (true, None) => {
+                return Err(TargetError::Missing {
+                    field,
+                    role: t.role.as_str(),
+                });
+            }
+            (true, Some(v)) if !ok(v) => {
+                return Err(TargetError::OutOfRange {
+                    field,
+                    value: v.to_string(),
+                    expected,
+                });
+            }
+            // A prediction without the number, or an observed target with it in range.
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The step holding `from` and the share of each step's days in `[from, to]`, up to the step

@@ -21,12 +21,12 @@ fn target(name: &str, series: &str, reduce: Reduce, scale: TargetScale) -> Targe
         to: date(2025, 9, 30),
         reduce,
         scale,
-        historical: 1.0,
+        historical: Some(1.0),
         unit: "t".into(),
         source: "test".into(),
         role: TargetRole::Holdout,
-        tolerance: 0.3,
-        weight: 1.0,
+        tolerance: Some(0.3),
+        weight: Some(1.0),
     }
 }
 
@@ -96,4 +96,31 @@ fn a_target_the_outputs_cannot_give_is_refused_by_the_model() {
         "{errors}"
     );
     assert!(errors.to_string().contains("exports_t/*/korea"), "{errors}");
+}
+
+#[test]
+fn a_prediction_is_a_metric_like_any_target() {
+    // No observed value: the metric is computed as for a fit target, and the schema carries
+    // the prediction with no historical value, tolerance or weight.
+    let mut p = testkit::embargo_case(10.0, 4.0, None);
+    p.targets = vec![TargetInfo {
+        role: TargetRole::Prediction,
+        historical: None,
+        tolerance: None,
+        weight: None,
+        ..target(
+            "japan_sep",
+            "exports_t/*/japan",
+            Reduce::Sum,
+            TargetScale::None,
+        )
+    }];
+    let model = Model::new(p).unwrap();
+    let schema = model.schema();
+    assert_eq!(schema.targets[0].observed(), None);
+    assert_eq!(schema.metrics.last().unwrap(), "target/japan_sep");
+    let mut sim = Simulation::new(&model);
+    let out = sim.run(&mut streams(1));
+    let got = *out.metrics.last().unwrap();
+    assert!((got - 10.0 * 30.0 / 7.0).abs() < 1e-9, "{got}");
 }

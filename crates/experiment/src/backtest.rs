@@ -1,5 +1,6 @@
 //! `backtest`: a run of a scenario that holds targets, and each target's model quantiles beside
-//! its observed value, in `backtest.csv`.
+//! its observed value, in `backtest.csv`. A prediction (a target with no observed value) gets
+//! its quantiles and empty cells where an observed target has its value and the comparisons.
 //!
 //! The run goes through the same plan and [`execute`] as `run`, so its usual files are written
 //! as `run` writes them; the targets come from the model's [`chokepoint_core::OutputSchema`]
@@ -22,7 +23,7 @@ use crate::run::RunReport;
 pub struct BacktestRow {
     /// The target's name (its metric is `target/<name>`).
     pub target: String,
-    /// `fit` or `holdout`.
+    /// `fit`, `holdout` or `prediction`.
     pub role: &'static str,
     /// First day of the window.
     pub from: chrono::NaiveDate,
@@ -30,23 +31,24 @@ pub struct BacktestRow {
     pub to: chrono::NaiveDate,
     /// Unit of the values.
     pub unit: String,
-    /// The observed value.
-    pub historical: f64,
+    /// The observed value; `None` (an empty cell) for a prediction.
+    pub historical: Option<f64>,
     /// The model's 5th percentile over replications.
     pub p5: f64,
     /// The model's median.
     pub p50: f64,
     /// The model's 95th percentile.
     pub p95: f64,
-    /// True when `p5 <= historical <= p95`.
-    pub inside_p5_p95: bool,
-    /// The target's relative tolerance (the calibration loss's unit of error).
-    pub tolerance: f64,
+    /// True when `p5 <= historical <= p95`; `None` for a prediction.
+    pub inside_p5_p95: Option<bool>,
+    /// The target's relative tolerance (the calibration loss's unit of error); `None` for a
+    /// prediction.
+    pub tolerance: Option<f64>,
     /// True when the median is within the tolerance of the observed value, on a log scale:
     /// `historical / (1 + tolerance) <= p50 <= historical × (1 + tolerance)`. The model's
     /// p5–p95 band is narrow where only a few numbers are uncertain, so this, not the band, is
-    /// what the calibration aims at and the CI guard checks.
-    pub p50_within_tolerance: bool,
+    /// what the calibration aims at and the CI guard checks. `None` for a prediction.
+    pub p50_within_tolerance: Option<bool>,
     /// Where the observed value comes from.
     pub source: String,
 }
@@ -55,20 +57,24 @@ impl BacktestRow {
     /// The row of `target` from the summary row of its metric.
     #[must_use]
     pub fn new(target: &TargetInfo, summary: &MetricRow) -> Self {
+        let observed = target.observed();
         Self {
             target: target.name.clone(),
             role: target.role.as_str(),
             from: target.from,
             to: target.to,
             unit: target.unit.clone(),
-            historical: target.historical,
+            historical: observed.map(|o| o.historical),
             p5: summary.p5,
             p50: summary.p50,
             p95: summary.p95,
-            inside_p5_p95: summary.p5 <= target.historical && target.historical <= summary.p95,
-            tolerance: target.tolerance,
-            p50_within_tolerance: target.historical / (1.0 + target.tolerance) <= summary.p50
-                && summary.p50 <= target.historical * (1.0 + target.tolerance),
+            inside_p5_p95: observed
+                .map(|o| summary.p5 <= o.historical && o.historical <= summary.p95),
+            tolerance: observed.map(|o| o.tolerance),
+            p50_within_tolerance: observed.map(|o| {
+                o.historical / (1.0 + o.tolerance) <= summary.p50
+                    && summary.p50 <= o.historical * (1.0 + o.tolerance)
+            }),
             source: target.source.clone(),
         }
     }
@@ -79,7 +85,7 @@ impl BacktestRow {
 pub struct BacktestReport {
     /// The run behind it (its files, seed, replications, every metric's summary).
     pub run: RunReport,
-    /// The fit targets, in file order, then the holdout targets.
+    /// The fit targets, in file order, then the holdout targets, then the predictions.
     pub rows: Vec<BacktestRow>,
 }
 
@@ -93,7 +99,12 @@ impl BacktestReport {
     #[must_use]
     pub fn inside(&self, role: TargetRole) -> (usize, usize) {
         let rows: Vec<&BacktestRow> = self.of_role(role).collect();
-        (rows.iter().filter(|r| r.inside_p5_p95).count(), rows.len())
+        (
+            rows.iter()
+                .filter(|r| r.inside_p5_p95 == Some(true))
+                .count(),
+            rows.len(),
+        )
     }
 
     /// (median within the tolerance, all) among the targets of `role`.
@@ -101,7 +112,9 @@ impl BacktestReport {
     pub fn within_tolerance(&self, role: TargetRole) -> (usize, usize) {
         let rows: Vec<&BacktestRow> = self.of_role(role).collect();
         (
-            rows.iter().filter(|r| r.p50_within_tolerance).count(),
+            rows.iter()
+                .filter(|r| r.p50_within_tolerance == Some(true))
+                .count(),
             rows.len(),
         )
     }
@@ -138,10 +151,10 @@ pub fn backtest<S: ScenarioSource>(
 }
 
 /// Each target's row from the summary rows of its metric: fit targets first, then holdouts,
-/// each in file order.
+/// then predictions, each in file order.
 fn rows(targets: &[TargetInfo], summary: &[MetricRow]) -> Result<Vec<BacktestRow>, Error> {
     let mut out = Vec::with_capacity(targets.len());
-    for role in [TargetRole::Fit, TargetRole::Holdout] {
+    for role in [TargetRole::Fit, TargetRole::Holdout, TargetRole::Prediction] {
         for t in targets.iter().filter(|t| t.role == role) {
             let metric = t.metric();
             let row = summary
@@ -170,6 +183,7 @@ mod tests {
     use chrono::NaiveDate;
 
     fn target(name: &str, role: TargetRole, historical: f64) -> TargetInfo {
+        let observed = role != TargetRole::Prediction;
         TargetInfo {
             name: name.into(),
             series: "exports_t/*/japan".into(),
@@ -177,33 +191,68 @@ mod tests {
             to: NaiveDate::from_ymd_opt(2010, 9, 30).unwrap(),
             reduce: Reduce::Sum,
             scale: TargetScale::None,
-            historical,
+            historical: observed.then_some(historical),
             unit: "t".into(),
             source: "test".into(),
             role,
-            tolerance: 0.3,
-            weight: 1.0,
+            tolerance: observed.then_some(0.3),
+            weight: observed.then_some(1.0),
         }
     }
 
     #[test]
     fn rows_put_fit_targets_first_and_flag_the_band() {
         let targets = [
+            target("ahead", TargetRole::Prediction, 0.0),
             target("held", TargetRole::Holdout, 5.0),
             target("low", TargetRole::Fit, 0.5),
             target("in", TargetRole::Fit, 2.0),
         ];
         let values = [1.0, 2.0, 3.0, 4.0, 5.0];
-        let summary: Vec<MetricRow> = ["target/held", "target/low", "target/in"]
+        let summary: Vec<MetricRow> = ["target/ahead", "target/held", "target/low", "target/in"]
             .iter()
             .map(|m| MetricRow::new(m, &values))
             .collect();
         let rows = rows(&targets, &summary).unwrap();
         let names: Vec<&str> = rows.iter().map(|r| r.target.as_str()).collect();
-        assert_eq!(names, ["low", "in", "held"]);
-        let inside: Vec<bool> = rows.iter().map(|r| r.inside_p5_p95).collect();
-        // p5 of 1..5 is 1.2 and p95 4.8: 0.5 below, 2 inside, 5 above.
-        assert_eq!(inside, [false, true, false]);
+        assert_eq!(names, ["low", "in", "held", "ahead"]);
+        let inside: Vec<Option<bool>> = rows.iter().map(|r| r.inside_p5_p95).collect();
+        // p5 of 1..5 is 1.2 and p95 4.8: 0.5 below, 2 inside, 5 above; a prediction has none.
+        assert_eq!(inside, [Some(false), Some(true), Some(false), None]);
+        let ahead = &rows[3];
+        assert_eq!(
+            (
+                ahead.historical,
+                ahead.tolerance,
+                ahead.p50_within_tolerance
+            ),
+            (None, None, None)
+        );
+        assert!((ahead.p50 - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_prediction_writes_empty_cells_and_is_not_counted() {
+        let targets = [
+            target("in", TargetRole::Fit, 2.0),
+            target("ahead", TargetRole::Prediction, 0.0),
+        ];
+        let values = [1.0, 2.0, 3.0];
+        let summary: Vec<MetricRow> = ["target/in", "target/ahead"]
+            .iter()
+            .map(|m| MetricRow::new(m, &values))
+            .collect();
+        let rows = rows(&targets, &summary).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        write_backtest(dir.path(), &rows).unwrap();
+        let csv = std::fs::read_to_string(dir.path().join("backtest.csv")).unwrap();
+        let ahead = csv.lines().find(|l| l.starts_with("ahead,")).unwrap();
+        assert!(
+            ahead.starts_with("ahead,prediction,2010-09-01,2010-09-30,t,,"),
+            "{ahead}"
+        );
+        assert!(ahead.ends_with(",,,test"), "{ahead}");
+        assert!(!csv.contains("NaN"), "{csv}");
     }
 
     #[test]

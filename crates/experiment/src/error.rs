@@ -71,7 +71,7 @@ pub enum Error {
     MergeTargetHoldsResults(PathBuf),
     /// Two cells report different metrics, so one table cannot hold them.
     #[error(
-        "`{first}` and `{other}` report different metrics (their items differ), so they cannot be compared in one table; compare them separately"
+        "`{first}` and `{other}` report different metrics (their items or their `[[target]]` entries differ), so they cannot be compared in one table; compare them separately"
     )]
     DifferentMetrics {
         /// The first cell's scenario.

@@ -72,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 role: if *m == 12 { Role::Holdout } else { Role::Fit },
                 from,
                 to: (from + Months::new(1)).pred_opt().unwrap_or(from),
-                historical: *t,
+                historical: Some(*t),
                 p5: p50 * 0.55,
                 p50,
                 p95: p50 * 1.5,

@@ -149,7 +149,7 @@ pub fn historical_points(path: &Path) -> Result<Vec<HistoricalPoint>, Error> {
 pub struct BacktestRow {
     /// The target's name.
     pub target: String,
-    /// Fit or holdout.
+    /// Fit, holdout or prediction.
     pub role: Role,
     /// First day of the window.
     pub from: NaiveDate,
@@ -157,8 +157,8 @@ pub struct BacktestRow {
     pub to: NaiveDate,
     /// The target's unit.
     pub unit: String,
-    /// The observed value.
-    pub historical: f64,
+    /// The observed value; an empty cell (`None`) for a prediction.
+    pub historical: Option<f64>,
     /// The model's 5th percentile.
     pub p5: f64,
     /// Median.
@@ -171,7 +171,7 @@ pub struct BacktestRow {
 ///
 /// # Errors
 /// [`Error::Read`] when the file cannot be opened, [`Error::Csv`] on a malformed row (a role
-/// other than `fit` or `holdout`, a date not `YYYY-MM-DD`, a missing column).
+/// other than `fit`, `holdout` or `prediction`, a date not `YYYY-MM-DD`, a missing column).
 pub fn backtest_rows(path: &Path) -> Result<Vec<BacktestRow>, Error> {
     let mut reader = open(path)?;
     reader
@@ -223,7 +223,8 @@ impl Span {
 }
 
 /// The backtest's targets as charts, one per (unit, kind of window), in that order, each titled
-/// "Backtest: <kind> targets in <unit>" and named for a file (`targets-<unit>-<kind>`).
+/// "Backtest, <kind> targets: ..." ("Predictions, <kind>: ..." when every target of the chart is a
+/// prediction) and named for a file (`targets-<unit>-<kind>`).
 #[must_use]
 pub fn target_groups(rows: &[BacktestRow]) -> Vec<(String, TargetChart)> {
     let mut groups: BTreeMap<(String, Span), Vec<TargetMark>> = BTreeMap::new();
@@ -246,11 +247,19 @@ pub fn target_groups(rows: &[BacktestRow]) -> Vec<(String, TargetChart)> {
         .into_iter()
         .map(|((unit, span), targets)| {
             let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
-            let title = format!(
-                "Backtest, {} targets: model against history ({})",
-                span.word(),
-                common_prefix(&names)
-            );
+            let title = if targets.iter().all(|t| t.role == Role::Prediction) {
+                format!(
+                    "Predictions, {}: model p5–p95 and median, no observed value ({})",
+                    span.word(),
+                    common_prefix(&names)
+                )
+            } else {
+                format!(
+                    "Backtest, {} targets: model against history ({})",
+                    span.word(),
+                    common_prefix(&names)
+                )
+            };
             let file = format!("targets-{}-{}", file_stem(&unit), span.word());
             (file, TargetChart::new(title, unit, targets))
         })

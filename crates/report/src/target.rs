@@ -1,5 +1,6 @@
 //! Target charts: backtest targets sharing a unit, the model's p5–p95 whisker and median beside
-//! the observed value at each target's window midpoint; fitted targets filled, held-out hollow.
+//! the observed value at each target's window midpoint; fitted targets filled, held-out hollow,
+//! predictions (no observed value) a hollow median and no observed marker.
 
 use chrono::NaiveDate;
 use plotters::prelude::*;
@@ -26,6 +27,8 @@ pub enum Role {
     Fit,
     /// Reported separately, never fitted (out-of-sample).
     Holdout,
+    /// No observed value: the model's interval alone.
+    Prediction,
 }
 
 /// One backtest target: its window, the observed value and the model's quantiles.
@@ -33,14 +36,14 @@ pub enum Role {
 pub struct TargetMark {
     /// The target's name.
     pub name: String,
-    /// Fit or holdout.
+    /// Fit, holdout or prediction.
     pub role: Role,
     /// First day of the window.
     pub from: NaiveDate,
     /// Last day of the window (inclusive).
     pub to: NaiveDate,
-    /// The observed value.
-    pub historical: f64,
+    /// The observed value; `None` for a prediction.
+    pub historical: Option<f64>,
     /// The model's 5th percentile over replications.
     pub p5: f64,
     /// Median.
@@ -57,10 +60,11 @@ impl TargetMark {
         f64::midpoint(day_number(self.from), day_number(self.to) + 1.0)
     }
 
-    /// The observed value lies inside the model's p5–p95 band.
+    /// The observed value lies inside the model's p5–p95 band (`false` for a prediction).
     #[must_use]
     pub fn inside(&self) -> bool {
-        self.p5 <= self.historical && self.historical <= self.p95
+        self.historical
+            .is_some_and(|h| self.p5 <= h && h <= self.p95)
     }
 }
 
@@ -96,7 +100,7 @@ impl TargetChart {
 
 /// The target chart as a standalone SVG document.
 ///
-/// Targets with a non-finite value are left out. The y axis starts at zero when every value is
+/// Targets with a non-finite value are left out; a prediction has no observed marker. The y axis starts at zero when every value is
 /// non-negative.
 ///
 /// # Errors
@@ -107,9 +111,8 @@ pub fn target_chart_svg(chart: &TargetChart) -> Result<String, Error> {
         .targets
         .iter()
         .filter(|t| {
-            [t.historical, t.p5, t.p50, t.p95]
-                .iter()
-                .all(|v| v.is_finite())
+            t.historical.is_none_or(f64::is_finite)
+                && [t.p5, t.p50, t.p95].iter().all(|v| v.is_finite())
         })
         .collect();
     if targets.is_empty() {
@@ -128,7 +131,7 @@ pub fn target_chart_svg(chart: &TargetChart) -> Result<String, Error> {
     let x = (x_lo - pad, x_hi + pad);
     let (y_lo, y_hi) = targets
         .iter()
-        .flat_map(|t| [t.historical, t.p5, t.p95])
+        .flat_map(|t| [t.historical.unwrap_or(t.p5), t.p5, t.p95])
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
@@ -173,13 +176,15 @@ pub fn target_chart_svg(chart: &TargetChart) -> Result<String, Error> {
                 .map_err(&err)?;
             ctx.draw_series([EmptyElement::at((mid, t.p50)) + dot((-DODGE_PX, 0), MODEL, filled)])
                 .map_err(&err)?;
-            ctx.draw_series([diamond((mid, t.historical), DODGE_PX, HISTORY, filled)])
-                .map_err(&err)?;
+            if let Some(h) = t.historical {
+                ctx.draw_series([diamond((mid, h), DODGE_PX, HISTORY, filled)])
+                    .map_err(&err)?;
+            }
         }
-        let mut entries = vec![
-            (Glyph::Whisker(MODEL), "model p5–p95 and median".to_owned()),
-            (Glyph::Diamond(HISTORY, true), "observed".to_owned()),
-        ];
+        let mut entries = vec![(Glyph::Whisker(MODEL), "model p5–p95 and median".to_owned())];
+        if targets.iter().any(|t| t.historical.is_some()) {
+            entries.push((Glyph::Diamond(HISTORY, true), "observed".to_owned()));
+        }
         if targets.iter().any(|t| t.role == Role::Fit) {
             entries.push((Glyph::Dot(MODEL, true), "filled: fitted".to_owned()));
         }
@@ -187,6 +192,12 @@ pub fn target_chart_svg(chart: &TargetChart) -> Result<String, Error> {
             entries.push((
                 Glyph::Dot(MODEL, false),
                 "hollow: held out (out-of-sample)".to_owned(),
+            ));
+        }
+        if targets.iter().any(|t| t.role == Role::Prediction) {
+            entries.push((
+                Glyph::Dot(MODEL, false),
+                "prediction: no observed value".to_owned(),
             ));
         }
         draw_legend(&legend, &entries, LEGEND_INDENT_PX).map_err(&err)?;

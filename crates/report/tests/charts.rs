@@ -240,7 +240,7 @@ fn mark(name: &str, role: Role, month: u32, historical: f64, p50: f64) -> Target
         role,
         from,
         to,
-        historical,
+        historical: (role != Role::Prediction).then_some(historical),
         p5: p50 * 0.5,
         p50,
         p95: p50 * 1.6,
@@ -318,4 +318,28 @@ fn target_midpoints_and_inside_follow_the_window() {
     assert_eq!(mid.label(t.midpoint()), "16 Sep 2010");
     assert!(t.inside());
     assert!(!mark("x", Role::Fit, 9, 10_000.0, 2100.0).inside());
+}
+
+#[test]
+fn a_prediction_has_a_whisker_and_a_hollow_median_but_no_observed_marker() {
+    let chart = TargetChart::new(
+        "Predicted magnet exports",
+        "t",
+        vec![
+            mark("ndfeb_2010_09", Role::Prediction, 9, 0.0, 4000.0),
+            mark("ndfeb_2010_10", Role::Prediction, 10, 0.0, 3000.0),
+        ],
+    );
+    let svg = target_chart_svg(&chart).unwrap();
+    let doc = parse(&svg);
+    let t = texts(&doc);
+    assert_eq!(count(&doc, "polygon", "fill", HISTORY), 0, "no diamond");
+    assert!(!t.iter().any(|s| s == "observed"), "{t:?}");
+    assert!(
+        t.iter().any(|s| s == "prediction: no observed value"),
+        "{t:?}"
+    );
+    // Hollow medians: one per prediction plus the legend's.
+    assert_eq!(count(&doc, "circle", "stroke", MODEL), 2 + 1);
+    assert!(!chart.targets[0].inside());
 }

@@ -95,6 +95,35 @@ fn backtest_rows_group_by_unit_and_window() {
 }
 
 #[test]
+fn predictions_read_with_an_empty_historical_cell_and_chart_on_their_own() {
+    let rows = backtest_rows(&fixture("backtest_predictions.csv")).unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1].role, Role::Prediction);
+    assert_eq!(rows[1].historical, None);
+    assert_eq!(rows[0].historical, Some(2246.0));
+    let groups = target_groups(&rows);
+    let names: Vec<&str> = groups.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["targets-ratio-yearly", "targets-t-monthly"]);
+    assert!(
+        groups[0].1.title.starts_with("Predictions, yearly"),
+        "{}",
+        groups[0].1.title
+    );
+    assert!(
+        groups[1].1.title.starts_with("Backtest"),
+        "{}",
+        groups[1].1.title
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("backtest_predictions.csv"),
+        dir.path().join("backtest.csv"),
+    )
+    .unwrap();
+    assert_eq!(write_backtest_plots(dir.path()).unwrap().len(), 2);
+}
+
+#[test]
 fn a_role_other_than_fit_or_holdout_is_refused_with_its_line() {
     let err = backtest_rows(&fixture("backtest_bad_role.csv")).unwrap_err();
     assert!(err.to_string().contains("backtest_bad_role.csv:3"), "{err}");

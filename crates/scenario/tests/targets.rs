@@ -27,7 +27,7 @@ fn a_target_takes_its_defaults_and_becomes_the_last_metric() {
         (t.reduce, t.scale, t.role),
         (Reduce::Sum, TargetScale::None, TargetRole::Fit)
     );
-    assert!((t.weight - 1.0).abs() < f64::EPSILON);
+    assert_eq!(t.weight, Some(1.0));
     let model = Model::new(s.central().clone()).unwrap();
     assert_eq!(model.schema().targets, s.central().targets);
     assert_eq!(
@@ -62,7 +62,7 @@ weight = 2.0
         (t.reduce, t.scale, t.role),
         (Reduce::Last, TargetScale::BasePrice, TargetRole::Holdout)
     );
-    assert!((t.weight - 2.0).abs() < f64::EPSILON && (t.tolerance - 0.5).abs() < f64::EPSILON);
+    assert_eq!((t.weight, t.tolerance), (Some(2.0), Some(0.5)));
     assert_eq!(t.from.to_string(), "2026-12-01");
 }
 
@@ -113,5 +113,60 @@ fn a_target_source_mentioning_dist_is_not_an_uncertain_number() {
         s.uncertain().iter().all(|u| !u.key.starts_with("target.")),
         "{:?}",
         s.uncertain()
+    );
+}
+
+const PREDICTION: &str = r#"
+[[target]]
+name = "magnets_sep"
+series = "exports_t/ndfeb"
+from = 2025-09-01
+to = 2025-09-30
+unit = "t"
+source = "prediction: no observed value used"
+role = "prediction"
+"#;
+
+#[test]
+fn a_prediction_has_no_observed_value_and_is_a_metric() {
+    let s = scenario(PREDICTION);
+    let t = &s.central().targets[0];
+    assert_eq!(t.role, TargetRole::Prediction);
+    assert_eq!((t.historical, t.tolerance, t.weight), (None, None, None));
+    assert_eq!(t.observed(), None);
+    let model = Model::new(s.central().clone()).unwrap();
+    assert_eq!(
+        model.schema().metrics.last().map(String::as_str),
+        Some("target/magnets_sep")
+    );
+    // The resolved scenario writes no empty or NaN observed value.
+    let text = chokepoint_core::ScenarioSource::resolved_text(&s);
+    assert!(!text.contains("NaN") && !text.contains("nan"), "{text}");
+}
+
+#[test]
+fn a_prediction_given_an_observed_value_is_refused_at_each_key() {
+    let e = load(&PREDICTION.replace(
+        "role = \"prediction\"",
+        "role = \"prediction\"\nhistorical = 100.0\ntolerance = 0.3\nweight = 2.0",
+    ))
+    .unwrap_err();
+    for field in ["historical", "tolerance", "weight"] {
+        assert!(
+            e.contains(&format!(
+                "`target.0.{field}`: a prediction has no observed value, so `{field}` does not apply"
+            )),
+            "{e}"
+        );
+    }
+    // A fit target still needs its observed value and tolerance.
+    let e = load(&PREDICTION.replace("role = \"prediction\"", "role = \"holdout\"")).unwrap_err();
+    assert!(
+        e.contains("`target.0.historical`: missing required key"),
+        "{e}"
+    );
+    assert!(
+        e.contains("`target.0.tolerance`: missing required key"),
+        "{e}"
     );
 }

@@ -22,12 +22,12 @@ fn target(series: &str, from: NaiveDate, to: NaiveDate, reduce: Reduce) -> Targe
         to,
         reduce,
         scale: TargetScale::None,
-        historical: 1.0,
+        historical: Some(1.0),
         unit: "t".into(),
         source: "test".into(),
         role: TargetRole::Fit,
-        tolerance: 0.3,
-        weight: 1.0,
+        tolerance: Some(0.3),
+        weight: Some(1.0),
     }
 }
 
@@ -196,8 +196,76 @@ fn bad_targets_are_refused_with_the_key_at_fault() {
     assert_eq!(e.field(), "scale");
 
     let mut t = target("exports_t/dy", sep.0, sep.1, Reduce::Sum);
-    t.tolerance = 0.0;
+    t.tolerance = Some(0.0);
     assert_eq!(err(t).field(), "tolerance");
+
+    let mut t = target("exports_t/dy", sep.0, sep.1, Reduce::Sum);
+    t.historical = None;
+    let e = err(t);
+    assert_eq!(e.to_string(), "a `fit` target needs `historical`");
+    assert_eq!(e.field(), "historical");
+}
+
+/// A prediction: no historical value, tolerance or weight.
+fn prediction() -> TargetInfo {
+    TargetInfo {
+        role: TargetRole::Prediction,
+        historical: None,
+        tolerance: None,
+        weight: None,
+        ..target(
+            "exports_t/dy",
+            date(2010, 9, 1),
+            date(2010, 9, 30),
+            Reduce::Sum,
+        )
+    }
+}
+
+#[test]
+fn a_prediction_compiles_without_an_observed_value_and_refuses_one() {
+    let p = prediction();
+    let c = compile(&p).unwrap();
+    // Its value is computed as any target's: 2 t a week over September.
+    let v = c.value(&rows(|_, _| 2.0), vars().len(), &|_| 1.0);
+    assert!((v - 2.0 * 30.0 / 7.0).abs() < 1e-12, "{v}");
+    assert_eq!(p.observed(), None);
+    for (field, set) in [
+        (
+            "historical",
+            (|t: &mut TargetInfo| t.historical = Some(5.0)) as fn(&mut TargetInfo),
+        ),
+        ("tolerance", |t: &mut TargetInfo| t.tolerance = Some(0.3)),
+        ("weight", |t: &mut TargetInfo| t.weight = Some(1.0)),
+    ] {
+        let mut t = prediction();
+        set(&mut t);
+        let e = compile(&t).unwrap_err();
+        assert_eq!(e.field(), field);
+        assert!(
+            e.to_string()
+                .starts_with("a prediction has no observed value"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn an_observed_target_gives_its_numbers() {
+    let t = target(
+        "exports_t/dy",
+        date(2010, 9, 1),
+        date(2010, 9, 30),
+        Reduce::Sum,
+    );
+    assert_eq!(
+        t.observed(),
+        Some(Observed {
+            historical: 1.0,
+            tolerance: 0.3,
+            weight: 1.0
+        })
+    );
 }
 
 #[test]

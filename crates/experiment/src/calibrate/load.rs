@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use chokepoint_core::{Model, ScenarioSource, TargetRole};
+use chokepoint_core::{Model, ScenarioSource, TargetInfo, TargetRole};
 use sha2::{Digest, Sha256};
 
 use super::{Calibration, CalibrationError, FitTarget, Parameter, Problem, Scale, file, output};
@@ -118,22 +118,12 @@ impl Calibration {
     }
 
     /// What the calibration fits: the scenario's own `[[target]]` entries with `role = "fit"`
-    /// (metric `target/<name>`, in file order; holdout targets are never fitted), then the
+    /// (metric `target/<name>`, in file order; holdout targets and predictions are never
+    /// fitted), then the
     /// `[[metric_target]]` entries of the calibration file.
     #[must_use]
     pub fn fit_targets<S: ScenarioSource>(&self, scenario: &S) -> Vec<FitTarget> {
-        let mut out: Vec<FitTarget> = scenario
-            .central()
-            .targets
-            .iter()
-            .filter(|t| t.role == TargetRole::Fit)
-            .map(|t| FitTarget {
-                metric: t.metric(),
-                historical: t.historical,
-                tolerance: t.tolerance,
-                weight: t.weight,
-            })
-            .collect();
+        let mut out = scenario_fit_targets(&scenario.central().targets);
         out.extend(self.targets.iter().cloned());
         out
     }
@@ -150,6 +140,24 @@ impl Calibration {
         h.update(serde_json::to_vec(targets).unwrap_or_default());
         output::hex(&h.finalize())
     }
+}
+
+/// The `fit` targets among a scenario's `[[target]]` entries, in file order, as the loss takes
+/// them: holdouts and predictions (which have no observed value) are left out.
+fn scenario_fit_targets(targets: &[TargetInfo]) -> Vec<FitTarget> {
+    targets
+        .iter()
+        .filter(|t| t.role == TargetRole::Fit)
+        .filter_map(|t| {
+            let o = t.observed()?;
+            Some(FitTarget {
+                metric: t.metric(),
+                historical: o.historical,
+                tolerance: o.tolerance,
+                weight: o.weight,
+            })
+        })
+        .collect()
 }
 
 /// An error and its sources, on one line.
@@ -217,4 +225,51 @@ fn against_scenario<S: ScenarioSource>(
         }
     }
     Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chokepoint_core::{Reduce, TargetScale};
+    use chrono::NaiveDate;
+
+    fn target(name: &str, role: TargetRole, historical: Option<f64>) -> TargetInfo {
+        let observed = role != TargetRole::Prediction;
+        TargetInfo {
+            name: name.into(),
+            series: "exports_t/ndfeb".into(),
+            from: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2025, 4, 30).unwrap(),
+            reduce: Reduce::Sum,
+            scale: TargetScale::None,
+            historical,
+            unit: "t".into(),
+            source: "test".into(),
+            role,
+            tolerance: observed.then_some(0.3),
+            weight: observed.then_some(2.0),
+        }
+    }
+
+    #[test]
+    fn only_fit_targets_are_fitted_never_holdouts_or_predictions() {
+        let targets = [
+            target("ahead", TargetRole::Prediction, None),
+            target("fitted", TargetRole::Fit, Some(100.0)),
+            target("held", TargetRole::Holdout, Some(50.0)),
+            target("later", TargetRole::Prediction, None),
+        ];
+        let fit = scenario_fit_targets(&targets);
+        assert_eq!(
+            fit,
+            [FitTarget {
+                metric: "target/fitted".into(),
+                historical: 100.0,
+                tolerance: 0.3,
+                weight: 2.0,
+            }]
+        );
+        let only_predictions = [target("ahead", TargetRole::Prediction, None)];
+        assert!(scenario_fit_targets(&only_predictions).is_empty());
+    }
 }

@@ -78,14 +78,21 @@ impl Build<'_> {
             };
             let role = match self.choice(&key, "role", t.role.as_deref()) {
                 Some("holdout") => core::TargetRole::Holdout,
+                Some("prediction") => core::TargetRole::Prediction,
                 _ => core::TargetRole::Fit,
             };
-            let historical = self.fixed(&key, "historical", t.historical);
-            let tolerance = self.fixed(&key, "tolerance", t.tolerance);
-            // An unweighted target counts once: 1 is the neutral weight, not a tuned value.
-            let weight = t
-                .weight
-                .map_or(1.0, |w| self.fixed(&key, "weight", Some(w)));
+            let (historical, tolerance, weight) = if role.is_observed() {
+                let historical = self.fixed(&key, "historical", t.historical);
+                let tolerance = self.fixed(&key, "tolerance", t.tolerance);
+                // An unweighted target counts once: 1 is the neutral weight, not a tuned value.
+                let weight = t
+                    .weight
+                    .map_or(1.0, |w| self.fixed(&key, "weight", Some(w)));
+                (Some(historical), Some(tolerance), Some(weight))
+            } else {
+                self.no_observed_value(&key, t);
+                (None, None, None)
+            };
             out.push(core::TargetInfo {
                 name: t.name.clone(),
                 series: t.series.clone(),
@@ -102,6 +109,25 @@ impl Build<'_> {
             });
         }
         out
+    }
+
+    /// A prediction given `historical`, `tolerance` or `weight`: each reported at its key.
+    fn no_observed_value(&mut self, key: &str, t: &crate::schema::TargetSpec) {
+        for (field, given) in [
+            ("historical", t.historical.is_some()),
+            ("tolerance", t.tolerance.is_some()),
+            ("weight", t.weight.is_some()),
+        ] {
+            if given {
+                self.problem(
+                    format!("{key}.{field}"),
+                    format!("a prediction has no observed value, so `{field}` does not apply"),
+                    format!(
+                        "remove `{field}`, or give `role = \"fit\"` or `\"holdout\"` if the value was observed"
+                    ),
+                );
+            }
+        }
     }
 
     /// A choice key of target `key`: one of the key table's words, or `None` when absent or

@@ -27,6 +27,7 @@ fn need(k: &Key) -> String {
             _ => "required".to_owned(),
         },
         Need::Optional(absent) => format!("optional: {absent}"),
+        Need::Conditional(when) => when.to_owned(),
     }
 }
 

@@ -203,6 +203,8 @@ pub enum Need {
     Fallback,
     /// May be left out; the text says what absence means.
     Optional(&'static str),
+    /// Required or refused depending on another key; the text says when (shown as is).
+    Conditional(&'static str),
 }
 
 /// One key of the format.

@@ -38,7 +38,7 @@ macro_rules! keys {
     (@applies $list:expr) => { $list };
 }
 
-use super::Need::{Fallback as FALLBACK, Optional as Opt, Required as REQUIRED};
+use super::Need::{Conditional as IF, Fallback as FALLBACK, Optional as Opt, Required as REQUIRED};
 use super::Ty::{
     Approval, Bool, ByDestination, Choice, Date, Integer, Name, Names, Number, NumberBy,
     Table as Sub, Tables, Text,
@@ -374,16 +374,16 @@ keys! {
         "How the window's steps become one number. `sum` and `mean` weight each step by the share of its days inside the window (a flow of f t per week over a 30-day month sums to f × 30/7); `max` and `min` take the steps the window touches; `last` the step holding `to`.";
     Target "scale": Choice(&["none", "base_price"]), "", None, Opt("`none`"), [], "scale",
         "`base_price` multiplies a `price_ratio/<item>` series by the item's `base_price_usd_per_kg`, giving USD/kg (allowed on world price ratios only).";
-    Target "historical": Number, "`unit`", POS, REQUIRED, [], "historical",
+    Target "historical": Number, "`unit`", POS, IF("required; refused on a `prediction`"), [], "historical",
         "The observed value, in `unit` (a fixed number, not a distribution; > 0, as the loss compares logarithms).";
     Target "unit": Text, "", None, REQUIRED, [], "unit", "Unit of `historical` and of the target's metric (`t`, `USD/kg`, `ratio`).";
     Target "source": Text, "", None, REQUIRED, [], "source",
-        "Where `historical` comes from (facts §N, docs/research, a publication).";
-    Target "role": Choice(&["fit", "holdout"]), "", None, Opt("`fit`"), [], "role",
-        "`fit`: used by a calibration's loss; `holdout`: reported separately as out-of-sample, never fitted.";
-    Target "tolerance": Number, "share", POS, REQUIRED, [], "tolerance",
+        "Where `historical` comes from (facts §N, docs/research, a publication); for a `prediction`, that no observed value is used.";
+    Target "role": Choice(&["fit", "holdout", "prediction"]), "", None, Opt("`fit`"), [], "role",
+        "`fit`: used by a calibration's loss; `holdout`: reported separately as out-of-sample, never fitted; `prediction`: no observed value (no `historical`, `tolerance` or `weight`), the model's interval is reported as a forecast.";
+    Target "tolerance": Number, "share", POS, IF("required; refused on a `prediction`"), [], "tolerance",
         "Relative tolerance: the calibration loss is `weight × (ln(p50 / historical) / ln(1 + tolerance))²`.";
-    Target "weight": Number, "", NN, Opt("1"), [], "weight", "Weight of the target in the calibration loss.";
+    Target "weight": Number, "", NN, Opt("1; refused on a `prediction`"), [], "weight", "Weight of the target in the calibration loss.";
 
     Dist "dist": Choice(&["lognormal", "uniform", "triangular", "normal", "beta", "bernoulli"]),
         "", None, REQUIRED, [], "", "The distribution.";

@@ -25,7 +25,7 @@ pub struct TargetSpec {
     /// `none` or `base_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<String>,
-    /// The observed value, in `unit`.
+    /// The observed value, in `unit` (none for a prediction).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical: Option<f64>,
     /// Unit of the observed value.
@@ -34,7 +34,7 @@ pub struct TargetSpec {
     /// Where the observed value comes from.
     #[serde(default)]
     pub source: String,
-    /// `fit` or `holdout`.
+    /// `fit`, `holdout` or `prediction` (no observed value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Relative tolerance of the calibration loss.
