@@ -98,7 +98,9 @@ fn read_markers(run: &Path) -> Result<Vec<Marker>> {
         .filter(|e| e.step > 0)
         .map(|e| Marker {
             date: e.date,
-            label: format!("{}: {}", e.shock, e.what),
+            // The shock's name only: full descriptions overlap on a chart where several
+            // measures are close (`chokepoint check` prints them).
+            label: e.shock.clone(),
         })
         .collect())
 }
