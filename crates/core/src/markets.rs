@@ -93,6 +93,11 @@ pub(crate) struct Book {
     /// Per region × item: what buyers abroad that a controlling exporter may serve lack for this
     /// step's use after its sale ([`Book::lacking_use`]; 0 outside controlling exporters).
     pub(crate) eligible_lacking_use: Vec<f64>,
+    /// Per region × item: foreign demand for this step's use that a controlling exporter may
+    /// serve (buyers abroad not embargoed, licensed where controlled, each within its licensed
+    /// order; all within this step's quota room), before its sale. Its producers' realised
+    /// price weighs the world price by it ([`Prices::producer_ratio_in`]; 0 elsewhere).
+    pub(crate) servable_foreign_use: Vec<f64>,
     /// Scratch: which buyers the current seller may serve.
     pub(crate) eligible: Vec<bool>,
     /// Flows of this step.
@@ -125,6 +130,7 @@ impl Book {
             ordered: vec![0.0; n_buyers * ni],
             use_t: vec![0.0; n_buyers * ni],
             eligible_lacking_use: vec![0.0; nr * ni],
+            servable_foreign_use: vec![0.0; nr * ni],
             eligible: vec![false; n_buyers],
             ledger: Ledger::new(nr, ni),
             exported_by_authorities: vec![0.0; ni],
@@ -335,6 +341,16 @@ pub(crate) fn clear_trade(
             if controlled {
                 auth.hold_back_beyond_licences(buyers, item, &book.eligible, &mut book.order, t);
             }
+            // Foreign use it may serve (within licences and this step's quota room), whatever
+            // its warehouse holds: what its producers can sell abroad at the world price.
+            let mut servable = 0.0;
+            for &b in orderers {
+                if book.eligible[b.idx()] {
+                    let slot = book.slot(b, item);
+                    servable += book.use_t[slot].min(book.order[slot]).max(0.0);
+                }
+            }
+            book.servable_foreign_use[s * ni + i] = servable.min(auth.quota_room_t(item));
             let supply = book.warehouse[s * ni + i].min(auth.quota_room_t(item));
             let moved = if supply > 0.0 {
                 book.allocate(buyers, Seller::Warehouse(auth.region), i, supply, orderers)
@@ -429,6 +445,9 @@ pub(crate) struct Prices {
     pub(crate) world: Vec<f64>,
     /// Domestic price ratio per authority × item.
     pub(crate) domestic: Vec<f64>,
+    /// The price ratio an exporter's producers expect to realise per authority × item: the
+    /// domestic and world ratios weighted by home use and the foreign use it may serve.
+    producer: Vec<f64>,
     /// Last step's unmet share of orders per region × item (what stockpiles' release rules
     /// watch; prices do not read it).
     pub(crate) shortage: Vec<f64>,
@@ -451,6 +470,7 @@ impl Prices {
             authority_of_region: authority_of_region.to_vec(),
             world: vec![1.0; ni],
             domestic: vec![1.0; params.authorities.len() * ni],
+            producer: vec![1.0; params.authorities.len() * ni],
             shortage: vec![0.0; nr * ni],
             glut: vec![0.0; nr * ni],
             unserved: vec![0.0; nr * ni],
@@ -463,6 +483,18 @@ impl Prices {
     pub(crate) fn ratio_in(&self, region: RegionId, item: ItemId) -> f64 {
         match self.authority_of_region[region.idx()] {
             Some(a) => self.domestic[a.idx() * self.n_items + item.idx()],
+            None => self.world[item.idx()],
+        }
+    }
+
+    /// The price ratio a producer in `region` plans its output of `item` on (arbitrage): inside
+    /// a controlling exporter the price it expects to realise, `(H × D + F × W) / (H + F)` with
+    /// `D` the domestic and `W` the world ratio, `H` its region's use and `F` the foreign use
+    /// the exporter may serve (`D` when both are 0); the world price elsewhere.
+    #[inline]
+    pub(crate) fn producer_ratio_in(&self, region: RegionId, item: ItemId) -> f64 {
+        match self.authority_of_region[region.idx()] {
+            Some(a) => self.producer[a.idx() * self.n_items + item.idx()],
             None => self.world[item.idx()],
         }
     }
@@ -575,6 +607,14 @@ impl Prices {
                     + self.unserved[at];
                 let slot = a * ni + i;
                 self.domestic[slot] = next_ratio(self.domestic[slot], scarcity, &item.price);
+                // Arbitrage: its producers sell at home at the domestic price and abroad, as
+                // far as controls let them, at the world price.
+                let (home, foreign) = (ledger.wanted[at], book.servable_foreign_use[at]);
+                self.producer[slot] = if home + foreign > 0.0 {
+                    (home * self.domestic[slot] + foreign * self.world[i]) / (home + foreign)
+                } else {
+                    self.domestic[slot]
+                };
             }
         }
     }

@@ -103,7 +103,9 @@ impl Producers {
         st.capacity_t * st.online_share * (1.0 - outage) * (1.0 - st.derate_share)
     }
 
-    /// Step 4: planned activity from available capacity and the price of the main output;
+    /// Step 4: planned activity from available capacity and the price of the main output it
+    /// expects to realise (inside a controlling exporter, domestic and world prices weighted by
+    /// home use and the foreign use it may serve: [`Prices::producer_ratio_in`]);
     /// orders for the inputs it needs plus a share of the gap between its inventory position
     /// (on hand + in transit) and its target (cover + the supply line of its planned use).
     pub(crate) fn place_orders(
@@ -115,7 +117,7 @@ impl Producers {
     ) {
         for (k, pr) in params.producers.iter().enumerate() {
             let b = buyers.producer(k);
-            let ratio = prices.ratio_in(pr.region, pr.outputs[0].item);
+            let ratio = prices.producer_ratio_in(pr.region, pr.outputs[0].item);
             let utilisation = (pr.utilisation * pow(ratio, pr.supply_elasticity)).min(1.0);
             let activity = self.available_capacity(params, k) * utilisation;
             self.state[k].planned_activity = activity;
