@@ -46,6 +46,7 @@ mod model;
 mod outputs;
 mod params;
 mod policy;
+mod prices;
 mod producers;
 mod series;
 mod sim;

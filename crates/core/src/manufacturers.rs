@@ -14,9 +14,10 @@
 use rand::Rng;
 
 use crate::buyers::Buyers;
-use crate::markets::{Book, Prices, pow};
+use crate::markets::Book;
 use crate::metrics::Tally;
 use crate::params::ModelParams;
+use crate::prices::{Prices, pow};
 use crate::units::KG_PER_T;
 
 #[derive(Clone, Copy, Debug)]
@@ -333,8 +334,9 @@ mod tests {
     use super::Manufacturers;
     use crate::buyers::Buyers;
     use crate::ids::AuthorityId;
-    use crate::markets::{Book, Prices};
+    use crate::markets::Book;
     use crate::params::StockBuildingParams;
+    use crate::prices::Prices;
     use crate::testkit;
 
     fn setup(response: f64) -> (crate::params::ModelParams, Manufacturers, Prices) {

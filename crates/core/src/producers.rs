@@ -6,8 +6,9 @@ use rand::Rng;
 
 use crate::buyers::Buyers;
 use crate::keyed::{Keyed, lead_steps};
-use crate::markets::{Book, Prices, pow};
+use crate::markets::Book;
 use crate::params::ModelParams;
+use crate::prices::{Prices, pow};
 
 #[derive(Clone, Copy, Debug, Default)]
 struct ProducerState {

@@ -10,8 +10,9 @@
 
 use crate::authority::ExportAuthority;
 use crate::ids::ItemId;
-use crate::markets::{Book, Prices};
+use crate::markets::Book;
 use crate::params::{ModelParams, Stage};
+use crate::prices::Prices;
 
 /// The per-exporter licence variables, in row order: applications waiting for review,
 /// applications pending (waiting or under review), approvals and refusals decided in the step.

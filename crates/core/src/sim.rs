@@ -12,10 +12,11 @@ use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
 use crate::keyed::Keyed;
 use crate::licences::LicenceState;
 use crate::manufacturers::Manufacturers;
-use crate::markets::{self, Book, Ledger, Prices};
+use crate::markets::{self, Book, Ledger};
 use crate::metrics::{self, Tally};
 use crate::model::Model;
 use crate::outputs::{Outcome, Trajectory};
+use crate::prices::Prices;
 use crate::producers::Producers;
 use crate::stockpiles::Stockpiles;
 

@@ -5,9 +5,10 @@
 
 use crate::buyers::Buyers;
 use crate::ids::SectorId;
-use crate::markets::{Book, Prices, Seller};
+use crate::markets::{Book, Seller};
 use crate::metrics::Tally;
 use crate::params::ModelParams;
+use crate::prices::Prices;
 use crate::units::KG_PER_T;
 
 #[derive(Clone, Copy, Debug, Default)]
