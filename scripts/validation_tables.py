@@ -54,7 +54,7 @@ def predictions() -> None:
         ("weeks_to_first_halt", "weeks from the first policy shock to the first halt of a firm abroad"),
         ("peak_halted_share", "largest share of importing regions' firms halted in a week"),
         ("firm_weeks_halted", "firm-weeks halted abroad, five years"),
-        ("lost_output_usd", "value added lost, USD, five years"),
+        ("lost_output_usd", "value added lost, USD bn, five years"),
         ("unmet_magnet_t", "tonnes of magnet behind lost output, five years"),
         ("licence_approval_rate", "approved over decided applications"),
         ("mean_licence_delay_weeks", "application to decision, weeks"),
@@ -72,9 +72,11 @@ def predictions() -> None:
         print(f"| `{m[len('target/'):]}` | " + " | ".join(cells) + " |")
     for m, what in headline:
         cells = []
+        scale = 1e9 if m == "lost_output_usd" else 1.0
         for s in SCENARIOS:
             r = summaries[s][m]
-            cells.append(f"{num(r['p50'])} ({num(r['p5'])}–{num(r['p95'])})")
+            q = [str(float(r[k]) / scale) for k in ("p50", "p5", "p95")]
+            cells.append(f"{num(q[0])} ({num(q[1])}–{num(q[2])})")
         print(f"| {what} (`{m}`) | " + " | ".join(cells) + " |")
 
 
