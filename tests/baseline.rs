@@ -11,6 +11,8 @@
 //! of an item's exports (`exports_t/<item>/<destination>`) is held to ±5 % of the item's whole
 //! flow: a few kilograms a week to one region wander by more than 5 % of themselves.
 
+mod common;
+
 use std::path::Path;
 
 use chokepoint_experiment::run_one;
@@ -81,21 +83,8 @@ fn the_shock_free_baseline_is_stationary_with_no_halts() {
             }
             None => first.abs(),
         };
-        for (w, window) in med.chunks(WINDOW).enumerate() {
-            let mean = window.iter().sum::<f64>() / window.len() as f64;
-            let off = if scale > ZERO {
-                (mean - first).abs() / scale
-            } else {
-                mean.abs()
-            };
-            if off > BAND {
-                failures.push(format!(
-                    "{name}: weeks {}..{} median mean {mean:.4} vs first weeks {first:.4}",
-                    w * WINDOW,
-                    w * WINDOW + window.len()
-                ));
-                break;
-            }
+        if let Some(failure) = common::drift(name, &med, first, scale, (WINDOW, BAND, ZERO)) {
+            failures.push(failure);
         }
     }
     assert!(failures.is_empty(), "drift:\n{}", failures.join("\n"));

@@ -12,6 +12,8 @@
 //! quota exports fall by the separated output of the new plants (one for one: world use is
 //! held at 2010 levels), and the displacement moves no price of a separated rare earth.
 
+mod common;
+
 use std::path::Path;
 
 use chokepoint_experiment::{Replication, run_one};
@@ -133,21 +135,8 @@ fn without_new_capacity_the_2010_market_is_stationary_at_its_2010_flows() {
             Some(p) => mean(&median_path(&runs, p)[..WINDOW]).max(first.abs()),
             None => first.abs(),
         };
-        for (w, window) in med.chunks(WINDOW).enumerate() {
-            let m = mean(window);
-            let off = if scale > ZERO {
-                (m - first).abs() / scale
-            } else {
-                m.abs()
-            };
-            if off > BAND {
-                failures.push(format!(
-                    "{name}: weeks {}..{} median mean {m:.4} vs first weeks {first:.4}",
-                    w * WINDOW,
-                    w * WINDOW + window.len()
-                ));
-                break;
-            }
+        if let Some(failure) = common::drift(name, &med, first, scale, (WINDOW, BAND, ZERO)) {
+            failures.push(failure);
         }
     }
     assert!(failures.is_empty(), "drift:\n{}", failures.join("\n"));

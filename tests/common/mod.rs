@@ -28,3 +28,31 @@ pub fn stderr(o: &Output) -> String {
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
+
+/// The stationarity criterion of `tests/baseline.rs` and `tests/market_2010.rs`: the first run of
+/// `window` steps whose mean of the median path `med` is more than `band` × `scale` from `first`
+/// (or more than `band` from 0 when `scale` is at most `zero`), described for the failure list.
+pub fn drift(
+    name: &str,
+    med: &[f64],
+    first: f64,
+    scale: f64,
+    (window, band, zero): (usize, f64, f64),
+) -> Option<String> {
+    med.chunks(window).enumerate().find_map(|(w, chunk)| {
+        #[allow(clippy::cast_precision_loss, reason = "a window of a few steps")]
+        let mean = chunk.iter().sum::<f64>() / chunk.len() as f64;
+        let off = if scale > zero {
+            (mean - first).abs() / scale
+        } else {
+            mean.abs()
+        };
+        (off > band).then(|| {
+            format!(
+                "{name}: weeks {}..{} median mean {mean:.4} vs first weeks {first:.4}",
+                w * window,
+                w * window + chunk.len()
+            )
+        })
+    })
+}
