@@ -294,10 +294,10 @@ fn resume_takes_evaluated_candidates_from_the_journal_and_refuses_one_that_diver
     };
     // A journalled loss is taken as it is (so it was not run again).
     let taken = dir.path().join("taken");
-    assert!(
-        calibrate(&file, &taken, &["--stop-after", "1"])
-            .status
-            .success()
+    assert_eq!(
+        calibrate(&file, &taken, &["--stop-after", "1"]).status.code(),
+        Some(130),
+        "stopped early: the exit code of an interrupted command"
     );
     doctor(&taken, "\"loss\":", "\"loss\":12345.5,\"was\":");
     let out = calibrate(&file, &taken, &["--resume"]);
@@ -310,10 +310,10 @@ fn resume_takes_evaluated_candidates_from_the_journal_and_refuses_one_that_diver
     assert!(first_row.contains(",12345.5,"), "{first_row}");
     // A journalled candidate with other values than the search proposes is refused.
     let diverged = dir.path().join("diverged");
-    assert!(
-        calibrate(&file, &diverged, &["--stop-after", "1"])
-            .status
-            .success()
+    assert_eq!(
+        calibrate(&file, &diverged, &["--stop-after", "1"]).status.code(),
+        Some(130),
+        "stopped early: the exit code of an interrupted command"
     );
     doctor(&diverged, "\"values\":[", "\"values\":[0.25,");
     let out = calibrate(&file, &diverged, &["--resume"]);
