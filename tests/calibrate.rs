@@ -194,6 +194,15 @@ fn a_calibration_reproduces_its_files_at_one_and_two_threads_and_after_an_interr
         stderr(&out)
     );
     assert!(read(&cut, "manifest.json").contains("\"status\": \"interrupted\""));
+    assert!(
+        read(&cut, "manifest.json").contains(&format!(
+            "\"resume_command\": \"chokepoint calibrate {} --out {} --resume\"",
+            file.display(),
+            cut.display()
+        )),
+        "{}",
+        read(&cut, "manifest.json")
+    );
     assert!(!cut.join("calibrated.toml").exists());
     assert_eq!(read(&cut, "candidates.jsonl").lines().count(), 4);
     let mut journal = read(&cut, "candidates.jsonl");
@@ -295,7 +304,9 @@ fn resume_takes_evaluated_candidates_from_the_journal_and_refuses_one_that_diver
     // A journalled loss is taken as it is (so it was not run again).
     let taken = dir.path().join("taken");
     assert_eq!(
-        calibrate(&file, &taken, &["--stop-after", "1"]).status.code(),
+        calibrate(&file, &taken, &["--stop-after", "1"])
+            .status
+            .code(),
         Some(130),
         "stopped early: the exit code of an interrupted command"
     );
@@ -311,7 +322,9 @@ fn resume_takes_evaluated_candidates_from_the_journal_and_refuses_one_that_diver
     // A journalled candidate with other values than the search proposes is refused.
     let diverged = dir.path().join("diverged");
     assert_eq!(
-        calibrate(&file, &diverged, &["--stop-after", "1"]).status.code(),
+        calibrate(&file, &diverged, &["--stop-after", "1"])
+            .status
+            .code(),
         Some(130),
         "stopped early: the exit code of an interrupted command"
     );

@@ -396,6 +396,11 @@ pub fn calibrate<S: ScenarioSource>(
         return Err(e);
     }
     if ended == Ended::Stopped {
+        manifest.resume_command = Some(format!(
+            "chokepoint calibrate {} --out {} --resume",
+            crate::engine::shell_quote(&cal.path.display().to_string()),
+            crate::engine::shell_quote(&out.display().to_string())
+        ));
         output::mark(&out, &mut manifest, "interrupted", done.len(), None)?;
         return Ok(CalibrateOutcome::Interrupted {
             out,
