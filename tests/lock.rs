@@ -268,7 +268,14 @@ fn sigterm_mid_sweep_exits_143_and_its_resume_command_gives_identical_files() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_for(&cut.path().join("manifest.json"));
+    // Mid-way: once at least one point is journalled (a point takes a fraction of a second).
+    let journal = cut.path().join("journal.jsonl");
+    for _ in 0..2000 {
+        if std::fs::read_to_string(&journal).is_ok_and(|j| !j.is_empty()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
     kill(&child, "-TERM");
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(143), "{}", stderr(&o));
@@ -277,6 +284,11 @@ fn sigterm_mid_sweep_exits_143_and_its_resume_command_gives_identical_files() {
     let resume = m["resume_command"].as_str().unwrap().to_owned();
     assert!(stderr(&o).contains(&resume), "{}", stderr(&o));
     assert!(!cut.path().join("sweep.csv").exists());
+    let journalled = std::fs::read_to_string(&journal).unwrap().lines().count();
+    assert!(
+        (1..8).contains(&journalled),
+        "{journalled} of 8 points journalled"
+    );
 
     let words: Vec<&str> = resume.split(' ').collect();
     assert_eq!(words[0], "chokepoint");
