@@ -185,7 +185,7 @@ fn a_calibration_reproduces_its_files_at_one_and_two_threads_and_after_an_interr
     // (a kill while writing), then resumed: the same bytes.
     let cut = dir.path().join("cut");
     let out = calibrate(&file, &cut, &["--stop-after", "3"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     // Kept: the 3 LHS points and the first simplex vertex (the best LHS point again, taken
     // from the earlier candidate without running); the next fresh one was not run.
     assert!(
@@ -194,6 +194,15 @@ fn a_calibration_reproduces_its_files_at_one_and_two_threads_and_after_an_interr
         stderr(&out)
     );
     assert!(read(&cut, "manifest.json").contains("\"status\": \"interrupted\""));
+    assert!(
+        read(&cut, "manifest.json").contains(&format!(
+            "\"resume_command\": \"chokepoint calibrate {} --out {} --resume\"",
+            file.display(),
+            cut.display()
+        )),
+        "{}",
+        read(&cut, "manifest.json")
+    );
     assert!(!cut.join("calibrated.toml").exists());
     assert_eq!(read(&cut, "candidates.jsonl").lines().count(), 4);
     let mut journal = read(&cut, "candidates.jsonl");
@@ -294,10 +303,12 @@ fn resume_takes_evaluated_candidates_from_the_journal_and_refuses_one_that_diver
     };
     // A journalled loss is taken as it is (so it was not run again).
     let taken = dir.path().join("taken");
-    assert!(
+    assert_eq!(
         calibrate(&file, &taken, &["--stop-after", "1"])
             .status
-            .success()
+            .code(),
+        Some(130),
+        "stopped early: the exit code of an interrupted command"
     );
     doctor(&taken, "\"loss\":", "\"loss\":12345.5,\"was\":");
     let out = calibrate(&file, &taken, &["--resume"]);
@@ -310,10 +321,12 @@ fn resume_takes_evaluated_candidates_from_the_journal_and_refuses_one_that_diver
     assert!(first_row.contains(",12345.5,"), "{first_row}");
     // A journalled candidate with other values than the search proposes is refused.
     let diverged = dir.path().join("diverged");
-    assert!(
+    assert_eq!(
         calibrate(&file, &diverged, &["--stop-after", "1"])
             .status
-            .success()
+            .code(),
+        Some(130),
+        "stopped early: the exit code of an interrupted command"
     );
     doctor(&diverged, "\"values\":[", "\"values\":[0.25,");
     let out = calibrate(&file, &diverged, &["--resume"]);

@@ -224,7 +224,7 @@ fn ctrl_c_leaves_a_folder_marked_interrupted_with_whole_batches() {
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     let manifest: serde_json::Value =
         serde_json::from_slice(&read(dir.path(), "manifest.json")).unwrap();
     assert_eq!(manifest["status"], "interrupted");

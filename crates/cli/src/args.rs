@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
     name = "chokepoint",
     version,
     about = "Simulate export-control disruptions of rare-earth and magnet supply chains as a Monte Carlo experiment.",
-    after_help = "Docs: README.md, docs/scenarios.md, docs/outputs.md, docs/experiments.md, docs/cluster.md, docs/model.md"
+    after_help = "Exit codes: 0 ok; 1 the run failed (I/O, the engine, an output folder in use by another process); 2 bad usage or input (flags, scenario, files, an output folder that is not empty); 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM (e.g. Slurm preemption): finished work is kept and the manifest says `interrupted` with the command that resumes it.\n\nDocs: README.md, docs/scenarios.md, docs/outputs.md (exit codes, locking, resume), docs/experiments.md, docs/cluster.md, docs/model.md"
 )]
 pub struct Cli {
     /// What to do.
@@ -87,9 +87,14 @@ pub struct BacktestArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
-    /// Output folder (default: runs/<name>-<UTC timestamp>/).
+    /// Output folder (default: runs/<name>-<UTC timestamp>/). It must be new or empty, unless
+    /// --force.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace the previous chokepoint output in --out: its files are deleted first, so old and
+    /// new results never mix (refused on a folder without manifest.json).
+    #[arg(long)]
+    pub force: bool,
     /// Override a scenario parameter, as for `run` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
@@ -154,12 +159,19 @@ pub struct ExperimentFlags {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
-    /// Output folder (default: runs/<name>-<UTC timestamp>/).
+    /// Output folder (default: runs/<name>-<UTC timestamp>/). It must be new or empty, unless
+    /// --force.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Finish an interrupted experiment or shard in this folder (same arguments otherwise).
+    /// Finish an interrupted journalled experiment (compare, sweep, or any --shard) in this
+    /// folder (same arguments otherwise). A plain `run` is not journalled: run it again with
+    /// --force, or as --shard 0/1 to make it resumable.
     #[arg(long)]
     pub resume: Option<PathBuf>,
+    /// Replace the previous chokepoint output in --out: its files are deleted first, so old and
+    /// new results never mix (refused on a folder without manifest.json).
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
     /// Override a scenario parameter: `--set shock.2.approval.us=0.5` (repeatable; array
     /// entries by index or name). Validated like the file.
     #[arg(long = "set", value_name = "PATH=VALUE")]

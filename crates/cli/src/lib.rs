@@ -13,13 +13,13 @@
 mod args;
 mod plot;
 mod report;
+mod signals;
 mod table;
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use chokepoint_experiment::{
@@ -33,19 +33,44 @@ use args::{
     BacktestArgs, CalibrateArgs, CheckArgs, Cli, Command, DiffArgs, ExperimentFlags, MergeArgs,
 };
 
-/// Entry point of the binary: runs the command and turns errors into a message and exit code 2.
+/// Entry point of the binary: runs the command and turns the result into an exit code, the
+/// one place that decides them: 0 ok, 1 the run failed (I/O, the engine, a folder in use),
+/// 2 usage or input (clap's own usage errors exit 2 too), 130 / 143 stopped by SIGINT / SIGTERM.
 #[must_use]
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
+        Ok(()) if signals::interrupted() => ExitCode::from(signals::exit_code()),
         Ok(()) => ExitCode::SUCCESS,
         // `chokepoint check x | head` closing the pipe early is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(error_code(&e))
         }
     }
+}
+
+/// Exit code 1 for a run that failed (I/O, the engine, a folder in use), 2 for everything about
+/// what was asked for (flags, scenario and other input files, an output folder not empty).
+fn error_code(e: &anyhow::Error) -> u8 {
+    use chokepoint_experiment::CalibrationError;
+    let engine = |x: &chokepoint_experiment::Error| if x.is_run_failure() { 1 } else { 2 };
+    for cause in e.chain() {
+        if let Some(x) = cause.downcast_ref::<chokepoint_experiment::Error>() {
+            return engine(x);
+        }
+        if let Some(x) = cause.downcast_ref::<CalibrationError>() {
+            return match x {
+                CalibrationError::Engine(inner) => engine(inner),
+                _ => 2,
+            };
+        }
+        if cause.downcast_ref::<std::io::Error>().is_some() {
+            return 1;
+        }
+    }
+    2
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -89,12 +114,13 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
         threads: args.threads,
         batch: args.batch,
         progress: &bar,
-        stop: interrupt_flag(),
+        stop: signals::stop_flag(args.out.as_deref()),
         stop_after: args.stop_after,
         command: std::env::args().skip(1).collect(),
     };
     match calibrate::calibrate(&cal, &scenario, &targets, &exec)? {
         CalibrateOutcome::Interrupted { out, candidates } => {
+            signals::mark_interrupted();
             eprintln!(
                 "interrupted after {candidates} candidates, kept in {0}; run the same command with --out {0} --resume to finish",
                 out.display()
@@ -113,13 +139,15 @@ fn backtest(args: &BacktestArgs) -> Result<()> {
         out: args.out.clone(),
         shard: None,
         resume: false,
+        force: args.force,
         threads: args.threads,
         progress: &bar,
-        stop: interrupt_flag(),
+        stop: signals::stop_flag(args.out.as_deref()),
         command: plan_argv(),
     };
     let r = chokepoint_experiment::backtest(&args.spec(), &Files, &exec)?;
     if r.run.interrupted {
+        signals::mark_interrupted();
         eprintln!(
             "interrupted after {} replications: {} is marked partial, and backtest.csv holds those replications only",
             r.run.replications,
@@ -170,22 +198,33 @@ impl Load<Scenario> for Files {
 /// `run`, `compare` or `sweep`: one plan through the engine, on this machine or as a shard.
 fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
     let bar = Bar::new(flags.quiet);
-    let exec = Execution {
+    let mut exec = Execution {
         out: flags.out.clone().or_else(|| flags.resume.clone()),
         shard: flags.shard,
         resume: flags.resume.is_some(),
+        force: flags.force,
         threads: flags.threads,
         progress: &bar,
-        stop: interrupt_flag(),
+        stop: signals::stop_flag(None),
         command: plan_argv(),
     };
     chokepoint_experiment::check_execution(spec, &exec)?;
     let plan: Plan<Scenario> = Plan::from_spec(spec, &Files)?;
+    // Fix the folder now (its default name holds the time), so that an abort can mark it.
+    let folder = chokepoint_experiment::planned_folder(&plan, &exec);
+    signals::set_folder(&folder);
+    exec.out = Some(folder);
     match chokepoint_experiment::execute(&plan, &exec)? {
         Outcome::Interrupted { out } => {
+            signals::mark_interrupted();
+            let resume = chokepoint_experiment::read_manifest(&out)
+                .ok()
+                .and_then(|m| m.resume_command);
             eprintln!(
-                "interrupted: finished work is kept in {0}; run the same command with --resume {0} to finish",
-                out.display()
+                "interrupted: finished work is kept in {}; to finish, run\n  {}",
+                out.display(),
+                resume
+                    .unwrap_or_else(|| format!("the same command with --resume {}", out.display()))
             );
             Ok(())
         }
@@ -195,6 +234,7 @@ fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
         Outcome::Done(Report::Run(r)) => {
             let mut s = report::headline(&r);
             if r.interrupted {
+                signals::mark_interrupted();
                 eprintln!(
                     "interrupted after {} replications: {} is marked partial (manifest status `interrupted`)",
                     r.replications,
@@ -236,19 +276,6 @@ fn merge(args: &MergeArgs) -> Result<()> {
     emit(&render(&report))
 }
 
-/// Ctrl-C sets the engine's stop flag: it stops at the next batch boundary, keeping finished
-/// work. A second Ctrl-C ends the process at once.
-fn interrupt_flag() -> &'static AtomicBool {
-    static STOP: AtomicBool = AtomicBool::new(false);
-    let _ = ctrlc::set_handler(|| {
-        if STOP.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-        eprintln!("\nstopping after the current batch (Ctrl-C again to abort)");
-    });
-    &STOP
-}
-
 /// A progress bar on standard error when it is a terminal and `--quiet` is not given.
 struct Bar(ProgressBar);
 
@@ -279,6 +306,10 @@ impl Progress for Bar {
 
     fn finish(&self) {
         self.0.finish_and_clear();
+    }
+
+    fn note(&self, text: &str) {
+        self.0.suspend(|| eprintln!("note: {text}"));
     }
 }
 
@@ -386,7 +417,7 @@ pub(crate) fn plan_argv() -> Vec<String> {
 
 fn plan_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
     const WITH_VALUE: [&str; 4] = ["--shard", "--out", "--resume", "--threads"];
-    const ALONE: [&str; 1] = ["--quiet"];
+    const ALONE: [&str; 2] = ["--quiet", "--force"];
     let mut out = Vec::new();
     let mut args = args.into_iter();
     while let Some(a) = args.next() {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::engine::Execution;
 use crate::error::Error;
-use crate::execute::{Outcome, Report, execute};
+use crate::execute::{Outcome, Report, execute_locked};
 use crate::output::{MetricRow, csv_bytes, write_atomic};
 use crate::plan::{Load, Plan, PlanSpec, RunSpec};
 use crate::run::RunReport;
@@ -138,7 +138,8 @@ pub fn backtest<S: ScenarioSource>(
     if targets.is_empty() {
         return Err(Error::NoTargets(spec.scenario.clone()));
     }
-    let run = match execute(&plan, exec)? {
+    let (outcome, _lock) = execute_locked(&plan, exec)?;
+    let run = match outcome {
         Outcome::Done(Report::Run(run)) => run,
         // An unsharded run finishes (or is marked interrupted) in place; the others need a shard.
         Outcome::Done(_) | Outcome::ShardDone { .. } | Outcome::Interrupted { .. } => {

@@ -304,6 +304,21 @@ pub fn calibrate<S: ScenarioSource>(
     let hash = cal.hash(scenario, targets);
     let out = output_folder(exec.out.as_deref(), &format!("calibrate-{}", cal.name));
     let threads = resolve_threads(exec.threads);
+    let how = if exec.resume {
+        crate::folder::Claim::Resume
+    } else {
+        crate::folder::Claim::Fresh
+    };
+    let lock = crate::folder::claim(&out, how).map_err(|e| match e {
+        crate::Error::AlreadyHoldsResults(dir) => CalibrationError::AlreadyHoldsResults(dir),
+        other => other.into(),
+    })?;
+    if let Some(h) = &lock.taken_over {
+        exec.progress.note(&format!(
+            "{}: took over a stale lock of {h} (that process is gone)",
+            out.display()
+        ));
+    }
     let (mut manifest, journal) =
         output::open(&out, cal, &hash, threads, exec.resume, &exec.command)?;
 
@@ -381,6 +396,11 @@ pub fn calibrate<S: ScenarioSource>(
         return Err(e);
     }
     if ended == Ended::Stopped {
+        manifest.resume_command = Some(format!(
+            "chokepoint calibrate {} --out {} --resume",
+            crate::engine::shell_quote(&cal.path.display().to_string()),
+            crate::engine::shell_quote(&out.display().to_string())
+        ));
         output::mark(&out, &mut manifest, "interrupted", done.len(), None)?;
         return Ok(CalibrateOutcome::Interrupted {
             out,

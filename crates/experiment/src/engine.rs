@@ -17,7 +17,7 @@ use chokepoint_stats::SeriesAccumulator;
 
 use crate::error::Error;
 use crate::journal::{JournalLine, append_journal, read_journal};
-use crate::manifest::{new_manifest, read_manifest, write_manifest};
+use crate::manifest::{ExperimentManifest, new_manifest, read_manifest, write_manifest};
 use crate::monte_carlo;
 use crate::output::{CellResult, Results};
 use crate::plan::{Plan, Shard};
@@ -35,6 +35,10 @@ pub trait Progress: Sync {
     }
     /// No more replications will run (finished or stopped).
     fn finish(&self) {}
+    /// Something the user should know that is not an error (a stale lock taken over).
+    fn note(&self, text: &str) {
+        let _ = text;
+    }
 }
 
 /// Reports nothing.
@@ -50,6 +54,8 @@ pub struct Execution<'a> {
     pub shard: Option<Shard>,
     /// Continue the experiment already in `out` (same plan and shard).
     pub resume: bool,
+    /// Replace the chokepoint output already in `out`: its files are deleted first.
+    pub force: bool,
     /// Worker threads (0 = all cores).
     pub threads: usize,
     /// Told of progress.
@@ -82,10 +88,39 @@ pub(crate) fn output_folder(given: Option<&Path>, label: &str) -> PathBuf {
     )
 }
 
+/// The command that finishes an interrupted journalled experiment: the plan's arguments, its
+/// shard, and `--resume <out>`, quoted for a POSIX shell.
+pub(crate) fn resume_command(command: &[String], shard: Option<Shard>, out: &Path) -> String {
+    let mut words: Vec<String> = vec!["chokepoint".into()];
+    words.extend(command.iter().map(|a| shell_quote(a)));
+    if let Some(s) = shard {
+        words.push(format!("--shard {s}"));
+    }
+    words.push(format!(
+        "--resume {}",
+        shell_quote(&out.display().to_string())
+    ));
+    words.join(" ")
+}
+
+/// `arg` as one word of a POSIX shell command line.
+pub(crate) fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
 /// What running a plan's journalled units came to.
 pub(crate) enum Journalled {
-    /// Every cell finished.
-    Done(Results),
+    /// Every cell finished; the manifest (saying `complete`) is written once the final files
+    /// are, so that a failure while finishing leaves it `running`, then marked `failed`.
+    Done(Results, Box<ExperimentManifest>),
     /// This shard's share is finished and journalled.
     ShardDone(Shard),
     /// Stopped; the journal keeps what finished.
@@ -130,15 +165,7 @@ pub(crate) fn run_journalled<S: ScenarioSource>(
             });
         }
         manifest.started_at = old.started_at;
-    } else if out.join("manifest.json").exists() {
-        return Err(Error::AlreadyHoldsResults(out.to_owned()));
     }
-    std::fs::create_dir_all(out).map_err(|e| {
-        Error::file(
-            format!("{}: cannot create the output folder", out.display()),
-            e,
-        )
-    })?;
     write_manifest(out, &manifest)?;
 
     let journal = out.join("journal.jsonl");
@@ -174,6 +201,7 @@ pub(crate) fn run_journalled<S: ScenarioSource>(
         if set.interrupted {
             exec.progress.finish();
             manifest.status = "interrupted".into();
+            manifest.resume_command = Some(resume_command(&exec.command, exec.shard, out));
             write_manifest(out, &manifest)?;
             return Ok(Journalled::Interrupted);
         }
@@ -194,8 +222,7 @@ pub(crate) fn run_journalled<S: ScenarioSource>(
         return Ok(Journalled::ShardDone(shard));
     }
     let results = combine(plan, vec![have.into_iter().flatten().collect()])?;
-    write_manifest(out, &manifest)?;
-    Ok(Journalled::Done(results))
+    Ok(Journalled::Done(results, Box::new(manifest)))
 }
 
 /// The journals of `dirs`, one per folder.

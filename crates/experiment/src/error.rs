@@ -64,8 +64,46 @@ pub enum Error {
         shard: Option<String>,
     },
     /// A new experiment would overwrite results.
-    #[error("{}: already holds results; use --resume {} to finish it, or another --out", .0.display(), .0.display())]
+    #[error("{}: already holds results; use --resume {} to finish it, --force to delete them and start again, or another --out", .0.display(), .0.display())]
     AlreadyHoldsResults(PathBuf),
+    /// Another process holds the output folder's lock.
+    #[error(
+        "{}: in use by {holder} (lock file {}); wait for it to finish or give another --out. If that process is gone and was on another host, delete the lock file",
+        dir.display(),
+        lock.display()
+    )]
+    FolderBusy {
+        /// The folder.
+        dir: PathBuf,
+        /// Who holds it: pid, host, since.
+        holder: String,
+        /// The lock file.
+        lock: PathBuf,
+    },
+    /// A new experiment's folder holds files that are not chokepoint's results.
+    #[error(
+        "{}: is not empty ({}); give a new or empty --out",
+        dir.display(),
+        entries.join(", ")
+    )]
+    FolderNotEmpty {
+        /// The folder.
+        dir: PathBuf,
+        /// What it holds.
+        entries: Vec<String>,
+    },
+    /// `--force` on a folder chokepoint did not write.
+    #[error(
+        "{}: --force deletes a previous chokepoint output, but this folder has no manifest.json ({}); give a new or empty --out",
+        dir.display(),
+        entries.join(", ")
+    )]
+    ForceNotOutput {
+        /// The folder.
+        dir: PathBuf,
+        /// What it holds.
+        entries: Vec<String>,
+    },
     /// A merge would overwrite results.
     #[error("{}: already holds results; merge into a new folder", .0.display())]
     MergeTargetHoldsResults(PathBuf),
@@ -318,6 +356,23 @@ impl Error {
     /// Wraps an error from outside the engine.
     pub(crate) fn scenario(e: impl Into<BoxError>) -> Self {
         Error::Scenario(e.into())
+    }
+
+    /// Whether the run itself failed (I/O, the engine, a folder in use): exit code 1. Every
+    /// other error is about what was asked for (a bad scenario, flag, file or folder; exit
+    /// code 2).
+    #[must_use]
+    pub fn is_run_failure(&self) -> bool {
+        matches!(
+            self,
+            Error::Io(_)
+                | Error::File { .. }
+                | Error::Json(_)
+                | Error::Csv(_)
+                | Error::Stats(_)
+                | Error::SeriesShape(_)
+                | Error::FolderBusy { .. }
+        )
     }
 
     /// A file operation that failed, with what it was for.

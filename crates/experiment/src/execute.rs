@@ -5,13 +5,15 @@
 //! optional precision targets; every other plan goes through the journal, so it resumes after
 //! a kill and its shards merge into exactly what one machine writes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chokepoint_core::ScenarioSource;
 
 use crate::compare::{self, CompareReport};
 use crate::engine::{Execution, Journalled, output_folder, run_journalled};
 use crate::error::Error;
+use crate::folder::{self, Claim, FolderLock};
+use crate::manifest::write_manifest;
 use crate::output::Results;
 use crate::plan::{Finish, Load, Plan, PlanSpec, Shard};
 use crate::run::{self, RunReport};
@@ -72,24 +74,75 @@ pub fn check_execution(spec: &PlanSpec, exec: &Execution<'_>) -> Result<(), Erro
     Ok(())
 }
 
-/// Runs `plan` on this machine or as one shard (as `exec` says) and, when every cell is done,
-/// writes the final files.
-pub fn execute<S: ScenarioSource>(plan: &Plan<S>, exec: &Execution<'_>) -> Result<Outcome, Error> {
-    check_execution(&plan.spec, exec)?;
-    if let PlanSpec::Run(spec) = &plan.spec
-        && exec.shard.is_none()
-    {
-        return Ok(Outcome::Done(Report::Run(run::run_here(plan, spec, exec)?)));
-    }
+/// The folder `execute` writes `plan` into: `exec.out`, else `runs/<label>-<UTC time>`. A
+/// front door that wants to know it before the run starts (to name it in a message, or to
+/// mark it on an abort) calls this and passes the answer as `exec.out`.
+#[must_use]
+pub fn planned_folder<S: ScenarioSource>(plan: &Plan<S>, exec: &Execution<'_>) -> PathBuf {
     let label = match (&plan.spec, exec.shard) {
         (PlanSpec::Run(_), Some(_)) => format!("{}-shard", plan.label),
         _ => plan.label.clone(),
     };
-    let out = output_folder(exec.out.as_deref(), &label);
+    output_folder(exec.out.as_deref(), &label)
+}
+
+/// Runs `plan` on this machine or as one shard (as `exec` says) and, when every cell is done,
+/// writes the final files. The output folder is locked for the whole time ([`crate::folder`]);
+/// a run that fails after its manifest was written leaves it marked `failed`.
+pub fn execute<S: ScenarioSource>(plan: &Plan<S>, exec: &Execution<'_>) -> Result<Outcome, Error> {
+    execute_locked(plan, exec).map(|(outcome, _lock)| outcome)
+}
+
+/// [`execute`], handing back the folder's lock, so that a caller writing more files into the
+/// folder (`backtest`) keeps it until it is done.
+pub(crate) fn execute_locked<S: ScenarioSource>(
+    plan: &Plan<S>,
+    exec: &Execution<'_>,
+) -> Result<(Outcome, FolderLock), Error> {
+    check_execution(&plan.spec, exec)?;
+    let out = planned_folder(plan, exec);
+    let how = if exec.resume {
+        Claim::Resume
+    } else if exec.force {
+        Claim::Force
+    } else {
+        Claim::Fresh
+    };
+    let lock = folder::claim(&out, how)?;
+    if let Some(h) = &lock.taken_over {
+        exec.progress.note(&format!(
+            "{}: took over a stale lock of {h} (that process is gone)",
+            out.display()
+        ));
+    }
+    let outcome = execute_in(plan, exec, &out);
+    if outcome.is_err() {
+        let _ = folder::mark_status(&out, "failed");
+    }
+    Ok((outcome?, lock))
+}
+
+fn execute_in<S: ScenarioSource>(
+    plan: &Plan<S>,
+    exec: &Execution<'_>,
+    out: &Path,
+) -> Result<Outcome, Error> {
+    if let PlanSpec::Run(spec) = &plan.spec
+        && exec.shard.is_none()
+    {
+        return Ok(Outcome::Done(Report::Run(run::run_here(
+            plan, spec, exec, out,
+        )?)));
+    }
+    let out = out.to_owned();
     Ok(match run_journalled(plan, &out, exec)? {
         Journalled::Interrupted => Outcome::Interrupted { out },
         Journalled::ShardDone(shard) => Outcome::ShardDone { shard, out },
-        Journalled::Done(results) => Outcome::Done(finish(plan, &results, &out)?),
+        Journalled::Done(results, manifest) => {
+            let report = finish(plan, &results, &out)?;
+            write_manifest(&out, &manifest)?;
+            Outcome::Done(report)
+        }
     })
 }
 

@@ -52,6 +52,10 @@ pub struct RunManifest {
     pub started_at: String,
     /// UTC finish time.
     pub finished_at: Option<String>,
+    /// When `interrupted`: a plain run is not journalled, so it does not resume; this command
+    /// runs it again into the same folder, replacing the partial results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rerun_command: Option<String>,
     /// The resolved scenario, as TOML.
     pub resolved_scenario: String,
 }
@@ -102,6 +106,7 @@ impl RunManifest {
             threads: cfg.threads,
             started_at: started.to_rfc3339(),
             finished_at: None,
+            rerun_command: None,
             resolved_scenario: resolved,
         })
     }
@@ -165,6 +170,9 @@ pub struct ExperimentManifest {
     /// What was asked for, as data: `merge` rebuilds the plan from it.
     #[serde(default)]
     pub spec: Option<PlanSpec>,
+    /// When `interrupted`: the command that finishes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_command: Option<String>,
 }
 
 /// Reads a folder's manifest.
@@ -211,5 +219,6 @@ pub(crate) fn new_manifest<S: ScenarioSource>(
         argv: argv.to_vec(),
         plan: plan.description.clone(),
         spec: Some(plan.spec.clone()),
+        resume_command: None,
     }
 }

@@ -12,6 +12,7 @@ use chokepoint_core::ScenarioSource;
 use crate::engine::{combine, read_journals};
 use crate::error::Error;
 use crate::execute::{Report, finish};
+use crate::folder::{self, Claim};
 use crate::manifest::{ExperimentManifest, new_manifest, read_manifest, write_manifest};
 use crate::output::Results;
 use crate::plan::{Load, Plan, PlanSpec, Shard};
@@ -28,14 +29,9 @@ pub fn merge<S: ScenarioSource>(
     let spec = read_manifest(first)?
         .spec
         .ok_or_else(|| Error::NoSpec(first.clone()))?;
-    if out.join("manifest.json").exists() {
-        return Err(Error::MergeTargetHoldsResults(out.to_owned()));
-    }
-    std::fs::create_dir_all(out).map_err(|e| {
-        Error::file(
-            format!("{}: cannot create the output folder", out.display()),
-            e,
-        )
+    let _lock = folder::claim(out, Claim::Fresh).map_err(|e| match e {
+        Error::AlreadyHoldsResults(dir) => Error::MergeTargetHoldsResults(dir),
+        other => other,
     })?;
     let (plan, results, manifest) = merge_shards(dirs, &spec, loader)?;
     let mut report = finish(&plan, &results, out)?;

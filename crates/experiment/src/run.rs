@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chokepoint_core::ScenarioSource;
 
-use crate::engine::{Execution, resolve_threads};
+use crate::engine::{Execution, resolve_threads, shell_quote};
 use crate::error::Error;
 use crate::manifest::RunManifest;
 use crate::monte_carlo::{self, MonteCarlo};
@@ -71,6 +71,7 @@ pub(crate) fn run_here<S: ScenarioSource>(
     plan: &Plan<S>,
     spec: &RunSpec,
     exec: &Execution<'_>,
+    out: &Path,
 ) -> Result<RunReport, Error> {
     let scenario = &plan.cells[0].scenario;
     let cfg = MonteCarlo {
@@ -78,19 +79,7 @@ pub(crate) fn run_here<S: ScenarioSource>(
         ..plan.mc.clone()
     };
     let started = chrono::Utc::now();
-    let out = exec.out.clone().unwrap_or_else(|| {
-        PathBuf::from("runs").join(format!(
-            "{}-{}",
-            plan.label,
-            started.format("%Y%m%dT%H%M%SZ")
-        ))
-    });
-    std::fs::create_dir_all(&out).map_err(|e| {
-        Error::file(
-            format!("{}: cannot create the output folder", out.display()),
-            e,
-        )
-    })?;
+    let out = out.to_owned();
     let mut manifest = RunManifest::new(&spec.scenario, scenario, &cfg, &spec.overrides, started)?;
     write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
 
@@ -115,6 +104,13 @@ pub(crate) fn run_here<S: ScenarioSource>(
         &cell,
     )?;
     manifest.finish(&result, chrono::Utc::now());
+    if result.interrupted {
+        let mut words = vec!["chokepoint".to_owned()];
+        words.extend(exec.command.iter().map(|a| shell_quote(a)));
+        words.push("--force --out".into());
+        words.push(shell_quote(&out.display().to_string()));
+        manifest.rerun_command = Some(words.join(" "));
+    }
     write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
     Ok(RunReport {
         scenario: scenario.name().to_owned(),

@@ -56,6 +56,7 @@ fn execution<'a>(out: &Path, shard: Option<Shard>, stop: &'a AtomicBool) -> Exec
         out: Some(out.to_owned()),
         shard,
         resume: false,
+        force: false,
         threads: 2,
         progress: &Silent,
         stop,

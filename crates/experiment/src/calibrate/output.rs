@@ -67,6 +67,9 @@ pub struct CalibrationManifest {
     pub finished_at: Option<String>,
     /// The command that made it.
     pub argv: Vec<String>,
+    /// When `interrupted`: the command that finishes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_command: Option<String>,
 }
 
 fn write_manifest(dir: &Path, m: &CalibrationManifest) -> Result<(), CalibrationError> {
@@ -101,6 +104,7 @@ pub(super) fn open(
         started_at: chrono::Utc::now().to_rfc3339(),
         finished_at: None,
         argv: argv.to_vec(),
+        resume_command: None,
     };
     let mut journal = Vec::new();
     if resume {
