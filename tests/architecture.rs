@@ -102,7 +102,7 @@ fn only_the_engine_knows_threads_and_only_the_cli_knows_terminals() {
     }
     for krate in ["core", "scenario", "experiment", "stats", "report"] {
         let deps = dependencies(krate);
-        for banned in ["indicatif", "clap", "ctrlc", "anyhow"] {
+        for banned in ["indicatif", "clap", "ctrlc", "signal-hook", "anyhow"] {
             assert!(
                 !deps.iter().any(|d| d == banned),
                 "{krate} must not depend on {banned}"
