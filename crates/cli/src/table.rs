@@ -3,13 +3,16 @@
 use std::fmt::Write as _;
 
 /// Formats a number for people: thousands get separators-free engineering notation, small
-/// numbers keep four significant digits.
+/// numbers keep four decimals. Anything that rounds to zero at four decimals (negative zero, a
+/// float residue such as -1e-12) prints as `0`, never `-0.0000` (issue 13).
 pub fn number(v: f64) -> String {
+    /// Half a unit in the fourth decimal: below it `{:.4}` prints zero.
+    const ROUNDS_TO_ZERO: f64 = 0.5e-4;
     if !v.is_finite() {
         return v.to_string();
     }
     let a = v.abs();
-    if a == 0.0 {
+    if a < ROUNDS_TO_ZERO {
         "0".to_owned()
     } else if a >= 1e9 {
         format!("{v:.3e}")
@@ -93,6 +96,10 @@ mod tests {
     #[test]
     fn numbers_read_well() {
         assert_eq!(number(0.0), "0");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(-1e-12), "0");
+        assert_eq!(number(3e-5), "0");
+        assert_eq!(number(-0.0001), "-0.0001");
         assert_eq!(number(0.123456), "0.1235");
         assert_eq!(number(12.3456), "12.346");
         assert_eq!(number(123456.7), "123457");
