@@ -67,7 +67,7 @@ pub use ids::{
 pub use keyed::LeadTime;
 pub use licences::{Application, Licence, LicenceState};
 pub use markets::Ledger;
-pub use metrics::{EVENT_METRICS, is_event_metric};
+pub use metrics::{EVENT_METRICS, is_event_metric, metric_domain};
 pub use model::Model;
 pub use outputs::{Outcome, OutputSchema, Trajectory};
 pub use params::*;

@@ -80,7 +80,6 @@ pub(crate) enum Kind {
 pub(crate) struct Metric {
     pub(crate) name: &'static str,
     /// As in docs/outputs.md.
-    #[allow(dead_code, reason = "documentation in the table; read by tests")]
     pub(crate) unit: &'static str,
     pub(crate) kind: Kind,
     pub(crate) value: fn(&Totals) -> f64,
@@ -89,7 +88,6 @@ pub(crate) struct Metric {
 /// A family of metrics, one per item: `<prefix>/<item name>`.
 pub(crate) struct ItemMetric {
     pub(crate) prefix: &'static str,
-    #[allow(dead_code, reason = "documentation in the table; read by tests")]
     pub(crate) unit: &'static str,
     pub(crate) value: fn(&Totals, usize) -> f64,
 }
@@ -97,7 +95,6 @@ pub(crate) struct ItemMetric {
 /// A family of metrics, one per manufacturer group: `<prefix>/<region>/<sector>`.
 pub(crate) struct GroupMetric {
     pub(crate) prefix: &'static str,
-    #[allow(dead_code, reason = "documentation in the table; read by tests")]
     pub(crate) unit: &'static str,
     pub(crate) value: fn(&Totals, usize) -> f64,
 }
@@ -297,6 +294,39 @@ pub fn is_event_metric(name: &str) -> bool {
         .any(|m| m.kind == Kind::Event && m.name == name)
 }
 
+/// The values a metric can take, from its unit in the tables above: shares and 0/1 events lie
+/// in [0, 1]; tonnes, USD, counts, weeks and price ratios are never negative; anything else
+/// (targets, whose unit the scenario names) is unbounded. Summaries clip their confidence
+/// intervals to it, so an interval never claims what cannot happen (issue 13).
+#[must_use]
+pub fn metric_domain(name: &str) -> (f64, f64) {
+    let of_family = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
+    };
+    let unit = METRICS
+        .iter()
+        .find(|m| m.name == name)
+        .map(|m| m.unit)
+        .or_else(|| {
+            ITEM_METRICS
+                .iter()
+                .find(|m| of_family(m.prefix))
+                .map(|m| m.unit)
+        })
+        .or_else(|| {
+            GROUP_METRICS
+                .iter()
+                .find(|m| of_family(m.prefix))
+                .map(|m| m.unit)
+        });
+    match unit {
+        Some("share" | "0/1") => (0.0, 1.0),
+        Some("t" | "USD" | "count" | "firm-weeks" | "weeks" | "ratio") => (0.0, f64::INFINITY),
+        _ => (f64::NEG_INFINITY, f64::INFINITY),
+    }
+}
+
 /// Every metric's value, in output order.
 pub(crate) fn outcome(
     tally: &Tally,
@@ -338,6 +368,29 @@ pub(crate) fn outcome(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn domains_follow_units() {
+        assert_eq!(metric_domain("peak_halted_share"), (0.0, 1.0));
+        assert_eq!(metric_domain("any_halt"), (0.0, 1.0));
+        assert_eq!(metric_domain("unmet_magnet_t"), (0.0, f64::INFINITY));
+        assert_eq!(metric_domain("weeks_to_first_halt"), (0.0, f64::INFINITY));
+        assert_eq!(metric_domain("unmet_demand_t/dy"), (0.0, f64::INFINITY));
+        assert_eq!(
+            metric_domain("peak_price_ratio/ndfeb"),
+            (0.0, f64::INFINITY)
+        );
+        assert_eq!(metric_domain("demand_met_share/us/defence"), (0.0, 1.0));
+        // A target's unit is the scenario's: unbounded; so is a name that only shares a prefix.
+        assert_eq!(
+            metric_domain("target/dy_oxide_peak_2011"),
+            (f64::NEG_INFINITY, f64::INFINITY)
+        );
+        assert_eq!(
+            metric_domain("unmet_demand_tonnes"),
+            (f64::NEG_INFINITY, f64::INFINITY)
+        );
+    }
     use super::*;
 
     #[test]

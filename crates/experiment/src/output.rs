@@ -134,7 +134,10 @@ impl MetricRow {
             let p = Proportion::from_values(values);
             (p.wilson_lo, p.wilson_hi)
         } else {
-            (s.ci95_lo, s.ci95_hi)
+            // The t-interval of a skewed metric can reach past what is possible (negative
+            // tonnes): clip it to the metric's domain.
+            let (floor, ceiling) = chokepoint_core::metric_domain(metric);
+            (s.ci95_lo.max(floor), s.ci95_hi.min(ceiling))
         };
         Self {
             metric: metric.to_owned(),
@@ -217,4 +220,27 @@ fn write_replications(
         w.write_record(&rec)?;
     }
     write_atomic(dir, "replications.csv", &csv_bytes(w)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MetricRow;
+
+    /// One replication in twenty with a large loss: the t-interval of the mean reaches below
+    /// zero, which tonnes cannot; the row clips it to the metric's domain.
+    #[test]
+    fn intervals_are_clipped_to_what_is_possible() {
+        let mut values = vec![0.0; 19];
+        values.push(1000.0);
+        let row = MetricRow::new("unmet_magnet_t", &values);
+        assert!(
+            row.ci95_lo.to_bits() == 0.0_f64.to_bits(),
+            "{}",
+            row.ci95_lo
+        );
+        assert!(row.ci95_hi > row.mean);
+        // A target (unit named by the scenario) is not clipped.
+        let row = MetricRow::new("target/x", &values);
+        assert!(row.ci95_lo < 0.0);
+    }
 }
