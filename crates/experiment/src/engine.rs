@@ -75,17 +75,40 @@ pub(crate) fn resolve_threads(threads: usize) -> usize {
     }
 }
 
-/// The given folder, else `runs/<label>-<UTC timestamp>`.
+/// The given folder, else `runs/<label>-<UTC timestamp>`, with the label made safe for a path
+/// (it comes from a scenario's `name`, which may hold `/` or `..`: issue 13).
 pub(crate) fn output_folder(given: Option<&Path>, label: &str) -> PathBuf {
     given.map_or_else(
         || {
             PathBuf::from("runs").join(format!(
-                "{label}-{}",
+                "{}-{}",
+                path_safe(label),
                 chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
             ))
         },
         Path::to_path_buf,
     )
+}
+
+/// `label` with every character outside `[A-Za-z0-9_.-]` replaced by `_` and no leading dot,
+/// so it is one plain folder name inside `runs/`.
+pub(crate) fn path_safe(label: &str) -> String {
+    let safe: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let trimmed = safe.trim_start_matches('.');
+    if trimmed.is_empty() {
+        "run".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 /// The command that finishes an interrupted journalled experiment: the plan's arguments, its
@@ -299,4 +322,21 @@ pub(crate) fn combine<S: ScenarioSource>(
         metric_names,
         cells,
     })
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::path_safe;
+
+    #[test]
+    fn labels_cannot_leave_runs() {
+        assert_eq!(path_safe("../../etc/x"), "_.._etc_x");
+        assert_eq!(
+            path_safe("list_expansion_2025_10"),
+            "list_expansion_2025_10"
+        );
+        assert_eq!(path_safe("a b/c"), "a_b_c");
+        assert_eq!(path_safe(".."), "run");
+        assert_eq!(path_safe(""), "run");
+    }
 }
