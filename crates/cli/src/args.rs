@@ -78,32 +78,9 @@ pub struct PlotArgs {
 pub struct BacktestArgs {
     /// The scenario file (TOML), with `[[target]]` entries.
     pub scenario: PathBuf,
-    /// Replications (default: the scenario's `replications`, else 1000).
-    #[arg(long)]
-    pub reps: Option<u64>,
-    /// Master seed (default: the scenario's `seed`, else 0).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-    /// Output folder (default: runs/<name>-<UTC timestamp>/). It must be new or empty, unless
-    /// --force.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace the previous chokepoint output in --out: its files are deleted first, so old and
-    /// new results never mix (refused on a folder without manifest.json).
-    #[arg(long)]
-    pub force: bool,
-    /// Override a scenario parameter, as for `run` (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<Override>,
-    /// Replications per batch: the unit of stopping on Ctrl-C.
-    #[arg(long, default_value_t = 256)]
-    pub batch: u64,
-    /// No progress bar.
-    #[arg(long)]
-    pub quiet: bool,
+    /// Replications, seed, output.
+    #[command(flatten)]
+    pub run: RunFlags,
 }
 
 impl BacktestArgs {
@@ -111,12 +88,8 @@ impl BacktestArgs {
     pub fn spec(&self) -> RunSpec {
         RunSpec {
             scenario: self.scenario.clone(),
-            overrides: assignments(&self.set),
-            settings: Settings {
-                seed: self.seed,
-                replications: self.reps,
-                batch: self.batch,
-            },
+            overrides: assignments(&self.run.set),
+            settings: self.run.settings(),
             targets: Vec::new(),
             // Read only with precision targets, which a backtest does not take.
             max_replications: 0,
@@ -141,16 +114,30 @@ pub struct RunArgs {
     pub max_reps: u64,
 }
 
-/// Flags shared by `run`, `compare` and `sweep`: how many replications, where the output goes,
-/// sharding and resuming.
+/// Flags shared by `run`, `compare` and `sweep`: how many replications, where the output goes
+/// (`RunFlags`), sharding and resuming.
 #[derive(Debug, Args)]
 pub struct ExperimentFlags {
     /// Run only shard I of N (`--shard 0/4`): the units whose run id is I modulo N. Combine the
     /// shard folders with `chokepoint merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<chokepoint_experiment::Shard>,
+    /// Replications, seed, output.
+    #[command(flatten)]
+    pub run: RunFlags,
+    /// Finish an interrupted journalled experiment (compare, sweep, or any --shard) in this
+    /// folder (same arguments otherwise). A plain `run` is not journalled: run it again with
+    /// --force, or as --shard 0/1 to make it resumable.
+    #[arg(long, conflicts_with = "force")]
+    pub resume: Option<PathBuf>,
+}
+
+/// Flags of every command that runs one plan on this machine (`run`, `compare`, `sweep`,
+/// `backtest`): replications, seed, threads, output folder, overrides.
+#[derive(Debug, Args)]
+pub struct RunFlags {
     /// Replications (per cell for compare and sweep). Default: the scenario's `replications`,
-    /// else 1000. With --target-ci, the least to run.
+    /// else 1000. With `run --target-ci`, the least to run.
     #[arg(long)]
     pub reps: Option<u64>,
     /// Master seed (default: the scenario's `seed`, else 0).
@@ -163,14 +150,9 @@ pub struct ExperimentFlags {
     /// --force.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Finish an interrupted journalled experiment (compare, sweep, or any --shard) in this
-    /// folder (same arguments otherwise). A plain `run` is not journalled: run it again with
-    /// --force, or as --shard 0/1 to make it resumable.
-    #[arg(long)]
-    pub resume: Option<PathBuf>,
     /// Replace the previous chokepoint output in --out: its files are deleted first, so old and
     /// new results never mix (refused on a folder without manifest.json).
-    #[arg(long, conflicts_with = "resume")]
+    #[arg(long)]
     pub force: bool,
     /// Override a scenario parameter: `--set shock.2.approval.us=0.5` (repeatable; array
     /// entries by index or name). Validated like the file.
@@ -306,7 +288,7 @@ pub fn assignments(set: &[Override]) -> Vec<Assignment> {
         .collect()
 }
 
-impl ExperimentFlags {
+impl RunFlags {
     fn settings(&self) -> Settings {
         Settings {
             seed: self.seed,
@@ -321,8 +303,8 @@ impl RunArgs {
     pub fn spec(&self) -> PlanSpec {
         PlanSpec::Run(RunSpec {
             scenario: self.scenario.clone(),
-            overrides: assignments(&self.common.set),
-            settings: self.common.settings(),
+            overrides: assignments(&self.common.run.set),
+            settings: self.common.run.settings(),
             targets: self.target_ci.clone(),
             max_replications: self.max_reps,
         })
@@ -337,8 +319,8 @@ impl CompareArgs {
             strategies: self.strategies.clone(),
             baseline: self.baseline.clone(),
             objective: self.objective.clone(),
-            overrides: assignments(&self.common.set),
-            settings: self.common.settings(),
+            overrides: assignments(&self.common.run.set),
+            settings: self.common.run.settings(),
         })
     }
 }
@@ -351,8 +333,8 @@ impl SweepArgs {
             params: self.param.clone(),
             design: self.design,
             strategies: self.strategies.clone(),
-            overrides: assignments(&self.common.set),
-            settings: self.common.settings(),
+            overrides: assignments(&self.common.run.set),
+            settings: self.common.run.settings(),
         })
     }
 }

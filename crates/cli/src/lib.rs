@@ -134,15 +134,15 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
 /// `backtest`: a run through the engine, then the targets' table. Targets outside their bands
 /// are reported, not an error (exit code 0).
 fn backtest(args: &BacktestArgs) -> Result<()> {
-    let bar = Bar::new(args.quiet);
+    let bar = Bar::new(args.run.quiet);
     let exec = Execution {
-        out: args.out.clone(),
+        out: args.run.out.clone(),
         shard: None,
         resume: false,
-        force: args.force,
-        threads: args.threads,
+        force: args.run.force,
+        threads: args.run.threads,
         progress: &bar,
-        stop: signals::stop_flag(args.out.as_deref()),
+        stop: signals::stop_flag(args.run.out.as_deref()),
         command: plan_argv(),
     };
     let r = chokepoint_experiment::backtest(&args.spec(), &Files, &exec)?;
@@ -197,13 +197,13 @@ impl Load<Scenario> for Files {
 
 /// `run`, `compare` or `sweep`: one plan through the engine, on this machine or as a shard.
 fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
-    let bar = Bar::new(flags.quiet);
+    let bar = Bar::new(flags.run.quiet);
     let mut exec = Execution {
-        out: flags.out.clone().or_else(|| flags.resume.clone()),
+        out: flags.run.out.clone().or_else(|| flags.resume.clone()),
         shard: flags.shard,
         resume: flags.resume.is_some(),
-        force: flags.force,
-        threads: flags.threads,
+        force: flags.run.force,
+        threads: flags.run.threads,
         progress: &bar,
         stop: signals::stop_flag(None),
         command: plan_argv(),
