@@ -184,8 +184,8 @@ fn a_validation_failure_leaves_no_folder() {
     ));
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(!out.exists());
-    // A failure after the folder was written to: its manifest says `failed`, not `running`
-    // (nor `complete`).
+    // A bad --objective is refused before any cell runs (it used to be checked after all of
+    // them, leaving a folder behind): no folder, and the close name suggested.
     let o = chokepoint(&[
         "compare",
         "scenarios/full_embargo.toml",
@@ -204,8 +204,8 @@ fn a_validation_failure_leaves_no_folder() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert_eq!(manifest(&out)["status"], "failed");
-    assert!(!out.join(LOCK).exists());
+    assert!(stderr(&o).contains("is not a metric"), "{}", stderr(&o));
+    assert!(!out.exists(), "no folder for a refused objective");
 }
 
 fn sweep_args(out: &Path) -> Vec<String> {

@@ -100,6 +100,19 @@ pub(crate) fn plan<S: ScenarioSource>(
         first.get_or_insert(scenario);
     }
     let first = first.ok_or(Error::NoScenarios)?;
+    // The objective is checked against the metrics before anything runs (issue 13: it used to
+    // be checked only after every cell had run).
+    let schema_metrics = first
+        .new_model()
+        .map(|m| m.schema().metrics.clone())
+        .map_err(|e| Error::Scenario(e.into()))?;
+    if !schema_metrics.contains(&objective) {
+        let cands: Vec<&str> = schema_metrics.iter().map(String::as_str).collect();
+        return Err(Error::UnknownObjective {
+            hint: did_you_mean(&objective, &cands),
+            objective,
+        });
+    }
     let mc = spec.settings.resolve(&first);
     let description = serde_json::json!({
         "scenarios": scenario_paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
