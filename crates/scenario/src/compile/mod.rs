@@ -57,6 +57,12 @@ type LeadTimeField = fn(&LeadTimeSpec) -> Option<&Num>;
 /// A problem before it is located in a file: key path, message, fix.
 pub(crate) type RawProblem = (String, String, String);
 
+/// The longest horizon or warm-up a scenario may ask for: a century of weeks. Not a model
+/// parameter but a guard: every replication keeps a row of outputs per step, and a horizon of
+/// billions of weeks (days or a typo taken as weeks) would exhaust memory after `check` passed
+/// (issue 13).
+const MAX_WEEKS: u32 = 52 * 100;
+
 /// Where a number may be written: its key path and its value there, if any.
 pub(crate) struct Slot<'s> {
     key: String,
@@ -415,6 +421,21 @@ impl<'a> Build<'a> {
                 "the horizon is empty",
                 "set `horizon_weeks` to a positive number, e.g. 260 for five years",
             );
+        }
+        for (key, weeks) in [
+            ("scenario.horizon_weeks", Some(horizon_weeks)),
+            ("scenario.warmup_weeks", h.warmup_weeks),
+        ] {
+            if weeks.is_some_and(|w| w > MAX_WEEKS) {
+                self.problem(
+                    key,
+                    format!(
+                        "{} weeks is more than a century ({MAX_WEEKS} weeks): every replication keeps a row per step, so this would not fit in memory",
+                        weeks.unwrap_or_default()
+                    ),
+                    "give the length in weeks (260 = five years); runs longer than a century are not what this model describes",
+                );
+            }
         }
         let step_days = h.step_days.unwrap_or(7).max(1);
         // Whole days over whole days, rounded up: exact in integers (the quotient of two numbers

@@ -77,7 +77,7 @@ keys! {
     Scenario "description": Text, "", None, Opt("empty"), [], "", "What the scenario represents.";
     Scenario "start": Date, "", None, REQUIRED, [], "", "First day of step 0 (e.g. `2025-01-06`).";
     Scenario "step_days": Integer, "days", None, Opt("7"), [], "", "Length of a step (at least 1).";
-    Scenario "horizon_weeks": Integer, "weeks", None, REQUIRED, [], "", "Length of the run (> 0).";
+    Scenario "horizon_weeks": Integer, "weeks", None, REQUIRED, [], "", "Length of the run (> 0, at most a century: 5,200 weeks).";
     Scenario "warmup_weeks": Integer, "weeks", None, Opt("0"), [], "",
         "Weeks simulated before `start` under the baseline policy (no shocks, stockpiles idle, nothing recorded), so the outputs start from a settled market. Shocks keep their dates.";
     Scenario "seed": Integer, "", None, Opt("`--seed`"), [], "", "Default master seed (`--seed` overrides).";
