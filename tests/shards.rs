@@ -234,6 +234,12 @@ fn merge_refuses_missing_duplicate_foreign_and_unfinished_shards() {
         .replace("\"complete\"", "\"running\"");
     std::fs::write(&m, text).unwrap();
     assert!(out(&[&d[0], &d[1]], "m4").contains("is not finished"));
+    // A plain run's folder (issue 13: it said "missing field `kind`").
+    let plain = tmp.path().join("plain");
+    ok(&with(&base, &["--out", plain.to_str().unwrap()]));
+    let said = out(&[plain.to_str().unwrap()], "m5");
+    assert!(said.contains("the folder of a plain `run`"), "{said}");
+    assert!(!said.contains("missing field"), "{said}");
 }
 
 #[test]

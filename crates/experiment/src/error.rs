@@ -257,6 +257,12 @@ pub enum Error {
         "--resume finishes a shard: use it with --shard I/N (a whole run is short enough to run again)"
     )]
     ResumeWithoutShard,
+    /// `merge` or `--resume` given the folder of a plain run.
+    #[error(
+        "{}: the folder of a plain `run` (its results are final), not of a shard or a journalled experiment; `merge` combines the folders of `--shard I/N` runs, and `--resume` finishes a compare, sweep or shard",
+        .0.display()
+    )]
+    NotAnExperimentFolder(PathBuf),
     /// Precision targets decide the number of replications as they go.
     #[error(
         "--target-ci decides the number of replications as it goes, so it cannot be sharded; give --reps instead"

@@ -187,7 +187,14 @@ pub fn read_manifest(dir: &Path) -> Result<ExperimentManifest> {
             e,
         )
     })?;
-    serde_json::from_slice(&text)
+    // A plain run's manifest has no `kind`: say what the folder is, not which field is missing
+    // (issue 13: "missing field `kind`").
+    let value: serde_json::Value = serde_json::from_slice(&text)
+        .map_err(|e| Error::file(format!("{}: unreadable manifest", path.display()), e))?;
+    if value.get("kind").is_none() && value.get("scenario_sha256").is_some() {
+        return Err(Error::NotAnExperimentFolder(dir.to_path_buf()));
+    }
+    serde_json::from_value(value)
         .map_err(|e| Error::file(format!("{}: unreadable manifest", path.display()), e))
 }
 
