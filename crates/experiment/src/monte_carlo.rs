@@ -47,7 +47,7 @@ pub struct PrecisionTarget {
 #[non_exhaustive]
 pub enum RunError {
     /// The central parameters are invalid.
-    #[error("run id {run_id}: the sampled parameters are invalid: {source}")]
+    #[error("run id {run_id}: the sampled parameters are invalid")]
     Params {
         /// Which run.
         run_id: u64,
@@ -56,7 +56,7 @@ pub enum RunError {
     },
     /// The scenario could not make a replication's model (a sampled value the model refuses):
     /// the scenario's own message, naming the key.
-    #[error("run id {run_id}: {source}")]
+    #[error("run id {run_id}")]
     Sample {
         /// Which run.
         run_id: u64,

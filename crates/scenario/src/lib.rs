@@ -48,7 +48,7 @@ use parse::locate;
 #[non_exhaustive]
 pub enum ScenarioError {
     /// A file could not be read.
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read", path.display())]
     Read {
         /// The file.
         path: PathBuf,
