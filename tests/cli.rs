@@ -244,6 +244,8 @@ fn missing_file_is_a_clear_error_not_a_panic() {
         "{err}"
     );
     assert!(!err.contains("panicked"));
+    // The OS's reason once, not repeated by the error chain (issue 13).
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
 }
 
 #[test]
