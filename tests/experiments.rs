@@ -318,6 +318,57 @@ fn sweeping_a_whole_number_key_keeps_it_whole() {
 
 /// Regression: a journal line cut short by a kill used to swallow the next line written after
 /// it on resume; the torn tail is now cut off first.
+/// Issue 13: a journal with one digit changed, or from another seed, is refused on resume with
+/// the line and the reason, instead of silently mixing into the result.
+#[test]
+fn a_changed_or_foreign_journal_is_refused_on_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = sweep_args(dir.path());
+    let run = |a: &[String]| chokepoint(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(run(&args).status.success());
+    let journal = dir.path().join("journal.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    std::fs::remove_file(dir.path().join("sweep.csv")).unwrap();
+    let mut resume = args.clone();
+    resume.extend([
+        "--resume".to_owned(),
+        dir.path().to_str().unwrap().to_owned(),
+    ]);
+    // One digit of the second record changed.
+    let second = text.find('\n').unwrap() + 1;
+    let at = second + text[second..].find("0.").unwrap() + 2;
+    let mut bytes = text.clone().into_bytes();
+    bytes[at] = if bytes[at] == b'9' {
+        b'8'
+    } else {
+        bytes[at] + 1
+    };
+    std::fs::write(&journal, &bytes).unwrap();
+    let out = run(&resume);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("journal.jsonl, line 2") && err.contains("checksum"),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("sweep.csv").exists(),
+        "nothing finished from a bad journal"
+    );
+    // Intact records, but of another plan (another seed), put in this folder.
+    let other = tempfile::tempdir().unwrap();
+    let mut other_args = sweep_args(other.path());
+    other_args.extend(["--seed".to_owned(), "99".to_owned()]);
+    assert!(run(&other_args).status.success());
+    std::fs::copy(other.path().join("journal.jsonl"), &journal).unwrap();
+    let out = run(&resume);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("another plan"), "{}", stderr(&out));
+    // The untouched journal resumes.
+    std::fs::write(&journal, &text).unwrap();
+    assert!(run(&resume).status.success());
+}
+
 #[test]
 fn a_torn_journal_line_is_cut_off_on_resume() {
     let whole = tempfile::tempdir().unwrap();
@@ -354,10 +405,12 @@ fn a_torn_journal_line_is_cut_off_on_resume() {
         std::fs::read(torn.path().join("sweep.csv")).unwrap()
     );
     let lines = std::fs::read_to_string(&journal).unwrap();
+    // A record is `<checksum> <plan hash> <JSON>`.
     assert!(
-        lines
-            .lines()
-            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
+        lines.lines().all(|l| l
+            .splitn(3, ' ')
+            .nth(2)
+            .is_some_and(|json| serde_json::from_str::<serde_json::Value>(json).is_ok())),
         "every journal line is whole"
     );
 }

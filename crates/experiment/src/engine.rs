@@ -193,7 +193,7 @@ pub(crate) fn run_journalled<S: ScenarioSource>(
 
     let journal = out.join("journal.jsonl");
     let mut have: Vec<Option<JournalLine>> = (0..plan.cells.len()).map(|_| None).collect();
-    for line in read_journal(&journal) {
+    for line in read_journal(&journal, &manifest.plan_sha256)? {
         if line.cell < have.len() {
             let cell = line.cell;
             have[cell] = Some(line);
@@ -234,7 +234,7 @@ pub(crate) fn run_journalled<S: ScenarioSource>(
             metrics: set.metrics,
             series: plan.keep_series.then_some(set.series),
         };
-        append_journal(&journal, &line)?;
+        append_journal(&journal, &manifest.plan_sha256, &line)?;
         have[k] = Some(line);
     }
     exec.progress.finish();
@@ -248,10 +248,10 @@ pub(crate) fn run_journalled<S: ScenarioSource>(
     Ok(Journalled::Done(results, Box::new(manifest)))
 }
 
-/// The journals of `dirs`, one per folder.
-pub(crate) fn read_journals(dirs: &[PathBuf]) -> Vec<Vec<JournalLine>> {
+/// The journals of `dirs`, one per folder, every record checked against the plan hashed `plan`.
+pub(crate) fn read_journals(dirs: &[PathBuf], plan: &str) -> Result<Vec<Vec<JournalLine>>, Error> {
     dirs.iter()
-        .map(|d| read_journal(&d.join("journal.jsonl")))
+        .map(|d| read_journal(&d.join("journal.jsonl"), plan))
         .collect()
 }
 

@@ -263,6 +263,19 @@ pub enum Error {
         .0.display()
     )]
     NotAnExperimentFolder(PathBuf),
+    /// A journal record that does not verify: changed, of another plan, or not a record.
+    #[error(
+        "{}, line {line}: {reason}; the journal cannot be trusted: start the experiment again in a new folder (or --force)",
+        path.display()
+    )]
+    JournalRecord {
+        /// The journal.
+        path: PathBuf,
+        /// Its line, from 1.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Precision targets decide the number of replications as they go.
     #[error(
         "--target-ci decides the number of replications as it goes, so it cannot be sharded; give --reps instead"

@@ -114,7 +114,7 @@ fn merge_shards<S: ScenarioSource>(
             recorded: first.plan_sha256[..12].to_owned(),
         });
     }
-    let results = combine(&plan, read_journals(dirs))?;
+    let results = combine(&plan, read_journals(dirs, &plan.hash())?)?;
     let mut manifest = new_manifest(&plan, None, 0, &first.argv);
     manifest.status = "complete".into();
     manifest.finished_at = Some(chrono::Utc::now().to_rfc3339());

@@ -8,7 +8,6 @@ use std::io::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::{Calibration, CalibrationError, Candidate, FitTarget, Scale};
 use crate::error::Error;
@@ -17,21 +16,7 @@ use crate::output::{csv_bytes, write_atomic};
 /// The journal of evaluated candidates, a JSON line each.
 const JOURNAL: &str = "candidates.jsonl";
 
-/// Lower-case hex digits of `bytes`.
-pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .fold(String::with_capacity(2 * bytes.len()), |mut s, b| {
-            // Writing to a `String` cannot fail.
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
-/// SHA-256 of `bytes`, in hex.
-pub(super) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
+pub(super) use crate::manifest::{hex, sha256_hex};
 
 /// `manifest.json` of a calibration folder.
 #[derive(Clone, Debug, Serialize, Deserialize)]
