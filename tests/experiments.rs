@@ -252,10 +252,15 @@ fn resuming_with_a_different_plan_is_refused() {
 
 #[test]
 fn bad_param_paths_and_ranges_get_clear_errors() {
-    let cases: [(&str, &str); 5] = [
+    let cases: [(&str, &str); 6] = [
         (
             "shock.allied_embargo.duraton_weeks=4:52",
             "did you mean `duration_weeks`",
+        ),
+        // A shock by a misspelt name: the names it could be (issue 13).
+        (
+            "shock.allied_embargoo.duration_weeks=4:52",
+            "is named `allied_embargoo` (did you mean `allied_embargo`?)",
         ),
         (
             "defaults.manufacturer.cover_weeks=-2:8",

@@ -154,7 +154,7 @@ pub struct RunFlags {
     /// new results never mix (refused on a folder without manifest.json).
     #[arg(long)]
     pub force: bool,
-    /// Override a scenario parameter: `--set shock.2.approval.us=0.5` (repeatable; array
+    /// Override a scenario parameter: `--set shock.april_regime.approval.us.default=0.5` (repeatable; array
     /// entries by index or name). Validated like the file.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,

@@ -349,9 +349,21 @@ fn set_in(
                     .iter()
                     .position(|e| e.as_table().and_then(identity).as_deref() == Some(*part))
                     .ok_or_else(|| {
+                        let names: Vec<String> = a
+                            .iter()
+                            .filter_map(|e| e.as_table().and_then(identity))
+                            .collect();
+                        let known: Vec<&str> = names.iter().map(String::as_str).collect();
                         (
-                            format!("no entry of `{}` is named `{part}`", resolved.join(".")),
-                            "use an index (0, 1, ...) or the `name` of an entry".to_owned(),
+                            format!(
+                                "no entry of `{}` is named `{part}`{}",
+                                resolved.join("."),
+                                crate::diagnostics::did_you_mean(part, &known)
+                            ),
+                            format!(
+                                "use the `name` of an entry ({}) or its index",
+                                known.join(", ")
+                            ),
                         )
                     })?,
             };
