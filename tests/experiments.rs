@@ -149,38 +149,16 @@ fn a_benchmark_suite_ranks_strategies_by_maximum_regret() {
     }
 }
 
-fn sweep_args(out: &Path) -> Vec<String> {
-    [
-        "sweep",
-        "scenarios/full_embargo.toml",
-        "--param",
-        "shock.allied_embargo.duration_weeks=4:40",
-        "--param",
-        "defaults.manufacturer.cover_weeks=2:8",
-        "--design",
-        "lhs:6",
-        "--reps",
-        "6",
-        "--threads",
-        "1",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]
-    .map(str::to_owned)
-    .to_vec()
-}
-
 #[cfg(unix)]
 #[test]
 fn a_sweep_killed_mid_way_resumes_to_the_identical_result() {
     let whole = tempfile::tempdir().unwrap();
-    let args = sweep_args(whole.path());
+    let args = common::sweep_args(whole.path(), 6);
     let out = chokepoint(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.status.success(), "{}", stderr(&out));
 
     let cut = tempfile::tempdir().unwrap();
-    let args = sweep_args(cut.path());
+    let args = common::sweep_args(cut.path(), 6);
     let mut child = Command::new(env!("CARGO_BIN_EXE_chokepoint"))
         .args(&args)
         .current_dir(root())
@@ -223,7 +201,7 @@ fn a_sweep_killed_mid_way_resumes_to_the_identical_result() {
 #[test]
 fn resuming_with_a_different_plan_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let args = sweep_args(dir.path());
+    let args = common::sweep_args(dir.path(), 6);
     assert!(
         chokepoint(&args.iter().map(String::as_str).collect::<Vec<_>>())
             .status
@@ -328,7 +306,7 @@ fn sweeping_a_whole_number_key_keeps_it_whole() {
 #[test]
 fn a_changed_or_foreign_journal_is_refused_on_resume() {
     let dir = tempfile::tempdir().unwrap();
-    let args = sweep_args(dir.path());
+    let args = common::sweep_args(dir.path(), 6);
     let run = |a: &[String]| chokepoint(&a.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(run(&args).status.success());
     let journal = dir.path().join("journal.jsonl");
@@ -362,7 +340,7 @@ fn a_changed_or_foreign_journal_is_refused_on_resume() {
     );
     // Intact records, but of another plan (another seed), put in this folder.
     let other = tempfile::tempdir().unwrap();
-    let mut other_args = sweep_args(other.path());
+    let mut other_args = common::sweep_args(other.path(), 6);
     other_args.extend(["--seed".to_owned(), "99".to_owned()]);
     assert!(run(&other_args).status.success());
     std::fs::copy(other.path().join("journal.jsonl"), &journal).unwrap();
@@ -377,14 +355,14 @@ fn a_changed_or_foreign_journal_is_refused_on_resume() {
 #[test]
 fn a_torn_journal_line_is_cut_off_on_resume() {
     let whole = tempfile::tempdir().unwrap();
-    let args = sweep_args(whole.path());
+    let args = common::sweep_args(whole.path(), 6);
     assert!(
         chokepoint(&args.iter().map(String::as_str).collect::<Vec<_>>())
             .status
             .success()
     );
     let torn = tempfile::tempdir().unwrap();
-    let args = sweep_args(torn.path());
+    let args = common::sweep_args(torn.path(), 6);
     assert!(
         chokepoint(&args.iter().map(String::as_str).collect::<Vec<_>>())
             .status

@@ -208,28 +208,6 @@ fn a_validation_failure_leaves_no_folder() {
     assert!(!out.exists(), "no folder for a refused objective");
 }
 
-fn sweep_args(out: &Path) -> Vec<String> {
-    [
-        "sweep",
-        "scenarios/full_embargo.toml",
-        "--param",
-        "shock.allied_embargo.duration_weeks=4:40",
-        "--param",
-        "defaults.manufacturer.cover_weeks=2:8",
-        "--design",
-        "lhs:8",
-        "--reps",
-        "6",
-        "--threads",
-        "1",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]
-    .map(str::to_owned)
-    .to_vec()
-}
-
 /// Every file under `dir` but the manifest and journal, by relative path.
 fn result_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
@@ -257,12 +235,12 @@ fn result_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 #[test]
 fn sigterm_mid_sweep_exits_143_and_its_resume_command_gives_identical_files() {
     let whole = tempfile::tempdir().unwrap();
-    let o = chokepoint(&sweep_args(whole.path()));
+    let o = chokepoint(&common::sweep_args(whole.path(), 8));
     assert!(o.status.success(), "{}", stderr(&o));
 
     let cut = tempfile::tempdir().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_chokepoint"))
-        .args(sweep_args(cut.path()))
+        .args(common::sweep_args(cut.path(), 8))
         .current_dir(root())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

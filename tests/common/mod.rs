@@ -56,3 +56,28 @@ pub fn drift(
         })
     })
 }
+
+/// A small sweep of `full_embargo` (two parameters, a Latin hypercube of `points`, 6
+/// replications, one thread) into `out`: the interrupted-and-resumed experiment of the
+/// journal, lock and signal tests.
+pub fn sweep_args(out: &std::path::Path, points: usize) -> Vec<String> {
+    [
+        "sweep",
+        "scenarios/full_embargo.toml",
+        "--param",
+        "shock.allied_embargo.duration_weeks=4:40",
+        "--param",
+        "defaults.manufacturer.cover_weeks=2:8",
+        "--design",
+        &format!("lhs:{points}"),
+        "--reps",
+        "6",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
