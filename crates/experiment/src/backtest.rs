@@ -133,7 +133,7 @@ pub fn backtest<S: ScenarioSource>(
     }
     let plan_spec = PlanSpec::Run(spec.clone());
     let plan = Plan::from_spec(&plan_spec, loader)?;
-    let model = Model::new(plan.cells[0].scenario.central().clone())?;
+    let model = Model::new(plan.scenario(0)?.central().clone())?;
     let targets = model.schema().targets.clone();
     if targets.is_empty() {
         return Err(Error::NoTargets(spec.scenario.clone()));

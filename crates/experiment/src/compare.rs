@@ -14,7 +14,9 @@ use chokepoint_stats::{PairedDiff, Proportion, Summary};
 use crate::error::Error;
 use crate::hint::did_you_mean;
 use crate::output::{MetricRow, Results, column, csv_bytes, write_atomic, write_cell_files};
-use crate::plan::{Cell, CompareInfo, CompareSpec, Finish, Load, Plan, PlanSpec};
+use crate::plan::{
+    CellsBuilder, CompareInfo, CompareSpec, Finish, Load, Plan, PlanSpec, Recipe, admit_shape,
+};
 use crate::suite::read_suite;
 
 /// The metrics the ranking table shows, by name: unmet demand, halts, weeks to the first halt,
@@ -72,15 +74,27 @@ pub(crate) fn plan<S: ScenarioSource>(
     };
     let objective = objective.unwrap_or_else(|| "total_cost_usd".to_owned());
 
-    let mut cells = Vec::new();
-    let mut scenario_names = Vec::new();
-    let mut first = None;
+    let mut bases = Vec::new();
     for path in &scenario_paths {
-        let scenario = loader
-            .scenario(path, &spec.overrides)
-            .map_err(Error::Scenario)?;
+        bases.push(
+            loader
+                .scenario(path, &spec.overrides)
+                .map_err(Error::Scenario)?,
+        );
+    }
+    let first = bases.first().ok_or(Error::NoScenarios)?;
+    let mc = spec.settings.resolve(first);
+    let shape = admit_shape(
+        first,
+        (bases.len() as u64).saturating_mul(strategies.len() as u64),
+        mc.replications,
+        true,
+    )?;
+    let mut cells = CellsBuilder::new("compare");
+    let mut scenario_names = Vec::new();
+    for (b, (path, scenario)) in scenario_paths.iter().zip(&bases).enumerate() {
         scenario_names.push(scenario.name().to_owned());
-        for (name, strategy) in &strategies {
+        for (t, (name, strategy)) in strategies.iter().enumerate() {
             let variant = scenario
                 .with_strategy(strategy)
                 .map_err(|e| Error::Strategy {
@@ -88,18 +102,21 @@ pub(crate) fn plan<S: ScenarioSource>(
                     path: path.clone(),
                     source: e.into(),
                 })?;
-            cells.push(Cell {
-                labels: vec![
+            cells.push(
+                vec![
                     ("scenario".into(), scenario.name().into()),
                     ("strategy".into(), name.clone()),
                 ],
-                scenario: variant,
-                folder: Some(PathBuf::from(scenario.name()).join(name)),
-            });
+                Some(PathBuf::from(scenario.name()).join(name)),
+                Recipe {
+                    base: b,
+                    values: Vec::new(),
+                    strategy: Some(t),
+                },
+                &variant,
+            )?;
         }
-        first.get_or_insert(scenario);
     }
-    let first = first.ok_or(Error::NoScenarios)?;
     // The objective is checked against the metrics before anything runs (issue 13: it used to
     // be checked only after every cell had run).
     let schema_metrics = first
@@ -113,7 +130,6 @@ pub(crate) fn plan<S: ScenarioSource>(
             objective,
         });
     }
-    let mc = spec.settings.resolve(&first);
     let description = serde_json::json!({
         "scenarios": scenario_paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "strategies_file": strategies_path.display().to_string(),
@@ -129,6 +145,7 @@ pub(crate) fn plan<S: ScenarioSource>(
         objective,
         scenario_names,
     };
+    let (cells, metric_names, sha256) = cells.finish(&mc);
     Ok(Plan {
         spec: PlanSpec::Compare(spec.clone()),
         cells,
@@ -137,6 +154,12 @@ pub(crate) fn plan<S: ScenarioSource>(
         description,
         label,
         finish: Finish::Compare(info),
+        bases,
+        strategies: strategies.into_iter().map(|(_, s)| s).collect(),
+        swept: Vec::new(),
+        metric_names,
+        sha256,
+        shape,
     })
 }
 
@@ -223,11 +246,18 @@ pub(crate) fn finish_compare<S: ScenarioSource>(
     let names: Vec<&str> = info.names.iter().map(String::as_str).collect();
     let (base_index, objective, scenario_names) =
         (info.base_index, &info.objective, &info.scenario_names);
-    for (cell, result) in plan.cells.iter().zip(&results.cells) {
+    for (k, (cell, result)) in plan.cells.iter().zip(&results.cells).enumerate() {
         if let Some(folder) = &cell.folder {
             let dir = out.join(folder);
             std::fs::create_dir_all(&dir)?;
-            write_cell_files(&dir, cell, plan.mc.seed, &results.metric_names, result)?;
+            let scenario = plan.scenario(k)?;
+            write_cell_files(
+                &dir,
+                &*scenario,
+                plan.mc.seed,
+                &results.metric_names,
+                result,
+            )?;
         }
     }
     let n_strat = names.len();

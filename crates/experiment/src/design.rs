@@ -112,6 +112,17 @@ impl std::str::FromStr for ParamRange {
     }
 }
 
+/// How many points `design` places over `params` parameters, without making them; `None`
+/// when a grid has more than a `u64` can count.
+#[must_use]
+pub fn count(params: usize, design: Design) -> Option<u64> {
+    match design {
+        Design::Grid(k) => (k as u64).checked_pow(u32::try_from(params).ok()?),
+        Design::Lhs(k) => Some(k as u64),
+        Design::Oat => (params as u64).checked_mul(2)?.checked_add(1),
+    }
+}
+
 /// The design points, each a value per parameter (in `params` order). LHS draws come from the
 /// `Design` stream of `seed`, so the same command gives the same points. `None` when a grid
 /// has more points (K to the power of the number of parameters) than a `usize` can count.
@@ -191,6 +202,21 @@ mod tests {
                 hi: 20.0,
             },
         ]
+    }
+
+    #[test]
+    fn count_matches_the_points_made_and_overflow_is_none() {
+        for d in [
+            Design::Grid(3),
+            Design::Grid(1),
+            Design::Lhs(7),
+            Design::Oat,
+        ] {
+            let n = points(&ranges(), d, 1).unwrap().len() as u64;
+            assert_eq!(count(ranges().len(), d), Some(n), "{d}");
+        }
+        assert_eq!(count(4, Design::Grid(100)), Some(100_000_000));
+        assert_eq!(count(40, Design::Grid(100)), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use chokepoint_core::{Model, ScenarioSource};
+use chokepoint_core::ScenarioSource;
 use chokepoint_stats::SeriesAccumulator;
 
 use crate::error::Error;
@@ -150,32 +150,12 @@ pub(crate) enum Journalled {
     Interrupted,
 }
 
-/// Every cell must report the same per-replication metrics (scenarios with different items
-/// cannot share a comparison table). Per-step variables may differ: each cell writes its own
-/// time series (strategies hold different items).
-fn check_same_outputs<S: ScenarioSource>(plan: &Plan<S>) -> Result<(), Error> {
-    let metrics = |s: &S| -> Result<Vec<String>, Error> {
-        Ok(Model::new(s.central().clone())?.schema().metrics.clone())
-    };
-    let first = metrics(&plan.cells[0].scenario)?;
-    for c in &plan.cells[1..] {
-        if metrics(&c.scenario)? != first {
-            return Err(Error::DifferentMetrics {
-                first: plan.cells[0].scenario.name().to_owned(),
-                other: c.scenario.name().to_owned(),
-            });
-        }
-    }
-    Ok(())
-}
-
 /// Runs the plan's units (this shard's, or all) that `out`'s journal lacks.
 pub(crate) fn run_journalled<S: ScenarioSource>(
     plan: &Plan<S>,
     out: &Path,
     exec: &Execution<'_>,
 ) -> Result<Journalled, Error> {
-    check_same_outputs(plan)?;
     let threads = resolve_threads(exec.threads);
     let mut manifest = new_manifest(plan, exec.shard, threads, &exec.command);
     if exec.resume {
@@ -204,16 +184,17 @@ pub(crate) fn run_journalled<S: ScenarioSource>(
         .map(|k| plan.run_ids(k, exec.shard).len() as u64)
         .sum();
     exec.progress.start(todo);
-    for (k, cell) in plan.cells.iter().enumerate() {
-        if have[k].is_some() {
+    for (k, slot) in have.iter_mut().enumerate() {
+        if slot.is_some() {
             continue;
         }
         let reps = plan.run_ids(k, exec.shard);
         if reps.is_empty() {
             continue;
         }
+        let scenario = plan.scenario(k)?;
         let set = monte_carlo::run_ids(
-            &cell.scenario,
+            &*scenario,
             plan.mc.seed,
             &reps,
             plan.mc.batch,
@@ -235,7 +216,7 @@ pub(crate) fn run_journalled<S: ScenarioSource>(
             series: plan.keep_series.then_some(set.series),
         };
         append_journal(&journal, &manifest.plan_sha256, &line)?;
-        have[k] = Some(line);
+        *slot = Some(line);
     }
     exec.progress.finish();
     manifest.status = "complete".into();
@@ -314,12 +295,8 @@ pub(crate) fn combine<S: ScenarioSource>(
             series: s,
         });
     }
-    let metric_names = Model::new(plan.cells[0].scenario.central().clone())?
-        .schema()
-        .metrics
-        .clone();
     Ok(Results {
-        metric_names,
+        metric_names: plan.metric_names.clone(),
         cells,
     })
 }

@@ -108,6 +108,7 @@ pub(crate) fn execute_locked<S: ScenarioSource>(
     } else {
         Claim::Fresh
     };
+    crate::admission::admit(&plan.shape, Some(&out))?;
     let lock = folder::claim(&out, how)?;
     if let Some(h) = &lock.taken_over {
         exec.progress.note(&format!(

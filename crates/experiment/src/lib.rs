@@ -36,6 +36,7 @@
 //! assert_eq!(run.outcome.metrics.len(), run.model.schema().metrics.len());
 //! ```
 
+pub mod admission;
 mod backtest;
 pub mod calibrate;
 mod compare;

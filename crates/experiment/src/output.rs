@@ -16,7 +16,6 @@ use chokepoint_stats::{Proportion, SeriesAccumulator, SeriesSummary, Summary};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::plan::Cell;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -78,12 +77,12 @@ pub(crate) fn csv_bytes(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
 /// returns the summary rows.
 pub(crate) fn write_cell_files<S: ScenarioSource>(
     dir: &Path,
-    cell: &Cell<S>,
+    scenario: &S,
     seed: u64,
     metric_names: &[String],
     result: &CellResult,
 ) -> Result<Vec<MetricRow>> {
-    let model = Model::new(cell.scenario.central().clone())?;
+    let model = Model::new(scenario.central().clone())?;
     let schema = model.schema();
     let rows: Vec<MetricRow> = metric_names
         .iter()
@@ -92,7 +91,7 @@ pub(crate) fn write_cell_files<S: ScenarioSource>(
         .collect();
     write_summary(dir, &rows)?;
     if let Some(series) = &result.series {
-        write_timeseries(dir, schema, cell.scenario.calendar(), &series.finish())?;
+        write_timeseries(dir, schema, scenario.calendar(), &series.finish())?;
     }
     write_replications(dir, schema, seed, 0, &result.metrics)?;
     Ok(rows)

@@ -9,12 +9,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use chokepoint_core::ScenarioSource;
+use chokepoint_core::{Model, ScenarioSource};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::design::{Design, ParamRange};
-use crate::error::BoxError;
+use crate::error::{BoxError, Error};
 use crate::monte_carlo::{MonteCarlo, PrecisionTarget};
 
 /// Replications when neither the caller nor the scenario says.
@@ -148,13 +148,45 @@ impl PlanSpec {
 }
 
 /// One unit of an experiment: a scenario variant run for every replication.
-pub struct Cell<S> {
+///
+/// A cell holds the recipe of its scenario, not the scenario: a compiled scenario is about a
+/// megabyte, so a sweep of ten thousand points holding them all would need gigabytes (issue
+/// 13). [`Plan::scenario`] builds it when the cell runs.
+pub struct Cell {
     /// Labels that identify it in outputs (`scenario`, `strategy`, parameter values).
     pub labels: Vec<(String, String)>,
-    /// The scenario to run.
-    pub scenario: S,
     /// Folder (under the output folder) for per-cell files; `Some("")` = the folder itself.
     pub folder: Option<PathBuf>,
+    /// How its scenario is made from the plan's base scenarios.
+    pub(crate) recipe: Recipe,
+}
+
+/// A cell's scenario: base scenario `base`, with `values` set at the plan's swept key paths
+/// (none, or one per path), then strategy `strategy` applied.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Recipe {
+    pub base: usize,
+    pub values: Vec<f64>,
+    pub strategy: Option<usize>,
+}
+
+/// A cell's scenario: the base itself when the cell changes nothing, else a variant built for it.
+pub enum CellScenario<'a, S> {
+    /// The plan's base scenario, unchanged.
+    Base(&'a S),
+    /// A variant (values set, a strategy applied).
+    Variant(S),
+}
+
+impl<S> std::ops::Deref for CellScenario<'_, S> {
+    type Target = S;
+
+    fn deref(&self) -> &S {
+        match self {
+            CellScenario::Base(s) => s,
+            CellScenario::Variant(s) => s,
+        }
+    }
 }
 
 /// `--shard I/N`: this process runs the units whose run id is `I` modulo `N`.
@@ -219,11 +251,11 @@ pub(crate) enum Finish {
 }
 
 /// The cells and the settings common to all of them.
-pub struct Plan<S> {
+pub struct Plan<S: ScenarioSource> {
     /// What it was built from (recorded in manifests; `merge` rebuilds from it).
     pub spec: PlanSpec,
     /// The cells, in output order.
-    pub cells: Vec<Cell<S>>,
+    pub cells: Vec<Cell>,
     /// Seed, replications and batch shared by every cell (and a plain run's targets).
     pub mc: MonteCarlo,
     /// Whether cells keep per-step accumulators (for per-cell time series).
@@ -233,6 +265,18 @@ pub struct Plan<S> {
     /// Names the default output folder (`runs/<label>-<UTC time>`).
     pub label: String,
     pub(crate) finish: Finish,
+    /// The scenarios cells are made from (one per scenario file).
+    pub(crate) bases: Vec<S>,
+    /// The strategies cells may apply, in file order.
+    pub(crate) strategies: Vec<S::Strategy>,
+    /// The key paths a cell's `values` set, in order.
+    pub(crate) swept: Vec<String>,
+    /// The per-replication metrics every cell reports.
+    pub(crate) metric_names: Vec<String>,
+    /// [`Plan::hash`], computed once while the cells were validated.
+    pub(crate) sha256: String,
+    /// Its size, as admission control saw it before building the cells.
+    pub(crate) shape: crate::admission::Shape,
 }
 
 impl<S: ScenarioSource> Plan<S> {
@@ -246,28 +290,35 @@ impl<S: ScenarioSource> Plan<S> {
     /// replications, batch. Same hash, same files.
     #[must_use]
     pub fn hash(&self) -> String {
-        let mut h = Sha256::new();
-        h.update(self.kind().as_bytes());
-        for c in &self.cells {
-            for (k, v) in &c.labels {
-                h.update(format!("{k}={v};").as_bytes());
-            }
-            h.update(c.scenario.resolved_text().as_bytes());
-        }
-        h.update(
-            format!(
-                "seed={};reps={};batch={}",
-                self.mc.seed, self.mc.replications, self.mc.batch
-            )
-            .as_bytes(),
-        );
-        h.finalize()
-            .iter()
-            .fold(String::with_capacity(64), |mut s, b| {
-                // Writing to a `String` cannot fail.
-                let _ = write!(s, "{b:02x}");
-                s
-            })
+        self.sha256.clone()
+    }
+
+    /// The scenario of cell `k`, built from its recipe (validated when the plan was built, so
+    /// an error here means the scenario source is not deterministic).
+    pub fn scenario(&self, k: usize) -> Result<CellScenario<'_, S>, Error> {
+        let recipe = &self.cells[k].recipe;
+        let base = &self.bases[recipe.base];
+        let with_values = if recipe.values.is_empty() {
+            None
+        } else {
+            let values: Vec<(&str, f64)> = self
+                .swept
+                .iter()
+                .map(String::as_str)
+                .zip(recipe.values.iter().copied())
+                .collect();
+            Some(base.with_values(&values).map_err(Error::scenario)?)
+        };
+        Ok(match (recipe.strategy, with_values) {
+            (None, None) => CellScenario::Base(base),
+            (None, Some(s)) => CellScenario::Variant(s),
+            (Some(t), s) => CellScenario::Variant(
+                s.as_ref()
+                    .unwrap_or(base)
+                    .with_strategy(&self.strategies[t])
+                    .map_err(Error::scenario)?,
+            ),
+        })
     }
 
     /// The replications of `cell` that `shard` (or a single machine) runs, ascending.
@@ -278,6 +329,112 @@ impl<S: ScenarioSource> Plan<S> {
         (0..reps)
             .filter(|r| shard.is_none_or(|s| (base + r) % s.count == s.index))
             .collect()
+    }
+}
+
+/// The [`Shape`](crate::admission::Shape) of `cells` cells of `scenario`'s kind run for
+/// `replications` each, keeping time series or not; refused (before anything big is built)
+/// when it will not fit in memory.
+pub(crate) fn admit_shape<S: ScenarioSource>(
+    scenario: &S,
+    cells: u64,
+    replications: u64,
+    keep_series: bool,
+) -> Result<crate::admission::Shape, Error> {
+    let model = Model::new(scenario.central().clone())?;
+    let schema = model.schema();
+    let shape = crate::admission::Shape {
+        cells,
+        replications,
+        metrics: schema.metrics.len() as u64,
+        series_entries: if keep_series {
+            u64::from(scenario.central().calendar.n_steps)
+                .saturating_mul(schema.step_vars.len() as u64)
+        } else {
+            0
+        },
+    };
+    crate::admission::admit(&shape, None)?;
+    Ok(shape)
+}
+
+/// Collects a plan's cells while their scenarios are built and validated one at a time, so
+/// that only one variant is in memory at once: hashes each (labels and resolved text, for
+/// [`Plan::hash`]) and checks that every cell reports the same per-replication metrics
+/// (scenarios with different items cannot share a comparison table; per-step variables may
+/// differ, since each cell writes its own time series).
+pub(crate) struct CellsBuilder {
+    hasher: Sha256,
+    cells: Vec<Cell>,
+    first: Option<(String, Vec<String>)>,
+}
+
+impl CellsBuilder {
+    pub fn new(kind: &str) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(kind.as_bytes());
+        CellsBuilder {
+            hasher,
+            cells: Vec::new(),
+            first: None,
+        }
+    }
+
+    /// Adds a cell whose recipe gives `scenario`.
+    pub fn push<S: ScenarioSource>(
+        &mut self,
+        labels: Vec<(String, String)>,
+        folder: Option<PathBuf>,
+        recipe: Recipe,
+        scenario: &S,
+    ) -> Result<(), Error> {
+        for (k, v) in &labels {
+            self.hasher.update(format!("{k}={v};").as_bytes());
+        }
+        self.hasher.update(scenario.resolved_text().as_bytes());
+        let metrics = Model::new(scenario.central().clone())?
+            .schema()
+            .metrics
+            .clone();
+        match &self.first {
+            None => self.first = Some((scenario.name().to_owned(), metrics)),
+            Some((first, m)) if *m != metrics => {
+                return Err(Error::DifferentMetrics {
+                    first: first.clone(),
+                    other: scenario.name().to_owned(),
+                });
+            }
+            Some(_) => {}
+        }
+        self.cells.push(Cell {
+            labels,
+            folder,
+            recipe,
+        });
+        Ok(())
+    }
+
+    /// The cells, the metrics they report, and the plan hash (which also covers `mc`'s seed,
+    /// replications and batch).
+    pub fn finish(mut self, mc: &MonteCarlo) -> (Vec<Cell>, Vec<String>, String) {
+        self.hasher.update(
+            format!(
+                "seed={};reps={};batch={}",
+                mc.seed, mc.replications, mc.batch
+            )
+            .as_bytes(),
+        );
+        let sha = self
+            .hasher
+            .finalize()
+            .iter()
+            .fold(String::with_capacity(64), |mut s, b| {
+                // Writing to a `String` cannot fail.
+                let _ = write!(s, "{b:02x}");
+                s
+            });
+        let metrics = self.first.map(|(_, m)| m).unwrap_or_default();
+        (self.cells, metrics, sha)
     }
 }
 

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::manifest::RunManifest;
 use crate::monte_carlo::{self, MonteCarlo};
 use crate::output::{CellResult, MetricRow, Results, write_atomic, write_cell_files};
-use crate::plan::{Cell, Finish, Load, Plan, PlanSpec, RunSpec};
+use crate::plan::{CellsBuilder, Finish, Load, Plan, PlanSpec, Recipe, RunSpec, admit_shape};
 
 /// What a run came to, for the front door to show.
 #[derive(Clone, Debug)]
@@ -50,19 +50,30 @@ pub(crate) fn plan<S: ScenarioSource>(
         max_replications: spec.max_replications,
         ..spec.settings.resolve(&scenario)
     };
+    let shape = admit_shape(&scenario, 1, mc.replications.max(mc.max_replications), true)?;
     let label = scenario.name().to_owned();
+    let mut cells = CellsBuilder::new("run");
+    cells.push(
+        Vec::new(),
+        Some(PathBuf::new()),
+        Recipe::default(),
+        &scenario,
+    )?;
+    let (cells, metric_names, sha256) = cells.finish(&mc);
     Ok(Plan {
         spec: PlanSpec::Run(spec.clone()),
-        cells: vec![Cell {
-            labels: Vec::new(),
-            scenario,
-            folder: Some(PathBuf::new()),
-        }],
+        cells,
         mc,
         keep_series: true,
         description: serde_json::json!({ "scenario": spec.scenario.display().to_string() }),
         label,
         finish: Finish::Run,
+        bases: vec![scenario],
+        strategies: Vec::new(),
+        swept: Vec::new(),
+        metric_names,
+        sha256,
+        shape,
     })
 }
 
@@ -73,7 +84,7 @@ pub(crate) fn run_here<S: ScenarioSource>(
     exec: &Execution<'_>,
     out: &Path,
 ) -> Result<RunReport, Error> {
-    let scenario = &plan.cells[0].scenario;
+    let scenario = &*plan.scenario(0)?;
     let cfg = MonteCarlo {
         threads: resolve_threads(exec.threads),
         ..plan.mc.clone()
@@ -96,13 +107,7 @@ pub(crate) fn run_here<S: ScenarioSource>(
         metrics: result.metrics.clone(),
         series: Some(result.series.clone()),
     };
-    let rows = write_cell_files(
-        &out,
-        &plan.cells[0],
-        cfg.seed,
-        &result.schema.metrics,
-        &cell,
-    )?;
+    let rows = write_cell_files(&out, scenario, cfg.seed, &result.schema.metrics, &cell)?;
     manifest.finish(&result, chrono::Utc::now());
     if result.interrupted {
         let mut words = vec!["chokepoint".to_owned()];
@@ -130,16 +135,16 @@ pub(crate) fn finish_run<S: ScenarioSource>(
     results: &Results,
     out: &Path,
 ) -> Result<RunReport, Error> {
-    let cell = &plan.cells[0];
+    let scenario = plan.scenario(0)?;
     let rows = write_cell_files(
         out,
-        cell,
+        &*scenario,
         plan.mc.seed,
         &results.metric_names,
         &results.cells[0],
     )?;
     Ok(RunReport {
-        scenario: cell.scenario.name().to_owned(),
+        scenario: scenario.name().to_owned(),
         seed: plan.mc.seed,
         replications: plan.mc.replications,
         rows,
@@ -162,7 +167,7 @@ pub(crate) fn merged_manifest<S: ScenarioSource>(
     };
     let mut m = RunManifest::new(
         &spec.scenario,
-        &plan.cells[0].scenario,
+        &*plan.scenario(0)?,
         &cfg,
         &spec.overrides,
         chrono::Utc::now(),

@@ -11,7 +11,7 @@ use chokepoint_core::ScenarioSource;
 use crate::design;
 use crate::error::Error;
 use crate::output::{MetricRow, Results, column, csv_bytes, write_atomic};
-use crate::plan::{Cell, Finish, Load, Plan, PlanSpec, SweepSpec};
+use crate::plan::{CellsBuilder, Finish, Load, Plan, PlanSpec, Recipe, SweepSpec, admit_shape};
 
 /// What a sweep came to, for the front door to show.
 #[derive(Clone, Debug)]
@@ -54,6 +54,26 @@ pub(crate) fn plan<S: ScenarioSource>(
         }
     }
     let mc = spec.settings.resolve(&scenario);
+    let strategies = spec
+        .strategies
+        .as_ref()
+        .map(|p| loader.strategies(p))
+        .transpose()
+        .map_err(Error::Scenario)?;
+    // Counted before a single point is made: a grid's size is K to the power of the
+    // parameters, and refusing it must not first allocate it.
+    let n_points =
+        design::count(spec.params.len(), spec.design).ok_or_else(|| Error::DesignTooLarge {
+            design: spec.design,
+            params: spec.params.len(),
+        })?;
+    let per_point = strategies.as_ref().map_or(1, |s| s.len() as u64);
+    let shape = admit_shape(
+        &scenario,
+        n_points.saturating_mul(per_point),
+        mc.replications,
+        false,
+    )?;
     let mut points = design::points(&spec.params, spec.design, mc.seed).ok_or_else(|| {
         Error::DesignTooLarge {
             design: spec.design,
@@ -68,13 +88,7 @@ pub(crate) fn plan<S: ScenarioSource>(
             }
         }
     }
-    let strategies = spec
-        .strategies
-        .as_ref()
-        .map(|p| loader.strategies(p))
-        .transpose()
-        .map_err(Error::Scenario)?;
-    let mut cells = Vec::new();
+    let mut cells = CellsBuilder::new("sweep");
     for (k, point) in points.iter().enumerate() {
         let values: Vec<(&str, f64)> = spec
             .params
@@ -95,21 +109,19 @@ pub(crate) fn plan<S: ScenarioSource>(
                 .zip(point)
                 .map(|(p, v)| (p.path.clone(), v.to_string())),
         );
+        let recipe = |strategy| Recipe {
+            base: 0,
+            values: point.clone(),
+            strategy,
+        };
         match &strategies {
-            None => cells.push(Cell {
-                labels,
-                scenario: at_point,
-                folder: None,
-            }),
+            None => cells.push(labels, None, recipe(None), &at_point)?,
             Some(set) => {
-                for (name, strategy) in set {
+                for (t, (name, strategy)) in set.iter().enumerate() {
                     let mut l = labels.clone();
                     l.push(("strategy".to_owned(), name.clone()));
-                    cells.push(Cell {
-                        labels: l,
-                        scenario: at_point.with_strategy(strategy).map_err(Error::scenario)?,
-                        folder: None,
-                    });
+                    let variant = at_point.with_strategy(strategy).map_err(Error::scenario)?;
+                    cells.push(l, None, recipe(Some(t)), &variant)?;
                 }
             }
         }
@@ -122,6 +134,7 @@ pub(crate) fn plan<S: ScenarioSource>(
         "strategies": strategies.as_ref().map(|s| s.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>()),
         "overrides": spec.overrides.iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
+    let (cells, metric_names, sha256) = cells.finish(&mc);
     Ok(Plan {
         spec: PlanSpec::Sweep(spec.clone()),
         label: format!("sweep-{}", scenario.name()),
@@ -130,6 +143,14 @@ pub(crate) fn plan<S: ScenarioSource>(
         keep_series: false,
         description,
         finish: Finish::Sweep,
+        bases: vec![scenario],
+        strategies: strategies
+            .map(|set| set.into_iter().map(|(_, s)| s).collect())
+            .unwrap_or_default(),
+        swept: spec.params.iter().map(|p| p.path.clone()).collect(),
+        metric_names,
+        sha256,
+        shape,
     })
 }
 
@@ -171,7 +192,7 @@ pub(crate) fn finish_sweep<S: ScenarioSource>(
         tornado_file = Some(out.join("tornado.csv"));
     }
     Ok(SweepReport {
-        scenario: plan.cells[0].scenario.name().to_owned(),
+        scenario: plan.bases[0].name().to_owned(),
         cells: plan.cells.len(),
         replications: plan.mc.replications,
         file: out.join("sweep.csv"),
