@@ -321,7 +321,7 @@ fn a_changed_or_foreign_journal_is_refused_on_resume() {
     // so any change is a changed digit of some number or a broken encoding).
     let second = text.find('\n').unwrap() + 1;
     let line_end = second + text[second..].find('\n').unwrap();
-    let at = (second + line_end) / 2;
+    let at = usize::midpoint(second, line_end);
     let mut bytes = text.clone().into_bytes();
     bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
     std::fs::write(&journal, &bytes).unwrap();
