@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
     }
     match Calibration::load(&path, &Files) {
         Ok((cal, _scenario)) => {
-            assert!(alone.is_ok(), "the file loads with its scenario but not alone");
+            assert!(
+                alone.is_ok(),
+                "the file loads with its scenario but not alone"
+            );
             let n = cal.parameters.len();
             for (u, end) in [(0.0, true), (1.0, false)] {
                 let values = cal.values_at(&vec![u; n]);
@@ -24,7 +27,11 @@ fuzz_target!(|data: &[u8]| {
                     assert!(v.is_finite(), "{}: a non-finite value", p.key);
                     let want = if end { p.min } else { p.max };
                     // Keys that hold whole numbers are rounded.
-                    let slack = if p.integer { 0.5 } else { 1e-9 * want.abs().max(1.0) };
+                    let slack = if p.integer {
+                        0.5
+                    } else {
+                        1e-9 * want.abs().max(1.0)
+                    };
                     assert!(
                         (v - want).abs() <= slack,
                         "{}: unit {u} gives {v}, not {want}",

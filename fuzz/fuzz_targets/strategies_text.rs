@@ -15,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
     let path = write_input("fuzz_strategies.toml", data);
     match StrategySet::load(&path, &read) {
         Ok(set) => {
-            assert!(!set.strategies.is_empty(), "a strategies file without strategies was accepted");
+            assert!(
+                !set.strategies.is_empty(),
+                "a strategies file without strategies was accepted"
+            );
             for s in &set.strategies {
                 assert!(!s.name.is_empty(), "a strategy without a name was accepted");
                 match base.with_strategy(s) {

@@ -37,7 +37,11 @@ fuzz_target!(|data: &[u8]| {
             Ok(p) => {
                 assert!(p.lo <= p.hi && p.lo.is_finite() && p.hi.is_finite());
                 let again = format!("{}={}:{}", p.path, p.lo, p.hi);
-                assert_eq!(again.parse::<ParamRange>().as_ref(), Ok(&p), "`{line}` round trip");
+                assert_eq!(
+                    again.parse::<ParamRange>().as_ref(),
+                    Ok(&p),
+                    "`{line}` round trip"
+                );
                 params.push(p);
             }
             Err(e) => assert_explains("--param", &e),
@@ -45,13 +49,22 @@ fuzz_target!(|data: &[u8]| {
     }
     let Some(design) = design else { return };
     let count = match design {
-        Design::Grid(k) => u32::try_from(params.len()).ok().and_then(|n| k.checked_pow(n)),
+        Design::Grid(k) => u32::try_from(params.len())
+            .ok()
+            .and_then(|n| k.checked_pow(n)),
         Design::Lhs(k) => Some(k),
         Design::Oat => Some(1 + 2 * params.len()),
     };
-    let Some(count) = count.filter(|&c| c <= MAX_POINTS) else { return };
+    let Some(count) = count.filter(|&c| c <= MAX_POINTS) else {
+        return;
+    };
     let points = design::points(&params, design, 7).expect("a small design has points");
-    assert_eq!(points.len(), count, "{design} over {} parameters", params.len());
+    assert_eq!(
+        points.len(),
+        count,
+        "{design} over {} parameters",
+        params.len()
+    );
     for point in &points {
         assert_eq!(point.len(), params.len());
         for (v, p) in point.iter().zip(&params) {

@@ -106,10 +106,19 @@ pub fn assert_explains(what: &str, err: &dyn std::fmt::Display) {
 /// A scenario that loads must round-trip through its resolved text and build and step a model.
 pub fn exercise(scenario: &Scenario) {
     let written = scenario.to_toml();
-    let back = Scenario::from_str(&written, "resolved.toml")
-        .unwrap_or_else(|e| panic!("the resolved text of a valid scenario does not load: {e}\n{written}"));
-    assert_eq!(back.file(), scenario.file(), "resolved text reads back differently");
-    assert_eq!(back.central(), scenario.central(), "resolved text gives other parameters");
+    let back = Scenario::from_str(&written, "resolved.toml").unwrap_or_else(|e| {
+        panic!("the resolved text of a valid scenario does not load: {e}\n{written}")
+    });
+    assert_eq!(
+        back.file(),
+        scenario.file(),
+        "resolved text reads back differently"
+    );
+    assert_eq!(
+        back.central(),
+        scenario.central(),
+        "resolved text gives other parameters"
+    );
     let model = chokepoint_core::Model::new(scenario.sample(1))
         .unwrap_or_else(|e| panic!("a scenario that validates does not build a model: {e}"));
     let mut sim = chokepoint_core::Simulation::new(&model);
