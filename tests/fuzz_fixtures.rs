@@ -1,6 +1,6 @@
-//! Every input in tests/fixtures/fuzz/ (the fuzz targets' seeds and the crashes fuzz runs found,
+//! Every input in `tests/fixtures/fuzz/` (the fuzz targets' seeds and the crashes fuzz runs found,
 //! `crash-*`) ends cleanly through the front door that reads its kind of input: exit 0, or exit 2
-//! with a message; never a panic. See tests/fixtures/fuzz/README.md.
+//! with a message; never a panic. See `tests/fixtures/fuzz/README.md`.
 
 mod common;
 
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chokepoint_experiment::design::{self, Design, ParamRange};
 use common::{chokepoint, stderr};
 
-/// Largest design whose points are placed here (as in fuzz/fuzz_targets/sweep_design.rs).
+/// Largest design whose points are placed here (as in `fuzz/fuzz_targets/sweep_design.rs`).
 const MAX_POINTS: usize = 10_000;
 
 fn files(target: &str) -> Vec<PathBuf> {
