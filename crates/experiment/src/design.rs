@@ -128,7 +128,11 @@ pub fn count(params: usize, design: Design) -> Option<u64> {
 /// has more points (K to the power of the number of parameters) than a `usize` can count.
 #[must_use]
 pub fn points(params: &[ParamRange], design: Design, seed: u64) -> Option<Vec<Vec<f64>>> {
-    let at = |p: &ParamRange, x: f64| p.lo + (p.hi - p.lo) * x;
+    // Weighted ends, not `lo + (hi - lo) * x`: exact at both ends (0.3 + 0.6 × 1 is
+    // 0.9000000000000001, which a probability of at most 0.9 or 1 refuses) and finite however far
+    // apart they are (`hi - lo` overflows for ±1e308); clamped against rounding in between
+    // (found by fuzz/fuzz_targets/sweep_design.rs).
+    let at = |p: &ParamRange, x: f64| (p.lo * (1.0 - x) + p.hi * x).clamp(p.lo, p.hi);
     match design {
         Design::Grid(k) => {
             let level = |j: usize| {
@@ -291,6 +295,31 @@ mod tests {
             points(&many[..2], Design::Grid(100), 1).map(|p| p.len()),
             Some(10_000)
         );
+    }
+
+    #[test]
+    fn every_point_lies_inside_its_range_and_the_ends_are_exact() {
+        let params = vec![
+            ParamRange {
+                path: "p".into(),
+                lo: 0.3,
+                hi: 0.9,
+            },
+            ParamRange {
+                path: "wide".into(),
+                lo: -1e308,
+                hi: 1e308,
+            },
+        ];
+        for design in [Design::Grid(3), Design::Lhs(7), Design::Oat] {
+            for point in points(&params, design, 3).unwrap() {
+                for (v, p) in point.iter().zip(&params) {
+                    assert!(v.is_finite() && p.lo <= *v && *v <= p.hi, "{design}: {v}");
+                }
+            }
+        }
+        let grid = points(&params[..1], Design::Grid(3), 1).unwrap();
+        assert_eq!(grid, vec![vec![0.3], vec![0.6], vec![0.9]]);
     }
 
     #[test]
