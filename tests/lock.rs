@@ -297,3 +297,37 @@ fn sigint_exits_130_with_the_manifest_interrupted() {
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert_eq!(manifest(dir.path())["status"], "interrupted");
 }
+
+/// Issue 13: result files used to be created 0600 (temporary files' mode); they follow the
+/// umask like any file a program creates, so a group can read a shared project folder.
+#[cfg(unix)]
+#[test]
+fn result_files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 002; exec '{}' run scenarios/baseline_2024.toml --reps 2 --quiet --out '{}'",
+            env!("CARGO_BIN_EXE_chokepoint"),
+            out.display()
+        ))
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for name in [
+        "manifest.json",
+        "summary.csv",
+        "replications.csv",
+        "timeseries.csv",
+    ] {
+        let mode = std::fs::metadata(out.join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o664, "{name}: {mode:o}");
+    }
+}

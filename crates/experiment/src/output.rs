@@ -43,19 +43,22 @@ pub(crate) fn column(cell: &[Vec<f64>], metric: usize) -> Vec<f64> {
 /// Writes `bytes` to `dir/name` atomically (temporary file, then rename), so a reader never
 /// sees half a file.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            Error::file(
-                format!(
-                    "{}: cannot create a file in the output folder",
-                    dir.display()
-                ),
-                e,
-            )
-        })?;
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Mode 0666 before the umask, as `File::create` gives: result files are readable by the
+    // group when the user's umask says so, not 0600 as temporary files are by default.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| {
+        Error::file(
+            format!(
+                "{}: cannot create a file in the output folder",
+                dir.display()
+            ),
+            e,
+        )
+    })?;
     tmp.write_all(bytes)
         .map_err(|e| Error::file(format!("{}: cannot write {name}", dir.display()), e))?;
     tmp.as_file().sync_all().ok();

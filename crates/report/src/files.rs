@@ -318,11 +318,14 @@ pub fn write_svg(dir: &Path, name: &str, svg: &str) -> Result<PathBuf, Error> {
         source,
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(fail)?;
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Mode 0666 before the umask, as `File::create` gives: result files are readable by the
+    // group when the user's umask says so, not 0600 as temporary files are by default.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
     tmp.write_all(svg.as_bytes()).map_err(fail)?;
     tmp.as_file().sync_all().ok();
     tmp.persist(&path).map_err(|e| fail(e.error))?;
