@@ -331,3 +331,78 @@ fn result_files_follow_the_umask() {
         assert_eq!(mode, 0o664, "{name}: {mode:o}");
     }
 }
+
+/// Issue 13: an error after the folder was written to leaves its manifest `failed` (exit 1),
+/// not `running`. Here the final `sweep.csv` cannot be moved into place (a folder is in the way)
+/// when a finished sweep is resumed.
+#[test]
+fn a_failure_while_finishing_marks_the_manifest_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = common::sweep_args(dir.path(), 2);
+    let run = |a: &[String]| chokepoint(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(run(&args).status.success());
+    std::fs::remove_file(dir.path().join("sweep.csv")).unwrap();
+    std::fs::create_dir(dir.path().join("sweep.csv")).unwrap();
+    std::fs::write(dir.path().join("sweep.csv").join("x"), "in the way").unwrap();
+    let mut resume = args.clone();
+    resume.extend([
+        "--resume".to_owned(),
+        dir.path().to_str().unwrap().to_owned(),
+    ]);
+    let o = run(&resume);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("sweep.csv"), "{err}");
+    assert_eq!(manifest(dir.path())["status"], "failed");
+    assert!(!dir.path().join(LOCK).exists());
+}
+
+/// Issue 13: a second signal aborts at once and marks the manifest `interrupted`, also when
+/// the command named no `--out` and wrote into its default `runs/<name>-<time>/` folder (a
+/// backtest here), which the signal handler used not to know.
+#[cfg(unix)]
+#[test]
+fn a_second_signal_marks_the_default_folder_of_a_backtest_interrupted() {
+    let cwd = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/japan_halt_2010.toml");
+    let child = Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+        .arg("backtest")
+        .arg(&scenario)
+        .args([
+            "--reps",
+            "100000",
+            "--batch",
+            "100000",
+            "--threads",
+            "1",
+            "--quiet",
+        ])
+        .current_dir(cwd.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let runs = cwd.path().join("runs");
+    wait_for(&runs);
+    let folder = loop {
+        if let Some(Ok(e)) = std::fs::read_dir(&runs).unwrap().next() {
+            break e.path();
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    };
+    wait_for(&folder.join("manifest.json"));
+    // Two different signals (two of one kind may merge into one while pending), back to back:
+    // the second arrives long before the current replication ends, so it aborts.
+    let both = Command::new("sh")
+        .arg("-c")
+        .arg(format!("kill -INT {0}; kill -TERM {0}", child.id()))
+        .status()
+        .unwrap();
+    assert!(both.success());
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("aborted by a second SIGTERM"), "{err}");
+    assert_eq!(manifest(&folder)["status"], "interrupted", "{err}");
+    assert!(!folder.join(LOCK).exists());
+}

@@ -240,6 +240,64 @@ fn merge_refuses_missing_duplicate_foreign_and_unfinished_shards() {
     let said = out(&[plain.to_str().unwrap()], "m5");
     assert!(said.contains("the folder of a plain `run`"), "{said}");
     assert!(!said.contains("missing field"), "{said}");
+    // A shard folder that is not there, or holds no manifest: input errors (exit 2), named.
+    let nowhere = tmp.path().join("nowhere");
+    let said = out(&[&d[0], nowhere.to_str().unwrap()], "m6");
+    assert!(said.contains("nowhere: no such folder"), "{said}");
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let said = out(&[&d[0], empty.to_str().unwrap()], "m7");
+    assert!(said.contains("holds no manifest.json"), "{said}");
+    assert!(!said.contains("os error"), "{said}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn merge_reports_a_stale_lock_it_takes_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = strings(&[
+        "run",
+        "scenarios/baseline_2024.toml",
+        "--reps",
+        "4",
+        "--set",
+        "scenario.horizon_weeks=20",
+        "--quiet",
+    ]);
+    let d: Vec<String> = (0..2)
+        .map(|i| {
+            tmp.path()
+                .join(format!("s{i}"))
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    for (i, dir) in d.iter().enumerate() {
+        ok(&with(&base, &["--shard", &format!("{i}/2"), "--out", dir]));
+    }
+    let merged = tmp.path().join("merged");
+    std::fs::create_dir(&merged).unwrap();
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let lock =
+        serde_json::json!({ "pid": pid, "host": host.trim(), "since": "2025-01-01T00:00:00Z" });
+    std::fs::write(merged.join(".chokepoint.lock"), lock.to_string()).unwrap();
+    let o = chokepoint(&strings(&[
+        "merge",
+        &d[0],
+        &d[1],
+        "--out",
+        merged.to_str().unwrap(),
+    ]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("took over a stale lock of process {pid}")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -272,7 +272,8 @@ fn render(report: &Report) -> String {
 }
 
 fn merge(args: &MergeArgs) -> Result<()> {
-    let report = chokepoint_experiment::merge::<Scenario>(&args.shards, &args.out, &Files)?;
+    let bar = Bar::new(true);
+    let report = chokepoint_experiment::merge::<Scenario>(&args.shards, &args.out, &Files, &bar)?;
     emit(&render(&report))
 }
 
@@ -310,6 +311,10 @@ impl Progress for Bar {
 
     fn note(&self, text: &str) {
         self.0.suspend(|| eprintln!("note: {text}"));
+    }
+
+    fn claimed(&self, dir: &std::path::Path) {
+        signals::set_folder(dir);
     }
 }
 

@@ -309,16 +309,10 @@ pub fn calibrate<S: ScenarioSource>(
     } else {
         crate::folder::Claim::Fresh
     };
-    let lock = crate::folder::claim(&out, how).map_err(|e| match e {
+    let _lock = crate::folder::claim_telling(&out, how, exec.progress).map_err(|e| match e {
         crate::Error::AlreadyHoldsResults(dir) => CalibrationError::AlreadyHoldsResults(dir),
         other => other.into(),
     })?;
-    if let Some(h) = &lock.taken_over {
-        exec.progress.note(&format!(
-            "{}: took over a stale lock of {h} (that process is gone)",
-            out.display()
-        ));
-    }
     let (mut manifest, journal) =
         output::open(&out, cal, &hash, threads, exec.resume, &exec.command)?;
 

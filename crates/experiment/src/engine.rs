@@ -39,6 +39,11 @@ pub trait Progress: Sync {
     fn note(&self, text: &str) {
         let _ = text;
     }
+    /// The command now holds output folder `dir` (locked), also when it named none and got a
+    /// default one: a front door that marks the folder on an abort remembers it.
+    fn claimed(&self, dir: &Path) {
+        let _ = dir;
+    }
 }
 
 /// Reports nothing.

@@ -361,6 +361,18 @@ pub enum Error {
         /// How many parameters it spans.
         params: usize,
     },
+    /// A folder named on the command line (a shard, a folder to resume) does not exist.
+    #[error(
+        "{}: no such folder; give the folders the shards (or the interrupted run) wrote, e.g. `chokepoint merge runs/s0 runs/s1 --out runs/merged`",
+        .0.display()
+    )]
+    NoSuchFolder(PathBuf),
+    /// A folder that holds no `manifest.json`.
+    #[error(
+        "{}: holds no manifest.json, so it is not an experiment or shard folder chokepoint wrote; give the folder of a `--shard I/N` (or of the interrupted run)",
+        .0.display()
+    )]
+    NoManifest(PathBuf),
     /// The plan would need more memory or disk than there is ([`crate::admission`]).
     #[error(
         "this plan needs about {need_h} of {what} ({cells} cell(s) × {reps} replication(s) × {metrics} metrics{series}), more than the {have_h} of {from}; shrink it: fewer design points (a smaller `grid:K` or `lhs:K`, or fewer `--param`s), fewer scenarios or strategies, or fewer replications (`--reps`); if the estimate is wrong for this machine, set CHOKEPOINT_MEMORY_LIMIT (e.g. 64G)",

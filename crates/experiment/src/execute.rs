@@ -109,13 +109,7 @@ pub(crate) fn execute_locked<S: ScenarioSource>(
         Claim::Fresh
     };
     crate::admission::admit(&plan.shape, Some(&out))?;
-    let lock = folder::claim(&out, how)?;
-    if let Some(h) = &lock.taken_over {
-        exec.progress.note(&format!(
-            "{}: took over a stale lock of {h} (that process is gone)",
-            out.display()
-        ));
-    }
+    let lock = folder::claim_telling(&out, how, exec.progress)?;
     let outcome = execute_in(plan, exec, &out);
     if outcome.is_err() {
         let _ = folder::mark_status(&out, "failed");

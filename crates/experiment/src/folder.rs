@@ -115,6 +115,24 @@ fn read_lock(path: &Path) -> Option<LockInfo> {
     serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
 
+/// [`claim`], then tells `progress`: a note when a stale lock was taken over, and the folder
+/// now held (a front door marks it `interrupted` if a second signal aborts the process).
+pub(crate) fn claim_telling(
+    dir: &Path,
+    how: Claim,
+    progress: &dyn crate::engine::Progress,
+) -> Result<FolderLock, Error> {
+    let lock = claim(dir, how)?;
+    if let Some(h) = &lock.taken_over {
+        progress.note(&format!(
+            "{}: took over a stale lock of {h} (that process is gone)",
+            dir.display()
+        ));
+    }
+    progress.claimed(dir);
+    Ok(lock)
+}
+
 /// Creates `dir` if needed, takes its lock (taking over a stale one) and checks what it holds
 /// against `claim`; with [`Claim::Force`], deletes its previous contents.
 pub fn claim(dir: &Path, claim: Claim) -> Result<FolderLock, Error> {

@@ -178,7 +178,13 @@ pub struct ExperimentManifest {
 
 /// Reads a folder's manifest.
 pub fn read_manifest(dir: &Path) -> Result<ExperimentManifest> {
+    if !dir.is_dir() {
+        return Err(Error::NoSuchFolder(dir.to_path_buf()));
+    }
     let path = dir.join("manifest.json");
+    if !path.exists() {
+        return Err(Error::NoManifest(dir.to_path_buf()));
+    }
     let text = std::fs::read(&path).map_err(|e| {
         Error::file(
             format!(

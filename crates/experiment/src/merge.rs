@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chokepoint_core::ScenarioSource;
 
-use crate::engine::{combine, read_journals};
+use crate::engine::{Progress, combine, read_journals};
 use crate::error::Error;
 use crate::execute::{Report, finish};
 use crate::folder::{self, Claim};
@@ -19,17 +19,19 @@ use crate::plan::{Load, Plan, PlanSpec, Shard};
 use crate::run::merged_manifest;
 
 /// Merges the shard folders `dirs` of one plan into `out` (a new folder), rebuilding the plan
-/// through `loader`, and reports as the finished plan would.
+/// through `loader`, and reports as the finished plan would; `progress` hears of the folder
+/// claimed (and of a stale lock taken over).
 pub fn merge<S: ScenarioSource>(
     dirs: &[PathBuf],
     out: &Path,
     loader: &dyn Load<S>,
+    progress: &dyn Progress,
 ) -> Result<Report, Error> {
     let first = dirs.first().ok_or(Error::NoShards)?;
     let spec = read_manifest(first)?
         .spec
         .ok_or_else(|| Error::NoSpec(first.clone()))?;
-    let _lock = folder::claim(out, Claim::Fresh).map_err(|e| match e {
+    let _lock = folder::claim_telling(out, Claim::Fresh, progress).map_err(|e| match e {
         Error::AlreadyHoldsResults(dir) => Error::MergeTargetHoldsResults(dir),
         other => other,
     })?;
