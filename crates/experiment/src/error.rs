@@ -334,6 +334,9 @@ pub enum Error {
         /// The parser's message.
         message: String,
     },
+    /// A benchmark suite file has problems, each at its file:line:column, all listed.
+    #[error("{} problem(s) in the benchmark suite file:{}", .0.len(), .0.iter().map(|p| format!("\n  {p}")).collect::<String>())]
+    SuiteProblems(Vec<chokepoint_diagnostics::Problem>),
     /// A sweep without parameters.
     #[error("sweep needs at least one --param PATH=LO:HI")]
     NoParams,
