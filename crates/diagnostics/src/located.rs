@@ -83,6 +83,7 @@ impl Located {
 
     /// (line, column) of the deepest part of `key` present in this file, and whether the whole
     /// path was found.
+    #[must_use]
     pub fn locate(&self, key: &str) -> Option<(usize, usize, bool)> {
         let mut node = Node::Table(self.doc.as_table());
         let mut span = None;
@@ -103,6 +104,7 @@ impl Located {
     }
 
     /// True when `key` is written in this file.
+    #[must_use]
     pub fn defines(&self, key: &str) -> bool {
         self.locate(key).is_some_and(|(_, _, complete)| complete)
     }

@@ -52,10 +52,12 @@ fn expected_words(expected: &str) -> String {
         "a boolean" | "bool" => "true or false",
         "a sequence" | "sequence" | "a sequence of tables" => "a list",
         "a map" | "map" | "a table" => "a table",
-        "a formatted date string" | "a formatted date" | "a date" | "NaiveDate" => {
-            "a date like 2025-04-04"
-        }
-        "a TOML datetime" | "a datetime" => "a date like 2025-04-04",
+        "a formatted date string"
+        | "a formatted date"
+        | "a date"
+        | "NaiveDate"
+        | "a TOML datetime"
+        | "a datetime" => "a date like 2025-04-04",
         _ => "",
     };
     if !words.is_empty() {
