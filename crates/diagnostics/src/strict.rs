@@ -156,7 +156,10 @@ fn describe(at: &str, message: &str, docs: &str) -> (String, String, String, boo
 
 /// serde paths write `a[2].b` and `?` for options; keys here are `a.2.b`.
 fn clean_path(p: &str) -> String {
-    p.replace('?', "")
+    // `toml::Spanned` values read through a private field that is no key of the file.
+    p.replace(".$__serde_spanned_private_value", "")
+        .replace("$__serde_spanned_private_value", "")
+        .replace('?', "")
         .replace('[', ".")
         .replace(']', "")
         .trim_matches('.')
