@@ -13,7 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const WORKSPACE: [&str; 6] = [
+const WORKSPACE: [&str; 7] = [
+    "chokepoint-diagnostics",
     "chokepoint-core",
     "chokepoint-scenario",
     "chokepoint-experiment",
@@ -57,13 +58,22 @@ fn crate_arrows_point_down_only() {
     );
     assert_eq!(
         workspace_dependencies("scenario"),
-        set(&["chokepoint-core"]),
-        "the scenario crate knows core only"
+        set(&["chokepoint-core", "chokepoint-diagnostics"]),
+        "the scenario crate knows core and the diagnostics only"
     );
     assert_eq!(
         workspace_dependencies("experiment"),
-        set(&["chokepoint-core", "chokepoint-stats"]),
-        "the experiment engine knows core and stats, never the scenario crate or the CLI"
+        set(&[
+            "chokepoint-core",
+            "chokepoint-stats",
+            "chokepoint-diagnostics"
+        ]),
+        "the experiment engine knows core, stats and the diagnostics, never the scenario crate or the CLI"
+    );
+    assert_eq!(
+        workspace_dependencies("diagnostics"),
+        set(&[]),
+        "the diagnostics (one way to report an input problem) know no workspace crate"
     );
     assert_eq!(
         workspace_dependencies("report"),

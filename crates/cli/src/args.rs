@@ -143,8 +143,9 @@ pub struct RunFlags {
     /// Master seed (default: the scenario's `seed`, else 0).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (default: all cores; at most 1024: more threads than cores only adds
+    /// overhead). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// Output folder (default: runs/<name>-<UTC timestamp>/). It must be new or empty, unless
     /// --force.
@@ -264,8 +265,9 @@ pub struct CalibrateArgs {
     /// Continue the interrupted calibration in --out (same calibration file and scenario).
     #[arg(long, requires = "out")]
     pub resume: bool,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (default: all cores; at most 1024: more threads than cores only adds
+    /// overhead). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// Replications per batch: the unit of stopping on Ctrl-C. Results do not depend on it.
     #[arg(long, default_value_t = 256)]
@@ -337,4 +339,23 @@ impl SweepArgs {
             settings: self.common.run.settings(),
         })
     }
+}
+
+/// The most worker threads `--threads` accepts: more threads than cores only adds overhead
+/// (the replications are CPU-bound), and each thread reserves a stack, so a count far above any
+/// machine's cores (`--threads 100000`) would exhaust memory before the run starts. 1024 is
+/// above the core count of any node the model is run on.
+pub const MAX_THREADS: usize = 1024;
+
+/// `--threads N`: 0 (all cores) to [`MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: usize = s.trim().parse().map_err(|_| {
+        format!("`{s}` is not a whole number ≥ 0; write e.g. --threads 4 (0: all cores)")
+    })?;
+    if n > MAX_THREADS {
+        return Err(format!(
+            "{n} threads is more than the maximum, {MAX_THREADS}: more threads than cores only adds overhead; give the machine's core count, or 0 for all cores"
+        ));
+    }
+    Ok(n)
 }

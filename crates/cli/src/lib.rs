@@ -66,8 +66,13 @@ fn error_code(e: &anyhow::Error) -> u8 {
                 _ => 2,
             };
         }
-        if cause.downcast_ref::<std::io::Error>().is_some() {
-            return 1;
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            // A file that is not UTF-8 text is bad input, not a failed run.
+            return if io.kind() == std::io::ErrorKind::InvalidData {
+                2
+            } else {
+                1
+            };
         }
     }
     2
@@ -161,7 +166,7 @@ fn backtest(args: &BacktestArgs) -> Result<()> {
 
 /// Reads and validates a scenario file.
 fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario> {
-    let read = |p: &Path| std::fs::read_to_string(p);
+    let read = |p: &Path| chokepoint_diagnostics::read_text(p);
     Ok(Scenario::load(path, &read, overrides)?)
 }
 
@@ -177,7 +182,7 @@ impl Load<Scenario> for Files {
                 value: a.value.clone(),
             })
             .collect();
-        let read = |p: &Path| std::fs::read_to_string(p);
+        let read = |p: &Path| chokepoint_diagnostics::read_text(p);
         Ok(Scenario::load(path, &read, &overrides)?)
     }
 
@@ -185,7 +190,7 @@ impl Load<Scenario> for Files {
         &self,
         path: &Path,
     ) -> Result<Vec<(String, chokepoint_scenario::Strategy)>, BoxError> {
-        let read = |p: &Path| std::fs::read_to_string(p);
+        let read = |p: &Path| chokepoint_diagnostics::read_text(p);
         let set = StrategySet::load(path, &read)?;
         Ok(set
             .strategies

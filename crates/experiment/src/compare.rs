@@ -53,6 +53,20 @@ pub(crate) fn plan<S: ScenarioSource>(
             None => scenario_paths.push(p.clone()),
         }
     }
+    for (k, p) in scenario_paths.iter().enumerate() {
+        let same = |q: &PathBuf| {
+            q == p
+                || matches!((std::fs::canonicalize(q), std::fs::canonicalize(p)), (Ok(a), Ok(b)) if a == b)
+        };
+        if let Some(first) = scenario_paths[..k].iter().position(same) {
+            return Err(Error::Duplicate {
+                what: format!("scenario {}", p.display()),
+                first: format!("scenario {}", first + 1),
+                second: format!("scenario {}", k + 1),
+                fix: "list each scenario once: a duplicate would count twice in the ranking".into(),
+            });
+        }
+    }
     let Some(strategies_path) = strategies_path else {
         return Err(Error::NoStrategies);
     };
@@ -76,11 +90,18 @@ pub(crate) fn plan<S: ScenarioSource>(
 
     let mut bases = Vec::new();
     for path in &scenario_paths {
-        bases.push(
-            loader
-                .scenario(path, &spec.overrides)
-                .map_err(Error::Scenario)?,
-        );
+        let scenario = loader
+            .scenario(path, &spec.overrides)
+            .map_err(Error::Scenario)?;
+        if let Some(first) = bases.iter().position(|b: &S| b.name() == scenario.name()) {
+            return Err(Error::Duplicate {
+                what: format!("scenario name `{}`", scenario.name()),
+                first: scenario_paths[first].display().to_string(),
+                second: path.display().to_string(),
+                fix: "give each scenario its own `scenario.name`: it names the rows and folders of the comparison".into(),
+            });
+        }
+        bases.push(scenario);
     }
     let first = bases.first().ok_or(Error::NoScenarios)?;
     let mc = spec.settings.resolve(first);

@@ -334,6 +334,22 @@ pub enum Error {
         /// The parser's message.
         message: String,
     },
+    /// A benchmark suite file has problems, each at its file, line and column, all listed.
+    #[error("{} problem(s) in the benchmark suite file:{}", .0.len(), problem_lines(.0))]
+    SuiteProblems(Vec<chokepoint_diagnostics::Problem>),
+    /// The same thing given twice where each must be unique (issue 13): a scenario in
+    /// `compare`, two scenarios with one `scenario.name`, a swept parameter.
+    #[error("{what} is given twice: {first} and {second}\n    fix: {fix}")]
+    Duplicate {
+        /// What is duplicated.
+        what: String,
+        /// Where it is first given.
+        first: String,
+        /// Where it is given again.
+        second: String,
+        /// What to do.
+        fix: String,
+    },
     /// A sweep without parameters.
     #[error("sweep needs at least one --param PATH=LO:HI")]
     NoParams,
@@ -403,6 +419,15 @@ pub enum Error {
         /// Why.
         source: BoxError,
     },
+}
+
+/// Each problem on its own indented line.
+fn problem_lines(problems: &[chokepoint_diagnostics::Problem]) -> String {
+    use std::fmt::Write as _;
+    problems.iter().fold(String::new(), |mut s, p| {
+        let _ = write!(s, "\n  {p}");
+        s
+    })
 }
 
 impl Error {

@@ -36,6 +36,16 @@ pub(crate) fn plan<S: ScenarioSource>(
     if spec.params.is_empty() {
         return Err(Error::NoParams);
     }
+    for (k, p) in spec.params.iter().enumerate() {
+        if let Some(first) = spec.params[..k].iter().position(|q| q.path == p.path) {
+            return Err(Error::Duplicate {
+                what: format!("swept parameter `{}`", p.path),
+                first: format!("--param {} (number {})", spec.params[first].path, first + 1),
+                second: format!("--param {} (number {})", p.path, k + 1),
+                fix: "sweep each parameter once, over one range".into(),
+            });
+        }
+    }
     let scenario = loader
         .scenario(&spec.scenario, &spec.overrides)
         .map_err(Error::Scenario)?;

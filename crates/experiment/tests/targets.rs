@@ -125,7 +125,7 @@ fn target_metrics_of_shards_merge_into_what_one_machine_gives() {
         shards.push(dir);
     }
     let merged = tmp.path().join("merged");
-    merge::<Scenario>(&shards, &merged, &Files).unwrap();
+    merge::<Scenario>(&shards, &merged, &Files, &chokepoint_experiment::Silent).unwrap();
     assert!(target_rows(&whole).len() >= 10);
     assert_eq!(target_rows(&whole), target_rows(&merged));
 }

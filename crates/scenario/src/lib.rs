@@ -163,16 +163,13 @@ impl Scenario {
         path: &Path,
         overrides: &[Override],
     ) -> Result<Self, ScenarioError> {
-        let mut problems = loaded.apply(overrides);
-        match Self::from_loaded(&loaded, path) {
-            Ok(s) if problems.is_empty() => Ok(s),
-            Ok(_) => Err(ScenarioError::Invalid(problems)),
-            Err(ScenarioError::Invalid(more)) => {
-                problems.extend(more);
-                Err(ScenarioError::Invalid(problems))
-            }
-            Err(e) => Err(e),
+        let problems = loaded.apply(overrides);
+        // A `--set` that cannot be applied is the one problem to report: checking the file
+        // without it would report what the user did not ask about (issue 13).
+        if !problems.is_empty() {
+            return Err(ScenarioError::Invalid(problems));
         }
+        Self::from_loaded(&loaded, path)
     }
 
     /// Parses and validates one scenario text; `path` names it in messages. A text with
@@ -223,6 +220,12 @@ impl Scenario {
                 (&a.file, a.line, a.column, &a.key).cmp(&(&b.file, b.line, b.column, &b.key))
             });
             problems.dedup();
+            // A bad `--set` value is reported once, at the `--set`: what the checks that read
+            // it say elsewhere (a horizon that did not parse makes every transit "longer than
+            // the horizon") follows from it and is not news (issue 13).
+            if problems.iter().any(Problem::is_at_set) {
+                problems.retain(Problem::is_at_set);
+            }
             return Err(ScenarioError::Invalid(problems));
         }
         Ok(Self {

@@ -174,7 +174,7 @@ fn type_message(serde: &str) -> String {
     } else if serde.contains("untagged enum Approval") {
         "expected a probability, or a table of probabilities by sector".to_owned()
     } else {
-        serde.to_owned()
+        chokepoint_diagnostics::plain(serde)
     }
 }
 
@@ -227,11 +227,18 @@ pub(crate) fn locate(
     loaded: &source::Loaded,
     top: &Path,
 ) -> Problem {
-    if let Some(o) = loaded
-        .overrides
-        .iter()
-        .find(|o| key == o.path || key.starts_with(&format!("{}.", o.path)))
-    {
+    if let Some(o) = loaded.overrides.iter().find(|o| {
+        key == o.path
+                || key.starts_with(&format!("{}.", o.path))
+                // A wrong value deep in a table serde reads whole (a shock, an untagged
+                // number) is reported at the table: the `--set` below it is the cause.
+                || o.path.starts_with(&format!("{key}."))
+    }) {
+        let key = if o.path.starts_with(&format!("{key}.")) {
+            o.path.clone()
+        } else {
+            key
+        };
         return Problem {
             file: PathBuf::from(format!("--set {}={}", o.path, o.value)),
             line: 0,

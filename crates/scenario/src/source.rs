@@ -327,6 +327,21 @@ fn set_in(
                 t.insert((*part).to_owned(), value);
                 return Ok(());
             }
+            let here = resolved.join(".");
+            if !t.contains_key(*part)
+                && crate::keys::key_at(&here)
+                    .is_some_and(|k| matches!(k.ty, crate::keys::Ty::Tables(_)))
+            {
+                return Err((
+                    format!(
+                        "the scenario has no `[[{here}]]` entries, so there is no `{here}.{}` to set",
+                        rest[0]
+                    ),
+                    format!(
+                        "add the `[[{here}]]` entry to the file, or set a key the scenario has"
+                    ),
+                ));
+            }
             let child = t
                 .entry((*part).to_owned())
                 .or_insert_with(|| Value::Table(Table::new()));

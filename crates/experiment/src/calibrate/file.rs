@@ -145,18 +145,25 @@ pub(super) struct Checked {
 
 /// Parses `text` (the file at `path`).
 pub(super) fn parse(path: &Path, text: &str) -> Result<RawFile, CalibrationError> {
-    toml::from_str::<RawFile>(text).map_err(|e| {
-        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-        CalibrationError::Problems(vec![Problem {
-            file: path.to_owned(),
-            line,
-            column,
-            key: String::new(),
-            message: e.message().trim().to_owned(),
-            fix: Some(
-                "see the calibration file format in docs/experiments.md (Calibration)".to_owned(),
-            ),
-        }])
+    chokepoint_diagnostics::read_toml::<RawFile>(
+        path,
+        text,
+        "the calibration file format in docs/experiments.md (Calibration)",
+    )
+    .map_err(|problems| {
+        CalibrationError::Problems(
+            problems
+                .into_iter()
+                .map(|p| Problem {
+                    file: p.file,
+                    line: p.line,
+                    column: p.column,
+                    key: p.key,
+                    message: p.message,
+                    fix: Some(p.fix).filter(|f| !f.is_empty()),
+                })
+                .collect(),
+        )
     })
 }
 

@@ -172,7 +172,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 }
 
 fn read_text(path: &Path) -> Result<String, CalibrationError> {
-    std::fs::read_to_string(path).map_err(|source| CalibrationError::Read {
+    chokepoint_diagnostics::read_text(path).map_err(|source| CalibrationError::Read {
         path: path.to_owned(),
         source,
     })
