@@ -320,3 +320,31 @@ fn check_prints_the_timeline_and_diff_the_differences() {
     );
     assert!(!text.contains("producer."), "nothing else differs: {text}");
 }
+
+/// Issue 13: `check` shows when every measure starts, including a suspension that starts
+/// while its target is not yet in force (No. 70 suspends No. 61 before it begins, and No. 57
+/// on the day it would start): these used to be missing, so the truce seemed to start nowhere.
+#[test]
+fn check_shows_when_a_suspension_starts_even_before_its_target_is_in_force() {
+    let out = chokepoint(&["check", "scenarios/truce_2025_11.toml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let line = |needle: &str| {
+        text.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` in {text}"))
+            .to_owned()
+    };
+    assert!(
+        line("suspends no57_expansion").starts_with("2025-11-10"),
+        "{text}"
+    );
+    assert!(
+        line("suspends no61_extraterritorial").starts_with("2025-11-10"),
+        "{text}"
+    );
+    assert!(
+        line("no61_extraterritorial back in force").starts_with("2026-11-"),
+        "{text}"
+    );
+}

@@ -15,7 +15,30 @@
 
 use std::path::Path;
 
-use crate::error::Error;
+/// A plan that will not fit, with its estimate and how to shrink it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "this plan needs about {need_h} of {what} ({cells} cell(s) × {reps} replication(s) × {metrics} metrics{series}), more than the {have_h} of {from}; shrink it: fewer design points (a smaller `grid:K` or `lhs:K`, or fewer `--param`s), fewer scenarios or strategies, or fewer replications (`--reps`){fix}",
+    need_h = human_bytes(*need),
+    have_h = human_bytes(*have),
+    cells = shape.cells,
+    reps = shape.replications,
+    metrics = shape.metrics,
+    series = if shape.series_entries > 0 { format!(", and {} per-step statistics per cell", shape.series_entries) } else { String::new() },
+    fix = if *what == "memory" { "; if the estimate is wrong for this machine, set CHOKEPOINT_MEMORY_LIMIT (e.g. 64G)" } else { "; or write to a file system with more room (--out)" },
+)]
+pub struct TooBig {
+    /// `memory` or `disk space`.
+    pub what: &'static str,
+    /// Estimated bytes.
+    pub need: u64,
+    /// Bytes there are.
+    pub have: u64,
+    /// Where `have` came from.
+    pub from: String,
+    /// The plan's size.
+    pub shape: Shape,
+}
 
 /// Bytes a cell's recipe and labels take (a few short strings and one number per swept
 /// parameter), rounded up from measured sweeps.
@@ -121,12 +144,12 @@ impl Shape {
 /// Refuses a plan of `shape` when its estimate exceeds the memory this process may use
 /// ([`memory_budget`]) or, given `out`, the free space where it will be written (on the
 /// file system of `out` or of its nearest existing ancestor).
-pub(crate) fn admit(shape: &Shape, out: Option<&Path>) -> Result<Footprint, Error> {
+pub(crate) fn admit(shape: &Shape, out: Option<&Path>) -> Result<Footprint, TooBig> {
     let need = shape.footprint();
     if let Some(budget) = memory_budget()
         && need.memory_bytes > budget.bytes
     {
-        return Err(Error::TooBig {
+        return Err(TooBig {
             what: "memory",
             need: need.memory_bytes,
             have: budget.bytes,
@@ -137,7 +160,7 @@ pub(crate) fn admit(shape: &Shape, out: Option<&Path>) -> Result<Footprint, Erro
     if let Some(free) = out.and_then(free_disk)
         && need.disk_bytes > free
     {
-        return Err(Error::TooBig {
+        return Err(TooBig {
             what: "disk space",
             need: need.disk_bytes,
             have: free,

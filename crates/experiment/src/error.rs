@@ -390,27 +390,8 @@ pub enum Error {
     )]
     NoManifest(PathBuf),
     /// The plan would need more memory or disk than there is ([`crate::admission`]).
-    #[error(
-        "this plan needs about {need_h} of {what} ({cells} cell(s) × {reps} replication(s) × {metrics} metrics{series}), more than the {have_h} of {from}; shrink it: fewer design points (a smaller `grid:K` or `lhs:K`, or fewer `--param`s), fewer scenarios or strategies, or fewer replications (`--reps`); if the estimate is wrong for this machine, set CHOKEPOINT_MEMORY_LIMIT (e.g. 64G)",
-        need_h = crate::admission::human_bytes(*need),
-        have_h = crate::admission::human_bytes(*have),
-        cells = shape.cells,
-        reps = shape.replications,
-        metrics = shape.metrics,
-        series = if shape.series_entries > 0 { format!(", and {} per-step statistics per cell", shape.series_entries) } else { String::new() },
-    )]
-    TooBig {
-        /// `memory` or `disk space`.
-        what: &'static str,
-        /// Estimated bytes.
-        need: u64,
-        /// Bytes there are.
-        have: u64,
-        /// Where `have` came from.
-        from: String,
-        /// The plan's size.
-        shape: crate::admission::Shape,
-    },
+    #[error(transparent)]
+    TooBig(#[from] crate::admission::TooBig),
     /// A design point gives an invalid scenario.
     #[error("design point {index}")]
     DesignPoint {

@@ -103,7 +103,9 @@ fn a_comparison_merged_from_shards_equals_one_machine() {
         shards.push(dir);
     }
     let merged = tmp.path().join("merged");
-    let Report::Compare(_) = merge::<Scenario>(&shards, &merged, &Files, &chokepoint_experiment::Silent).unwrap() else {
+    let Report::Compare(_) =
+        merge::<Scenario>(&shards, &merged, &Files, &chokepoint_experiment::Silent).unwrap()
+    else {
         panic!("the shards of a comparison merge into a comparison");
     };
     assert_eq!(

@@ -199,6 +199,25 @@ impl Build<'_> {
                 });
                 was_active[k] = now;
             }
+            // A suspension that starts while its target is not in force (announced only, or
+            // due to start later: No. 70 suspended No. 61 before it began) changes no activity
+            // above, but `check` must still show when it starts (issue 13).
+            for (t, target_gaps) in gaps.iter().enumerate() {
+                for &(a, _, g) in target_gaps {
+                    let shown = self
+                        .timeline
+                        .iter()
+                        .any(|m| m.step == step && m.shock == g && m.target == Some(t));
+                    if a == step && !shown {
+                        self.timeline.push(TimelineMark {
+                            step,
+                            shock: g,
+                            target: Some(t),
+                            phase: Phase::Suspended,
+                        });
+                    }
+                }
+            }
             if state == previous {
                 continue;
             }
