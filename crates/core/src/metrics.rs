@@ -295,11 +295,13 @@ pub fn is_event_metric(name: &str) -> bool {
 }
 
 /// The values a metric can take, from its unit in the tables above: shares and 0/1 events lie
-/// in [0, 1]; tonnes, USD, counts, weeks and price ratios are never negative; anything else
-/// (targets, whose unit the scenario names) is unbounded. Summaries clip their confidence
-/// intervals to it, so an interval never claims what cannot happen (issue 13).
+/// in [0, 1]; durations in weeks lie in [0, `horizon_weeks`] (a wait or a time to the first halt
+/// cannot outlast the run); tonnes, USD, counts, firm-weeks and price ratios are never
+/// negative; anything else (targets, whose unit the scenario names) is unbounded. Summaries
+/// clip their confidence intervals to it, so an interval never claims what cannot happen
+/// (issue 13).
 #[must_use]
-pub fn metric_domain(name: &str) -> (f64, f64) {
+pub fn metric_domain(name: &str, horizon_weeks: f64) -> (f64, f64) {
     let of_family = |prefix: &str| {
         name.strip_prefix(prefix)
             .is_some_and(|rest| rest.starts_with('/'))
@@ -322,7 +324,8 @@ pub fn metric_domain(name: &str) -> (f64, f64) {
         });
     match unit {
         Some("share" | "0/1") => (0.0, 1.0),
-        Some("t" | "USD" | "count" | "firm-weeks" | "weeks" | "ratio") => (0.0, f64::INFINITY),
+        Some("weeks") => (0.0, horizon_weeks),
+        Some("t" | "USD" | "count" | "firm-weeks" | "ratio") => (0.0, f64::INFINITY),
         _ => (f64::NEG_INFINITY, f64::INFINITY),
     }
 }
@@ -371,23 +374,29 @@ mod tests {
 
     #[test]
     fn domains_follow_units() {
-        assert_eq!(metric_domain("peak_halted_share"), (0.0, 1.0));
-        assert_eq!(metric_domain("any_halt"), (0.0, 1.0));
-        assert_eq!(metric_domain("unmet_magnet_t"), (0.0, f64::INFINITY));
-        assert_eq!(metric_domain("weeks_to_first_halt"), (0.0, f64::INFINITY));
-        assert_eq!(metric_domain("unmet_demand_t/dy"), (0.0, f64::INFINITY));
+        assert_eq!(metric_domain("peak_halted_share", 260.0), (0.0, 1.0));
+        assert_eq!(metric_domain("any_halt", 260.0), (0.0, 1.0));
+        assert_eq!(metric_domain("unmet_magnet_t", 260.0), (0.0, f64::INFINITY));
+        assert_eq!(metric_domain("weeks_to_first_halt", 260.0), (0.0, 260.0));
         assert_eq!(
-            metric_domain("peak_price_ratio/ndfeb"),
+            metric_domain("unmet_demand_t/dy", 260.0),
             (0.0, f64::INFINITY)
         );
-        assert_eq!(metric_domain("demand_met_share/us/defence"), (0.0, 1.0));
+        assert_eq!(
+            metric_domain("peak_price_ratio/ndfeb", 260.0),
+            (0.0, f64::INFINITY)
+        );
+        assert_eq!(
+            metric_domain("demand_met_share/us/defence", 260.0),
+            (0.0, 1.0)
+        );
         // A target's unit is the scenario's: unbounded; so is a name that only shares a prefix.
         assert_eq!(
-            metric_domain("target/dy_oxide_peak_2011"),
+            metric_domain("target/dy_oxide_peak_2011", 260.0),
             (f64::NEG_INFINITY, f64::INFINITY)
         );
         assert_eq!(
-            metric_domain("unmet_demand_tonnes"),
+            metric_domain("unmet_demand_tonnes", 260.0),
             (f64::NEG_INFINITY, f64::INFINITY)
         );
     }

@@ -212,7 +212,7 @@ mod tests {
         let values = [1.0, 2.0, 3.0, 4.0, 5.0];
         let summary: Vec<MetricRow> = ["target/ahead", "target/held", "target/low", "target/in"]
             .iter()
-            .map(|m| MetricRow::new(m, &values))
+            .map(|m| MetricRow::new(m, &values, f64::INFINITY))
             .collect();
         let rows = rows(&targets, &summary).unwrap();
         let names: Vec<&str> = rows.iter().map(|r| r.target.as_str()).collect();
@@ -241,7 +241,7 @@ mod tests {
         let values = [1.0, 2.0, 3.0];
         let summary: Vec<MetricRow> = ["target/in", "target/ahead"]
             .iter()
-            .map(|m| MetricRow::new(m, &values))
+            .map(|m| MetricRow::new(m, &values, f64::INFINITY))
             .collect();
         let rows = rows(&targets, &summary).unwrap();
         let dir = tempfile::tempdir().unwrap();

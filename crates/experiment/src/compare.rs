@@ -13,7 +13,9 @@ use chokepoint_stats::{PairedDiff, Proportion, Summary};
 
 use crate::error::Error;
 use crate::hint::did_you_mean;
-use crate::output::{MetricRow, Results, column, csv_bytes, write_atomic, write_cell_files};
+use crate::output::{
+    MetricRow, Results, column, csv_bytes, horizon_weeks, write_atomic, write_cell_files,
+};
 use crate::plan::{
     CellsBuilder, CompareInfo, CompareSpec, Finish, Load, Plan, PlanSpec, Recipe, admit_shape,
 };
@@ -312,10 +314,11 @@ pub(crate) fn finish_compare<S: ScenarioSource>(
     let mut objective_means = vec![vec![0.0; scenario_names.len()]; n_strat];
     for (si, sname) in scenario_names.iter().enumerate() {
         let cell = |t: usize| &results.cells[si * n_strat + t].metrics;
+        let horizon = horizon_weeks(&plan.bases[si]);
         for (t, tname) in names.iter().enumerate() {
             for (m, mname) in results.metric_names.iter().enumerate() {
                 let values = column(cell(t), m);
-                let row = MetricRow::new(mname, &values);
+                let row = MetricRow::new(mname, &values, horizon);
                 let d = PairedDiff::from_pairs(&values, &column(cell(base_index), m))?;
                 w.write_record([
                     sname.clone(),

@@ -71,6 +71,12 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// How long a run of `scenario` lasts, weeks: the bound of its duration metrics.
+pub(crate) fn horizon_weeks<S: ScenarioSource>(scenario: &S) -> f64 {
+    let cal = scenario.calendar();
+    f64::from(cal.n_steps) * cal.step_weeks()
+}
+
 /// Bytes of a finished CSV writer (into memory, which cannot fail to flush).
 pub(crate) fn csv_bytes(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| Error::Io(e.into_error()))
@@ -87,10 +93,11 @@ pub(crate) fn write_cell_files<S: ScenarioSource>(
 ) -> Result<Vec<MetricRow>> {
     let model = Model::new(scenario.central().clone())?;
     let schema = model.schema();
+    let horizon = horizon_weeks(scenario);
     let rows: Vec<MetricRow> = metric_names
         .iter()
         .enumerate()
-        .map(|(k, name)| MetricRow::new(name, &column(&result.metrics, k)))
+        .map(|(k, name)| MetricRow::new(name, &column(&result.metrics, k), horizon))
         .collect();
     write_summary(dir, &rows)?;
     if let Some(series) = &result.series {
@@ -128,9 +135,11 @@ pub struct MetricRow {
 }
 
 impl MetricRow {
-    /// Summarises `values`; 0/1 event metrics get a Wilson interval for their probability.
+    /// Summarises `values`; 0/1 event metrics get a Wilson interval for their probability,
+    /// other intervals are clipped to what the metric can be in a run of `horizon_weeks`
+    /// ([`chokepoint_core::metric_domain`]).
     #[must_use]
-    pub fn new(metric: &str, values: &[f64]) -> Self {
+    pub fn new(metric: &str, values: &[f64], horizon_weeks: f64) -> Self {
         let s = Summary::from_values(values);
         let (lo, hi) = if chokepoint_core::is_event_metric(metric) {
             let p = Proportion::from_values(values);
@@ -138,7 +147,7 @@ impl MetricRow {
         } else {
             // The t-interval of a skewed metric can reach past what is possible (negative
             // tonnes): clip it to the metric's domain.
-            let (floor, ceiling) = chokepoint_core::metric_domain(metric);
+            let (floor, ceiling) = chokepoint_core::metric_domain(metric, horizon_weeks);
             (s.ci95_lo.max(floor), s.ci95_hi.min(ceiling))
         };
         Self {
@@ -234,7 +243,7 @@ mod tests {
     fn intervals_are_clipped_to_what_is_possible() {
         let mut values = vec![0.0; 19];
         values.push(1000.0);
-        let row = MetricRow::new("unmet_magnet_t", &values);
+        let row = MetricRow::new("unmet_magnet_t", &values, 260.0);
         assert!(
             row.ci95_lo.to_bits() == 0.0_f64.to_bits(),
             "{}",
@@ -242,7 +251,12 @@ mod tests {
         );
         assert!(row.ci95_hi > row.mean);
         // A target (unit named by the scenario) is not clipped.
-        let row = MetricRow::new("target/x", &values);
+        let row = MetricRow::new("target/x", &values, 260.0);
         assert!(row.ci95_lo < 0.0);
+        // Weeks cannot outlast the run: nearly every replication censored at the horizon.
+        let mut weeks = vec![52.0; 19];
+        weeks.push(1.0);
+        let row = MetricRow::new("weeks_to_first_halt", &weeks, 52.0);
+        assert!(row.ci95_hi <= 52.0 && row.ci95_lo < row.mean, "{row:?}");
     }
 }

@@ -10,7 +10,7 @@ use chokepoint_core::ScenarioSource;
 
 use crate::design;
 use crate::error::Error;
-use crate::output::{MetricRow, Results, column, csv_bytes, write_atomic};
+use crate::output::{MetricRow, Results, column, csv_bytes, horizon_weeks, write_atomic};
 use crate::plan::{CellsBuilder, Finish, Load, Plan, PlanSpec, Recipe, SweepSpec, admit_shape};
 
 /// What a sweep came to, for the front door to show.
@@ -183,11 +183,17 @@ pub(crate) fn finish_sweep<S: ScenarioSource>(
         }
     }
     w.write_record(&header)?;
+    // Durations are bounded by the horizon, unless the sweep moves the horizon itself.
+    let horizon = if plan.swept.iter().any(|p| p.starts_with("scenario.")) {
+        f64::INFINITY
+    } else {
+        horizon_weeks(&plan.bases[0])
+    };
     for (cell, result) in plan.cells.iter().zip(&results.cells) {
         let metrics = &result.metrics;
         let mut rec: Vec<String> = cell.labels.iter().map(|(_, v)| v.clone()).collect();
         for (m, name) in results.metric_names.iter().enumerate() {
-            let r = MetricRow::new(name, &column(metrics, m));
+            let r = MetricRow::new(name, &column(metrics, m), horizon);
             rec.extend([r.mean, r.ci95_lo, r.ci95_hi, r.p5, r.p50, r.p95].map(|x| x.to_string()));
         }
         w.write_record(&rec)?;
@@ -235,7 +241,8 @@ fn tornado(spec: &SweepSpec, n_cells: usize, results: &Results) -> Result<Vec<u8
     for s in 0..n_strategies {
         let cell = |point: usize| &results.cells[point * n_strategies + s].metrics;
         for (m, name) in results.metric_names.iter().enumerate() {
-            let mean = |point: usize| MetricRow::new(name, &column(cell(point), m)).mean;
+            let mean =
+                |point: usize| MetricRow::new(name, &column(cell(point), m), f64::INFINITY).mean;
             let mut rows = Vec::with_capacity(spec.params.len());
             for (d, p) in spec.params.iter().enumerate() {
                 let (lo, hi) = (1 + 2 * d, 2 + 2 * d);
