@@ -120,7 +120,7 @@ fn a_bad_set_value_is_reported_once_at_the_set() {
         ]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{set}: {err}");
-        assert!(err.contains("1 problem in the scenario"), "{set}: {err}");
+        assert!(err.contains("1 problem in --set "), "{set}: {err}");
         assert!(err.contains("--set "), "{set}: {err}");
         assert!(err.contains(want), "{set}: expected `{want}` in {err}");
         assert!(

@@ -341,21 +341,12 @@ impl SweepArgs {
     }
 }
 
-/// The most worker threads `--threads` accepts: more threads than cores only adds overhead
-/// (the replications are CPU-bound), and each thread reserves a stack, so a count far above any
-/// machine's cores (`--threads 100000`) would exhaust memory before the run starts. 1024 is
-/// above the core count of any node the model is run on.
-pub const MAX_THREADS: usize = 1024;
-
-/// `--threads N`: 0 (all cores) to [`MAX_THREADS`].
+/// `--threads N`: 0 (all cores) to the engine's
+/// [`MAX_THREADS`](chokepoint_experiment::MAX_THREADS), checked by the engine's own rule.
 fn parse_threads(s: &str) -> Result<usize, String> {
     let n: usize = s.trim().parse().map_err(|_| {
         format!("`{s}` is not a whole number ≥ 0; write e.g. --threads 4 (0: all cores)")
     })?;
-    if n > MAX_THREADS {
-        return Err(format!(
-            "{n} threads is more than the maximum, {MAX_THREADS}: more threads than cores only adds overhead; give the machine's core count, or 0 for all cores"
-        ));
-    }
+    chokepoint_experiment::check_threads(n).map_err(|e| e.to_string())?;
     Ok(n)
 }

@@ -303,6 +303,7 @@ pub fn calibrate<S: ScenarioSource>(
         .collect::<Result<Vec<usize>, _>>()?;
     let hash = cal.hash(scenario, targets);
     let out = output_folder(exec.out.as_deref(), &format!("calibrate-{}", cal.name));
+    crate::engine::check_threads(exec.threads)?;
     let threads = resolve_threads(exec.threads);
     let how = if exec.resume {
         crate::folder::Claim::Resume

@@ -71,6 +71,22 @@ pub struct Execution<'a> {
     pub command: Vec<String>,
 }
 
+/// The most worker threads any command takes: more threads than cores only adds overhead,
+/// and tens of thousands exhaust the memory for their stacks (issue 13: `--threads 100000`
+/// panicked). Every front door refuses more ([`check_threads`]).
+pub const MAX_THREADS: usize = 1024;
+
+/// Refuses a thread count above [`MAX_THREADS`].
+pub fn check_threads(threads: usize) -> Result<(), Error> {
+    if threads > MAX_THREADS {
+        return Err(Error::TooManyThreads {
+            threads,
+            max: MAX_THREADS,
+        });
+    }
+    Ok(())
+}
+
 /// `0` means all cores.
 pub(crate) fn resolve_threads(threads: usize) -> usize {
     if threads == 0 {

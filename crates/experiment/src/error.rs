@@ -389,6 +389,16 @@ pub enum Error {
         .0.display()
     )]
     NoManifest(PathBuf),
+    /// More worker threads than any machine needs.
+    #[error(
+        "{threads} threads is more than the maximum, {max}: more threads than cores only adds overhead; give the machine's core count, or 0 for all cores"
+    )]
+    TooManyThreads {
+        /// Asked for.
+        threads: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// The plan would need more memory or disk than there is ([`crate::admission`]).
     #[error(transparent)]
     TooBig(#[from] crate::admission::TooBig),

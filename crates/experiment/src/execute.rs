@@ -63,6 +63,7 @@ impl<S: ScenarioSource> Plan<S> {
 
 /// Refuses execution settings the plan cannot honour, before anything is loaded or run.
 pub fn check_execution(spec: &PlanSpec, exec: &Execution<'_>) -> Result<(), Error> {
+    crate::engine::check_threads(exec.threads)?;
     if let PlanSpec::Run(run) = spec {
         if exec.shard.is_some() && !run.targets.is_empty() {
             return Err(Error::TargetsSharded);

@@ -63,7 +63,7 @@ pub use calibrate::{
 };
 pub use compare::{CompareReport, RankRow, Ranking, RegretRow, Robustness};
 pub use design::{Design, ParamRange};
-pub use engine::{Execution, Progress, Silent};
+pub use engine::{Execution, MAX_THREADS, Progress, Silent, check_threads};
 pub use error::{BoxError, Error};
 pub use execute::{Outcome, Report, check_execution, execute, planned_folder};
 pub use hint::did_you_mean;

@@ -77,9 +77,19 @@ struct ProblemList<'a>(&'a [Problem]);
 impl fmt::Display for ProblemList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
+        // Name the file when every problem is in one (a strategies file is not "the scenario").
+        let first = self.0.first().map(|p| &p.file);
+        let place = match first {
+            Some(file)
+                if self.0.iter().all(|p| &p.file == file) && !file.as_os_str().is_empty() =>
+            {
+                file.display().to_string()
+            }
+            _ => "the scenario".to_owned(),
+        };
         writeln!(
             f,
-            "{n} problem{} in the scenario:",
+            "{n} problem{} in {place}:",
             if n == 1 { "" } else { "s" }
         )?;
         for p in self.0 {

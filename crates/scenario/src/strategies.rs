@@ -108,12 +108,21 @@ impl StrategySet {
                     "a strategy takes `name`, `description` and `[[strategy.stockpile]]` tables",
                 ));
             }
+            for text_key in ["name", "description"] {
+                if let Some(v) = t.get(text_key).filter(|v| !v.is_str()) {
+                    problems.push(problem(
+                        format!("{key}.{text_key}"),
+                        format!("expected text in quotes, found {}", value_kind(v)),
+                        &format!("write `{text_key} = \"...\"`"),
+                    ));
+                }
+            }
             let name = t
                 .get("name")
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            if name.is_empty() {
+            if name.is_empty() && t.get("name").is_none_or(Value::is_str) {
                 problems.push(problem(
                     format!("{key}.name"),
                     "missing required key".into(),
@@ -161,5 +170,17 @@ impl StrategySet {
     #[must_use]
     pub fn names(&self) -> Vec<&str> {
         self.strategies.iter().map(|s| s.name.as_str()).collect()
+    }
+}
+
+/// What a TOML value is, in words.
+fn value_kind(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "text",
+        Value::Integer(_) | Value::Float(_) => "a number",
+        Value::Boolean(_) => "true or false",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "a list",
+        Value::Table(_) => "a table",
     }
 }
