@@ -205,9 +205,16 @@ impl Scenario {
         let (file, mut raw) = parse::read(loaded, top)?;
         let mut build = Build::new(&file, Draw::Validate);
         let central = build.params();
-        // A key whose type was wrong was dropped; what follows from its absence is not news.
-        let typed: Vec<String> = raw.iter().map(|p| p.0.clone()).collect();
-        raw.extend(build.problems.into_iter().filter(|p| !typed.contains(&p.0)));
+        // A key whose type was wrong was dropped and read as its default; what the checks say
+        // about the file built from that (a horizon that did not parse makes every transit
+        // "longer than the horizon") follows from it and is not news, so a file with problems
+        // of type or shape gets those alone (issue 13). Unknown keys change nothing and are
+        // listed beside the rest.
+        let mistyped = raw.iter().any(|p| !p.1.starts_with("unknown key"));
+        if !mistyped {
+            let typed: Vec<String> = raw.iter().map(|p| p.0.clone()).collect();
+            raw.extend(build.problems.into_iter().filter(|p| !typed.contains(&p.0)));
+        }
         // The model's own checks, once, with each error mapped back to the key behind it.
         if raw.is_empty()
             && let Err(errs) = central.validate()
