@@ -42,8 +42,8 @@ use chokepoint_stats::Summary;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Progress, output_folder, resolve_threads};
-use crate::hint::did_you_mean;
 use crate::monte_carlo::{self, MonteCarlo, RunError};
+use chokepoint_diagnostics::did_you_mean;
 use search::{Ended, Phase, SearchSettings};
 
 pub use error::{CalibrationError, Problem};

@@ -12,7 +12,6 @@ use chokepoint_core::ScenarioSource;
 use chokepoint_stats::{PairedDiff, Proportion, Summary};
 
 use crate::error::Error;
-use crate::hint::did_you_mean;
 use crate::output::{
     MetricRow, Results, column, csv_bytes, horizon_weeks, write_atomic, write_cell_files,
 };
@@ -20,6 +19,7 @@ use crate::plan::{
     CellsBuilder, CompareInfo, CompareSpec, Finish, Load, Plan, PlanSpec, Recipe, admit_shape,
 };
 use crate::suite::read_suite;
+use chokepoint_diagnostics::did_you_mean;
 
 /// The metrics the ranking table shows, by name: unmet demand, halts, weeks to the first halt,
 /// lost output and stockpile cost.

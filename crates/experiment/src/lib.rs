@@ -45,7 +45,6 @@ mod engine;
 mod error;
 mod execute;
 pub mod folder;
-mod hint;
 mod journal;
 mod manifest;
 mod merge;
@@ -61,12 +60,12 @@ pub use backtest::{BacktestReport, BacktestRow, backtest};
 pub use calibrate::{
     CalibrateExec, CalibrateOutcome, Calibration, CalibrationError, CalibrationReport, FitTarget,
 };
+pub use chokepoint_diagnostics::did_you_mean;
 pub use compare::{CompareReport, RankRow, Ranking, RegretRow, Robustness};
 pub use design::{Design, ParamRange};
 pub use engine::{Execution, MAX_THREADS, Progress, Silent, check_threads};
 pub use error::{BoxError, Error};
 pub use execute::{Outcome, Report, check_execution, execute, planned_folder};
-pub use hint::did_you_mean;
 pub use manifest::{ExperimentManifest, RunManifest, read_manifest};
 pub use merge::merge;
 pub use monte_carlo::{

@@ -7,8 +7,8 @@ use chokepoint_core::{Model, ScenarioSource, TargetInfo, TargetRole};
 use sha2::{Digest, Sha256};
 
 use super::{Calibration, CalibrationError, FitTarget, Parameter, Problem, Scale, file, output};
-use crate::hint::did_you_mean;
 use crate::plan::Load;
+use chokepoint_diagnostics::did_you_mean;
 
 impl Calibration {
     /// Reads and checks the file at `path` on its own (not yet against its scenario).
