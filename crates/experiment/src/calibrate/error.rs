@@ -6,36 +6,9 @@ use std::path::PathBuf;
 use crate::error::BoxError;
 use crate::monte_carlo::RunError;
 
-/// A problem in a calibration file, where it is and how to fix it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    /// The file.
-    pub file: PathBuf,
-    /// Line, from 1.
-    pub line: usize,
-    /// Column, from 1.
-    pub column: usize,
-    /// The key concerned (empty for a syntax error).
-    pub key: String,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it, where there is one way.
-    pub fix: Option<String>,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file.display(), self.line, self.column)?;
-        if !self.key.is_empty() {
-            write!(f, "`{}`: ", self.key)?;
-        }
-        write!(f, "{}", self.message)?;
-        if let Some(fix) = &self.fix {
-            write!(f, " ({fix})")?;
-        }
-        Ok(())
-    }
-}
+/// A problem in a calibration file, where it is and how to fix it: the one kind every input
+/// file reports (`chokepoint-diagnostics`).
+pub use chokepoint_diagnostics::Problem;
 
 fn lines(problems: &[Problem]) -> String {
     problems.iter().fold(String::new(), |mut s, p| {

@@ -132,7 +132,7 @@ impl At<'_> {
             column,
             key: key.to_owned(),
             message,
-            fix,
+            fix: fix.unwrap_or_default(),
         }
     }
 }
@@ -150,21 +150,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RawFile, CalibrationError
         text,
         "the calibration file format in docs/experiments.md (Calibration)",
     )
-    .map_err(|problems| {
-        CalibrationError::Problems(
-            problems
-                .into_iter()
-                .map(|p| Problem {
-                    file: p.file,
-                    line: p.line,
-                    column: p.column,
-                    key: p.key,
-                    message: p.message,
-                    fix: Some(p.fix).filter(|f| !f.is_empty()),
-                })
-                .collect(),
-        )
-    })
+    .map_err(CalibrationError::Problems)
 }
 
 /// Checks every number that can be checked without the scenario; collects all problems.
