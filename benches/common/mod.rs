@@ -1,0 +1,121 @@
+//! The frozen workloads and the engine's file loader, shared by the benches.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use chokepoint_experiment::{
+    Assignment, BoxError, CompareSpec, Execution, Load, Plan, PlanSpec, Settings, Silent,
+};
+use chokepoint_scenario::{Override, Scenario, Strategy, StrategySet};
+
+/// Master seed of every bench.
+pub const SEED: u64 = 7;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The frozen strategies file (a copy of `scenarios/stockpile_strategies.toml`).
+pub fn strategies() -> PathBuf {
+    root().join("benches/workloads/strategies.toml")
+}
+
+/// A frozen workload and its size.
+pub struct Workload {
+    pub path: PathBuf,
+    pub scenario: Scenario,
+    /// Producers, manufacturers, stockpiles and export authorities.
+    pub agents: u64,
+    /// Weeks simulated per replication: reported plus warm-up.
+    pub weeks: u64,
+    /// `<name>_<agents>x<weeks>`, the prefix of every bench id.
+    pub label: String,
+}
+
+impl Workload {
+    pub fn load(name: &str) -> Self {
+        let path = root()
+            .join("benches/workloads")
+            .join(format!("{name}.toml"));
+        let read = |p: &Path| std::fs::read_to_string(p);
+        let scenario =
+            Scenario::load(&path, &read, &[]).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let p = scenario.central();
+        let agents =
+            (p.producers.len() + p.manufacturers.len() + p.stockpiles.len() + p.authorities.len())
+                as u64;
+        let weeks = u64::from(p.calendar.n_steps + p.calendar.warmup_steps);
+        Workload {
+            label: format!("{name}_{agents}x{weeks}"),
+            path,
+            scenario,
+            agents,
+            weeks,
+        }
+    }
+
+    /// Agents × weeks simulated: the work of one replication.
+    pub fn agent_steps(&self) -> u64 {
+        self.agents * self.weeks
+    }
+}
+
+/// Scenario and strategies files, read from the file system.
+struct Files;
+
+impl Load<Scenario> for Files {
+    fn scenario(&self, path: &Path, overrides: &[Assignment]) -> Result<Scenario, BoxError> {
+        let overrides: Vec<Override> = overrides
+            .iter()
+            .map(|a| Override {
+                path: a.path.clone(),
+                value: a.value.clone(),
+            })
+            .collect();
+        let read = |p: &Path| std::fs::read_to_string(p);
+        Ok(Scenario::load(path, &read, &overrides)?)
+    }
+
+    fn strategies(&self, path: &Path) -> Result<Vec<(String, Strategy)>, BoxError> {
+        let read = |p: &Path| std::fs::read_to_string(p);
+        let set = StrategySet::load(path, &read)?;
+        Ok(set
+            .strategies
+            .into_iter()
+            .map(|s| (s.name.clone(), s))
+            .collect())
+    }
+}
+
+pub fn compare_spec(scenarios: Vec<PathBuf>, strategies: Option<PathBuf>, reps: u64) -> PlanSpec {
+    PlanSpec::Compare(CompareSpec {
+        scenarios,
+        strategies,
+        baseline: None,
+        objective: None,
+        overrides: Vec::new(),
+        settings: Settings {
+            seed: Some(SEED),
+            replications: Some(reps),
+            batch: reps,
+        },
+    })
+}
+
+/// Plans and executes `spec` into the empty folder `out` with the engine's default threads.
+pub fn compare(spec: &PlanSpec, out: &Path) -> u64 {
+    let plan = Plan::from_spec(spec, &Files).expect("the plan builds");
+    let stop = AtomicBool::new(false);
+    let exec = Execution {
+        out: Some(out.join("out")),
+        shard: None,
+        resume: false,
+        force: false,
+        threads: 0,
+        progress: &Silent,
+        stop: &stop,
+        command: Vec::new(),
+    };
+    chokepoint_experiment::execute(&plan, &exec).expect("the comparison runs");
+    plan.cells.len() as u64
+}
