@@ -349,7 +349,7 @@ mod tests {
             };
         }
         let buyers = Buyers::new(&p);
-        let mut book = Book::new(&p, buyers.all().len());
+        let mut book = Book::new(&p, &buyers);
         let m = Manufacturers::new(&p, &buyers, &mut book);
         let authority: Vec<Option<AuthorityId>> = vec![None; p.regions.len()];
         let prices = Prices::new(&p, &authority);

@@ -69,7 +69,7 @@ impl<'m> Simulation<'m> {
     pub fn new(model: &'m Model) -> Self {
         let p = &model.params;
         let buyers = &model.buyers;
-        let mut book = Book::new(p, buyers.len());
+        let mut book = Book::new(p, buyers);
         let prices = Prices::new(p, &model.authority_of_region);
         let manufacturers = Manufacturers::new(p, buyers, &mut book);
         let producers = Producers::new(p, buyers, &mut book);
