@@ -170,7 +170,13 @@ impl<'m> Simulation<'m> {
         // 5. Licences: applications, reviews, decisions.
         for (a, auth) in self.authorities.iter_mut().enumerate() {
             let keyed = (AuthorityId::from(a), self.licence_key);
-            auth.take_applications(buyers.all(), &self.book.order, clock, keyed);
+            auth.take_applications(
+                buyers.all(),
+                buyers.order_slots(),
+                &self.book.order,
+                clock,
+                keyed,
+            );
             auth.review(buyers.all(), clock, keyed);
         }
         // 6. Trade: (a) domestic, (b) free imports, (c) controlled exports; the shortage seen
