@@ -411,6 +411,7 @@ impl ExportAuthority {
     pub(crate) fn take_applications(
         &mut self,
         buyers: &[Buyer],
+        order_slots: &[usize],
         order: &[f64],
         step: u32,
         keyed: (AuthorityId, Keyed),
@@ -419,21 +420,23 @@ impl ExportAuthority {
         let regime = &self.policy.regime;
         let renew_steps = regime.lead_time.median_steps + regime.renewal_margin_steps;
         let mut filed = 0;
-        for (b, buyer) in buyers.iter().enumerate() {
-            if buyer.region == self.region {
+        // Only slots some buyer orders can hold a positive order; ascending, i.e. buyer by
+        // buyer and item by item, the order applications are filed in.
+        for &at in order_slots {
+            let need = order[at];
+            if need <= 0.0 {
                 continue;
             }
-            for i in 0..ni {
-                let item = ItemId::from(i);
-                let need = order[b * ni + i];
-                if need > 0.0
-                    && (self.is_controlled(item) || self.covers_reexport(item))
-                    && !self.is_embargoed(buyer.region, item)
-                    && !self.policy.has_general_licence(buyer.region, item)
-                {
-                    let slot = self.licences.slot(b, item);
-                    filed += usize::from(self.licences.apply(slot, need, step, renew_steps, keyed));
-                }
+            let (b, i) = (at / ni, at % ni);
+            let buyer = &buyers[b];
+            let item = ItemId::from(i);
+            if buyer.region != self.region
+                && (self.is_controlled(item) || self.covers_reexport(item))
+                && !self.is_embargoed(buyer.region, item)
+                && !self.policy.has_general_licence(buyer.region, item)
+            {
+                let slot = self.licences.slot(b, item);
+                filed += usize::from(self.licences.apply(slot, need, step, renew_steps, keyed));
             }
         }
         self.licences.order_latest(filed);

@@ -43,6 +43,20 @@ pub(crate) struct Buyers {
     /// Buyers that can order each item, ascending: `orderers[orderer_start[i]..orderer_start[i + 1]]`.
     orderers: Vec<BuyerId>,
     orderer_start: Vec<usize>,
+    /// Number of items (the stride of the per region × item tables below).
+    n_items: usize,
+    /// Buyers in each region that can order each item, ascending:
+    /// `local[local_start[r * n_items + i]..local_start[r * n_items + i + 1]]`. Trade clearing
+    /// walks these instead of every orderer with a region test (the same buyers, in the same
+    /// order, so every sum is the same).
+    local: Vec<BuyerId>,
+    local_start: Vec<usize>,
+    /// The same without stockpiles (whose orders shortages do not count).
+    local_users: Vec<BuyerId>,
+    local_users_start: Vec<usize>,
+    /// Every (buyer, item) slot some buyer can order, ascending: the only slots that ever
+    /// receive an order, a delivery or cargo in transit.
+    order_slots: Vec<usize>,
 }
 
 impl Buyers {
@@ -115,6 +129,23 @@ impl Buyers {
             );
             orderer_start.push(orderers.len());
         }
+        let (mut local, mut local_start) = (Vec::new(), vec![0]);
+        let (mut local_users, mut local_users_start) = (Vec::new(), vec![0]);
+        for r in 0..nr {
+            for i in 0..ni {
+                for (b, buyer) in all.iter().enumerate() {
+                    if buyer.region.idx() == r && orders_item[b * ni + i] {
+                        local.push(BuyerId::from(b));
+                        if b < stockpile0 {
+                            local_users.push(BuyerId::from(b));
+                        }
+                    }
+                }
+                local_start.push(local.len());
+                local_users_start.push(local_users.len());
+            }
+        }
+        let order_slots = (0..orders_item.len()).filter(|&s| orders_item[s]).collect();
         Self {
             all,
             producer0,
@@ -123,6 +154,12 @@ impl Buyers {
             region_start,
             orderers,
             orderer_start,
+            n_items: ni,
+            local,
+            local_start,
+            local_users,
+            local_users_start,
+            order_slots,
         }
     }
 
@@ -148,6 +185,26 @@ impl Buyers {
     #[inline]
     pub(crate) fn orderers(&self, item: usize) -> &[BuyerId] {
         &self.orderers[self.orderer_start[item]..self.orderer_start[item + 1]]
+    }
+
+    /// Buyers in region `r` that ever order `item`, in buyer-id order.
+    #[inline]
+    pub(crate) fn local_orderers(&self, r: usize, item: usize) -> &[BuyerId] {
+        let at = r * self.n_items + item;
+        &self.local[self.local_start[at]..self.local_start[at + 1]]
+    }
+
+    /// Buyers in region `r` that ever order `item`, stockpiles excluded, in buyer-id order.
+    #[inline]
+    pub(crate) fn local_users(&self, r: usize, item: usize) -> &[BuyerId] {
+        let at = r * self.n_items + item;
+        &self.local_users[self.local_users_start[at]..self.local_users_start[at + 1]]
+    }
+
+    /// Every (buyer, item) slot some buyer can order (`buyer * n_items + item`), ascending.
+    #[inline]
+    pub(crate) fn order_slots(&self) -> &[usize] {
+        &self.order_slots
     }
 
     /// Buyers standing in region `r`, in buyer-id order.

@@ -14,6 +14,7 @@
 use rand::Rng;
 
 use crate::buyers::Buyers;
+use crate::ids::{ItemId, RegionId};
 use crate::markets::Book;
 use crate::metrics::Tally;
 use crate::params::ModelParams;
@@ -53,6 +54,17 @@ pub(crate) struct Manufacturers {
     n_importers: usize,
     /// Group (region × sector) of each firm, for the met share by group.
     group_of: Vec<usize>,
+    /// Per-step caches of `pow` (the same numbers, computed once per distinct argument):
+    /// `price_keys` are the distinct (region, item, −elasticity) of the demand lines and
+    /// `line_price_key` each line's index into them; `price_pow` this step's
+    /// `price_ratio^(−elasticity)` per key. Likewise `growth_keys`, `trend_key` and `trend_pow`
+    /// for the demand trend `(1 + growth)^years` per manufacturer.
+    price_keys: Vec<(RegionId, ItemId, f64)>,
+    line_price_key: Vec<usize>,
+    price_pow: Vec<f64>,
+    growth_keys: Vec<f64>,
+    trend_key: Vec<usize>,
+    trend_pow: Vec<f64>,
     /// Tonnes of each item behind the output lost this step.
     pub(crate) step_unmet_t: Vec<f64>,
     /// Share of importing regions' firms halted this step.
@@ -88,6 +100,20 @@ impl Manufacturers {
             .map(|m| !exporter[m.region.idx()])
             .collect();
         let n_lines = *line_start.last().unwrap_or(&0);
+        let (mut price_keys, mut line_price_key) = (Vec::new(), Vec::with_capacity(n_lines));
+        let (mut growth_keys, mut trend_key) = (Vec::new(), Vec::with_capacity(n));
+        for m in &params.manufacturers {
+            trend_key.push(key_of(&mut growth_keys, m.growth_per_year, |&g| {
+                g.to_bits() == m.growth_per_year.to_bits()
+            }));
+            let exp = -m.price_elasticity;
+            for d in &m.demand {
+                let key = (m.region, d.item, exp);
+                line_price_key.push(key_of(&mut price_keys, key, |&(r, i, e)| {
+                    r == m.region && i == d.item && e.to_bits() == exp.to_bits()
+                }));
+            }
+        }
         let n_slots = *backlog_start.last().unwrap_or(&0);
         Self {
             state: vec![
@@ -107,6 +133,12 @@ impl Manufacturers {
             catch_up: vec![0.0; n],
             n_importers: importer.iter().filter(|&&x| x).count(),
             importer,
+            price_pow: vec![1.0; price_keys.len()],
+            price_keys,
+            line_price_key,
+            trend_pow: vec![1.0; growth_keys.len()],
+            growth_keys,
+            trend_key,
             group_of: params.manufacturer_groups().1,
             step_unmet_t: vec![0.0; params.items.len()],
             step_halted_share: 0.0,
@@ -130,16 +162,24 @@ impl Manufacturers {
         rng: &mut R,
     ) {
         let years = f64::from(t) * params.calendar.step_years();
+        // Each distinct power once (pow is a pure function: the same bits as per line).
+        for (out, &g) in self.trend_pow.iter_mut().zip(&self.growth_keys) {
+            *out = pow(1.0 + g, years);
+        }
+        for (out, &(r, i, exp)) in self.price_pow.iter_mut().zip(&self.price_keys) {
+            *out = pow(prices.ratio_in(r, i), exp);
+        }
         for (k, m) in params.manufacturers.iter().enumerate() {
             let z: f64 = rng.sample(rand_distr::StandardNormal);
             // Mean-one lognormal noise: exactly 1 when sigma is 0.
             let noise = (m.noise_sigma * z - 0.5 * m.noise_sigma * m.noise_sigma).exp();
-            let trend = pow(1.0 + m.growth_per_year, years);
+            let trend = self.trend_pow[self.trend_key[k]];
             let st = self.state[k];
             let common = trend * noise * st.surge * (1.0 - st.substituted_share);
             for (j, d) in m.demand.iter().enumerate() {
-                let price = pow(prices.ratio_in(m.region, d.item), -m.price_elasticity);
-                self.line_demand[self.line_start[k] + j] = d.t_per_step * common * price;
+                let at = self.line_start[k] + j;
+                let price = self.price_pow[self.line_price_key[at]];
+                self.line_demand[at] = d.t_per_step * common * price;
             }
         }
     }
@@ -272,11 +312,16 @@ impl Manufacturers {
         let ring = &mut self.backlog[self.backlog_start[k]..self.backlog_start[k + 1]];
         let mut left = made;
         let window = ring.len();
-        for j in 0..window {
-            let slot = &mut ring[(t as usize + j) % window];
-            let take = left.min(*slot);
-            *slot -= take;
-            left -= take;
+        // Oldest first: from slot `t mod window` to the end, then from the start (no division
+        // per slot).
+        let oldest = if window == 0 { 0 } else { t as usize % window };
+        let (newer, older) = ring.split_at_mut(oldest);
+        for part in [older, newer] {
+            for slot in part {
+                let take = left.min(*slot);
+                *slot -= take;
+                left -= take;
+            }
         }
         let short = (1.0 - left).max(0.0);
         if window == 0 {
@@ -329,6 +374,15 @@ impl Manufacturers {
     }
 }
 
+/// Index of the first entry of `keys` that `same` matches, pushing `key` when none does.
+fn key_of<K>(keys: &mut Vec<K>, key: K, same: impl Fn(&K) -> bool) -> usize {
+    if let Some(at) = keys.iter().position(same) {
+        return at;
+    }
+    keys.push(key);
+    keys.len() - 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::Manufacturers;
@@ -349,7 +403,7 @@ mod tests {
             };
         }
         let buyers = Buyers::new(&p);
-        let mut book = Book::new(&p, buyers.all().len());
+        let mut book = Book::new(&p, &buyers);
         let m = Manufacturers::new(&p, &buyers, &mut book);
         let authority: Vec<Option<AuthorityId>> = vec![None; p.regions.len()];
         let prices = Prices::new(&p, &authority);

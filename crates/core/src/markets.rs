@@ -116,8 +116,9 @@ pub(crate) struct Book {
 
 impl Book {
     /// Empty stocks and orders; warehouses filled from the parameters.
-    pub(crate) fn new(params: &ModelParams, n_buyers: usize) -> Self {
+    pub(crate) fn new(params: &ModelParams, buyers: &Buyers) -> Self {
         let (ni, nr) = (params.items.len(), params.regions.len());
+        let n_buyers = buyers.len();
         let mut warehouse = vec![0.0; nr * ni];
         for w in &params.warehouses {
             warehouse[w.region.idx() * ni + w.item.idx()] += w.tonnes;
@@ -134,7 +135,7 @@ impl Book {
             eligible: vec![false; n_buyers],
             ledger: Ledger::new(nr, ni),
             exported_by_authorities: vec![0.0; ni],
-            pipeline: Pipeline::new(params, n_buyers * ni),
+            pipeline: Pipeline::new(params, buyers),
             now: 0,
             exported_to: vec![0.0; ni * nr],
             moved_to: vec![0.0; nr],
@@ -149,7 +150,8 @@ impl Book {
             return;
         }
         let ni = self.n_items;
-        for slot in 0..self.held.len() {
+        // Only slots some buyer orders ever receive cargo (ascending, as over every slot).
+        for &slot in buyers.order_slots() {
             let q = self.pipeline.take_due(slot, t);
             if q > 0.0 {
                 self.held[slot] += q;
@@ -284,8 +286,11 @@ pub(crate) fn clear_trade(
             if book.warehouse[r * ni + i] <= 0.0 {
                 continue;
             }
-            for &b in orderers {
-                book.eligible[b.idx()] = buyers.get(b).region.idx() == r;
+            // Its own buyers of the item, in the order of `orderers` (the same sums as walking
+            // every orderer with only these eligible).
+            let local = buyers.local_orderers(r, i);
+            for &b in local {
+                book.eligible[b.idx()] = true;
             }
             let supply = book.warehouse[r * ni + i];
             book.allocate(
@@ -293,7 +298,7 @@ pub(crate) fn clear_trade(
                 Seller::Warehouse(RegionId::from(r)),
                 i,
                 supply,
-                orderers,
+                local,
             );
         }
         // (b) Free imports: regions without an export authority sell their surplus abroad,

@@ -92,11 +92,10 @@ impl Prices {
         for r in 0..nr {
             for i in 0..ni {
                 let (mut ordered, mut unfilled) = (0.0, 0.0);
-                for &b in buyers.in_region(r) {
-                    if !buyers.is_stockpile(b) {
-                        ordered += book.ordered[b.idx() * ni + i];
-                        unfilled += book.order[b.idx() * ni + i];
-                    }
+                // Buyers that never order the item add +0.0: skipping them changes no bit.
+                for &b in buyers.local_users(r, i) {
+                    ordered += book.ordered[b.idx() * ni + i];
+                    unfilled += book.order[b.idx() * ni + i];
                 }
                 self.shortage[r * ni + i] = if ordered > 0.0 {
                     unfilled / ordered

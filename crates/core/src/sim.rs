@@ -69,7 +69,7 @@ impl<'m> Simulation<'m> {
     pub fn new(model: &'m Model) -> Self {
         let p = &model.params;
         let buyers = &model.buyers;
-        let mut book = Book::new(p, buyers.len());
+        let mut book = Book::new(p, buyers);
         let prices = Prices::new(p, &model.authority_of_region);
         let manufacturers = Manufacturers::new(p, buyers, &mut book);
         let producers = Producers::new(p, buyers, &mut book);
@@ -170,7 +170,13 @@ impl<'m> Simulation<'m> {
         // 5. Licences: applications, reviews, decisions.
         for (a, auth) in self.authorities.iter_mut().enumerate() {
             let keyed = (AuthorityId::from(a), self.licence_key);
-            auth.take_applications(buyers.all(), &self.book.order, clock, keyed);
+            auth.take_applications(
+                buyers.all(),
+                buyers.order_slots(),
+                &self.book.order,
+                clock,
+                keyed,
+            );
             auth.review(buyers.all(), clock, keyed);
         }
         // 6. Trade: (a) domestic, (b) free imports, (c) controlled exports; the shortage seen

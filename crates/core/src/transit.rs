@@ -5,6 +5,7 @@
 //! of step `t + L` and taken out at the start of that step. Nothing in it can be stopped: the
 //! export licence was checked when it was sold, and a later halt does not recall it.
 
+use crate::buyers::Buyers;
 use crate::params::ModelParams;
 
 /// Tonnes on their way to each buyer, by the step they arrive.
@@ -21,16 +22,29 @@ pub(crate) struct Pipeline {
     /// Steps in transit per tonne of each slot's baseline flow, from the equilibrium start
     /// ([`Pipeline::fill_steady`]): the supply line a buyer keeps, in steps of its use.
     lead_steps: Vec<f64>,
+    /// The slots that can ever hold cargo (some buyer orders their item), item-major and
+    /// ascending within an item: `item_slots[item_start[i]..item_start[i + 1]]` for item `i`.
+    /// Empty `item_start`: every slot can (the stride of `n_items` is walked instead).
+    item_slots: Vec<usize>,
+    item_start: Vec<usize>,
 }
 
 impl Pipeline {
-    /// An empty pipeline for `n_slots` (buyer, item) slots.
-    pub(crate) fn new(params: &ModelParams, n_slots: usize) -> Self {
-        Self::with_routes(
+    /// An empty pipeline for every (buyer, item) slot of `buyers`.
+    pub(crate) fn new(params: &ModelParams, buyers: &Buyers) -> Self {
+        let ni = params.items.len();
+        let mut pipe = Self::with_routes(
             params.regions.len(),
             params.trade.transit_steps.clone(),
-            n_slots,
-        )
+            buyers.len() * ni,
+        );
+        pipe.item_start.push(0);
+        for i in 0..ni {
+            pipe.item_slots
+                .extend(buyers.orderers(i).iter().map(|b| b.idx() * ni + i));
+            pipe.item_start.push(pipe.item_slots.len());
+        }
+        pipe
     }
 
     /// An empty pipeline for `n_slots` slots on the routes `transit` (from × to, steps).
@@ -42,6 +56,8 @@ impl Pipeline {
             len,
             ring: vec![0.0; if len > 1 { n_slots * len } else { 0 }],
             lead_steps: vec![0.0; n_slots],
+            item_slots: Vec::new(),
+            item_start: Vec::new(),
         }
     }
 
@@ -88,11 +104,18 @@ impl Pipeline {
         if self.is_instant() {
             return 0.0;
         }
-        let n_slots = self.ring.len() / self.len;
-        (item..n_slots)
-            .step_by(n_items.max(1))
-            .map(|slot| self.in_transit(slot))
-            .sum()
+        if self.item_start.is_empty() {
+            let n_slots = self.ring.len() / self.len;
+            return (item..n_slots)
+                .step_by(n_items.max(1))
+                .map(|slot| self.in_transit(slot))
+                .sum();
+        }
+        // Only slots that can hold cargo: the others hold +0.0, which adds nothing (the sum
+        // starts from +0.0 and every term is +0.0 or more, so the result is bit-identical).
+        self.item_slots[self.item_start[item]..self.item_start[item + 1]]
+            .iter()
+            .fold(0.0, |sum, &slot| sum + self.in_transit(slot))
     }
 
     /// The supply line `slot` keeps for a flow of `flow` tonnes per step: the tonnes in transit
