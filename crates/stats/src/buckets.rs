@@ -18,6 +18,11 @@ use serde::de::{Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
+/// Room for this many buckets is made when the first bucket of a side appears (768 bytes), so
+/// that a side's arrays are reallocated a handful of times in a run, not once per new bucket
+/// of its first replications (a side of a model variable ends with a few hundred buckets).
+const FIRST_CAPACITY: usize = 64;
+
 /// Non-empty buckets by ascending index.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Buckets {
@@ -32,6 +37,10 @@ impl Buckets {
         match self.keys.binary_search(&i) {
             Ok(k) => self.counts[k] = self.counts[k].saturating_add(1),
             Err(k) => {
+                if self.keys.capacity() == 0 {
+                    self.keys.reserve_exact(FIRST_CAPACITY);
+                    self.counts.reserve_exact(FIRST_CAPACITY);
+                }
                 self.keys.insert(k, i);
                 self.counts.insert(k, 1);
             }
