@@ -214,7 +214,7 @@ impl Workers {
         for w in &self.0 {
             let mut w = w.lock().unwrap_or_else(PoisonError::into_inner);
             w.flush();
-            metrics.extend(w.metrics.drain(..));
+            metrics.append(&mut w.metrics);
         }
         metrics.sort_unstable_by_key(|(id, _)| *id);
         Ok(metrics.into_iter().map(|(_, m)| m).collect())
@@ -248,7 +248,7 @@ impl Worker {
 
 /// Trajectories a worker gathers before adding them to its accumulators cell by cell: each
 /// cell's buckets are then fetched from memory once per this many replications (6 MB of
-/// pending values per worker for list_expansion_2025_10's 260 steps × 185 variables).
+/// pending values per worker for `list_expansion_2025_10`'s 260 steps × 185 variables).
 const PENDING_TRAJECTORIES: usize = 16;
 
 /// Fewest replications a pool task takes at a time (fewer, larger tasks: less scheduling).

@@ -87,8 +87,8 @@ fn model_side(s: &Scenario, n: u64) -> usize {
 
 #[test]
 fn a_replication_allocates_nothing_on_the_statistics_side() {
-    let s = scenario();
     const N: u64 = 40;
+    let s = scenario();
     // Warm up whatever is allocated once per process (rayon's registry, thread locals).
     whole_run(&s, 2);
     let (run_n, run_2n) = (whole_run(&s, N), whole_run(&s, 2 * N));
@@ -104,9 +104,9 @@ fn a_replication_allocates_nothing_on_the_statistics_side() {
     // run, not per replication; what still grows is the sketches' bucket arrays, when a value
     // falls in a bucket a cell has not seen (they double, so a few times per cell per run; with
     // the range covered they allocate nothing, see chokepoint-stats' tests/no_alloc.rs). So N
-    // more replications cost fewer allocations than one per cell (18,740 for 40 more when
-    // written, about 470 per replication and falling as the arrays fill, versus 6,779 per
-    // replication on the model side; before issue 14, 2,245 sketch nodes per replication).
+    // more replications cost fewer allocations than one per cell: 42,081 for 40 more when
+    // written (about 1,050 per replication at 40 to 80 replications, falling as the pages
+    // fill), versus 6,779 per replication on the model side.
     let cells = 260 * 185;
     let extra = (run_2n - model_2n).saturating_sub(run_n - model_n);
     assert!(

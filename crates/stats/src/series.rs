@@ -76,7 +76,7 @@ impl SeriesAccumulator {
     /// 48,100 cells, adds one table at a time waited on a cache miss per cell).
     pub fn add_trajectories(&mut self, values: &[f64]) -> Result<(), StatsError> {
         let len = self.cells.len();
-        if len == 0 || values.len() % len != 0 {
+        if len == 0 || !values.len().is_multiple_of(len) {
             if len == 0 && values.is_empty() {
                 return Ok(());
             }

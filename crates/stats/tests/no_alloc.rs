@@ -38,10 +38,10 @@ fn counted(f: impl FnOnce()) -> usize {
 }
 
 /// A trajectory of 50 steps × 4 variables spanning many octaves, signs and zeros.
-fn trajectory(k: u32) -> Vec<f64> {
-    (0..200u32)
+fn trajectory(k: i32) -> Vec<f64> {
+    (0..200i32)
         .map(|i| {
-            let x = f64::from(i * 7 + k % 13) * 1.37f64.powi((i % 40) as i32 - 20);
+            let x = f64::from(i * 7 + k % 13) * 1.37f64.powi(i % 40 - 20);
             match i % 4 {
                 0 => x,
                 1 => -x,
@@ -73,10 +73,14 @@ fn covered_buckets_cost_no_allocation() {
     assert_eq!(acc.trajectories(), 30 * 11);
     let mut s = QuantileSketch::new();
     let xs: Vec<f64> = trajs.concat();
-    xs.iter().for_each(|&x| s.add(x));
+    for &x in &xs {
+        s.add(x);
+    }
     let copy = s.clone();
     let n = counted(|| {
-        xs.iter().for_each(|&x| s.add(x));
+        for &x in &xs {
+            s.add(x);
+        }
         s.merge(&copy);
     });
     assert_eq!(n, 0);
