@@ -146,7 +146,10 @@ struct Worker {
 }
 
 /// One [`Worker`] per thread of the pool, indexed by `rayon::current_thread_index`. Each is
-/// locked only by its own thread, so the locks are never contended.
+/// locked only by its own thread, so the locks are never contended. Nothing done while a
+/// worker's lock is held (sampling, the simulation, the accumulators) may use rayon: a thread
+/// waiting inside rayon may steal another replication of the same batch and lock its own
+/// worker again (core, scenario and stats use no rayon; `progress` is called after unlocking).
 struct Workers(Vec<Mutex<Worker>>);
 
 impl Workers {
