@@ -49,26 +49,33 @@ const MEMORY_BYTES_PER_METRIC: u64 = 8 + 8 + 24;
 /// Bytes in memory per replication beyond its values: two vector headers and allocator
 /// overhead.
 const MEMORY_BYTES_PER_REPLICATION: u64 = 96;
-/// Bytes of one per-step accumulator entry (a step × variable) before any value: an exact
-/// sum and an empty quantile sketch.
-const MEMORY_BYTES_PER_SERIES_ENTRY: u64 = 128;
-/// Bytes a quantile sketch grows by per replication, until its buckets stop growing: each new
-/// value may open a bucket (a map node). Fitted to measured peaks (docs/performance.md,
-/// "Memory"): conservative by up to 2× for a plain run, close for a comparison, where every
-/// cell's accumulators are held at once.
-const MEMORY_BYTES_PER_SERIES_ENTRY_PER_REPLICATION: u64 = 40;
-/// Replications after which a sketch's buckets stop growing (about 100 buckets per factor of
-/// two a variable spans).
-const SKETCH_SATURATION_REPLICATIONS: u64 = 400;
+/// Bytes of one per-step accumulator entry (a step × variable) before any value: an exact sum
+/// and an empty quantile sketch (240 B), and the first pages of a sketch side once it has a
+/// value (page table and room for 64 bucket counts, about 290 B). Issue 14.
+const MEMORY_BYTES_PER_SERIES_ENTRY: u64 = 512;
+/// Bytes a quantile sketch grows by per replication, until the cap below: a value in a bucket
+/// the entry has not seen may open a page of 8 counts (32 B) and widen the page table. Fitted
+/// to measured peaks of `run list_expansion_2025_10` (48,100 entries; docs/outputs.md,
+/// "Admission control"): 3.6 to 5.2 kB per entry per accumulator at 1,000 replications, 6.6 kB
+/// at 10,000 (issue 14; was 40 B with the map-based sketch).
+const MEMORY_BYTES_PER_SERIES_ENTRY_PER_REPLICATION: u64 = 5;
+/// Replications after which the estimate stops growing the sketches: their distinct buckets
+/// grow ever more slowly (at most 100 per factor of two a variable spans); 2,000 × 5 B covers
+/// the 10,000-replication measurement.
+const SKETCH_SATURATION_REPLICATIONS: u64 = 2000;
 /// Bytes on disk per metric value: its shortest round-trip text and a separator, in the
 /// journal and again in `replications.csv`.
 const DISK_BYTES_PER_METRIC: u64 = 2 * 22;
 /// Bytes on disk per step × variable of a cell's time series: its text in the journal's
 /// accumulators (about 16 bytes per sketch bucket) and in `timeseries.csv`.
 const DISK_BYTES_PER_SERIES_ENTRY: u64 = 128;
-/// Bytes on disk a series entry grows by per replication (a sketch bucket's text), until the
-/// sketch saturates.
+/// Bytes on disk a series entry grows by per replication (a sketch bucket's text), until
+/// `DISK_SKETCH_SATURATION_REPLICATIONS`.
 const DISK_BYTES_PER_SERIES_ENTRY_PER_REPLICATION: u64 = 16;
+/// Replications after which the disk estimate stops growing the sketches' text: conservative
+/// for the journal's compressed records (issue 14 measured 0.44 kB per entry at 300
+/// replications and 1.1 kB at 2,000, deflated, against 6.5 kB estimated).
+const DISK_SKETCH_SATURATION_REPLICATIONS: u64 = 400;
 /// Memory the process needs besides the plan: the binary, the thread pools, one model and
 /// its buffers per worker.
 const BASE_MEMORY_BYTES: u64 = 256 << 20;
@@ -129,7 +136,7 @@ impl Shape {
                     .saturating_mul(
                         DISK_BYTES_PER_SERIES_ENTRY.saturating_add(
                             self.replications
-                                .min(SKETCH_SATURATION_REPLICATIONS)
+                                .min(DISK_SKETCH_SATURATION_REPLICATIONS)
                                 .saturating_mul(DISK_BYTES_PER_SERIES_ENTRY_PER_REPLICATION),
                         ),
                     ),

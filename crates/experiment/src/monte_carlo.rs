@@ -4,9 +4,15 @@
 //! any thread in any order; each replication's streams come from `(seed, run id)` alone, per-step
 //! values go into order-independent accumulators (exact sums, integer-count sketches) and
 //! per-replication metrics are kept in run-id order. So the result is bit-identical for any
-//! thread count. Between batches the loop checks precision targets and the stop flag.
+//! thread count. Between batches the loop checks precision targets and the stop flag; a batch
+//! that has started runs to its end.
+//!
+//! Each worker thread keeps one set of per-step accumulators for the whole run (not one per
+//! batch), merged once at the end (issue 14): merges are exact and order-independent, so the
+//! result is the same, and a replication allocates nothing on the statistics side.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use chokepoint_core::{Model, OutputSchema, ParamErrors, ScenarioSource, Simulation};
 use chokepoint_stats::{SeriesAccumulator, Summary};
@@ -126,79 +132,137 @@ pub(crate) fn sample<S: ScenarioSource>(
         })
 }
 
-/// A finished batch: metrics in run-id order, and per-step accumulators over the batch.
-type Batch = (Vec<Vec<f64>>, SeriesAccumulator);
-
-/// What each worker gathers: metrics by run id, and its own per-step accumulators; and the
-/// model it refills for each of its replications.
-struct Partial {
-    metrics: Vec<(u64, Vec<f64>)>,
+/// What one worker thread keeps for the whole run: its own per-step accumulators, the model it
+/// refills for each of its replications, and the metrics of its replications of the current
+/// batch (emptied, capacity kept, after each batch). Nothing here is made afresh per batch or
+/// per replication, so once a worker has seen its first replication (and its accumulators the
+/// range of the values) a replication allocates nothing here.
+struct Worker {
     series: SeriesAccumulator,
-    stopped: bool,
+    /// Up to `PENDING_TRAJECTORIES` trajectories not yet added to `series`, back to back.
+    pending: Vec<f64>,
     model: Option<Model>,
+    metrics: Vec<(u64, Vec<f64>)>,
 }
 
-/// Fewest replications a worker takes at a time, so that per-worker accumulators (one
-/// allocation of steps × variables cells each) stay few.
-const MIN_REPLICATIONS_PER_WORKER: usize = 8;
+/// One [`Worker`] per thread of the pool, indexed by `rayon::current_thread_index`. Each is
+/// locked only by its own thread, so the locks are never contended. Nothing done while a
+/// worker's lock is held (sampling, the simulation, the accumulators) may use rayon: a thread
+/// waiting inside rayon may steal another replication of the same batch and lock its own
+/// worker again (core, scenario and stats use no rayon; `progress` is called after unlocking).
+struct Workers(Vec<Mutex<Worker>>);
 
-/// Runs the replications `ids` on the pool. Each worker folds its trajectories into its own
-/// accumulators, merged at the end: exact and order-independent, so the result does not depend
-/// on the split. Metrics come back in run-id order. `None` when stopped.
-fn run_batch<S: ScenarioSource>(
-    pool: &rayon::ThreadPool,
-    scenario: &S,
-    central: &Model,
-    seed: u64,
-    ids: &[u64],
-    progress: &(dyn Fn(u64) + Sync),
-    stop: &AtomicBool,
-) -> Result<Option<Batch>, RunError> {
-    let (n_steps, n_vars) = (
-        central.params().calendar.n_steps as usize,
-        central.schema().step_vars.len(),
-    );
-    let empty = || Partial {
-        metrics: Vec::new(),
-        series: SeriesAccumulator::new(n_steps, n_vars),
-        stopped: false,
-        model: None,
-    };
-    let folded = pool.install(|| {
-        ids.par_iter()
-            .with_min_len(MIN_REPLICATIONS_PER_WORKER)
-            .try_fold(empty, |mut acc, &run_id| {
-                if stop.load(Ordering::Relaxed) {
-                    acc.stopped = true;
-                    return Ok(acc);
-                }
-                let model = acc.model.get_or_insert_with(|| central.clone());
-                sample(scenario, model, seed, run_id)?;
-                let mut sim = Simulation::new(model);
-                let outcome = sim.run(&mut streams::model_streams(seed, run_id));
-                progress(1);
-                acc.series
-                    .add_trajectory(sim.trajectory().as_slice())
-                    .expect("every replication has the schema's shape");
-                acc.metrics.push((run_id, outcome.metrics));
-                Ok(acc)
-            })
-            .try_reduce(empty, |mut a, b| {
-                a.series.merge(&b.series).expect("same shape");
-                a.metrics.extend(b.metrics);
-                a.stopped |= b.stopped;
-                Ok(a)
-            })
-    })?;
-    if folded.stopped {
-        return Ok(None);
+impl Workers {
+    fn new(pool: &rayon::ThreadPool, central: &Model) -> Self {
+        let (n_steps, n_vars) = shape(central);
+        Self(
+            (0..pool.current_num_threads())
+                .map(|_| {
+                    Mutex::new(Worker {
+                        series: SeriesAccumulator::new(n_steps, n_vars),
+                        pending: Vec::new(),
+                        model: None,
+                        metrics: Vec::new(),
+                    })
+                })
+                .collect(),
+        )
     }
-    let mut metrics = folded.metrics;
-    metrics.sort_by_key(|(id, _)| *id);
-    Ok(Some((
-        metrics.into_iter().map(|(_, m)| m).collect(),
-        folded.series,
-    )))
+
+    /// Runs the replications `ids` on the pool, each folded into the accumulators of the worker
+    /// that ran it, and returns their metrics in run-id order. A batch always runs to its end:
+    /// the stop flag is checked between batches, so the accumulators hold whole batches only.
+    fn run_batch<S: ScenarioSource>(
+        &self,
+        pool: &rayon::ThreadPool,
+        scenario: &S,
+        central: &Model,
+        seed: u64,
+        ids: &[u64],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Vec<Vec<f64>>, RunError> {
+        // Room for the whole batch in every worker, reserved once for the run's largest batch.
+        for w in &self.0 {
+            w.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .metrics
+                .reserve(ids.len());
+        }
+        pool.install(|| {
+            ids.par_iter()
+                .with_min_len(MIN_REPLICATIONS_PER_TASK)
+                .try_for_each(|&run_id| {
+                    let k = rayon::current_thread_index().unwrap_or(0);
+                    let mut guard = self.0[k].lock().unwrap_or_else(PoisonError::into_inner);
+                    let w = &mut *guard;
+                    let model = w.model.get_or_insert_with(|| central.clone());
+                    sample(scenario, model, seed, run_id)?;
+                    let mut sim = Simulation::new(model);
+                    let outcome = sim.run(&mut streams::model_streams(seed, run_id));
+                    let table = sim.trajectory().as_slice();
+                    if w.pending.capacity() == 0 {
+                        w.pending.reserve_exact(PENDING_TRAJECTORIES * table.len());
+                    }
+                    w.pending.extend_from_slice(table);
+                    if w.pending.len() >= PENDING_TRAJECTORIES * table.len() {
+                        w.flush();
+                    }
+                    w.metrics.push((run_id, outcome.metrics));
+                    drop(guard);
+                    progress(1);
+                    Ok(())
+                })
+        })?;
+        let mut metrics = Vec::with_capacity(ids.len());
+        for w in &self.0 {
+            let mut w = w.lock().unwrap_or_else(PoisonError::into_inner);
+            w.flush();
+            metrics.append(&mut w.metrics);
+        }
+        metrics.sort_unstable_by_key(|(id, _)| *id);
+        Ok(metrics.into_iter().map(|(_, m)| m).collect())
+    }
+
+    /// All workers' accumulators merged (exact and order-independent, so the result does not
+    /// depend on which worker ran which replication).
+    fn into_series(self) -> SeriesAccumulator {
+        let mut all = self.0.into_iter().map(|w| {
+            w.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .series
+        });
+        let mut series = all.next().expect("a pool has at least one thread");
+        for other in all {
+            series.merge(&other).expect("same shape");
+        }
+        series
+    }
+}
+
+impl Worker {
+    /// Adds the pending trajectories to the accumulators, cell by cell.
+    fn flush(&mut self) {
+        self.series
+            .add_trajectories(&self.pending)
+            .expect("every replication has the schema's shape");
+        self.pending.clear();
+    }
+}
+
+/// Trajectories a worker gathers before adding them to its accumulators cell by cell: each
+/// cell's buckets are then fetched from memory once per this many replications (6 MB of
+/// pending values per worker for `list_expansion_2025_10`'s 260 steps × 185 variables).
+const PENDING_TRAJECTORIES: usize = 16;
+
+/// Fewest replications a pool task takes at a time (fewer, larger tasks: less scheduling).
+const MIN_REPLICATIONS_PER_TASK: usize = 8;
+
+/// (steps, per-step variables) of the trajectories of `model`.
+fn shape(model: &Model) -> (usize, usize) {
+    (
+        model.params().calendar.n_steps as usize,
+        model.schema().step_vars.len(),
+    )
 }
 
 /// Runs `cfg` on `scenario`. `progress` is called with the number of replications finished
@@ -241,10 +305,9 @@ pub fn run<S: ScenarioSource>(
             })
         })
         .collect::<Result<Vec<usize>, _>>()?;
-    let n_steps = probe.params().calendar.n_steps as usize;
-    let n_vars = schema.step_vars.len();
-    let mut series = SeriesAccumulator::new(n_steps, n_vars);
-    let mut metrics: Vec<Vec<f64>> = Vec::new();
+    let workers = Workers::new(&pool, &probe);
+    let mut metrics: Vec<Vec<f64>> =
+        Vec::with_capacity(usize::try_from(cfg.replications).unwrap_or(0));
     let limit = if cfg.targets.is_empty() {
         cfg.replications
     } else {
@@ -255,19 +318,16 @@ pub fn run<S: ScenarioSource>(
     let mut interrupted = false;
     let mut targets_met = cfg.targets.is_empty();
     while done < limit {
+        if stop.load(Ordering::Relaxed) {
+            interrupted = true;
+            break;
+        }
         // Without targets run exactly `replications`; with them, at least `replications`,
         // then whole batches until the targets are met.
         let size = batch.min(limit - done);
         let first = cfg.first_run_id + done;
         let ids: Vec<u64> = (first..first + size).collect();
-        let Some((batch_metrics, batch_series)) =
-            run_batch(&pool, scenario, &probe, cfg.seed, &ids, progress, stop)?
-        else {
-            interrupted = true;
-            break;
-        };
-        metrics.extend(batch_metrics);
-        series.merge(&batch_series).expect("same shape");
+        metrics.extend(workers.run_batch(&pool, scenario, &probe, cfg.seed, &ids, progress)?);
         done += size;
         if !cfg.targets.is_empty() && done >= cfg.replications {
             targets_met = cfg.targets.iter().zip(&target_index).all(|(t, &k)| {
@@ -286,7 +346,7 @@ pub fn run<S: ScenarioSource>(
     Ok(MonteCarloResult {
         schema,
         metrics,
-        series,
+        series: workers.into_series(),
         replications: done,
         interrupted,
         targets_met,
@@ -332,30 +392,26 @@ pub fn run_ids<S: ScenarioSource>(
         run_id: run_ids.first().copied().unwrap_or(0),
         source,
     })?;
-    let n_steps = probe.params().calendar.n_steps as usize;
-    let n_vars = probe.schema().step_vars.len();
-    let mut series = SeriesAccumulator::new(n_steps, n_vars);
+    let workers = Workers::new(&pool, &probe);
     let mut metrics = Vec::with_capacity(run_ids.len());
     // A batch larger than `usize` can count is larger than any slice: one chunk, as intended.
     let chunk_len = usize::try_from(batch.max(1)).unwrap_or(usize::MAX);
     for chunk in run_ids.chunks(chunk_len) {
-        let Some((batch_metrics, batch_series)) =
-            run_batch(&pool, scenario, &probe, seed, chunk, progress, stop)?
-        else {
+        if stop.load(Ordering::Relaxed) {
+            let (n_steps, n_vars) = shape(&probe);
             return Ok(RunSet {
                 run_ids: Vec::new(),
                 metrics: Vec::new(),
                 series: SeriesAccumulator::new(n_steps, n_vars),
                 interrupted: true,
             });
-        };
-        metrics.extend(batch_metrics);
-        series.merge(&batch_series).expect("same shape");
+        }
+        metrics.extend(workers.run_batch(&pool, scenario, &probe, seed, chunk, progress)?);
     }
     Ok(RunSet {
         run_ids: run_ids.to_vec(),
         metrics,
-        series,
+        series: workers.into_series(),
         interrupted: false,
     })
 }

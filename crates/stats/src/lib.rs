@@ -35,6 +35,7 @@
 
 #![forbid(unsafe_code)]
 
+mod buckets;
 mod error;
 mod exact_sum;
 mod series;

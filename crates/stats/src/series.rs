@@ -68,6 +68,39 @@ impl SeriesAccumulator {
         Ok(())
     }
 
+    /// Adds several replications' tables at once: `values` holds whole tables back to back
+    /// (`k * n_steps * n_vars` values); errors (adding nothing) if its length is not a multiple
+    /// of one table's. The same state as adding them one by one with
+    /// [`add_trajectory`](Self::add_trajectory), but faster: each cell takes all `k` values
+    /// in turn, so its buckets are fetched from memory once, not `k` times (issue 14: with
+    /// 48,100 cells, adds one table at a time waited on a cache miss per cell).
+    pub fn add_trajectories(&mut self, values: &[f64]) -> Result<(), StatsError> {
+        let len = self.cells.len();
+        if len == 0 || !values.len().is_multiple_of(len) {
+            if len == 0 && values.is_empty() {
+                return Ok(());
+            }
+            return Err(StatsError::LengthMismatch {
+                expected: len * (values.len() / len.max(1)).max(1),
+                got: values.len(),
+            });
+        }
+        let k = values.len() / len;
+        for (j, cell) in self.cells.iter_mut().enumerate() {
+            for r in 0..k {
+                let x = values[r * len + j];
+                if ExactSum::accepts(x) {
+                    cell.sum.add(x);
+                    cell.sketch.add(x);
+                } else {
+                    cell.rejected = cell.rejected.saturating_add(1);
+                }
+            }
+        }
+        self.trajectories = self.trajectories.saturating_add(k as u64);
+        Ok(())
+    }
+
     /// Adds everything `other` has seen; errors (changing nothing) if shapes differ.
     pub fn merge(&mut self, other: &Self) -> Result<(), StatsError> {
         if (self.n_steps, self.n_vars, self.cells.len())
@@ -212,6 +245,26 @@ mod tests {
         let b = SeriesAccumulator::new(3, 2);
         let msg = "cannot merge series of shape (2, 3) (steps, vars) with (3, 2)";
         assert_eq!(err(a.merge(&b)), msg);
+    }
+
+    #[test]
+    fn several_tables_at_once_equal_one_by_one() {
+        let trajs: Vec<Vec<f64>> = (0..5)
+            .map(|r| (0..6).map(|i| f64::from(r * 7 - i) * 0.3).collect())
+            .collect();
+        let mut flat = trajs.concat();
+        flat[4] = f64::NAN;
+        let mut one_by_one = SeriesAccumulator::new(3, 2);
+        for t in flat.chunks(6) {
+            one_by_one.add_trajectory(t).unwrap();
+        }
+        let mut at_once = SeriesAccumulator::new(3, 2);
+        at_once.add_trajectories(&flat).unwrap();
+        assert_eq!(at_once, one_by_one);
+        assert_eq!(at_once.trajectories(), 5);
+        let err = at_once.add_trajectories(&flat[..7]).unwrap_err();
+        assert_eq!(err.to_string(), "expected 6 values, got 7");
+        assert_eq!(at_once.trajectories(), 5);
     }
 
     proptest! {

@@ -7,10 +7,10 @@
 //! machines put the same value in the same bucket.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::buckets::Buckets;
 use crate::exact_sum::pow2;
 
 /// Buckets per binary octave. Fixed for the whole project: sketches built with
@@ -27,9 +27,11 @@ const K: i32 = 100;
 /// with |x| < `f64::MIN_POSITIVE` (subnormals) share a zero bucket. NaN and
 /// ±infinity are counted in [`non_finite`](Self::non_finite) and otherwise ignored.
 ///
-/// Buckets are stored sparsely, so memory grows with the number of distinct
-/// buckets touched (at most 100 per factor of two in range), never with the
-/// number of values.
+/// Buckets are stored sparsely but flat (sorted arrays of index and count, see
+/// `buckets.rs`), so memory grows with the number of distinct buckets touched
+/// (at most 100 per factor of two in range), never with the number of values;
+/// adding to or merging into buckets that exist allocates nothing. The serialized
+/// form is a map from bucket index to count per side, as it always was.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct QuantileSketch {
     count: u64,
@@ -37,8 +39,8 @@ pub struct QuantileSketch {
     non_finite: u64,
     min: Option<f64>,
     max: Option<f64>,
-    positive: BTreeMap<i32, u64>,
-    negative: BTreeMap<i32, u64>,
+    positive: Buckets,
+    negative: Buckets,
 }
 
 impl QuantileSketch {
@@ -68,8 +70,7 @@ impl QuantileSketch {
             } else {
                 &mut self.positive
             };
-            let c = store.entry(bucket_index(x.abs())).or_insert(0);
-            *c = c.saturating_add(1);
+            store.add_one(bucket_index(x.abs()));
         }
     }
 
@@ -80,15 +81,8 @@ impl QuantileSketch {
         self.non_finite = self.non_finite.saturating_add(other.non_finite);
         self.min = extreme(self.min, other.min, Ordering::Less);
         self.max = extreme(self.max, other.max, Ordering::Greater);
-        for (mine, theirs) in [
-            (&mut self.positive, &other.positive),
-            (&mut self.negative, &other.negative),
-        ] {
-            for (&i, &c) in theirs {
-                let e = mine.entry(i).or_insert(0);
-                *e = e.saturating_add(c);
-            }
-        }
+        self.positive.merge(&other.positive);
+        self.negative.merge(&other.negative);
     }
 
     /// The `q`-quantile, `None` if the sketch is empty or `q` is not in [0, 1].
@@ -121,9 +115,9 @@ impl QuantileSketch {
             .negative
             .iter()
             .rev()
-            .map(|(&i, &c)| (-representative(i), c)))
+            .map(|(i, c)| (-representative(i), c)))
         .chain(std::iter::once((0.0, self.zero)))
-        .chain(self.positive.iter().map(|(&i, &c)| (representative(i), c)));
+        .chain(self.positive.iter().map(|(i, c)| (representative(i), c)));
         let mut seen = 0u64;
         for (v, c) in ascending {
             seen = seen.saturating_add(c);
