@@ -80,7 +80,9 @@ class Sim:
         self.line_demand = np.zeros((nm, ni))
         self.ref_log = np.zeros((nm, ni))
         self.cover_mult = np.ones((nm, ni))
-        self.backlog = [np.zeros(w) for w in p.m_window]
+        # Deferral backlogs: one ring of `deferral_steps` places per firm, grouped by length.
+        self.backlog = [(np.flatnonzero(p.m_window == w), np.zeros((int((p.m_window == w).sum()), int(w))))
+                        for w in np.unique(p.m_window)]
         self.catch_up = np.zeros(nm)
         # Producers.
         self.online = np.array([p.online_share(k, 0) for k in range(npr)])
@@ -106,6 +108,24 @@ class Sim:
         self.step = 0
         self.clock = 0
         self.next_event = 0
+        self.trace = None
+        self.halted_share = 0.0
+
+    def record(self):
+        """A few of the per-step variables of series.rs, for comparing mean trajectories."""
+        p = self.p
+        row = {"halted_share": self.halted_share}
+        for i, n in enumerate(p.item_names):
+            row[f"price_ratio/{n}"] = self.world[i]
+            row[f"exports_t/{n}"] = self.exported_by_auth[i]
+            row[f"in_transit_t/{n}"] = self.ring[:, i, :].sum()
+        for k, a in enumerate(self.auths):
+            for i, n in enumerate(p.item_names):
+                row[f"domestic_price_ratio/{k}/{n}"] = self.domestic[k, i]
+            row[f"licences_approved/{k}"] = a.step_approved
+            row[f"licences_refused/{k}"] = a.step_refused
+            row[f"licences_pending/{k}"] = len(a.queue) + a.in_review
+        self.trace.append(row)
 
     # ---- book -------------------------------------------------------------------------
     def new_ledger(self):
@@ -328,6 +348,8 @@ class Sim:
         self.expand(rr)
         if active:
             self.exports_t += self.exported_by_auth.sum()
+            if self.trace is not None:
+                self.record()
         self.exported_by_auth[:] = 0.0
         self.clock += 1
 
@@ -386,7 +408,9 @@ class Sim:
     def manufacturer_orders(self, pos):
         p = self.p
         nm = p.nm
-        pending = np.array([b.sum() for b in self.backlog])
+        pending = np.zeros(nm)
+        for idx, ring in self.backlog:
+            pending[idx] = ring.sum(axis=1)
         self.catch_up = np.minimum(pending, p.m_catch)
         need = self.line_demand
         cover = p.m_cover[:, None] * self.cover_mult
@@ -509,7 +533,7 @@ class Sim:
         self.held[:nm] = held - used
         self.wanted += p.reg_m @ np.where(p.m_has, plan[:, None] * need, 0.0)
         self.consumed += p.reg_m @ used
-        lost = np.array([self.defer(k, made[k]) for k in range(nm)])
+        lost = self.defer(made)
         need_t = np.where(p.m_has & (need > 0.0), need, 0.0).sum(axis=1)
         unmet = (lost[:, None] * np.where(p.m_has, need, 0.0)).sum(axis=0)
         self.unmet_t += unmet
@@ -523,23 +547,28 @@ class Sim:
         self.firm_steps_halted += halted
         n_imp = int(p.m_importer.sum())
         share = halted / n_imp if n_imp else 0.0
+        self.halted_share = share
         self.peak_halted = max(self.peak_halted, share)
 
-    def defer(self, k, made):
-        ring = self.backlog[k]
-        w = len(ring)
-        left = made
-        for j in range(w):
-            at = (self.clock + j) % w
-            take = min(left, ring[at])
-            ring[at] -= take
-            left -= take
-        short = max(1.0 - left, 0.0)
-        if w == 0:
-            return short
-        at = self.clock % w
-        lost = ring[at]
-        ring[at] = short
+    def defer(self, made):
+        """Output made pays the backlog oldest first; this step's shortfall joins it; what ages
+        past the sector's window is lost (returned, in steps of full output)."""
+        lost = np.zeros_like(made)
+        for idx, ring in self.backlog:
+            w = ring.shape[1]
+            left = made[idx].copy()
+            for j in range(w):
+                col = (self.clock + j) % w
+                take = np.minimum(left, ring[:, col])
+                ring[:, col] -= take
+                left -= take
+            short = np.maximum(1.0 - left, 0.0)
+            if w == 0:
+                lost[idx] = short
+                continue
+            col = self.clock % w
+            lost[idx] = ring[:, col]
+            ring[:, col] = short
         return lost
 
     def substitute(self, rr):
@@ -638,17 +667,23 @@ def main(argv=None):
     ap.add_argument("--reps", type=int, default=None, help="replications (default: all in the dump, or 1)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=None, help="per-replication metrics CSV")
+    ap.add_argument("--trace", default=None, help="CSV of mean per-step variables over replications")
     args = ap.parse_args(argv)
     doc = load(args.params)
     reps = args.reps if args.reps is not None else max(len(doc["replications"]), 1)
     if doc["replications"] and reps > len(doc["replications"]):
         sys.exit(f"the dump holds {len(doc['replications'])} sampled replications; asked for {reps}")
-    rows = []
+    rows, traces = [], []
     t0 = time.perf_counter()
     for r in range(reps):
         changes = doc["replications"][r] if doc["replications"] else ()
         params = Params(doc["central"], changes)
-        rows.append(Sim(params, np.random.SeedSequence([args.seed, r])).run())
+        sim = Sim(params, np.random.SeedSequence([args.seed, r]))
+        if args.trace:
+            sim.trace = []
+        rows.append(sim.run())
+        if args.trace:
+            traces.append(sim.trace)
     secs = time.perf_counter() - t0
     if args.out:
         with open(args.out, "w", newline="", encoding="utf-8") as f:
@@ -657,6 +692,13 @@ def main(argv=None):
             w.writerow(["rep"] + names)
             for r, row in enumerate(rows):
                 w.writerow([r] + [repr(float(row[n])) for n in names])
+    if args.trace:
+        with open(args.trace, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["step", "variable", "mean"])
+            for t in range(len(traces[0])):
+                for v in traces[0][t]:
+                    w.writerow([t, v, repr(float(np.mean([tr[t][v] for tr in traces])))])
     print(f"peer: {reps} replications in {secs:.2f} s ({reps / secs:.2f} per second)", file=sys.stderr)
     return rows, secs
 

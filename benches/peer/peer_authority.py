@@ -193,6 +193,7 @@ class Authority:
 
     def review(self, step):
         p, pol = self.p, self.policy
+        self.step_approved = self.step_refused = 0
         self.credit += pol.review_capacity
         reviews = math.floor(self.credit)
         self.credit -= reviews
@@ -221,6 +222,7 @@ class Authority:
         yes = done[self.approved_flag[done]]
         no = done[~self.approved_flag[done]]
         self.approved += yes.size
+        self.step_approved, self.step_refused = yes.size, no.size
         if yes.size:
             b = self.buyer_of[yes]
             term = pol.validity[p.breg[b] * p.ns + p.bsec[b]]
