@@ -16,6 +16,7 @@ import argparse
 import csv
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,17 @@ HEADLINE = [
 ]
 # Extra absolute tolerance where a mechanism's discretisation differs (README.md explains each).
 TOLERANCE = {}
+
+
+def timed(cmd, **kw):
+    """Runs `cmd`; returns (wall seconds, CPU seconds of the child: user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, **kw)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def read_csv(path):
@@ -83,33 +95,40 @@ def main():
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--work", default=None, help="folder for the runs (default: a temporary one)")
+    ap.add_argument("--all", action="store_true", help="check every metric both write, not only the headline")
+    ap.add_argument("--no-run", action="store_true", help="compare the runs already in --work")
     args = ap.parse_args()
     scenario = Path(args.scenario) if args.scenario else (
         DEFAULT_SCENARIO if DEFAULT_SCENARIO.exists() else FALLBACK_SCENARIO)
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    if not args.no_build:
+    if not args.no_build and not args.no_run:
         subprocess.run(["cargo", "build", "--release", "--bin", "chokepoint", "--example", "dump_params"],
                        cwd=ROOT, check=True)
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="peer-"))
     work.mkdir(parents=True, exist_ok=True)
     params = work / "params.json"
+    rust_out = work / "rust"
+    peer_csv = work / "peer.csv"
+    if args.no_run:
+        return check(args, scenario, work, params, rust_out, peer_csv, None)
     subprocess.run([str(target / "release" / "examples" / "dump_params"), str(scenario), str(params),
                     str(args.peer_reps), str(args.seed + 1)], check=True)
-    rust_out = work / "rust"
-    t0 = time.perf_counter()
-    subprocess.run([str(target / "release" / "chokepoint"), "run", str(scenario), "--reps", str(args.reps),
-                    "--seed", str(args.seed), "--threads", "1", "--out", str(rust_out), "--force", "--quiet"],
-                   check=True, stdout=subprocess.DEVNULL)
-    rust_s = time.perf_counter() - t0
-    peer_csv = work / "peer.csv"
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, str(HERE / "chokepoint_peer.py"), str(params), "--reps", str(args.peer_reps),
-                    "--seed", str(args.seed), "--out", str(peer_csv)], check=True,
-                   env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
-    peer_s = time.perf_counter() - t0
+    rust_s, rust_cpu = timed([str(target / "release" / "chokepoint"), "run", str(scenario), "--reps",
+                              str(args.reps), "--seed", str(args.seed), "--threads", "1", "--out", str(rust_out),
+                              "--force", "--quiet"], stdout=subprocess.DEVNULL)
+    peer_s, peer_cpu = timed([sys.executable, str(HERE / "chokepoint_peer.py"), str(params), "--reps",
+                              str(args.peer_reps), "--seed", str(args.seed), "--out", str(peer_csv)],
+                             env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                                  "MKL_NUM_THREADS": "1"})
+    return check(args, scenario, work, params, rust_out, peer_csv, (rust_s, rust_cpu, peer_s, peer_cpu))
+
+
+def check(args, scenario, work, params, rust_out, peer_csv, times):
     rust = read_csv(rust_out / "replications.csv")
     peer = read_csv(peer_csv)
     metrics = HEADLINE + [f"peak_price_ratio/{n}" for n in controlled_items(params)]
+    if args.all:
+        metrics = [m for m in peer[0] if m in rust[0] and m != "rep"]
     print(f"scenario {scenario.name}: Rust {len(rust)} replications, peer {len(peer)} (work folder {work})")
     print(f"{'metric':34} {'rust mean':>12} {'± se':>9} {'peer mean':>12} {'± se':>9} {'|Δ|/bound':>9}  ok")
     failed = []
@@ -124,15 +143,23 @@ def main():
         if not ok:
             failed.append(m)
         print(f"{m:34} {ma:12.4g} {sa:9.2g} {mb:12.4g} {sb:9.2g} {ratio:9.2f}  {'yes' if ok else 'NO'}")
-    rust_rate, peer_rate = len(rust) / rust_s, len(peer) / peer_s
-    print(f"speed (1 thread each, whole command, same machine): Rust {rust_rate:.1f} replications/s "
-          f"({rust_s:.2f} s), peer {peer_rate:.2f} replications/s ({peer_s:.2f} s); "
-          f"Rust/peer = {rust_rate / peer_rate:.0f}x")
+    if times is not None:
+        speed(len(rust), len(peer), *times)
     if failed:
         print(f"DISAGREE on {len(failed)} metric(s): {', '.join(failed)}")
         return 1
-    print("agree: every headline metric within its Monte Carlo bound")
+    print(f"agree: every {'' if args.all else 'headline '}metric within its Monte Carlo bound")
     return 0
+
+
+def speed(n_rust, n_peer, rust_s, rust_cpu, peer_s, peer_cpu):
+    rust_rate, peer_rate = n_rust / rust_s, len(peer) / peer_s
+    rust_cpu_rate, peer_cpu_rate = n_rust / rust_cpu, n_peer / peer_cpu
+    print("speed, 1 thread each, whole command (start-up, reading and writing included), same machine:")
+    print(f"  wall: Rust {rust_rate:.1f} replications/s ({rust_s:.2f} s), peer {peer_rate:.3f} replications/s "
+          f"({peer_s:.2f} s); Rust/peer = {rust_rate / peer_rate:.0f}x")
+    print(f"  CPU (user + system): Rust {rust_cpu_rate:.1f} replications/s ({rust_cpu:.2f} s), peer "
+          f"{peer_cpu_rate:.3f} replications/s ({peer_cpu:.2f} s); Rust/peer = {rust_cpu_rate / peer_cpu_rate:.0f}x")
 
 
 if __name__ == "__main__":
