@@ -57,9 +57,7 @@ fn diff(old: &Value, new: &Value, path: &mut Vec<Value>, out: &mut Vec<Value>) {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(scenario), Some(out)) = (args.first(), args.get(1)) else {
-        return Err(
-            "usage: dump_params <scenario.toml> <out.json> [replications] [seed]".into(),
-        );
+        return Err("usage: dump_params <scenario.toml> <out.json> [replications] [seed]".into());
     };
     let reps: u64 = args.get(2).map_or(Ok(0), |s| s.parse())?;
     let seed: u64 = args.get(3).map_or(Ok(0), |s| s.parse())?;
