@@ -153,7 +153,7 @@ def check(args, scenario, work, params, rust_out, peer_csv, times):
 
 
 def speed(n_rust, n_peer, rust_s, rust_cpu, peer_s, peer_cpu):
-    rust_rate, peer_rate = n_rust / rust_s, len(peer) / peer_s
+    rust_rate, peer_rate = n_rust / rust_s, n_peer / peer_s
     rust_cpu_rate, peer_cpu_rate = n_rust / rust_cpu, n_peer / peer_cpu
     print("speed, 1 thread each, whole command (start-up, reading and writing included), same machine:")
     print(f"  wall: Rust {rust_rate:.1f} replications/s ({rust_s:.2f} s), peer {peer_rate:.3f} replications/s "
