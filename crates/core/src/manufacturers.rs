@@ -65,6 +65,12 @@ pub(crate) struct Manufacturers {
     growth_keys: Vec<f64>,
     trend_key: Vec<usize>,
     trend_pow: Vec<f64>,
+    /// The same for stock-building's `ln(price_ratio)`: `log_keys` are the distinct (region,
+    /// item) of the lines of firms that build stocks, `line_log_key` each such line's index
+    /// into them (0, unread, for the lines of other firms), `log_price` this step's logs.
+    log_keys: Vec<(RegionId, ItemId)>,
+    line_log_key: Vec<usize>,
+    log_price: Vec<f64>,
     /// Tonnes of each item behind the output lost this step.
     pub(crate) step_unmet_t: Vec<f64>,
     /// Share of importing regions' firms halted this step.
@@ -114,6 +120,19 @@ impl Manufacturers {
                 }));
             }
         }
+        let (mut log_keys, mut line_log_key) = (Vec::new(), Vec::with_capacity(n_lines));
+        for m in &params.manufacturers {
+            let builds = m.stock_building.response > 0.0;
+            for d in &m.demand {
+                line_log_key.push(if builds {
+                    key_of(&mut log_keys, (m.region, d.item), |&k| {
+                        k == (m.region, d.item)
+                    })
+                } else {
+                    0
+                });
+            }
+        }
         let n_slots = *backlog_start.last().unwrap_or(&0);
         Self {
             state: vec![
@@ -139,6 +158,9 @@ impl Manufacturers {
             trend_pow: vec![1.0; growth_keys.len()],
             growth_keys,
             trend_key,
+            log_price: vec![0.0; log_keys.len()],
+            log_keys,
+            line_log_key,
             group_of: params.manufacturer_groups().1,
             step_unmet_t: vec![0.0; params.items.len()],
             step_halted_share: 0.0,
@@ -189,14 +211,18 @@ impl Manufacturers {
     /// max_cover_multiple)` with `p` the price ratio the firm sees and `r` the recent log price,
     /// which then moves `1 / window_steps` of the way to `ln p`.
     pub(crate) fn build_stocks(&mut self, params: &ModelParams, prices: &Prices) {
+        // Each distinct log once (ln is a pure function: the same bits as per line).
+        for (out, &(r, i)) in self.log_price.iter_mut().zip(&self.log_keys) {
+            *out = prices.ratio_in(r, i).ln();
+        }
         for (k, m) in params.manufacturers.iter().enumerate() {
             let sb = &m.stock_building;
             if sb.response <= 0.0 {
                 continue;
             }
-            for (j, d) in m.demand.iter().enumerate() {
+            for j in 0..m.demand.len() {
                 let at = self.line_start[k] + j;
-                let log_p = prices.ratio_in(m.region, d.item).ln();
+                let log_p = self.log_price[self.line_log_key[at]];
                 let rise = (log_p - self.line_ref_log[at]).max(0.0);
                 self.line_cover_multiple[at] =
                     (1.0 + sb.response * rise).min(sb.max_cover_multiple);

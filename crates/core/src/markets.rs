@@ -100,6 +100,9 @@ pub(crate) struct Book {
     pub(crate) servable_foreign_use: Vec<f64>,
     /// Scratch: which buyers the current seller may serve.
     pub(crate) eligible: Vec<bool>,
+    /// Scratch for free imports of one item: which buyers every extraterritorial rule lets
+    /// receive it (worked out once per item, not once per selling region).
+    reexport_ok: Vec<bool>,
     /// Flows of this step.
     pub(crate) ledger: Ledger,
     /// Tonnes shipped by controlling exporters this step, per item.
@@ -133,6 +136,7 @@ impl Book {
             eligible_lacking_use: vec![0.0; nr * ni],
             servable_foreign_use: vec![0.0; nr * ni],
             eligible: vec![false; n_buyers],
+            reexport_ok: vec![true; n_buyers],
             ledger: Ledger::new(nr, ni),
             exported_by_authorities: vec![0.0; ni],
             pipeline: Pipeline::new(params, buyers),
@@ -302,19 +306,29 @@ pub(crate) fn clear_trade(
             );
         }
         // (b) Free imports: regions without an export authority sell their surplus abroad,
-        // subject only to the authorities' extraterritorial rules.
+        // subject only to the authorities' extraterritorial rules. Whom those rules let receive
+        // the item does not depend on the selling region (and no licence changes before (c)):
+        // worked out once, only when some rule covers the item.
+        let rule_applies = authorities.iter().any(|a| a.covers_reexport(item));
+        let mut ok_worked_out = false;
         for (s, exporter) in authority_of_region.iter().enumerate() {
             if exporter.is_some() || book.warehouse[s * ni + i] <= 0.0 {
                 continue;
             }
-            for &b in orderers {
-                let region = buyers.get(b).region;
-                book.eligible[b.idx()] = region.idx() != s
-                    && authorities.iter().all(|a| {
+            if rule_applies && !ok_worked_out {
+                for &b in orderers {
+                    let region = buyers.get(b).region;
+                    book.reexport_ok[b.idx()] = authorities.iter().all(|a| {
                         !a.covers_reexport(item)
                             || a.region == region
                             || a.is_authorised(b, region, item, t)
                     });
+                }
+                ok_worked_out = true;
+            }
+            for &b in orderers {
+                book.eligible[b.idx()] =
+                    buyers.get(b).region.idx() != s && (!rule_applies || book.reexport_ok[b.idx()]);
             }
             let supply = book.warehouse[s * ni + i];
             book.allocate(
