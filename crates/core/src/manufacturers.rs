@@ -47,6 +47,10 @@ pub(crate) struct Manufacturers {
     /// `t - window`, its last chance).
     backlog: Vec<f64>,
     backlog_start: Vec<usize>,
+    /// Per firm: false only while every slot of its backlog is 0 (then serving the backlog
+    /// and summing it change nothing and are skipped). Entries never go below 0, so a sum of
+    /// 0 means every slot is 0.
+    backlog_held: Vec<bool>,
     /// Catch-up planned this step per firm, in steps of full output (set with the orders).
     catch_up: Vec<f64>,
     /// True for a firm in a region without a controlling exporter (halt metrics count these).
@@ -149,6 +153,7 @@ impl Manufacturers {
             line_cover_multiple: vec![1.0; n_lines],
             backlog: vec![0.0; n_slots],
             backlog_start,
+            backlog_held: vec![false; n],
             catch_up: vec![0.0; n],
             n_importers: importer.iter().filter(|&&x| x).count(),
             importer,
@@ -244,9 +249,16 @@ impl Manufacturers {
     pub(crate) fn place_orders(&mut self, params: &ModelParams, buyers: &Buyers, book: &mut Book) {
         for (k, m) in params.manufacturers.iter().enumerate() {
             let b = buyers.manufacturer(k);
-            let pending: f64 = self.backlog[self.backlog_start[k]..self.backlog_start[k + 1]]
-                .iter()
-                .sum();
+            let ring = &self.backlog[self.backlog_start[k]..self.backlog_start[k + 1]];
+            // An all-zero ring sums to +0.0 whichever way (an empty one is summed as before).
+            let pending: f64 = if self.backlog_held[k] || ring.is_empty() {
+                ring.iter().sum()
+            } else {
+                0.0
+            };
+            if pending == 0.0 {
+                self.backlog_held[k] = false;
+            }
             let catch_up = pending.min(m.catch_up_share);
             self.catch_up[k] = catch_up;
             for (j, d) in m.demand.iter().enumerate() {
@@ -341,12 +353,15 @@ impl Manufacturers {
         // Oldest first: from slot `t mod window` to the end, then from the start (no division
         // per slot).
         let oldest = if window == 0 { 0 } else { t as usize % window };
-        let (newer, older) = ring.split_at_mut(oldest);
-        for part in [older, newer] {
-            for slot in part {
-                let take = left.min(*slot);
-                *slot -= take;
-                left -= take;
+        // An all-zero ring serves nothing and stays as it is (every take is 0).
+        if self.backlog_held[k] {
+            let (newer, older) = ring.split_at_mut(oldest);
+            for part in [older, newer] {
+                for slot in part {
+                    let take = left.min(*slot);
+                    *slot -= take;
+                    left -= take;
+                }
             }
         }
         let short = (1.0 - left).max(0.0);
@@ -356,6 +371,9 @@ impl Manufacturers {
         let oldest = &mut ring[t as usize % window];
         let lost = *oldest;
         *oldest = short;
+        if short > 0.0 {
+            self.backlog_held[k] = true;
+        }
         lost
     }
 
