@@ -467,6 +467,42 @@ mod tests {
     }
 
     #[test]
+    fn reviews_under_way_are_each_decided_at_their_own_step_and_only_once() {
+        // Three applicants, a lead time drawn around 3 steps: every review is decided exactly
+        // once, at its drawn step, whatever order the reviews under way are kept in.
+        let mut book = LicenceBook::new(3, 1, 1);
+        let me = (AuthorityId(0), Keyed(5));
+        let mut r = regime(3.0);
+        r.lead_time = LeadTime {
+            median_steps: 3.0,
+            sigma: 0.8,
+            max_steps: 8.0,
+        };
+        for b in 0..3 {
+            assert!(book.apply(b, 1.0, 0, 0.0, me));
+        }
+        book.order_latest(3);
+        let all = buyers(3);
+        book.review(&r, me, &all, 0);
+        let decides: Vec<u32> = (0..3)
+            .map(|slot| match book.applications[slot] {
+                Application::Review { decides, .. } => decides,
+                other => panic!("slot {slot}: {other:?}"),
+            })
+            .collect();
+        assert!(decides.iter().any(|&d| d != decides[0]), "{decides:?}");
+        let mut decided = 0;
+        for step in 1..=10 {
+            book.review(&r, me, &all, step);
+            let now = decides.iter().filter(|&&d| d == step).count();
+            assert_eq!(book.this_step.approved as usize, now, "step {step}");
+            decided += now;
+            assert_eq!(book.pending(), 3 - decided, "step {step}");
+        }
+        assert_eq!(book.tally.decided, 3);
+    }
+
+    #[test]
     fn a_refused_applicant_waits_out_the_delay() {
         let mut book = LicenceBook::new(1, 1, 1);
         let me = (AuthorityId(0), Keyed(1));
