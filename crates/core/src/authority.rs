@@ -362,25 +362,24 @@ impl ExportAuthority {
         }
     }
 
-    /// Step 6 (c), before a controlled item is sold: each eligible buyer's order is cut to the
-    /// quantity its licence still covers (no cut under a general licence); the rest is held
-    /// back. `order` is the book's, `order[buyer * n_items + item]`.
+    /// Step 6 (c), before a controlled item is sold: the order of each buyer in `served` (those
+    /// it may ship to) is cut to the quantity its licence still covers (no cut under a general
+    /// licence); the rest is held back. `order` is the book's, `order[buyer * n_items + item]`.
+    /// Other buyers take no part (nothing of theirs is held back).
     pub(crate) fn hold_back_beyond_licences(
         &mut self,
         buyers: &Buyers,
         item: ItemId,
-        eligible: &[bool],
+        served: &[BuyerId],
         order: &mut [f64],
         step: u32,
     ) {
-        for &b in buyers.orderers(item.idx()) {
+        for &b in served {
             let slot = self.licences.slot(b.idx(), item);
-            let covered = if eligible[b.idx()]
-                && !self.policy.has_general_licence(buyers.get(b).region, item)
-            {
-                self.licences.room_t(slot, step)
-            } else {
+            let covered = if self.policy.has_general_licence(buyers.get(b).region, item) {
                 f64::INFINITY
+            } else {
+                self.licences.room_t(slot, step)
             };
             let back = (order[slot] - covered).max(0.0);
             order[slot] -= back;
@@ -389,10 +388,17 @@ impl ExportAuthority {
         }
     }
 
-    /// Step 6 (c), after the sale: what each buyer received under an individual licence is
-    /// counted against its quantity, and the orders held back are restored (still unmet).
-    pub(crate) fn count_down_licences(&mut self, buyers: &Buyers, item: ItemId, order: &mut [f64]) {
-        for &b in buyers.orderers(item.idx()) {
+    /// Step 6 (c), after the sale: what each buyer in `served` received under an individual
+    /// licence is counted against its quantity, and the orders held back are restored (still
+    /// unmet).
+    pub(crate) fn count_down_licences(
+        &mut self,
+        buyers: &Buyers,
+        item: ItemId,
+        served: &[BuyerId],
+        order: &mut [f64],
+    ) {
+        for &b in served {
             let slot = self.licences.slot(b.idx(), item);
             let shipped = self.offered_t[b.idx()] - order[slot];
             if shipped > 0.0 && !self.policy.has_general_licence(buyers.get(b).region, item) {

@@ -111,7 +111,10 @@ pub(crate) struct LicenceBook {
     filed: Vec<u32>,
     /// Reviews started per slot: the counter of their keyed draws.
     reviews_started: Vec<u32>,
-    in_review: usize,
+    /// Slots under review (in no particular order: each decision touches only its own slot
+    /// and integer counts, so the order decisions are revealed in changes nothing). Capacity
+    /// for every slot is reserved at the start, so pushing never allocates.
+    in_review: Vec<usize>,
     /// Fraction of a review carried to the next step.
     review_credit: f64,
     /// Decisions so far.
@@ -132,7 +135,7 @@ impl LicenceBook {
             queue: VecDeque::with_capacity(n),
             filed: vec![0; n],
             reviews_started: vec![0; n],
-            in_review: 0,
+            in_review: Vec::with_capacity(n),
             review_credit: 0.0,
             tally: LicenceTally::default(),
             this_step: StepDecisions::default(),
@@ -184,7 +187,7 @@ impl LicenceBook {
 
     /// Applications queued or under review.
     pub(crate) fn pending(&self) -> usize {
-        self.queue.len() + self.in_review
+        self.queue.len() + self.in_review.len()
     }
 
     /// True when the licence of `slot` is due for renewal at `step`: none is valid, or the
@@ -288,24 +291,27 @@ impl LicenceBook {
                 decides: step.saturating_add(lead),
                 approved: u < odds,
             };
-            self.in_review += 1;
+            self.in_review.push(slot);
         }
-        if self.in_review == 0 {
-            return;
-        }
-        for slot in 0..self.applications.len() {
+        // Only the slots under review (not every slot's application) are looked at.
+        let mut k = 0;
+        while k < self.in_review.len() {
+            let slot = self.in_review[k];
             let Application::Review {
                 applied,
                 decides,
                 approved,
             } = self.applications[slot]
             else {
+                // Never happens (only a decision ends a review); dropped if it did.
+                self.in_review.swap_remove(k);
                 continue;
             };
             if decides > step {
+                k += 1;
                 continue;
             }
-            self.in_review -= 1;
+            self.in_review.swap_remove(k);
             self.tally.decided += 1;
             self.tally.delay_steps += u64::from(step - applied);
             if approved {
@@ -458,6 +464,42 @@ mod tests {
             assert!(!book.apply(0, 4.0, step, 3.0, me), "step {step}");
         }
         assert!(book.apply(0, 4.0, 7, 3.0, me));
+    }
+
+    #[test]
+    fn reviews_under_way_are_each_decided_at_their_own_step_and_only_once() {
+        // Three applicants, a lead time drawn around 3 steps: every review is decided exactly
+        // once, at its drawn step, whatever order the reviews under way are kept in.
+        let mut book = LicenceBook::new(3, 1, 1);
+        let me = (AuthorityId(0), Keyed(5));
+        let mut r = regime(3.0);
+        r.lead_time = LeadTime {
+            median_steps: 3.0,
+            sigma: 0.8,
+            max_steps: 8.0,
+        };
+        for b in 0..3 {
+            assert!(book.apply(b, 1.0, 0, 0.0, me));
+        }
+        book.order_latest(3);
+        let all = buyers(3);
+        book.review(&r, me, &all, 0);
+        let decides: Vec<u32> = (0..3)
+            .map(|slot| match book.applications[slot] {
+                Application::Review { decides, .. } => decides,
+                other => panic!("slot {slot}: {other:?}"),
+            })
+            .collect();
+        assert!(decides.iter().any(|&d| d != decides[0]), "{decides:?}");
+        let mut decided = 0;
+        for step in 1..=10 {
+            book.review(&r, me, &all, step);
+            let now = decides.iter().filter(|&&d| d == step).count();
+            assert_eq!(book.this_step.approved as usize, now, "step {step}");
+            decided += now;
+            assert_eq!(book.pending(), 3 - decided, "step {step}");
+        }
+        assert_eq!(book.tally.decided, 3);
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub(crate) struct Manufacturers {
     /// `t - window`, its last chance).
     backlog: Vec<f64>,
     backlog_start: Vec<usize>,
+    /// Per firm: false only while every slot of its backlog is 0 (then serving the backlog
+    /// and summing it change nothing and are skipped). Entries never go below 0, so a sum of
+    /// 0 means every slot is 0.
+    backlog_held: Vec<bool>,
     /// Catch-up planned this step per firm, in steps of full output (set with the orders).
     catch_up: Vec<f64>,
     /// True for a firm in a region without a controlling exporter (halt metrics count these).
@@ -65,6 +69,12 @@ pub(crate) struct Manufacturers {
     growth_keys: Vec<f64>,
     trend_key: Vec<usize>,
     trend_pow: Vec<f64>,
+    /// The same for stock-building's `ln(price_ratio)`: `log_keys` are the distinct (region,
+    /// item) of the lines of firms that build stocks, `line_log_key` each such line's index
+    /// into them (0, unread, for the lines of other firms), `log_price` this step's logs.
+    log_keys: Vec<(RegionId, ItemId)>,
+    line_log_key: Vec<usize>,
+    log_price: Vec<f64>,
     /// Tonnes of each item behind the output lost this step.
     pub(crate) step_unmet_t: Vec<f64>,
     /// Share of importing regions' firms halted this step.
@@ -114,6 +124,19 @@ impl Manufacturers {
                 }));
             }
         }
+        let (mut log_keys, mut line_log_key) = (Vec::new(), Vec::with_capacity(n_lines));
+        for m in &params.manufacturers {
+            let builds = m.stock_building.response > 0.0;
+            for d in &m.demand {
+                line_log_key.push(if builds {
+                    key_of(&mut log_keys, (m.region, d.item), |&k| {
+                        k == (m.region, d.item)
+                    })
+                } else {
+                    0
+                });
+            }
+        }
         let n_slots = *backlog_start.last().unwrap_or(&0);
         Self {
             state: vec![
@@ -130,6 +153,7 @@ impl Manufacturers {
             line_cover_multiple: vec![1.0; n_lines],
             backlog: vec![0.0; n_slots],
             backlog_start,
+            backlog_held: vec![false; n],
             catch_up: vec![0.0; n],
             n_importers: importer.iter().filter(|&&x| x).count(),
             importer,
@@ -139,6 +163,9 @@ impl Manufacturers {
             trend_pow: vec![1.0; growth_keys.len()],
             growth_keys,
             trend_key,
+            log_price: vec![0.0; log_keys.len()],
+            log_keys,
+            line_log_key,
             group_of: params.manufacturer_groups().1,
             step_unmet_t: vec![0.0; params.items.len()],
             step_halted_share: 0.0,
@@ -189,14 +216,18 @@ impl Manufacturers {
     /// max_cover_multiple)` with `p` the price ratio the firm sees and `r` the recent log price,
     /// which then moves `1 / window_steps` of the way to `ln p`.
     pub(crate) fn build_stocks(&mut self, params: &ModelParams, prices: &Prices) {
+        // Each distinct log once (ln is a pure function: the same bits as per line).
+        for (out, &(r, i)) in self.log_price.iter_mut().zip(&self.log_keys) {
+            *out = prices.ratio_in(r, i).ln();
+        }
         for (k, m) in params.manufacturers.iter().enumerate() {
             let sb = &m.stock_building;
             if sb.response <= 0.0 {
                 continue;
             }
-            for (j, d) in m.demand.iter().enumerate() {
+            for j in 0..m.demand.len() {
                 let at = self.line_start[k] + j;
-                let log_p = prices.ratio_in(m.region, d.item).ln();
+                let log_p = self.log_price[self.line_log_key[at]];
                 let rise = (log_p - self.line_ref_log[at]).max(0.0);
                 self.line_cover_multiple[at] =
                     (1.0 + sb.response * rise).min(sb.max_cover_multiple);
@@ -218,9 +249,16 @@ impl Manufacturers {
     pub(crate) fn place_orders(&mut self, params: &ModelParams, buyers: &Buyers, book: &mut Book) {
         for (k, m) in params.manufacturers.iter().enumerate() {
             let b = buyers.manufacturer(k);
-            let pending: f64 = self.backlog[self.backlog_start[k]..self.backlog_start[k + 1]]
-                .iter()
-                .sum();
+            let ring = &self.backlog[self.backlog_start[k]..self.backlog_start[k + 1]];
+            // An all-zero ring sums to +0.0 whichever way (an empty one is summed as before).
+            let pending: f64 = if self.backlog_held[k] || ring.is_empty() {
+                ring.iter().sum()
+            } else {
+                0.0
+            };
+            if pending == 0.0 {
+                self.backlog_held[k] = false;
+            }
             let catch_up = pending.min(m.catch_up_share);
             self.catch_up[k] = catch_up;
             for (j, d) in m.demand.iter().enumerate() {
@@ -315,12 +353,15 @@ impl Manufacturers {
         // Oldest first: from slot `t mod window` to the end, then from the start (no division
         // per slot).
         let oldest = if window == 0 { 0 } else { t as usize % window };
-        let (newer, older) = ring.split_at_mut(oldest);
-        for part in [older, newer] {
-            for slot in part {
-                let take = left.min(*slot);
-                *slot -= take;
-                left -= take;
+        // An all-zero ring serves nothing and stays as it is (every take is 0).
+        if self.backlog_held[k] {
+            let (newer, older) = ring.split_at_mut(oldest);
+            for part in [older, newer] {
+                for slot in part {
+                    let take = left.min(*slot);
+                    *slot -= take;
+                    left -= take;
+                }
             }
         }
         let short = (1.0 - left).max(0.0);
@@ -330,6 +371,9 @@ impl Manufacturers {
         let oldest = &mut ring[t as usize % window];
         let lost = *oldest;
         *oldest = short;
+        if short > 0.0 {
+            self.backlog_held[k] = true;
+        }
         lost
     }
 

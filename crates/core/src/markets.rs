@@ -100,6 +100,12 @@ pub(crate) struct Book {
     pub(crate) servable_foreign_use: Vec<f64>,
     /// Scratch: which buyers the current seller may serve.
     pub(crate) eligible: Vec<bool>,
+    /// Scratch for free imports of one item: which buyers every extraterritorial rule lets
+    /// receive it (worked out once per item, not once per selling region).
+    reexport_ok: Vec<bool>,
+    /// Scratch for a controlled exporter's sale of one item: the buyers it may serve, in
+    /// buyer-id order (room for every buyer reserved at the start).
+    served: Vec<BuyerId>,
     /// Flows of this step.
     pub(crate) ledger: Ledger,
     /// Tonnes shipped by controlling exporters this step, per item.
@@ -133,6 +139,8 @@ impl Book {
             eligible_lacking_use: vec![0.0; nr * ni],
             servable_foreign_use: vec![0.0; nr * ni],
             eligible: vec![false; n_buyers],
+            reexport_ok: vec![true; n_buyers],
+            served: Vec::with_capacity(n_buyers),
             ledger: Ledger::new(nr, ni),
             exported_by_authorities: vec![0.0; ni],
             pipeline: Pipeline::new(params, buyers),
@@ -158,6 +166,24 @@ impl Book {
                 let region = buyers.get(BuyerId::from(slot / ni)).region.idx();
                 self.ledger.imported[region * ni + slot % ni] += q;
             }
+        }
+    }
+
+    /// Step 4, before orders are placed: this step's orders and use start from nothing. Only
+    /// the slots some buyer can order are cleared: no other slot of `order`, `ordered` or
+    /// `use_t` is ever written, so they stay 0 (the same tables as clearing every slot).
+    pub(crate) fn clear_orders(&mut self, buyers: &Buyers) {
+        for &slot in buyers.order_slots() {
+            self.order[slot] = 0.0;
+            self.use_t[slot] = 0.0;
+        }
+    }
+
+    /// Step 4, once every order is placed: the orders as placed (before filling), copied
+    /// for the slots some buyer can order (the only ones that differ from 0).
+    pub(crate) fn record_orders(&mut self, buyers: &Buyers) {
+        for &slot in buyers.order_slots() {
+            self.ordered[slot] = self.order[slot];
         }
     }
 
@@ -302,19 +328,29 @@ pub(crate) fn clear_trade(
             );
         }
         // (b) Free imports: regions without an export authority sell their surplus abroad,
-        // subject only to the authorities' extraterritorial rules.
+        // subject only to the authorities' extraterritorial rules. Whom those rules let receive
+        // the item does not depend on the selling region (and no licence changes before (c)):
+        // worked out once, only when some rule covers the item.
+        let rule_applies = authorities.iter().any(|a| a.covers_reexport(item));
+        let mut ok_worked_out = false;
         for (s, exporter) in authority_of_region.iter().enumerate() {
             if exporter.is_some() || book.warehouse[s * ni + i] <= 0.0 {
                 continue;
             }
-            for &b in orderers {
-                let region = buyers.get(b).region;
-                book.eligible[b.idx()] = region.idx() != s
-                    && authorities.iter().all(|a| {
+            if rule_applies && !ok_worked_out {
+                for &b in orderers {
+                    let region = buyers.get(b).region;
+                    book.reexport_ok[b.idx()] = authorities.iter().all(|a| {
                         !a.covers_reexport(item)
                             || a.region == region
                             || a.is_authorised(b, region, item, t)
                     });
+                }
+                ok_worked_out = true;
+            }
+            for &b in orderers {
+                book.eligible[b.idx()] =
+                    buyers.get(b).region.idx() != s && (!rule_applies || book.reexport_ok[b.idx()]);
             }
             let supply = book.warehouse[s * ni + i];
             book.allocate(
@@ -338,40 +374,45 @@ pub(crate) fn clear_trade(
             let me = AuthorityId::from(a);
             let s = auth.region.idx();
             let controlled = auth.is_controlled(item);
+            // The buyers it may serve, in buyer-id order; every later pass walks only these
+            // (the others take no part: the same sums, in the same order).
+            let mut served = std::mem::take(&mut book.served);
+            served.clear();
             for &b in orderers {
                 let region = buyers.get(b).region;
-                book.eligible[b.idx()] = auth.may_ship(b, region, item, t);
+                let ok = auth.may_ship(b, region, item, t);
+                book.eligible[b.idx()] = ok;
+                if ok {
+                    served.push(b);
+                }
             }
             // A licence covers a quantity: orders beyond it wait, and shipments count it down.
             if controlled {
-                auth.hold_back_beyond_licences(buyers, item, &book.eligible, &mut book.order, t);
+                auth.hold_back_beyond_licences(buyers, item, &served, &mut book.order, t);
             }
             // Foreign use it may serve (within licences and this step's quota room), whatever
             // its warehouse holds: what its producers can sell abroad at the world price.
             let mut servable = 0.0;
-            for &b in orderers {
-                if book.eligible[b.idx()] {
-                    let slot = book.slot(b, item);
-                    servable += book.use_t[slot].min(book.order[slot]).max(0.0);
-                }
+            for &b in &served {
+                let slot = book.slot(b, item);
+                servable += book.use_t[slot].min(book.order[slot]).max(0.0);
             }
             book.servable_foreign_use[s * ni + i] = servable.min(auth.quota_room_t(item));
             let supply = book.warehouse[s * ni + i].min(auth.quota_room_t(item));
             let moved = if supply > 0.0 {
-                book.allocate(buyers, Seller::Warehouse(auth.region), i, supply, orderers)
+                book.allocate(buyers, Seller::Warehouse(auth.region), i, supply, &served)
             } else {
                 0.0
             };
             if controlled {
-                auth.count_down_licences(buyers, item, &mut book.order);
+                auth.count_down_licences(buyers, item, &served, &mut book.order);
             }
             // What the buyers it may serve still lack for use (its domestic price reads it).
             let mut lacking = 0.0;
-            for &b in orderers {
-                if book.eligible[b.idx()] {
-                    lacking += book.lacking_use(book.slot(b, item));
-                }
+            for &b in &served {
+                lacking += book.lacking_use(book.slot(b, item));
             }
+            book.served = served;
             book.eligible_lacking_use[s * ni + i] = lacking;
             if moved > 0.0 {
                 auth.book_shipment(params, me, item, moved);

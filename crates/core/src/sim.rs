@@ -156,8 +156,7 @@ impl<'m> Simulation<'m> {
         self.manufacturers
             .form_demand(p, &self.prices, t, &mut rngs.demand);
         // 4. Orders: manufacturers, producers' inputs, stockpiles (which also decide to release).
-        self.book.order.fill(0.0);
-        self.book.use_t.fill(0.0);
+        self.book.clear_orders(buyers);
         self.manufacturers.build_stocks(p, &self.prices);
         self.manufacturers.place_orders(p, buyers, &mut self.book);
         self.producers
@@ -166,7 +165,7 @@ impl<'m> Simulation<'m> {
             self.stockpiles
                 .place_orders(p, buyers, &self.prices, &mut self.book, clock);
         }
-        self.book.ordered.copy_from_slice(&self.book.order);
+        self.book.record_orders(buyers);
         // 5. Licences: applications, reviews, decisions.
         for (a, auth) in self.authorities.iter_mut().enumerate() {
             let keyed = (AuthorityId::from(a), self.licence_key);
