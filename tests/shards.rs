@@ -187,9 +187,9 @@ fn a_sweep_split_in_two_shards_one_killed_and_resumed_merges_to_the_single_sweep
     assert_same_manifest(&single, &merged);
 }
 
-#[test]
-fn merge_refuses_missing_duplicate_foreign_and_unfinished_shards() {
-    let tmp = tempfile::tempdir().unwrap();
+/// A 4-replication run of `baseline_2024` (20 weeks) as two shards in `tmp/s0`, `tmp/s1`; returns
+/// its arguments and `folders` folder names `tmp/s{i}` (those past the first two not yet written).
+fn two_small_shards(tmp: &Path, folders: usize) -> (Vec<String>, Vec<String>) {
     let base = strings(&[
         "run",
         "scenarios/baseline_2024.toml",
@@ -199,18 +199,19 @@ fn merge_refuses_missing_duplicate_foreign_and_unfinished_shards() {
         "scenario.horizon_weeks=20",
         "--quiet",
     ]);
-    let d: Vec<String> = (0..3)
-        .map(|i| {
-            tmp.path()
-                .join(format!("s{i}"))
-                .to_str()
-                .unwrap()
-                .to_owned()
-        })
+    let d: Vec<String> = (0..folders)
+        .map(|i| tmp.join(format!("s{i}")).to_str().unwrap().to_owned())
         .collect();
     for (i, dir) in d.iter().enumerate().take(2) {
         ok(&with(&base, &["--shard", &format!("{i}/2"), "--out", dir]));
     }
+    (base, d)
+}
+
+#[test]
+fn merge_refuses_missing_duplicate_foreign_and_unfinished_shards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, d) = two_small_shards(tmp.path(), 3);
     // A shard of another plan (different seed).
     ok(&with(
         &base,
@@ -255,27 +256,7 @@ fn merge_refuses_missing_duplicate_foreign_and_unfinished_shards() {
 #[test]
 fn merge_reports_a_stale_lock_it_takes_over() {
     let tmp = tempfile::tempdir().unwrap();
-    let base = strings(&[
-        "run",
-        "scenarios/baseline_2024.toml",
-        "--reps",
-        "4",
-        "--set",
-        "scenario.horizon_weeks=20",
-        "--quiet",
-    ]);
-    let d: Vec<String> = (0..2)
-        .map(|i| {
-            tmp.path()
-                .join(format!("s{i}"))
-                .to_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    for (i, dir) in d.iter().enumerate() {
-        ok(&with(&base, &["--shard", &format!("{i}/2"), "--out", dir]));
-    }
+    let (_, d) = two_small_shards(tmp.path(), 2);
     let merged = tmp.path().join("merged");
     std::fs::create_dir(&merged).unwrap();
     let mut gone = std::process::Command::new("true").spawn().unwrap();

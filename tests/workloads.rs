@@ -6,12 +6,12 @@
 //! change format when the scenario format changes, never size: the counts below are the frozen
 //! ones, and a failure here means a workload (or the compiler's count of agents) changed size.
 //!
-//! `cargo test --test workloads -- --ignored freeze` wrote them; it refuses to overwrite them.
+//! `cargo run --example freeze_workloads` wrote them; it refuses to overwrite them.
 
 use std::path::{Path, PathBuf};
 
 use chokepoint_core::ModelParams;
-use chokepoint_scenario::{Scenario, ScenarioFile};
+use chokepoint_scenario::Scenario;
 
 /// Agents and steps of a workload, as frozen.
 #[derive(Debug, PartialEq, Eq)]
@@ -69,11 +69,6 @@ const LARGE: Size = Size {
     warmup_weeks: 52,
 };
 
-/// Firms per `[[demand]]` entry in `large`, relative to `small`.
-const LARGE_FIRMS_FACTOR: u32 = 4;
-/// The horizon of `large`, weeks.
-const LARGE_HORIZON_WEEKS: u32 = 520;
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -121,72 +116,4 @@ fn workloads_sample_like_their_source() {
     let large = load(&workload("large"));
     assert_eq!(small.sampled_keys().len(), 48, "{:?}", small.sampled_keys());
     assert_eq!(small.sampled_keys(), large.sampled_keys());
-}
-
-const HEADER_SMALL: &str = "\
-# Frozen benchmark workload `small` (issue 14): 253 agents (19 producers, 231 manufacturers,
-# 2 stockpiles, 1 export authority) x 312 simulated weeks (260 reported + 52 warm-up).
-#
-# A mechanical copy of scenarios/list_expansion_2025_10.toml resolved through its `extends`
-# chain (Scenario::to_toml), written by `cargo test --test workloads -- --ignored freeze`.
-# Every number and its source is the one in scenarios/ at the commit named in
-# benches/workloads/README.md; comments are not carried over. Do not edit numbers here:
-# the workload may change format, never size (tests/workloads.rs).
-
-";
-
-const HEADER_LARGE: &str = "\
-# Frozen benchmark workload `large` (issue 14): 946 agents (19 producers, 924 manufacturers,
-# 2 stockpiles, 1 export authority) x 572 simulated weeks (520 reported + 52 warm-up).
-#
-# The `small` workload's market with every [[demand]] entry split into 4x as many firms
-# (same tonnes, so the same market in more, smaller firms) and a 520-week horizon: a
-# benchmark of size, not a scenario of the world (the horizon runs past every source's
-# dates). Written by `cargo test --test workloads -- --ignored freeze`; may change format,
-# never size (tests/workloads.rs).
-
-";
-
-/// Writes the two workloads from today's scenario. Run once, by hand; refuses to overwrite.
-#[test]
-#[ignore = "writes benches/workloads/*.toml once; they are frozen"]
-fn freeze() {
-    let source = load(&root().join("scenarios/list_expansion_2025_10.toml"));
-    for name in ["small", "large"] {
-        assert!(
-            !workload(name).exists(),
-            "{} exists: workloads are frozen, delete it by hand only to change its format",
-            workload(name).display()
-        );
-    }
-    std::fs::create_dir_all(root().join("benches/workloads")).unwrap();
-
-    let small_text = format!("{HEADER_SMALL}{}", source.to_toml());
-    let small = Scenario::from_str(&small_text, workload("small")).unwrap();
-    assert_eq!(
-        small.central(),
-        source.central(),
-        "small resolves to the same parameters"
-    );
-    assert_eq!(small.sampled_keys(), source.sampled_keys());
-    std::fs::write(workload("small"), &small_text).unwrap();
-
-    let mut file: ScenarioFile = source.file().clone();
-    file.extends = None;
-    "list_expansion_2025_10_large".clone_into(&mut file.scenario.name);
-    file.scenario.description = format!(
-        "Benchmark workload: {} with {LARGE_FIRMS_FACTOR}x the firms per demand entry and a {LARGE_HORIZON_WEEKS}-week horizon",
-        source.name()
-    );
-    file.scenario.horizon_weeks = Some(LARGE_HORIZON_WEEKS);
-    for d in &mut file.demand {
-        d.firms = Some(d.firms.unwrap_or(1) * LARGE_FIRMS_FACTOR);
-    }
-    let large_text = format!(
-        "{HEADER_LARGE}{}",
-        toml::to_string(&file).expect("a scenario file serialises")
-    );
-    let large = Scenario::from_str(&large_text, workload("large")).unwrap();
-    assert_eq!(Size::of(large.central()), LARGE);
-    std::fs::write(workload("large"), &large_text).unwrap();
 }
