@@ -41,6 +41,9 @@ pub enum Command {
     Plot(PlotArgs),
     /// Run a scenario and compare its `[[target]]`s with their observed values (backtest.csv).
     Backtest(BacktestArgs),
+    /// Write report.html (tables and charts in one self-contained file) and plots/ (the charts
+    /// as SVG and PNG) into a finished run, backtest, compare or sweep folder.
+    Report(ReportArgs),
     /// Fit scenario parameters to historical targets: Latin hypercube, then Nelder–Mead, on
     /// common random numbers (resumable).
     Calibrate(CalibrateArgs),
@@ -165,6 +168,18 @@ pub struct RunFlags {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// When finished, also write report.html and plots/ into the output folder, as
+    /// `chokepoint report` does.
+    #[arg(long)]
+    pub report: bool,
+}
+
+/// `chokepoint report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The output folder of a finished `run`, `backtest`, `compare` or `sweep` (merged, if it
+    /// ran as shards).
+    pub folder: PathBuf,
 }
 
 fn parse_target(s: &str) -> Result<PrecisionTarget, String> {

@@ -11,6 +11,7 @@
 //! this crate does with them a Python module could do by calling the same functions.
 
 mod args;
+mod html;
 mod plot;
 mod report;
 mod signals;
@@ -103,6 +104,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Sweep(args) => experiment(&args.spec(), &args.common),
         Command::Plot(args) => emit(&plot::plot(&args)?),
         Command::Backtest(args) => backtest(&args),
+        Command::Report(args) => emit(&format!("wrote {}\n", html::write(&args.folder)?.display())),
         Command::Calibrate(args) => calibrate(&args),
     }
 }
@@ -161,6 +163,9 @@ fn backtest(args: &BacktestArgs) -> Result<()> {
     }
     let mut s = report::backtest(&r);
     writeln!(s, "wrote {}", r.run.out.display())?;
+    if args.run.report && !r.run.interrupted {
+        writeln!(s, "wrote {}", html::write(&r.run.out)?.display())?;
+    }
     emit(&s)
 }
 
@@ -218,7 +223,13 @@ fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
     // Fix the folder now (its default name holds the time), so that an abort can mark it.
     let folder = chokepoint_experiment::planned_folder(&plan, &exec);
     signals::set_folder(&folder);
-    exec.out = Some(folder);
+    exec.out = Some(folder.clone());
+    let report_line = |s: &mut String| -> Result<()> {
+        if flags.run.report {
+            writeln!(s, "wrote {}", html::write(&folder)?.display())?;
+        }
+        Ok(())
+    };
     match chokepoint_experiment::execute(&plan, &exec)? {
         Outcome::Interrupted { out } => {
             signals::mark_interrupted();
@@ -252,9 +263,16 @@ fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
                 );
             }
             writeln!(s, "wrote {}", r.out.display())?;
+            if !r.interrupted {
+                report_line(&mut s)?;
+            }
             emit(&s)
         }
-        Outcome::Done(report) => emit(&render(&report)),
+        Outcome::Done(report) => {
+            let mut s = render(&report);
+            report_line(&mut s)?;
+            emit(&s)
+        }
     }
 }
 

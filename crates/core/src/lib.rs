@@ -67,11 +67,14 @@ pub use ids::{
 pub use keyed::LeadTime;
 pub use licences::{Application, Licence, LicenceState};
 pub use markets::Ledger;
-pub use metrics::{EVENT_METRICS, is_event_metric, metric_domain};
+pub use metrics::{
+    Better, Description, EVENT_METRICS, describe_metric, is_event_metric, metric_domain,
+};
 pub use model::Model;
 pub use outputs::{Outcome, OutputSchema, Trajectory};
 pub use params::*;
 pub use policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState, QuotaBatch};
+pub use series::describe_series;
 pub use sim::{RngStreams, Simulation};
 pub use source::ScenarioSource;
 pub use targets::{

@@ -79,6 +79,10 @@ pub(crate) enum Kind {
 /// One scalar metric.
 pub(crate) struct Metric {
     pub(crate) name: &'static str,
+    /// What the metric measures in plain words, for people reading a report.
+    pub(crate) label: &'static str,
+    /// Which way is better for importers (a report marks the best strategy); None: neither.
+    pub(crate) better: Option<Better>,
     /// As in docs/outputs.md.
     pub(crate) unit: &'static str,
     pub(crate) kind: Kind,
@@ -88,6 +92,9 @@ pub(crate) struct Metric {
 /// A family of metrics, one per item: `<prefix>/<item name>`.
 pub(crate) struct ItemMetric {
     pub(crate) prefix: &'static str,
+    /// Plain words; the item's name follows.
+    pub(crate) label: &'static str,
+    pub(crate) better: Option<Better>,
     pub(crate) unit: &'static str,
     pub(crate) value: fn(&Totals, usize) -> f64,
 }
@@ -95,6 +102,9 @@ pub(crate) struct ItemMetric {
 /// A family of metrics, one per manufacturer group: `<prefix>/<region>/<sector>`.
 pub(crate) struct GroupMetric {
     pub(crate) prefix: &'static str,
+    /// Plain words; the region and sector follow.
+    pub(crate) label: &'static str,
+    pub(crate) better: Option<Better>,
     pub(crate) unit: &'static str,
     pub(crate) value: fn(&Totals, usize) -> f64,
 }
@@ -114,18 +124,24 @@ fn unmet_of_kind(c: &Totals, kind: ItemKind) -> f64 {
 pub(crate) const METRICS: &[Metric] = &[
     Metric {
         name: "unmet_magnet_t",
+        label: "Magnet tonnes behind lost output",
+        better: Some(Better::Lower),
         unit: "t",
         kind: Kind::Quantity,
         value: |c| unmet_of_kind(c, ItemKind::Product),
     },
     Metric {
         name: "unmet_material_t",
+        label: "Oxide tonnes behind lost output",
+        better: Some(Better::Lower),
         unit: "t",
         kind: Kind::Quantity,
         value: |c| unmet_of_kind(c, ItemKind::Material),
     },
     Metric {
         name: "unmet_demand_share",
+        label: "Share of wanted output lost (by value added)",
+        better: Some(Better::Lower),
         unit: "share",
         kind: Kind::Quantity,
         // Weighted by value added, so magnets and oxides add up in one unit.
@@ -139,12 +155,16 @@ pub(crate) const METRICS: &[Metric] = &[
     },
     Metric {
         name: "any_halt",
+        label: "Some plant in an importing region halts",
+        better: Some(Better::Lower),
         unit: "0/1",
         kind: Kind::Event,
         value: |c| f64::from(u8::from(c.tally.first_halt_step.is_some())),
     },
     Metric {
         name: "weeks_to_first_halt",
+        label: "Weeks from the first policy measure to the first halt",
+        better: Some(Better::Higher),
         unit: "weeks",
         kind: Kind::Quantity,
         // Censored at the horizon when nothing halts.
@@ -155,18 +175,24 @@ pub(crate) const METRICS: &[Metric] = &[
     },
     Metric {
         name: "peak_halted_share",
+        label: "Largest share of importers' plants halted at once",
+        better: Some(Better::Lower),
         unit: "share",
         kind: Kind::Quantity,
         value: |c| c.tally.peak_halted_share,
     },
     Metric {
         name: "firm_weeks_halted",
+        label: "Plant-weeks halted in importing regions",
+        better: Some(Better::Lower),
         unit: "firm-weeks",
         kind: Kind::Quantity,
         value: |c| c.tally.firm_steps_halted * c.weeks,
     },
     Metric {
         name: "licence_approval_rate",
+        label: "Share of decided licences approved",
+        better: Some(Better::Higher),
         unit: "share",
         kind: Kind::Quantity,
         // Nothing decided means nothing refused.
@@ -180,6 +206,8 @@ pub(crate) const METRICS: &[Metric] = &[
     },
     Metric {
         name: "mean_licence_delay_weeks",
+        label: "Weeks from licence application to decision",
+        better: Some(Better::Lower),
         unit: "weeks",
         kind: Kind::Quantity,
         value: |c| {
@@ -192,30 +220,40 @@ pub(crate) const METRICS: &[Metric] = &[
     },
     Metric {
         name: "licences_decided",
+        label: "Licence decisions made",
+        better: None,
         unit: "count",
         kind: Kind::Quantity,
         value: |c| c.licences.decided as f64,
     },
     Metric {
         name: "stockpile_cost_usd",
+        label: "Stockpile cost (holdings and purchases)",
+        better: Some(Better::Lower),
         unit: "USD",
         kind: Kind::Quantity,
         value: |c| c.tally.stockpile_cost_usd,
     },
     Metric {
         name: "stockpile_released_t",
+        label: "Tonnes released from stockpiles",
+        better: None,
         unit: "t",
         kind: Kind::Quantity,
         value: |c| c.tally.released_t,
     },
     Metric {
         name: "lost_output_usd",
+        label: "Value added lost",
+        better: Some(Better::Lower),
         unit: "USD",
         kind: Kind::Quantity,
         value: |c| c.tally.lost_output_usd,
     },
     Metric {
         name: "total_cost_usd",
+        label: "Total cost: value added lost plus stockpile cost",
+        better: Some(Better::Lower),
         unit: "USD",
         kind: Kind::Quantity,
         // The objective `compare` ranks strategies by.
@@ -223,6 +261,8 @@ pub(crate) const METRICS: &[Metric] = &[
     },
     Metric {
         name: "exports_t",
+        label: "Tonnes exported by controlling exporters",
+        better: None,
         unit: "t",
         kind: Kind::Quantity,
         value: |c| c.tally.exports_t,
@@ -233,11 +273,15 @@ pub(crate) const METRICS: &[Metric] = &[
 pub(crate) const ITEM_METRICS: &[ItemMetric] = &[
     ItemMetric {
         prefix: "peak_price_ratio",
+        better: Some(Better::Lower),
+        label: "Highest world price, ratio to base:",
         unit: "ratio",
         value: |c, i| c.tally.peak_price_ratio[i],
     },
     ItemMetric {
         prefix: "unmet_demand_t",
+        better: Some(Better::Lower),
+        label: "Tonnes behind lost output:",
         unit: "t",
         value: |c, i| c.tally.unmet_t[i],
     },
@@ -246,6 +290,8 @@ pub(crate) const ITEM_METRICS: &[ItemMetric] = &[
 /// The per-group metric families, in output order, after [`ITEM_METRICS`].
 pub(crate) const GROUP_METRICS: &[GroupMetric] = &[GroupMetric {
     prefix: "demand_met_share",
+    better: Some(Better::Higher),
+    label: "Share of wanted output made:",
     unit: "share",
     value: |c, g| {
         let wanted = c.tally.group_wanted_t[g];
@@ -294,6 +340,60 @@ pub fn is_event_metric(name: &str) -> bool {
         .any(|m| m.kind == Kind::Event && m.name == name)
 }
 
+/// What a metric or a per-step variable is, for people: plain words and the unit (as in
+/// docs/outputs.md). Reports label their tables and charts with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Description {
+    /// Plain words, with the item, region or sector of a family member appended.
+    pub label: String,
+    /// The unit: `t`, `USD`, `share`, `0/1`, `weeks`, `ratio`, `count`, `firm-weeks`, `t per step`.
+    pub unit: &'static str,
+    /// Which way is better for the importing side, if either.
+    pub better: Option<Better>,
+}
+
+/// Which way of a metric is better for the importing side (whose strategies `compare` ranks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    /// Less is better (costs, tonnes unmet, halts).
+    Lower,
+    /// More is better (weeks before a halt, demand met).
+    Higher,
+}
+
+/// The member part of a family's name (`dy` of `peak_price_ratio/dy`), if `name` is one.
+pub(crate) fn member<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
+    name.strip_prefix(prefix)?.strip_prefix('/')
+}
+
+/// The plain-words label and unit of a per-replication metric (from the tables above), or
+/// None for a name that is not one (targets carry their own unit in the scenario).
+#[must_use]
+pub fn describe_metric(name: &str) -> Option<Description> {
+    if let Some(m) = METRICS.iter().find(|m| m.name == name) {
+        return Some(Description {
+            label: m.label.to_owned(),
+            unit: m.unit,
+            better: m.better,
+        });
+    }
+    let family = |prefix, label: &str, unit, better| {
+        member(name, prefix).map(|rest| Description {
+            label: format!("{label} {}", rest.replace('/', ", ")),
+            unit,
+            better,
+        })
+    };
+    ITEM_METRICS
+        .iter()
+        .find_map(|m| family(m.prefix, m.label, m.unit, m.better))
+        .or_else(|| {
+            GROUP_METRICS
+                .iter()
+                .find_map(|m| family(m.prefix, m.label, m.unit, m.better))
+        })
+}
+
 /// The values a metric can take, from its unit in the tables above: shares and 0/1 events lie
 /// in [0, 1]; durations in weeks lie in [0, `horizon_weeks`] (a wait or a time to the first halt
 /// cannot outlast the run); tonnes, USD, counts, firm-weeks and price ratios are never
@@ -302,26 +402,7 @@ pub fn is_event_metric(name: &str) -> bool {
 /// (issue 13).
 #[must_use]
 pub fn metric_domain(name: &str, horizon_weeks: f64) -> (f64, f64) {
-    let of_family = |prefix: &str| {
-        name.strip_prefix(prefix)
-            .is_some_and(|rest| rest.starts_with('/'))
-    };
-    let unit = METRICS
-        .iter()
-        .find(|m| m.name == name)
-        .map(|m| m.unit)
-        .or_else(|| {
-            ITEM_METRICS
-                .iter()
-                .find(|m| of_family(m.prefix))
-                .map(|m| m.unit)
-        })
-        .or_else(|| {
-            GROUP_METRICS
-                .iter()
-                .find(|m| of_family(m.prefix))
-                .map(|m| m.unit)
-        });
+    let unit = describe_metric(name).map(|d| d.unit);
     match unit {
         Some("share" | "0/1") => (0.0, 1.0),
         Some("weeks") => (0.0, horizon_weeks),

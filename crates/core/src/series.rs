@@ -23,6 +23,117 @@ const LICENCE_VARS: [&str; 4] = [
     "licences_refused",
 ];
 
+/// Every per-step variable family: name prefix (a bare name has no `/` part), plain words and
+/// unit (as in docs/outputs.md). Longer prefixes first, so `exports_t/<item>/<destination>` is
+/// told apart from `exports_t/<item>` by its number of parts.
+const SERIES: &[(&str, usize, &str, &str)] = &[
+    ("price_ratio", 1, "World price, ratio to base:", "ratio"),
+    (
+        "domestic_price_ratio",
+        2,
+        "Price inside the exporter, ratio to base:",
+        "ratio",
+    ),
+    (
+        "exports_t",
+        2,
+        "Exports by controlling exporters, item to destination:",
+        "t per step",
+    ),
+    (
+        "exports_t",
+        1,
+        "Exports by controlling exporters:",
+        "t per step",
+    ),
+    ("in_transit_t", 1, "Tonnes at sea:", "t"),
+    (
+        "unmet_demand_t",
+        1,
+        "Tonnes behind lost output:",
+        "t per step",
+    ),
+    (
+        "halted_share",
+        0,
+        "Share of importers' plants halted",
+        "share",
+    ),
+    ("stockpile_t", 1, "Strategic stockpile holdings:", "t"),
+    (
+        "licence_backlog",
+        0,
+        "Licence applications pending",
+        "applications",
+    ),
+    (
+        "licence_queue",
+        1,
+        "Licence applications waiting for review:",
+        "applications",
+    ),
+    (
+        "licences_pending",
+        1,
+        "Licence applications pending:",
+        "applications",
+    ),
+    (
+        "licences_approved",
+        1,
+        "Licences approved:",
+        "applications per step",
+    ),
+    (
+        "licences_refused",
+        1,
+        "Licences refused:",
+        "applications per step",
+    ),
+    (
+        "mine_output_share_outside_exporters",
+        0,
+        "Share of mine output outside controlling exporters",
+        "share",
+    ),
+    (
+        "substituted_share",
+        0,
+        "Share of demand substituted away",
+        "share",
+    ),
+    (
+        "quota_exports_t",
+        2,
+        "Exports counted against a quota:",
+        "t per step",
+    ),
+];
+
+/// The plain-words label and unit of a per-step variable of a trajectory (`timeseries.csv`), or
+/// None for a name that is not one.
+#[must_use]
+pub fn describe_series(name: &str) -> Option<crate::metrics::Description> {
+    SERIES.iter().find_map(|&(prefix, parts, label, unit)| {
+        if parts == 0 {
+            return (name == prefix).then(|| crate::metrics::Description {
+                label: label.to_owned(),
+                unit,
+                better: None,
+            });
+        }
+        let rest = crate::metrics::member(name, prefix)?;
+        (rest.split('/').count() == parts).then(|| crate::metrics::Description {
+            label: format!(
+                "{label} {}",
+                rest.replace('/', if prefix == "exports_t" { " to " } else { ", " })
+            ),
+            unit,
+            better: None,
+        })
+    })
+}
+
 /// Where each group of per-step variables starts in a trajectory row.
 #[derive(Clone, Debug)]
 pub(crate) struct Layout {

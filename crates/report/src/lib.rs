@@ -4,6 +4,8 @@
 //!   and p5–p95 bands across replications, observed points and dated measures overlaid.
 //! - [`target_chart_svg`]: backtest targets sharing a unit, the model's p5–p95 whisker and median
 //!   beside the observed value; fitted targets filled, held-out ones hollow.
+//! - [`html`]: one self-contained `report.html` per output folder (run, backtest, compare,
+//!   sweep), its charts also written to `plots/`.
 //! - [`files`]: the same charts from a run's output files (`timeseries.csv`, `backtest.csv`, a
 //!   CSV of observed points), and atomic writing of the SVG files.
 //!
@@ -27,6 +29,7 @@ mod error;
 mod fan;
 pub mod files;
 mod frame;
+pub mod html;
 mod style;
 mod target;
 

@@ -1,0 +1,152 @@
+//! `chokepoint report` and `--report`: what the report needs from the model (plain words for
+//! names, the scenario's measures and controlled items) → `chokepoint-report`'s pages, written
+//! into the folder under its lock.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use chokepoint_experiment::folder::{Claim, claim};
+use chokepoint_report::html::{
+    Context, FolderKind, Label, Measure, backtest_page, compare_page, run_page, sweep_page,
+    write_report,
+};
+use chokepoint_scenario::Scenario;
+
+/// Plain words and unit of a metric or per-step variable, from the core crate's tables.
+fn describe(name: &str) -> Option<Label> {
+    let d = chokepoint_core::describe_metric(name)
+        .or_else(|| chokepoint_core::describe_series(name))?;
+    Some(Label {
+        label: d.label,
+        unit: d.unit.to_owned(),
+        higher_is_better: d.better.map(|b| b == chokepoint_core::Better::Higher),
+    })
+}
+
+/// Writes `dir/report.html` and `dir/plots/` and returns the report's path.
+pub(crate) fn write(dir: &Path) -> Result<PathBuf> {
+    let kind = FolderKind::of(dir)?;
+    let manifest = read_manifest(dir)?;
+    match manifest.get("status").and_then(serde_json::Value::as_str) {
+        Some("running") => bail!(
+            "{}: the experiment in this folder is still running (manifest status `running`); \
+             report it when it has finished",
+            dir.display()
+        ),
+        Some("complete" | "interrupted") | None => {}
+        Some(other) => bail!(
+            "{}: manifest status `{other}`: only a complete (or interrupted) folder can be reported",
+            dir.display()
+        ),
+    }
+    let _lock = claim(dir, Claim::Resume)?;
+    let ctx = context(dir, &manifest);
+    let mut page = match kind {
+        FolderKind::Run => run_page(dir, &ctx)?,
+        FolderKind::Backtest => backtest_page(dir, &ctx)?,
+        FolderKind::Compare => compare_page(dir, &ctx)?,
+        FolderKind::Sweep => sweep_page(dir, &ctx)?,
+    };
+    if manifest.get("status").and_then(serde_json::Value::as_str) == Some("interrupted") {
+        page.intro.insert(
+            0,
+            "Interrupted: this folder holds the replications finished before the experiment \
+             was stopped, not all that were asked for."
+                .into(),
+        );
+    }
+    Ok(write_report(dir, &page)?)
+}
+
+fn read_manifest(dir: &Path) -> Result<serde_json::Value> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{}: cannot read; is this a chokepoint output folder?",
+            path.display()
+        )
+    })?;
+    serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))
+}
+
+/// The report's context: labels always; for a run or backtest, its scenario's name,
+/// description, measures and controlled items (from the resolved scenario in the manifest).
+fn context(dir: &Path, manifest: &serde_json::Value) -> Context {
+    let mut ctx = Context {
+        describe,
+        ..Context::default()
+    };
+    let Some(resolved) = manifest
+        .get("resolved_scenario")
+        .and_then(serde_json::Value::as_str)
+    else {
+        return ctx;
+    };
+    let scenario = match Scenario::from_str(resolved, dir.join("manifest.json")) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "warning: the report names no measures: the manifest's scenario does not load: {e}"
+            );
+            return ctx;
+        }
+    };
+    let file = scenario.file();
+    ctx.scenario = Some((
+        scenario.name().to_owned(),
+        file.scenario.description.clone(),
+    ));
+    ctx.step_days = scenario.central().calendar.step_days;
+    ctx.measures = scenario
+        .timeline()
+        .into_iter()
+        .filter(|e| e.step > 0)
+        .map(|e| Measure {
+            date: e.date,
+            description: format!(
+                "{}{}{}",
+                e.what,
+                if e.whom.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", e.whom)
+                },
+                if e.uncertain {
+                    "; date uncertain, central date shown"
+                } else {
+                    ""
+                }
+            ),
+            name: e.shock,
+        })
+        .collect();
+    ctx.controlled_items = controlled_items(scenario.central());
+    ctx
+}
+
+/// Items some export authority controls or embargoes at some step, in item order.
+fn controlled_items(p: &chokepoint_core::ModelParams) -> Vec<String> {
+    let n = p.items.len();
+    let mut controlled = vec![false; n];
+    for a in &p.authorities {
+        for i in &a.controlled {
+            controlled[i.idx()] = true;
+        }
+    }
+    for event in &p.events {
+        for state in &event.in_force.authorities {
+            for (i, c) in state.controlled.iter().enumerate() {
+                controlled[i] |= *c;
+            }
+            for (k, e) in state.embargo.iter().enumerate() {
+                controlled[k % n] |= *e;
+            }
+        }
+    }
+    p.items
+        .iter()
+        .zip(controlled)
+        .filter(|(_, c)| *c)
+        .map(|(i, _)| i.name.clone())
+        .collect()
+}

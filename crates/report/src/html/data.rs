@@ -1,0 +1,241 @@
+//! The result files a report is made from, read once each (docs/outputs.md, docs/experiments.md).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::fan::FanStep;
+
+fn open(path: &Path) -> Result<csv::Reader<File>, Error> {
+    let file = File::open(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(file))
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> Error {
+    Error::Csv {
+        path: path.to_owned(),
+        line: e.position().map_or(0, csv::Position::line),
+        message: match e.kind() {
+            csv::ErrorKind::Deserialize { err, .. } => match err.field() {
+                Some(k) => format!("column {}: {}", k + 1, err.kind()),
+                None => err.kind().to_string(),
+            },
+            _ => e.to_string(),
+        },
+    }
+}
+
+fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Error> {
+    open(path)?
+        .deserialize()
+        .map(|r| r.map_err(|e| csv_error(path, &e)))
+        .collect()
+}
+
+/// `manifest.json` as JSON.
+pub(super) fn manifest(dir: &Path) -> Result<serde_json::Value, Error> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| Error::Csv {
+        path,
+        line: u64::try_from(e.line()).unwrap_or(0),
+        message: format!("not JSON: {e}"),
+    })
+}
+
+/// One step of a per-step variable: its mean and its fan of quantiles.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct SeriesStep {
+    pub(super) mean: f64,
+    pub(super) fan: FanStep,
+}
+
+#[derive(Deserialize)]
+struct SeriesRow {
+    date: NaiveDate,
+    variable: String,
+    mean: f64,
+    p5: f64,
+    p25: f64,
+    p50: f64,
+    p75: f64,
+    p95: f64,
+}
+
+/// Every variable of `timeseries.csv`, its steps in date order.
+pub(super) fn all_series(dir: &Path) -> Result<BTreeMap<String, Vec<SeriesStep>>, Error> {
+    let mut out: BTreeMap<String, Vec<SeriesStep>> = BTreeMap::new();
+    for r in rows::<SeriesRow>(&dir.join("timeseries.csv"))? {
+        out.entry(r.variable).or_default().push(SeriesStep {
+            mean: r.mean,
+            fan: FanStep {
+                date: r.date,
+                p5: r.p5,
+                p25: r.p25,
+                p50: r.p50,
+                p75: r.p75,
+                p95: r.p95,
+            },
+        });
+    }
+    for steps in out.values_mut() {
+        steps.sort_by_key(|s| s.fan.date);
+    }
+    Ok(out)
+}
+
+/// One row of `summary.csv`.
+#[derive(Clone, Debug, Deserialize)]
+pub(super) struct SummaryRow {
+    pub(super) metric: String,
+    pub(super) n: u64,
+    pub(super) mean: f64,
+    pub(super) ci95_lo: f64,
+    pub(super) ci95_hi: f64,
+    pub(super) p5: f64,
+    pub(super) p50: f64,
+    pub(super) p95: f64,
+}
+
+/// `summary.csv`, in file order.
+pub(super) fn summary(dir: &Path) -> Result<Vec<SummaryRow>, Error> {
+    rows(&dir.join("summary.csv"))
+}
+
+/// One row of `comparison.csv`.
+#[derive(Clone, Debug, Deserialize)]
+pub(super) struct ComparisonRow {
+    pub(super) scenario: String,
+    pub(super) strategy: String,
+    pub(super) metric: String,
+    pub(super) mean: f64,
+    pub(super) diff_vs_baseline: f64,
+    pub(super) diff_ci95_lo: f64,
+    pub(super) diff_ci95_hi: f64,
+}
+
+/// `comparison.csv`, in file order.
+pub(super) fn comparison(dir: &Path) -> Result<Vec<ComparisonRow>, Error> {
+    rows(&dir.join("comparison.csv"))
+}
+
+/// A CSV whose columns depend on the experiment (`sweep.csv`, `benchmark.csv`,
+/// `replications.csv`): headers and text cells, numbers parsed on demand with file and line.
+#[derive(Clone, Debug)]
+pub(super) struct Frame {
+    path: PathBuf,
+    pub(super) headers: Vec<String>,
+    pub(super) rows: Vec<Vec<String>>,
+}
+
+impl Frame {
+    /// The whole file.
+    pub(super) fn read(path: &Path) -> Result<Self, Error> {
+        let mut reader = open(path)?;
+        let headers = reader
+            .headers()
+            .map_err(|e| csv_error(path, &e))?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let rows = reader
+            .records()
+            .map(|r| {
+                r.map(|r| r.iter().map(str::to_owned).collect())
+                    .map_err(|e| csv_error(path, &e))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            path: path.to_owned(),
+            headers,
+            rows,
+        })
+    }
+
+    /// The index of column `name`, or a error naming the file and the column.
+    pub(super) fn column(&self, name: &str) -> Result<usize, Error> {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| Error::Csv {
+                path: self.path.clone(),
+                line: 1,
+                message: format!("no column `{name}`"),
+            })
+    }
+
+    /// The number in row `row` (0-based, after the header), column `col`.
+    pub(super) fn number(&self, row: usize, col: usize) -> Result<f64, Error> {
+        let text = self.rows[row].get(col).map_or("", String::as_str);
+        text.parse().map_err(|_| Error::Csv {
+            path: self.path.clone(),
+            line: row as u64 + 2,
+            message: format!(
+                "column {} (`{}`): `{text}` is not a number",
+                col + 1,
+                self.headers.get(col).map_or("", String::as_str)
+            ),
+        })
+    }
+
+    /// Every number of column `name`, in row order.
+    pub(super) fn numbers(&self, name: &str) -> Result<Vec<f64>, Error> {
+        let col = self.column(name)?;
+        (0..self.rows.len()).map(|r| self.number(r, col)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_number_names_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sweep.csv");
+        std::fs::write(&path, "point,x\n0,1.5\n1,abc\n").unwrap();
+        let f = Frame::read(&path).unwrap();
+        assert_eq!(f.numbers("point").unwrap(), vec![0.0, 1.0]);
+        let e = f.numbers("x").unwrap_err().to_string();
+        assert!(
+            e.contains("sweep.csv:3") && e.contains("`x`") && e.contains("abc"),
+            "{e}"
+        );
+        assert!(
+            f.column("y")
+                .unwrap_err()
+                .to_string()
+                .contains("no column `y`")
+        );
+    }
+
+    #[test]
+    fn series_are_grouped_by_variable_in_date_order() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("timeseries.csv"),
+            "step,date,variable,mean,p5,p25,p50,p75,p95\n\
+             1,2025-01-13,a,2,1,1.5,2,2.5,3\n0,2025-01-06,a,1,1,1,1,1,1\n0,2025-01-06,b,0,0,0,0,0,0\n",
+        )
+        .unwrap();
+        let s = all_series(dir.path()).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            s["a"][0].fan.date,
+            NaiveDate::from_ymd_opt(2025, 1, 6).unwrap()
+        );
+        assert!((s["a"][1].mean - 2.0).abs() < f64::EPSILON);
+    }
+}
