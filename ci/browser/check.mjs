@@ -22,6 +22,10 @@ import { PNG } from 'pngjs';
 import { inspectPage } from './inspect.mjs';
 
 export const VIEWPORT = { width: 794, height: 1123 }; // A4 at 96 CSS px per inch
+// What a browser prints on A4 by default: 10 mm margins, so 718 of the 794 px (a report's own
+// @page rule wins in the PDF; the layout checks use this width).
+const PRINT_MARGIN = '10mm';
+export const PRINT_VIEWPORT = { width: 718, height: 1047 };
 const CHROMIUM = process.env.CHOKEPOINT_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -155,16 +159,18 @@ async function checkFile(browser, file, stem) {
     );
   }
 
-  // Print: the same layout checks under print CSS at A4 width, then the A4 PDF itself.
+  // Print: the same layout checks under print CSS at A4's printable width, then the A4 PDF.
   await page.emulateMedia({ media: 'print' });
-  const print = await inspectPage(page, VIEWPORT.width);
+  await page.setViewportSize(PRINT_VIEWPORT);
+  const print = await inspectPage(page, PRINT_VIEWPORT.width);
   // A problem seen on screen too is told once, whatever its sizes in print.
   const shape = (p) => p.replace(/\d+(\.\d+)?/g, '#');
   const onScreen = new Set(screen.problems.map(shape));
   for (const p of print.problems) {
     if (!onScreen.has(shape(p))) problems.push(`print: ${p}`);
   }
-  const pdf = await page.pdf({ path: `${stem}.pdf`, format: 'A4', printBackground: true });
+  const margin = { top: PRINT_MARGIN, right: PRINT_MARGIN, bottom: PRINT_MARGIN, left: PRINT_MARGIN };
+  const pdf = await page.pdf({ path: `${stem}.pdf`, format: 'A4', printBackground: true, margin, preferCSSPageSize: true });
   const pages = pdfPages(pdf);
   if (pages === 0) problems.push(`print: the A4 PDF ${stem}.pdf has no page`);
   await context.close();
