@@ -65,7 +65,8 @@ function inPage({ viewportWidth }) {
   for (const el of document.body.querySelectorAll('*')) {
     if (el.closest('svg')) continue;
     const style = getComputedStyle(el);
-    if (style.display === 'none' || style.display === 'inline' || el.clientWidth === 0) continue;
+    // Inline boxes have no scroll box; 1-px boxes are visually hidden text for screen readers.
+    if (style.display === 'none' || style.display === 'inline' || el.clientWidth <= 1 || el.clientHeight <= 1) continue;
     const clips = ['hidden', 'clip', 'auto', 'scroll'].includes(style.overflowX) || ['hidden', 'clip', 'auto', 'scroll'].includes(style.overflowY);
     if (!el.matches(TEXT_BOXES) && !clips) continue;
     const overX = el.scrollWidth - el.clientWidth;

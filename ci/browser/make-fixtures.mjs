@@ -78,6 +78,7 @@ const STYLE = `<style>
   figcaption { font-size: .85rem; color: #333; }
   footer { margin-top: 2rem; font-size: .75rem; color: #444; }
   footer code { overflow-wrap: anywhere; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   @media print { body { max-width: none; padding: 0; } }
 </style>`;
 
@@ -110,8 +111,21 @@ const longTitle = (s) =>
   s.replace(/>\nDysprosium oxide price relative to base\n</, '>\nDysprosium oxide price relative to its base price in the list-expansion scenario, median and bands across all replications of the run\n<');
 const nanPoint = (s) => s.replace(/(<polyline fill="none" opacity="1" stroke="#0072B2" stroke-width="2" points=")(\d+),(\d+) /, '$1$2,NaN ');
 
+const HOVER = `<script>
+  for (const fig of document.querySelectorAll('figure.chart')) {
+    const svg = fig.querySelector('svg');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', fig.querySelector('figcaption').textContent);
+  }
+</script>`;
+
 const fixtures = {
-  'good.html': page('Good report', `${intro}\n${headline()}\n<h2>Prices</h2>\n${chart('price_ratio_dy')}\n<h2>Firms and licences</h2>\n${chart('halted_share')}\n${chart('licence_backlog')}\n${footer}`),
+  // What a real report may also hold and must still pass: text for screen readers only, a small
+  // icon svg, and a script (hover values) that runs without error.
+  'good.html': page(
+    'Good report',
+    `${intro}\n${headline()}\n<p class="visually-hidden">The charts below show the median and the 25–75 % and 5–95 % bands of all replications.</p>\n<h2>Prices <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><circle cx="6" cy="6" r="5" fill="#0072B2"/></svg></h2>\n${chart('price_ratio_dy')}\n<h2>Firms and licences</h2>\n${chart('halted_share')}\n${chart('licence_backlog')}\n${footer}\n${HOVER}`,
+  ),
   'bad-console-error.html': page('Console error', `${intro}\n${chart('halted_share')}\n<script>console.error("report: no data for series exports_t/ndfeb");</script>\n${footer}`),
   'bad-page-error.html': page('Uncaught error', `${intro}\n${chart('halted_share')}\n<script>document.querySelector("#hover-values").dataset.ready = "yes";</script>\n${footer}`),
   'bad-axes-only.html': page('Chart without marks', `${intro}\n${chart('halted_share')}\n${chart('price_ratio_dy', axesOnly)}\n${footer}`),
