@@ -121,14 +121,21 @@ impl Context {
         (self.describe)(name).and_then(|l| l.higher_is_better)
     }
 
-    /// The measures as chart markers (the shock's name only: descriptions overlap on a chart).
+    /// The measures as chart markers: the shock's name only (descriptions overlap on a chart),
+    /// and only at its first date (an announced measure's entry into force is a line without a
+    /// second label).
     #[must_use]
     pub fn markers(&self) -> Vec<Marker> {
+        let mut seen = std::collections::BTreeSet::new();
         self.measures
             .iter()
             .map(|m| Marker {
                 date: m.date,
-                label: m.name.clone(),
+                label: if seen.insert(m.name.as_str()) {
+                    m.name.clone()
+                } else {
+                    String::new()
+                },
             })
             .collect()
     }
@@ -252,7 +259,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vert
 td:first-child { min-width: 7em; }
 table.wide { font-size: 0.76em; }
 table.wide th, table.wide td { padding: 2px 3px; }
-th { background: #f2f2f2; }
+th { background: #f2f2f2; overflow-wrap: anywhere; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td .detail { display: block; color: #555; font-size: 0.9em; }
 td.best { font-weight: bold; background: #e6f2fa; }
