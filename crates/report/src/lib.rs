@@ -23,15 +23,24 @@
 //! ```
 
 mod axis;
+mod canvas;
+#[cfg(test)]
+mod check;
 mod error;
 mod fan;
 pub mod files;
 mod frame;
+mod histogram;
+mod png;
 mod style;
+mod survival;
 mod target;
 
 pub use axis::{DateTicks, ValueTicks, date_ticks, thousands, value_ticks};
 pub use error::Error;
 pub use fan::{FanChart, FanStep, HistoricalPoint, Marker, fan_chart_svg};
+pub use histogram::{Bins, HistogramChart, MAX_BINS, MIN_BINS, histogram_bins, histogram_svg};
+pub use png::{MAX_PNG_SIDE, Png, svg_to_png};
 pub use style::DEFAULT_SIZE;
+pub use survival::{HaltTime, SurvivalChart, SurvivalCurve, survival_curve, survival_svg};
 pub use target::{Role, TargetChart, TargetMark, target_chart_svg};
