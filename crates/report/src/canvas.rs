@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use crate::axis::{ValueTicks, date_ticks, thousands, value_ticks};
 use crate::error::Error;
-use crate::frame::{Coords, Ticked, draw_error};
+use crate::frame::{Area, Coords, Ticked, draw_error};
 use crate::style::{
     FONT, Glyph, INK, LABEL_SIZE, LEGEND_HEIGHT, LEGEND_INDENT_PX, SMALL_CHAR_PX, SMALL_SIZE,
     TITLE_SIZE, draw_glyph, left_text, text_px,
@@ -78,6 +78,33 @@ impl Axis {
     /// A value axis covering `[lo, hi]` with nice ticks.
     pub fn nice(lo: f64, hi: f64) -> Self {
         Self::values(&value_ticks(lo, hi))
+    }
+
+    /// A value axis over `[lo, hi]` widened by `share` of its span on either side (at least a
+    /// little, for a range of zero width), with the nice ticks that fall inside: points at the
+    /// ends clear the frame, and the axis does not run on to the next whole step.
+    pub fn padded(lo: f64, hi: f64, share: f64) -> Self {
+        let ticks = value_ticks(lo, hi);
+        let pad = if hi > lo {
+            (hi - lo) * share
+        } else {
+            (ticks.range.1 - ticks.range.0) * share
+        };
+        let (a, b) = (lo - pad, hi + pad);
+        let inside: Vec<f64> = ticks
+            .values
+            .iter()
+            .copied()
+            .filter(|t| *t >= a && *t <= b)
+            .collect();
+        if inside.len() < 2 {
+            return Self::values(&ticks);
+        }
+        Self {
+            range: (a, b),
+            labels: inside.iter().map(|v| ticks.label(*v)).collect(),
+            ticks: inside,
+        }
     }
 
     /// A calendar axis over `[lo, hi]` (day numbers since 1970-01-01).
@@ -296,7 +323,7 @@ pub(crate) fn split_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     legend: &Legend,
-) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), Error>
+) -> Result<(Area<DB>, Area<DB>), Error>
 where
     DB::ErrorType: 'static,
 {
@@ -382,6 +409,15 @@ mod tests {
         assert_eq!(short_labels(&[0.25, 0.5]), ["0.25", "0.50"]);
         assert_eq!(short_labels(&[0.1, 0.2]), ["0.1", "0.2"]);
         assert_eq!(short_labels(&[1.0 / 3.0]), ["0.3333"]);
+    }
+
+    #[test]
+    fn padded_axes_keep_the_ticks_inside_and_pad_the_ends() {
+        let a = Axis::padded(0.0, 16.0, 0.03);
+        assert_eq!(a.ticks, [0.0, 5.0, 10.0, 15.0]);
+        assert!(a.range.0 < 0.0 && a.range.0 > -1.0 && a.range.1 > 16.0 && a.range.1 < 17.0);
+        let flat = Axis::padded(3.0, 3.0, 0.05);
+        assert!(flat.range.0 < 3.0 && flat.range.1 > 3.0 && flat.ticks.len() >= 2);
     }
 
     #[test]

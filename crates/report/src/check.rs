@@ -19,7 +19,7 @@ pub(crate) fn count(doc: &roxmltree::Document<'_>, tag: &str, attr: &str, value:
 pub(crate) fn texts(doc: &roxmltree::Document<'_>) -> Vec<String> {
     doc.descendants()
         .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text().map(str::to_owned))
+        .filter_map(|n| n.text().map(|t| t.trim().to_owned()))
         .collect()
 }
 

@@ -3,7 +3,10 @@
 //! Bins: the Freedman–Diaconis width `2 · IQR · n^(−1/3)` gives a count of bins over the range
 //! of the values, kept between 10 and 40 (Sturges' `⌈log₂ n⌉ + 1` when the IQR is zero); bins are
 //! equally wide from the smallest value to the largest, each closed on the left, the last closed
-//! on both sides. All-equal values make one bin around the value.
+//! on both sides. When every value is a whole number (weeks, counts) the width is rounded up to a
+//! whole number and the bins run from the smallest value in steps of it, so each bin holds as
+//! many integers as the next (a range of 6 weeks gets 7 one-week bins, not 10). All-equal values
+//! make one bin around the value.
 
 use plotters::prelude::*;
 
@@ -44,6 +47,17 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[k] + (next - sorted[k]) * (at - k as f64)
 }
 
+/// Decimals that show `value` to three significant digits (none for 100 and up).
+fn significant_decimals(value: f64) -> usize {
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to 0–12"
+    )]
+    let d = (2.0 - value.abs().log10().floor()).clamp(0.0, 12.0) as usize;
+    d
+}
+
 /// The bins of the finite `values` by the rule in the module's documentation.
 ///
 /// # Errors
@@ -80,9 +94,30 @@ pub fn histogram_bins(values: &[f64]) -> Result<Bins, Error> {
         reason = "clamped to 10–40"
     )]
     let bins = raw.clamp(MIN_BINS as f64, MAX_BINS as f64) as usize;
-    let width = (hi - lo) / bins as f64;
+    let mut width = (hi - lo) / bins as f64;
+    // Whole numbers (weeks, counts) get whole-number bins starting at the smallest value, so no
+    // bin holds one more integer than its neighbour.
+    let whole = sorted.iter().all(|v| v.fract() == 0.0) && hi - lo < 1e9;
+    let bins = if whole {
+        width = width.ceil().max(1.0);
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "at most the count asked for above"
+        )]
+        let b = ((hi - lo) / width).floor() as usize + 1;
+        b.min(bins + 1)
+    } else {
+        bins
+    };
     let edges: Vec<f64> = (0..=bins)
-        .map(|k| if k == bins { hi } else { lo + width * k as f64 })
+        .map(|k| {
+            if k == bins && !whole {
+                hi
+            } else {
+                lo + width * k as f64
+            }
+        })
         .collect();
     let mut counts = vec![0; bins];
     for v in &sorted {
@@ -144,7 +179,7 @@ pub fn histogram_svg(chart: &HistogramChart) -> Result<String, Error> {
         other => other,
     })?;
     let (lo, hi) = (bins.edges[0], bins.edges[bins.edges.len() - 1]);
-    let x_axis = Axis::nice(lo, hi);
+    let x_axis = Axis::padded(lo, hi, 0.02);
     let top = bins.counts.iter().copied().max().unwrap_or(1);
     // At least 0–5 so a handful of replications still gets whole-number ticks.
     let y_axis = Axis::nice(0.0, (top as f64 * 1.04).max(5.0));
@@ -155,10 +190,10 @@ pub fn histogram_svg(chart: &HistogramChart) -> Result<String, Error> {
         thousands(n as f64, 0),
         bins.counts.len(),
         if bins.counts.len() == 1 { "" } else { "s" },
-        crate::canvas::short_labels(&[(width * 1e4).round() / 1e4])[0],
+        thousands(width, significant_decimals(width)),
     );
     if bins.left_out > 0 {
-        words.push_str(&format!("; {} non-finite left out", bins.left_out));
+        words = format!("{words}; {} non-finite left out", bins.left_out);
     }
     let legend = Legend {
         entries: vec![(Glyph::Band(MODEL, BAR_ALPHA), words)],
@@ -216,7 +251,10 @@ mod tests {
         assert!(b.edges.windows(2).all(|e| e[1] > e[0]));
         let few = histogram_bins(&[1.0, 2.0, f64::NAN, 3.0]).unwrap();
         assert_eq!((few.counts.iter().sum::<usize>(), few.left_out), (3, 1));
-        assert_eq!(few.counts.len(), MIN_BINS);
+        assert_eq!(few.counts, [1, 1, 1], "whole numbers: one-wide bins");
+        assert_eq!(few.edges, [1.0, 2.0, 3.0, 4.0]);
+        let halves = histogram_bins(&[1.0, 2.0, 3.5]).unwrap();
+        assert_eq!(halves.counts.len(), MIN_BINS);
     }
 
     #[test]
@@ -233,10 +271,24 @@ mod tests {
         let b = histogram_bins(&[52.0; 7]).unwrap();
         assert_eq!(b.counts, [7]);
         assert!(b.edges[0] < 52.0 && b.edges[1] > 52.0);
-        // Mostly 52 (censored), a few earlier: IQR 0, Sturges, then clamped to 10.
+        // Mostly 52 (censored), a few earlier: IQR 0, Sturges, clamped to 10 bins of 5.2 weeks,
+        // rounded up to 6 weeks: 9 bins from week 0 to 54.
         let mut v = vec![52.0; 90];
         v.extend((0..10).map(f64::from));
-        assert_eq!(histogram_bins(&v).unwrap().counts.len(), MIN_BINS);
+        let b = histogram_bins(&v).unwrap();
+        assert_eq!(b.counts.len(), 9);
+        assert_eq!(b.counts[8], 90);
+    }
+
+    #[test]
+    fn bin_widths_are_shown_to_three_significant_digits() {
+        assert_eq!(thousands(42.0615, significant_decimals(42.0615)), "42.1");
+        assert_eq!(
+            thousands(0.012345, significant_decimals(0.012345)),
+            "0.0123"
+        );
+        assert_eq!(thousands(1234.6, significant_decimals(1234.6)), "1,235");
+        assert_eq!(significant_decimals(0.0), 12);
     }
 
     #[test]

@@ -23,24 +23,36 @@
 //! ```
 
 mod axis;
+mod band;
 mod canvas;
 #[cfg(test)]
 mod check;
+mod dots;
 mod error;
 mod fan;
 pub mod files;
 mod frame;
+mod heat;
 mod histogram;
+mod lines;
 mod png;
+mod scatter;
 mod style;
 mod survival;
 mod target;
 
 pub use axis::{DateTicks, ValueTicks, date_ticks, thousands, value_ticks};
+pub use band::{BandLineChart, BandPoint, BandSeries, band_line_svg};
+pub use dots::{DotRow, DotWhiskerChart, dot_whisker_svg};
 pub use error::Error;
 pub use fan::{FanChart, FanStep, HistoricalPoint, Marker, fan_chart_svg};
+pub use heat::{
+    HeatCell, HeatMapChart, MAX_HEAT_SIDE, PRINT_VALUES_UP_TO, heat_colour, heat_map_svg,
+};
 pub use histogram::{Bins, HistogramChart, MAX_BINS, MIN_BINS, histogram_bins, histogram_svg};
+pub use lines::{DateLinesChart, DatePoint, DateSeries, date_lines_svg};
 pub use png::{MAX_PNG_SIDE, Png, svg_to_png};
+pub use scatter::{ScatterChart, ScatterPoint, scatter_svg};
 pub use style::DEFAULT_SIZE;
 pub use survival::{HaltTime, SurvivalChart, SurvivalCurve, survival_curve, survival_svg};
 pub use target::{Role, TargetChart, TargetMark, target_chart_svg};

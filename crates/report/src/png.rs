@@ -2,7 +2,7 @@
 //!
 //! The charts name the generic `sans-serif` family. The system's fonts are loaded once (fontdb,
 //! from the usual folders: `/usr/share/fonts` on Debian) and `sans-serif` is pointed at the first
-//! of DejaVu Sans, Liberation Sans, Noto Sans, Arial, Helvetica that is installed (else any
+//! of `DejaVu Sans`, `Liberation Sans`, `Noto Sans`, `Arial`, `Helvetica` that is installed (else any
 //! installed family). Without any font the marks still render, the text does not, and the result
 //! carries a warning for the caller to print.
 

@@ -177,16 +177,16 @@ pub fn survival_svg(chart: &SurvivalChart) -> Result<String, Error> {
     );
     if let (Some(first), Some(last)) = (curve.censored.first(), curve.censored.last()) {
         if common {
-            note.push_str(&format!(
-                ": censored at week {} (the horizon), where the curve ends.",
+            note = format!(
+                "{note}: censored at week {} (the horizon), where the curve ends.",
                 thousands(first.0, 0)
-            ));
+            );
         } else {
-            note.push_str(&format!(
-                ": censored at weeks {}–{}; the curve is the Kaplan–Meier estimate.",
+            note = format!(
+                "{note}: censored at weeks {}–{}; the curve is the Kaplan–Meier estimate.",
                 thousands(first.0, 0),
                 thousands(last.0, 0)
-            ));
+            );
         }
     } else {
         note.push('.');
