@@ -10,7 +10,7 @@ use crate::canvas::{
 };
 use crate::error::Error;
 use crate::frame::draw_error;
-use crate::style::{DEFAULT_SIZE, Glyph, dot};
+use crate::style::{DEFAULT_SIZE, Glyph, INK, dot};
 
 /// Opacity of a band.
 const BAND_ALPHA: f64 = 0.16;
@@ -144,8 +144,8 @@ pub fn band_line_svg(chart: &BandLineChart) -> Result<String, Error> {
         .map(|(k, s, _)| (Glyph::Line(SERIES[*k]), s.name.clone()))
         .collect();
     entries.push((
-        Glyph::Band(SERIES[0], 2.0 * BAND_ALPHA),
-        format!("shaded: {}", chart.band),
+        Glyph::Band(INK, BAND_ALPHA),
+        format!("shaded, in each line's colour: {}", chart.band),
     ));
     let legend = Legend {
         entries,
@@ -263,7 +263,7 @@ mod tests {
         assert!(xs.windows(2).all(|w| w[1] > w[0]), "sorted by x: {xs:?}");
         let all = texts(&doc).join(" | ");
         assert!(
-            all.contains("stockpile") && all.contains("shaded: p5–p95"),
+            all.contains("stockpile") && all.contains("shaded, in each line's colour: p5–p95"),
             "{all}"
         );
     }

@@ -4,12 +4,21 @@
 //!   and p5–p95 bands across replications, observed points and dated measures overlaid.
 //! - [`target_chart_svg`]: backtest targets sharing a unit, the model's p5–p95 whisker and median
 //!   beside the observed value; fitted targets filled, held-out ones hollow.
+//! - [`survival_svg`]: the share of replications with no plant halted yet, week by week
+//!   (Kaplan–Meier, censored replications marked); [`histogram_svg`]: any per-replication metric.
+//! - [`dot_whisker_svg`]: strategies' paired differences against the baseline with intervals;
+//!   [`scatter_svg`]: cost against effect, one labelled point per strategy.
+//! - [`band_line_svg`]: a metric against a swept value, mean and band per strategy;
+//!   [`heat_map_svg`]: a metric over two swept values on the viridis scale.
+//! - [`date_lines_svg`]: up to 8 named series of means over calendar dates, measures marked.
+//! - [`svg_to_png`]: any of them as PNG (resvg, the system's fonts).
 //! - [`files`]: the same charts from a run's output files (`timeseries.csv`, `backtest.csv`, a
 //!   CSV of observed points), and atomic writing of the SVG files.
 //!
 //! Charts use the Okabe–Ito colour-blind-safe palette, calendar ticks (days, months or years),
 //! thousands separators, and a generic `sans-serif` font the viewer supplies: no font file is
-//! read, so the crate builds and runs on a machine without fonts. It knows nothing of the model,
+//! read when drawing SVG, so the crate builds and runs on a machine without fonts (only
+//! [`svg_to_png`] loads the system's fonts, and says so when there are none). It knows nothing of the model,
 //! the scenario or the experiment engine.
 //!
 //! ```
@@ -36,6 +45,7 @@ mod heat;
 mod histogram;
 mod lines;
 mod png;
+mod replications;
 mod scatter;
 mod style;
 mod survival;
@@ -52,6 +62,7 @@ pub use heat::{
 pub use histogram::{Bins, HistogramChart, MAX_BINS, MIN_BINS, histogram_bins, histogram_svg};
 pub use lines::{DateLinesChart, DatePoint, DateSeries, date_lines_svg};
 pub use png::{MAX_PNG_SIDE, Png, svg_to_png};
+pub use replications::{halt_times, replication_column};
 pub use scatter::{ScatterChart, ScatterPoint, scatter_svg};
 pub use style::DEFAULT_SIZE;
 pub use survival::{HaltTime, SurvivalChart, SurvivalCurve, survival_curve, survival_svg};
