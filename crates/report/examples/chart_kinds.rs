@@ -1,8 +1,10 @@
 //! Writes one of each report chart (survival, histogram, dot-and-whisker, scatter, line with
 //! band, heat map, lines over dates) as SVG and PNG into a folder, to look at:
-//! `cargo run -p chokepoint-report --example chart_kinds -- /tmp/charts`.
+//! `cargo run -p chokepoint-report --example chart_kinds -- /tmp/charts [replications.csv]`.
 //!
-//! Every number is made up for the picture.
+//! Every number is made up for the picture, except with a run's `replications.csv` as the
+//! second argument: then its weeks to the first halt are drawn too (`run_survival`,
+//! `run_histogram`).
 
 use std::path::{Path, PathBuf};
 
@@ -10,8 +12,8 @@ use chokepoint_report::files::{write_png, write_svg};
 use chokepoint_report::{
     BandLineChart, BandPoint, BandSeries, DateLinesChart, DatePoint, DateSeries, DotRow,
     DotWhiskerChart, HaltTime, HeatCell, HeatMapChart, HistogramChart, Marker, ScatterChart,
-    ScatterPoint, SurvivalChart, band_line_svg, date_lines_svg, dot_whisker_svg, heat_map_svg,
-    histogram_svg, scatter_svg, survival_svg,
+    ScatterPoint, SurvivalChart, band_line_svg, date_lines_svg, dot_whisker_svg, halt_times,
+    heat_map_svg, histogram_svg, replication_column, scatter_svg, survival_svg,
 };
 use chrono::{Days, NaiveDate};
 
@@ -246,5 +248,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     ];
     both(&dir, "date_lines", &date_lines_svg(&lines)?)?;
+
+    if let Some(file) = std::env::args().nth(2) {
+        let file = PathBuf::from(file);
+        let times = halt_times(&file)?;
+        let chart = SurvivalChart::new(
+            format!("Weeks to the first plant halt ({})", file.display()),
+            times,
+        );
+        both(&dir, "run_survival", &survival_svg(&chart)?)?;
+        let chart = HistogramChart::new(
+            "Weeks to the first plant halt, per replication",
+            "weeks after the first policy shock",
+            replication_column(&file, "weeks_to_first_halt")?,
+        );
+        both(&dir, "run_histogram", &histogram_svg(&chart)?)?;
+    }
     Ok(())
 }

@@ -161,6 +161,28 @@ pub(crate) fn short_labels(values: &[f64]) -> Vec<String> {
     }
 }
 
+/// Plotters' estimate of the width of text of `size`, pixels.
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().count() as f64 * size / 1.24 / 1.24 * 0.7
+}
+
+/// A title that fits `width` pixels: at the title size if it fits, else at the label size, else
+/// cut with "…" at the label size.
+pub(crate) fn fit_title(title: &str, width: u32) -> (String, f64) {
+    let room = f64::from(width);
+    if text_width(title, TITLE_SIZE) <= room {
+        return (title.to_owned(), TITLE_SIZE);
+    }
+    if text_width(title, LABEL_SIZE) <= room {
+        return (title.to_owned(), LABEL_SIZE);
+    }
+    let mut cut: String = title.to_owned();
+    while !cut.is_empty() && text_width(&cut, LABEL_SIZE) + text_width("…", LABEL_SIZE) > room {
+        cut.pop();
+    }
+    (format!("{}…", cut.trim_end()), LABEL_SIZE)
+}
+
 /// Layout of a chart's plot area.
 pub(crate) struct Plane<'t> {
     /// Chart title.
@@ -198,8 +220,10 @@ where
     DB::ErrorType: 'static,
 {
     let err = draw_error::<DB::ErrorType>(p.title);
+    let (width, _) = plot.dim_in_pixel();
+    let (title, size) = fit_title(p.title, width.saturating_sub(2 * MARGIN));
     let mut chart = ChartBuilder::on(plot)
-        .caption(p.title, (FONT, TITLE_SIZE).into_font().color(&INK))
+        .caption(title, (FONT, size).into_font().color(&INK))
         .margin(MARGIN)
         .margin_right(p.right_margin)
         .x_label_area_size(X_LABEL_AREA)
@@ -409,6 +433,19 @@ mod tests {
         assert_eq!(short_labels(&[0.25, 0.5]), ["0.25", "0.50"]);
         assert_eq!(short_labels(&[0.1, 0.2]), ["0.1", "0.2"]);
         assert_eq!(short_labels(&[1.0 / 3.0]), ["0.3333"]);
+    }
+
+    #[test]
+    fn long_titles_get_smaller_then_cut() {
+        assert_eq!(fit_title("Short", 776), ("Short".to_owned(), TITLE_SIZE));
+        let long = "Weeks to the first plant halt (/work/main/runs/validation/list_expansion_2025_10/replications.csv)";
+        let (t, size) = fit_title(long, 776);
+        assert!((size - LABEL_SIZE).abs() < 1e-9 && t == long, "{t}");
+        let (t, _) = fit_title(&long.repeat(2), 776);
+        assert!(
+            t.ends_with('…') && text_width(&t, LABEL_SIZE) <= 776.0,
+            "{t}"
+        );
     }
 
     #[test]

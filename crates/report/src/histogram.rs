@@ -4,13 +4,14 @@
 //! of the values, kept between 10 and 40 (Sturges' `⌈log₂ n⌉ + 1` when the IQR is zero); bins are
 //! equally wide from the smallest value to the largest, each closed on the left, the last closed
 //! on both sides. When every value is a whole number (weeks, counts) the width is rounded up to a
-//! whole number and the bins run from the smallest value in steps of it, so each bin holds as
-//! many integers as the next (a range of 6 weeks gets 7 one-week bins, not 10). All-equal values
-//! make one bin around the value.
+//! whole number and the bins run from half a unit below the smallest value in steps of it, so
+//! each bin holds as many integers as the next and sits around them (a range of 6 weeks gets 7
+//! one-week bins, not 10, and week 3's bar spans 2.5–3.5). All-equal values make one bin around
+//! the value.
 
 use plotters::prelude::*;
 
-use crate::axis::thousands;
+use crate::axis::{thousands, value_ticks};
 use crate::canvas::{Axis, Legend, Plane, RIGHT_MARGIN, Y_LABEL_AREA, plane, split_legend};
 use crate::error::Error;
 use crate::frame::draw_error;
@@ -32,6 +33,8 @@ pub struct Bins {
     pub counts: Vec<usize>,
     /// Non-finite values left out.
     pub left_out: usize,
+    /// Every value is a whole number: bins of a whole width, drawn around their integers.
+    pub whole: bool,
 }
 
 /// The `q`-quantile of sorted values (linear interpolation, as numpy and R default).
@@ -45,6 +48,16 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     let k = at.floor() as usize;
     let next = sorted[(k + 1).min(sorted.len() - 1)];
     sorted[k] + (next - sorted[k]) * (at - k as f64)
+}
+
+/// `value` to three significant digits, trailing zeros dropped: "42.1", "1", "0.012".
+fn three_digits(value: f64) -> String {
+    let text = thousands(value, significant_decimals(value));
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
 }
 
 /// Decimals that show `value` to three significant digits (none for 100 and up).
@@ -80,6 +93,7 @@ pub fn histogram_bins(values: &[f64]) -> Result<Bins, Error> {
             edges: vec![lo - pad, lo + pad],
             counts: vec![n],
             left_out,
+            whole: false,
         });
     }
     let iqr = quantile(&sorted, 0.75) - quantile(&sorted, 0.25);
@@ -110,12 +124,14 @@ pub fn histogram_bins(values: &[f64]) -> Result<Bins, Error> {
     } else {
         bins
     };
+    // Whole-number bins are drawn around their integers: a one-week bin of week 3 spans 2.5–3.5.
+    let start = if whole { lo - 0.5 } else { lo };
     let edges: Vec<f64> = (0..=bins)
         .map(|k| {
             if k == bins && !whole {
                 hi
             } else {
-                lo + width * k as f64
+                start + width * k as f64
             }
         })
         .collect();
@@ -126,14 +142,47 @@ pub fn histogram_bins(values: &[f64]) -> Result<Bins, Error> {
             clippy::cast_sign_loss,
             reason = "a bin index, clamped to the last bin"
         )]
-        let k = (((v - lo) / width).floor().max(0.0) as usize).min(bins - 1);
+        let k = (((v - start) / width).floor().max(0.0) as usize).min(bins - 1);
         counts[k] += 1;
     }
     Ok(Bins {
         edges,
         counts,
         left_out,
+        whole,
     })
+}
+
+/// An axis over `[lo, hi]` with ticks on whole numbers only (nice ticks when their step is whole,
+/// else every integer, thinned to at most 10).
+fn whole_axis(lo: f64, hi: f64) -> Axis {
+    let pad = (hi - lo) * 0.02;
+    let nice = value_ticks(lo, hi);
+    let ticks: Vec<f64> = if nice.decimals == 0 {
+        nice.values
+    } else {
+        let (first, last) = (lo.ceil(), hi.floor());
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a small count of integers (the step was below 1)"
+        )]
+        let count = (last - first).max(0.0) as usize + 1;
+        let stride = count.div_ceil(10).max(1);
+        (0..count)
+            .step_by(stride)
+            .map(|k| first + k as f64)
+            .collect()
+    };
+    let ticks: Vec<f64> = ticks
+        .into_iter()
+        .filter(|t| *t >= lo - pad && *t <= hi + pad)
+        .collect();
+    Axis {
+        range: (lo - pad, hi + pad),
+        labels: ticks.iter().map(|t| thousands(*t, 0)).collect(),
+        ticks,
+    }
 }
 
 /// Everything a histogram shows.
@@ -179,7 +228,11 @@ pub fn histogram_svg(chart: &HistogramChart) -> Result<String, Error> {
         other => other,
     })?;
     let (lo, hi) = (bins.edges[0], bins.edges[bins.edges.len() - 1]);
-    let x_axis = Axis::padded(lo, hi, 0.02);
+    let x_axis = if bins.whole {
+        whole_axis(lo, hi)
+    } else {
+        Axis::padded(lo, hi, 0.02)
+    };
     let top = bins.counts.iter().copied().max().unwrap_or(1);
     // At least 0–5 so a handful of replications still gets whole-number ticks.
     let y_axis = Axis::nice(0.0, (top as f64 * 1.04).max(5.0));
@@ -190,7 +243,7 @@ pub fn histogram_svg(chart: &HistogramChart) -> Result<String, Error> {
         thousands(n as f64, 0),
         bins.counts.len(),
         if bins.counts.len() == 1 { "" } else { "s" },
-        thousands(width, significant_decimals(width)),
+        three_digits(width),
     );
     if bins.left_out > 0 {
         words = format!("{words}; {} non-finite left out", bins.left_out);
@@ -252,7 +305,12 @@ mod tests {
         let few = histogram_bins(&[1.0, 2.0, f64::NAN, 3.0]).unwrap();
         assert_eq!((few.counts.iter().sum::<usize>(), few.left_out), (3, 1));
         assert_eq!(few.counts, [1, 1, 1], "whole numbers: one-wide bins");
-        assert_eq!(few.edges, [1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(few.edges, [0.5, 1.5, 2.5, 3.5]);
+        assert!(few.whole);
+        let axis = whole_axis(38.5, 40.5);
+        assert_eq!(axis.ticks, [39.0, 40.0]);
+        assert_eq!(axis.labels, ["39", "40"]);
+        assert!(axis.range.0 < 38.5 && axis.range.1 > 40.5);
         let halves = histogram_bins(&[1.0, 2.0, 3.5]).unwrap();
         assert_eq!(halves.counts.len(), MIN_BINS);
     }
@@ -272,7 +330,7 @@ mod tests {
         assert_eq!(b.counts, [7]);
         assert!(b.edges[0] < 52.0 && b.edges[1] > 52.0);
         // Mostly 52 (censored), a few earlier: IQR 0, Sturges, clamped to 10 bins of 5.2 weeks,
-        // rounded up to 6 weeks: 9 bins from week 0 to 54.
+        // rounded up to 6 weeks: 9 bins from week −0.5 to 53.5.
         let mut v = vec![52.0; 90];
         v.extend((0..10).map(f64::from));
         let b = histogram_bins(&v).unwrap();
@@ -289,6 +347,10 @@ mod tests {
         );
         assert_eq!(thousands(1234.6, significant_decimals(1234.6)), "1,235");
         assert_eq!(significant_decimals(0.0), 12);
+        assert_eq!(three_digits(1.0), "1");
+        assert_eq!(three_digits(0.0120), "0.012");
+        assert_eq!(three_digits(42.0615), "42.1");
+        assert_eq!(three_digits(1500.0), "1,500");
     }
 
     #[test]
