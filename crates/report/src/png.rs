@@ -204,6 +204,104 @@ mod tests {
     }
 
     #[test]
+    fn every_chart_kind_renders() {
+        use crate::*;
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 10, 9).unwrap();
+        let svgs = [
+            survival_svg(&SurvivalChart::new(
+                "s",
+                vec![HaltTime {
+                    weeks: 3.0,
+                    halted: true,
+                }],
+            ))
+            .unwrap(),
+            histogram_svg(&HistogramChart::new("h", "x (t)", vec![1.0, 2.0, 2.5])).unwrap(),
+            dot_whisker_svg(&DotWhiskerChart::new(
+                "d",
+                "x (t)",
+                vec![DotRow {
+                    label: "a & b".into(),
+                    mean: 1.0,
+                    lo: 0.0,
+                    hi: 2.0,
+                    baseline: false,
+                }],
+            ))
+            .unwrap(),
+            scatter_svg(&ScatterChart::new(
+                "s",
+                "x",
+                "y",
+                vec![ScatterPoint {
+                    label: "p".into(),
+                    x: 1.0,
+                    y: 2.0,
+                    x_interval: None,
+                    y_interval: None,
+                }],
+            ))
+            .unwrap(),
+            band_line_svg(&BandLineChart::new(
+                "b",
+                "x",
+                "y",
+                vec![BandSeries {
+                    name: "n".into(),
+                    points: vec![BandPoint {
+                        x: 1.0,
+                        mean: 1.0,
+                        lo: 0.5,
+                        hi: 2.0,
+                    }],
+                }],
+            ))
+            .unwrap(),
+            heat_map_svg(&HeatMapChart::new(
+                "h",
+                "x",
+                "y",
+                "v (t)",
+                vec![
+                    HeatCell {
+                        x: 1.0,
+                        y: 1.0,
+                        value: 3.0,
+                    },
+                    HeatCell {
+                        x: 2.0,
+                        y: 1.0,
+                        value: 5.0,
+                    },
+                ],
+            ))
+            .unwrap(),
+            date_lines_svg(&DateLinesChart::new(
+                "l",
+                "y",
+                vec![DateSeries {
+                    name: "n".into(),
+                    points: vec![DatePoint { date, value: 1.0 }],
+                }],
+            ))
+            .unwrap(),
+        ];
+        for svg in svgs {
+            let png = svg_to_png(&svg, 1.0).unwrap();
+            assert_eq!(png.bytes[..8], SIGNATURE);
+            assert_eq!((png.width, png.height), declared_size(&svg));
+        }
+    }
+
+    /// The size the SVG declares.
+    fn declared_size(svg: &str) -> (u32, u32) {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        let root = doc.root_element();
+        let get = |a: &str| root.attribute(a).unwrap().parse().unwrap();
+        (get("width"), get("height"))
+    }
+
+    #[test]
     fn bad_scales_and_bad_svg_are_errors() {
         for scale in [0.0, -1.0, f32::NAN, f32::INFINITY, 1000.0] {
             assert!(
