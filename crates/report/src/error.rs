@@ -61,4 +61,19 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// The data cannot make the chart asked for: a whisker whose mean lies outside its interval,
+    /// more series than colours, a negative time. Says which value and what was expected.
+    #[error("{what}: {why}")]
+    Invalid {
+        /// The chart (its title) or the input.
+        what: String,
+        /// What is wrong and what was expected.
+        why: String,
+    },
+    /// An SVG could not be rendered to PNG.
+    #[error("cannot render a PNG: {message}")]
+    Png {
+        /// Why.
+        message: String,
+    },
 }

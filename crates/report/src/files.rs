@@ -332,6 +332,47 @@ pub fn write_svg(dir: &Path, name: &str, svg: &str) -> Result<PathBuf, Error> {
     Ok(path)
 }
 
+/// Writes `bytes` to `dir/name` atomically, as [`write_svg`] does, creating `dir` if needed, and
+/// returns the path: for PNG, HTML or any other file.
+///
+/// # Errors
+/// [`Error::Write`] when the folder or file cannot be made.
+pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+    let path = dir.join(name);
+    let fail = |source| Error::Write {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!(".{name}.");
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().ok();
+    tmp.persist(&path).map_err(|e| fail(e.error))?;
+    Ok(path)
+}
+
+/// Renders `svg` to PNG at `scale` ([`crate::svg_to_png`]) and writes it to `dir/name`
+/// atomically. Returns the path and the renderer's warning, if any (no font found: the PNG has
+/// no text), for the caller to print.
+///
+/// # Errors
+/// As [`crate::svg_to_png`] and [`write_bytes`].
+pub fn write_png(
+    dir: &Path,
+    name: &str,
+    svg: &str,
+    scale: f32,
+) -> Result<(PathBuf, Option<String>), Error> {
+    let png = crate::svg_to_png(svg, scale)?;
+    let path = write_bytes(dir, name, &png.bytes)?;
+    Ok((path, png.warning))
+}
+
 /// Where a run folder's charts go.
 pub const PLOTS_DIR: &str = "plots";
 

@@ -27,7 +27,7 @@ pub(crate) struct Ticked {
 
 impl Ticked {
     /// An axis over `[lo, hi]` with these ticks.
-    fn new((lo, hi): (f64, f64), ticks: &[f64]) -> Self {
+    pub(crate) fn new((lo, hi): (f64, f64), ticks: &[f64]) -> Self {
         Self {
             lo,
             hi,
