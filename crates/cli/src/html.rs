@@ -23,7 +23,8 @@ fn describe(name: &str) -> Option<Label> {
     })
 }
 
-/// Writes `dir/report.html` and `dir/plots/` and returns the report's path.
+/// Writes `dir/report.html` and `dir/plots/` and returns the report's path; the PNG renderer's
+/// warning (no system font) goes to standard error.
 pub(crate) fn write(dir: &Path) -> Result<PathBuf> {
     let kind = FolderKind::of(dir)?;
     let manifest = read_manifest(dir)?;
@@ -55,7 +56,11 @@ pub(crate) fn write(dir: &Path) -> Result<PathBuf> {
                 .into(),
         );
     }
-    Ok(write_report(dir, &page)?)
+    let written = write_report(dir, &page)?;
+    if let Some(w) = written.warning {
+        eprintln!("warning: {w}");
+    }
+    Ok(written.report)
 }
 
 fn read_manifest(dir: &Path) -> Result<serde_json::Value> {

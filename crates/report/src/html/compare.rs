@@ -5,9 +5,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::data::{self, ComparisonRow, Frame};
-use super::format::{interval, value};
-use super::{Block, Cell, Context, Page, Section, Table, manifest_footer};
+use super::format::{axis_scale, interval, value};
+use super::{Block, Cell, Context, Figure, Page, Section, Table, manifest_footer};
+use crate::dots::{DotRow, DotWhiskerChart, dot_whisker_svg};
 use crate::error::Error;
+use crate::files::file_stem;
+use crate::scatter::{ScatterChart, ScatterPoint, scatter_svg};
 
 /// The metrics a comparison puts side by side, in this order (those the folder has): the
 /// objective's parts, then how bad the shortage got and how soon.
@@ -25,7 +28,7 @@ const KEY_METRICS: &[&str] = &[
 ///
 /// # Errors
 /// [`Error::Read`] or [`Error::Csv`] when `comparison.csv` (or `benchmark.csv`) is missing or
-/// malformed.
+/// malformed; [`Error::Invalid`] when a difference lies outside its interval.
 pub fn compare_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
     let rows = data::comparison(dir)?;
     let manifest = data::manifest(dir).ok();
@@ -63,8 +66,16 @@ pub fn compare_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
     };
     for scenario in &scenarios {
         let of: Vec<&ComparisonRow> = rows.iter().filter(|r| r.scenario == *scenario).collect();
-        page.sections
-            .push(scenario_section(ctx, scenario, &strategies, &baseline, &of));
+        let mut section = scenario_section(ctx, scenario, &strategies, &baseline, &of);
+        section.blocks.extend(charts(
+            ctx,
+            scenario,
+            &strategies,
+            &baseline,
+            &objective,
+            &of,
+        )?);
+        page.sections.push(section);
     }
     let benchmark = dir.join("benchmark.csv");
     if benchmark.is_file() {
@@ -185,6 +196,104 @@ fn scenario_section(
         heading: format!("Scenario {scenario}"),
         blocks: vec![Block::Table(table), Block::Table(diffs)],
     }
+}
+
+/// The scenario's charts: each strategy's paired difference in the objective against the
+/// baseline (dot and whisker), and what it costs against the lost output it avoids (scatter).
+fn charts(
+    ctx: &Context,
+    scenario: &str,
+    strategies: &[&str],
+    baseline: &str,
+    objective: &str,
+    rows: &[&ComparisonRow],
+) -> Result<Vec<Block>, Error> {
+    let find = |s: &str, m: &str| {
+        rows.iter()
+            .copied()
+            .find(|r| r.strategy == s && r.metric == m)
+    };
+    let mut blocks = Vec::new();
+    let diffs: Vec<&ComparisonRow> = strategies
+        .iter()
+        .filter_map(|s| find(s, objective))
+        .collect();
+    if !diffs.is_empty() {
+        let max = diffs
+            .iter()
+            .flat_map(|r| [r.diff_ci95_lo.abs(), r.diff_ci95_hi.abs()])
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
+        let (div, unit) = axis_scale(&ctx.unit(objective), max);
+        let chart = DotWhiskerChart::new(
+            format!("{scenario}: {} against `{baseline}`", ctx.label(objective)),
+            format!("difference to {baseline} ({unit}); below zero is better"),
+            diffs
+                .iter()
+                .map(|r| DotRow {
+                    label: r.strategy.clone(),
+                    mean: r.diff_vs_baseline / div,
+                    lo: r.diff_ci95_lo / div,
+                    hi: r.diff_ci95_hi / div,
+                    baseline: r.strategy == baseline,
+                })
+                .collect(),
+        );
+        blocks.push(Block::Figure(Figure {
+            file: file_stem(&format!("{scenario}_{objective}_vs_baseline")),
+            caption: format!(
+                "Mean paired difference of each strategy's {} to the baseline's, with its 95 % \
+                 interval: a whisker clear of zero is an effect, not noise.",
+                ctx.label(objective).to_lowercase()
+            ),
+            svg: dot_whisker_svg(&chart)?,
+        }));
+    }
+    let points: Vec<(&str, &ComparisonRow, &ComparisonRow)> = strategies
+        .iter()
+        .filter_map(|s| {
+            Some((
+                *s,
+                find(s, "stockpile_cost_usd")?,
+                find(s, "lost_output_usd")?,
+            ))
+        })
+        .collect();
+    if !points.is_empty() {
+        let max_x = points.iter().map(|p| p.1.mean.abs()).fold(0.0, f64::max);
+        let max_y = points
+            .iter()
+            .flat_map(|p| [p.2.diff_ci95_lo.abs(), p.2.diff_ci95_hi.abs()])
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
+        let (dx, ux) = axis_scale("USD", max_x);
+        let (dy, uy) = axis_scale("USD", max_y);
+        let chart = ScatterChart::new(
+            format!("{scenario}: what each strategy costs and what it saves"),
+            format!("stockpile cost ({ux})"),
+            format!("value added saved against {baseline} ({uy})"),
+            points
+                .iter()
+                .map(|(s, cost, lost)| ScatterPoint {
+                    label: (*s).to_owned(),
+                    x: cost.mean / dx,
+                    y: -lost.diff_vs_baseline / dy,
+                    x_interval: None,
+                    y_interval: (lost.diff_ci95_lo.is_finite() && lost.diff_ci95_hi.is_finite())
+                        .then(|| (-lost.diff_ci95_hi / dy, -lost.diff_ci95_lo / dy)),
+                })
+                .collect(),
+        );
+        blocks.push(Block::Figure(Figure {
+            file: file_stem(&format!("{scenario}_cost_against_effect")),
+            caption: "Stockpile cost (mean) against the value added it saves compared with the \
+                      baseline (mean paired difference, 95 % interval): up and to the left is \
+                      cheap and effective."
+                .into(),
+            svg: scatter_svg(&chart)?,
+        }));
+    }
+    Ok(blocks)
 }
 
 /// "label (unit)" for a column header.

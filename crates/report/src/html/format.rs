@@ -23,6 +23,17 @@ pub(super) fn interval(lo: f64, hi: f64, unit: &str) -> String {
     format!("{} – {}", value(lo, unit), value(hi, unit))
 }
 
+/// How a chart axis shows values of `unit` whose largest magnitude is `max`: the divisor and the
+/// unit's words ("USD bn" for billions); shares as per cent.
+pub(super) fn axis_scale(unit: &str, max: f64) -> (f64, String) {
+    match unit {
+        "USD" if max >= 1e9 => (1e9, "USD bn".into()),
+        "USD" if max >= 1e6 => (1e6, "USD m".into()),
+        "share" | "0/1" => (0.01, "%".into()),
+        _ => (1.0, unit.to_owned()),
+    }
+}
+
 /// USD in bn / m / k with three significant digits.
 fn usd(v: f64) -> String {
     let a = v.abs();
@@ -89,5 +100,8 @@ mod tests {
         assert_eq!(value(2.345, "ratio"), "2.35");
         assert_eq!(value(f64::NAN, "t"), "–");
         assert_eq!(interval(1.0, 2.0, "weeks"), "1.0 – 2.0");
+        assert_eq!(axis_scale("USD", 3.2e10), (1e9, "USD bn".to_owned()));
+        assert_eq!(axis_scale("USD", 4.0e7), (1e6, "USD m".to_owned()));
+        assert_eq!(axis_scale("share", 0.5), (0.01, "%".to_owned()));
     }
 }

@@ -16,6 +16,7 @@ mod format;
 mod run;
 mod run_charts;
 mod sweep;
+mod sweep_charts;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::error::Error;
 use crate::fan::Marker;
-use crate::files::{PLOTS_DIR, write_svg};
+use crate::files::{PLOTS_DIR, write_bytes, write_png, write_svg};
 
 pub use compare::compare_page;
 pub use run::{backtest_page, run_page};
@@ -355,12 +356,28 @@ fn strip_xml_declaration(svg: &str) -> &str {
     }
 }
 
-/// Writes the page to `dir/report.html` and each of its charts (shown or extra) to
-/// `dir/plots/<file>.svg`, every file atomically; returns the report's path.
+/// PNG copies of the charts are drawn at this multiple of their SVG size: 1600 × 800 pixels
+/// for the default chart, sharp on a slide or a high-density screen.
+pub const PNG_SCALE: f32 = 2.0;
+
+/// What [`write_report`] wrote.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// `report.html`.
+    pub report: PathBuf,
+    /// Charts written to `plots/`, SVG and PNG each.
+    pub charts: usize,
+    /// The PNG renderer's warning, once (no font found: the PNGs have no text).
+    pub warning: Option<String>,
+}
+
+/// Writes each chart of the page (shown or extra) to `dir/plots/<file>.svg` and `.png`, then
+/// the page to `dir/report.html`, every file atomically.
 ///
 /// # Errors
-/// [`Error::Write`] when a file cannot be written.
-pub fn write_report(dir: &Path, page: &Page) -> Result<PathBuf, Error> {
+/// [`Error::Write`] when a file cannot be written, [`Error::Png`] when a chart cannot be
+/// rendered to PNG.
+pub fn write_report(dir: &Path, page: &Page) -> Result<Written, Error> {
     let shown = page
         .sections
         .iter()
@@ -369,10 +386,21 @@ pub fn write_report(dir: &Path, page: &Page) -> Result<PathBuf, Error> {
             Block::Figure(f) => Some(f),
             _ => None,
         });
+    let plots = dir.join(PLOTS_DIR);
+    let mut warning = None;
+    let mut charts = 0;
     for f in shown.chain(&page.extra_figures) {
-        write_svg(&dir.join(PLOTS_DIR), &format!("{}.svg", f.file), &f.svg)?;
+        write_svg(&plots, &format!("{}.svg", f.file), &f.svg)?;
+        let (_, w) = write_png(&plots, &format!("{}.png", f.file), &f.svg, PNG_SCALE)?;
+        warning = warning.or(w);
+        charts += 1;
     }
-    write_svg(dir, REPORT_FILE, &render(page))
+    let report = write_bytes(dir, REPORT_FILE, render(page).as_bytes())?;
+    Ok(Written {
+        report,
+        charts,
+        warning,
+    })
 }
 
 /// Which kind of output folder `dir` is, from the files it holds.

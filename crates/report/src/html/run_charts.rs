@@ -3,6 +3,7 @@
 //! nothing is lost.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::data::{Frame, SeriesStep, SummaryRow};
 use super::format::{interval, value};
@@ -10,6 +11,8 @@ use super::{Block, Cell, Context, Figure, Section, Table};
 use crate::error::Error;
 use crate::fan::{FanChart, fan_chart_svg};
 use crate::files::file_stem;
+use crate::lines::{DateLinesChart, DatePoint, DateSeries, date_lines_svg};
+use crate::survival::{HaltTime, SurvivalChart, survival_svg};
 
 /// A price chart is shown when some step's p5–p95 band leaves [1 − this, 1 + this]: a move of
 /// less than 2 % of the base price is not worth a chart (such items are named in one sentence).
@@ -18,6 +21,12 @@ const PRICE_MOVE: f64 = 0.02;
 /// Fan charts per section in the page; the rest go to `plots/` only. Four keep a section within
 /// about two A4 pages.
 const FANS_IN_PAGE: usize = 4;
+
+/// Controlled items whose exports are also drawn by destination (the largest by volume).
+const DESTINATION_CHARTS: usize = 2;
+
+/// Most destinations on one chart (the palette's colours); the smallest are left out.
+const MAX_DESTINATIONS: usize = 8;
 
 /// Weeks after the first policy measure at which the share of replications with a halt is
 /// tabulated: a month, two, a quarter, half a year, a year, two years.
@@ -65,6 +74,62 @@ impl Charts<'_> {
             file: file_stem(name),
             caption,
             svg: fan_chart_svg(&chart)?,
+        }))
+    }
+
+    /// Mean weekly exports of `item` by destination (means add up to the total; quantiles do
+    /// not), the largest destinations first; None when no destination receives any.
+    fn by_destination(&self, item: &str) -> Result<Option<Figure>, Error> {
+        let prefix = format!("exports_t/{item}/");
+        let mut series: Vec<(f64, DateSeries)> = self
+            .series
+            .iter()
+            .filter_map(|(name, steps)| {
+                let destination = name.strip_prefix(&prefix)?;
+                let total = total_mean(steps);
+                (total > 0.0).then(|| {
+                    (
+                        total,
+                        DateSeries {
+                            name: destination.to_owned(),
+                            points: steps
+                                .iter()
+                                .map(|s| DatePoint {
+                                    date: s.fan.date,
+                                    value: s.mean,
+                                })
+                                .collect(),
+                        },
+                    )
+                })
+            })
+            .collect();
+        if series.is_empty() {
+            return Ok(None);
+        }
+        series.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+        let left_out = series.len().saturating_sub(MAX_DESTINATIONS);
+        series.truncate(MAX_DESTINATIONS);
+        let mut chart = DateLinesChart::new(
+            format!("Where the exports of {item} go: mean by destination"),
+            self.ctx.axis_label(&format!("exports_t/{item}")),
+            series.into_iter().map(|(_, s)| s).collect(),
+        );
+        chart.markers = self.ctx.markers();
+        let mut caption = format!(
+            "Mean tonnes of {item} shipped each week by the controlling exporters to each \
+             destination region (means, which add up to the total; the fan above shows the spread)."
+        );
+        if left_out > 0 {
+            let _ = write!(
+                caption,
+                " The {left_out} smallest destinations are left out."
+            );
+        }
+        Ok(Some(Figure {
+            file: file_stem(&format!("exports_by_destination_{item}")),
+            caption,
+            svg: date_lines_svg(&chart)?,
         }))
     }
 
@@ -184,6 +249,11 @@ pub(super) fn charts(
     exports.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let ranked: Vec<(String, String)> = exports.into_iter().map(|(_, n, c)| (n, c)).collect();
     let mut section = c.section("Exports of controlled items", &ranked, extra)?;
+    for (name, _) in ranked.iter().take(DESTINATION_CHARTS) {
+        if let Some(f) = c.by_destination(&name["exports_t/".len()..])? {
+            section.blocks.push(Block::Figure(f));
+        }
+    }
     if ranked.is_empty() {
         section.blocks.push(Block::Paragraph(
             "The scenario controls no item's exports.".into(),
@@ -230,7 +300,7 @@ pub(super) fn charts(
         )],
         extra,
     )?;
-    section.blocks.extend(first_halt(replications));
+    section.blocks.extend(first_halt(replications)?);
     sections.push(section);
 
     let stock: Vec<(String, String)> = family(series, "stockpile_t")
@@ -265,44 +335,64 @@ pub(super) fn charts(
     Ok(sections)
 }
 
-/// The distribution of weeks to the first halt: the share of replications with a halt within
-/// some weeks of the first policy measure (censored replications never count as halted).
-fn first_halt(replications: &Frame) -> Vec<Block> {
+/// The distribution of weeks to the first halt: the survival curve (share of replications with
+/// no plant halted yet; replications that never halt are censored at the horizon) and the share
+/// with a halt within some weeks of the first policy measure.
+fn first_halt(replications: &Frame) -> Result<Vec<Block>, Error> {
     let (Ok(weeks), Ok(halted)) = (
         replications.numbers("weeks_to_first_halt"),
         replications.numbers("any_halt"),
     ) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let n = weeks.len();
     if n == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let halts: Vec<f64> = weeks
+    let times: Vec<HaltTime> = weeks
         .iter()
         .zip(&halted)
-        .filter(|(_, h)| **h > 0.5)
-        .map(|(w, _)| *w)
+        .map(|(w, h)| HaltTime {
+            weeks: *w,
+            halted: *h > 0.5,
+        })
         .collect();
+    let mut chart = SurvivalChart::new("Share of replications with no plant halted yet", times);
+    chart.x_label = "weeks after the first policy measure".into();
+    let figure = Figure {
+        file: "weeks_to_first_halt".into(),
+        caption:
+            "Weeks from the first policy measure to the first halt of a plant in an importing \
+                  region, across replications: the curve is the share still without a halt."
+                .into(),
+        svg: survival_svg(&chart)?,
+    };
+    let halts = halted.iter().filter(|h| **h > 0.5).count();
     let rows = HALT_BY_WEEKS
         .iter()
         .map(|by| {
-            let share = halts.iter().filter(|w| **w <= *by).count() as f64 / n as f64;
+            let within = weeks
+                .iter()
+                .zip(&halted)
+                .filter(|(w, h)| **h > 0.5 && **w <= *by)
+                .count();
             vec![
                 Cell::text(format!("{by:.0} weeks")),
-                Cell::number(value(share, "share")),
+                Cell::number(value(within as f64 / n as f64, "share")),
             ]
         })
         .collect();
-    vec![Block::Table(Table {
-        headers: vec![
-            "within, after the first policy measure".into(),
-            "share of replications with a plant halted".into(),
-        ],
-        rows,
-        note: Some(format!(
-            "{} of {n} replications see a halt; the others run to the horizon without one.",
-            halts.len()
-        )),
-    })]
+    Ok(vec![
+        Block::Figure(figure),
+        Block::Table(Table {
+            headers: vec![
+                "within, after the first policy measure".into(),
+                "share of replications with a plant halted".into(),
+            ],
+            rows,
+            note: Some(format!(
+                "{halts} of {n} replications see a halt; the others run to the horizon without one."
+            )),
+        }),
+    ])
 }

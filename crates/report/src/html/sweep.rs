@@ -105,6 +105,13 @@ pub fn sweep_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
         )],
         ..Page::default()
     };
+    let charts = super::sweep_charts::charts(ctx, &sweep)?;
+    if !charts.is_empty() {
+        page.sections.push(Section {
+            heading: "Metrics against the swept parameters".into(),
+            blocks: charts,
+        });
+    }
     page.sections.push(points_table(ctx, &sweep)?);
     let tornado = dir.join("tornado.csv");
     if tornado.is_file() {
