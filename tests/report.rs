@@ -126,7 +126,10 @@ fn compare_sweep_and_backtest_reports() {
         cmp.to_str().unwrap(),
     ]);
     let html = read(&cmp.join("report.html"));
-    check_page(&html);
+    assert!(
+        check_page(&html) >= 2,
+        "dot-and-whisker and cost against effect"
+    );
     for words in [
         "Stockpile strategies compared",
         "none (baseline)",
@@ -146,10 +149,19 @@ fn compare_sweep_and_backtest_reports() {
     let o = chokepoint(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     let html = read(&sweep.join("report.html"));
-    check_page(&html);
+    let figures = check_page(&html);
     assert!(
         html.contains("Sweep of full_embargo") && html.contains("lhs:3"),
         "sweep"
+    );
+    assert!(
+        figures >= 2,
+        "each charted metric against each parameter: {figures}"
+    );
+    assert!(
+        sweep
+            .join("plots/sweep_total_cost_usd_by_cover_weeks.png")
+            .is_file()
     );
 
     let bt = dir.path().join("bt");

@@ -197,6 +197,52 @@ impl Frame {
     }
 }
 
+/// The metrics a sweep report charts (those the file has), as in a comparison.
+pub(super) const SWEEP_KEY_METRICS: &[&str] = &[
+    "total_cost_usd",
+    "lost_output_usd",
+    "unmet_demand_share",
+    "any_halt",
+    "weeks_to_first_halt",
+];
+
+/// A sweep's design read back from its files.
+pub(super) struct Sweep {
+    pub(super) frame: Frame,
+    /// The swept parameters' column names (key paths), in order.
+    pub(super) params: Vec<String>,
+    /// The `strategy` column, when the sweep ran strategies.
+    pub(super) strategy: Option<usize>,
+    /// The key metrics the file has.
+    pub(super) metrics: Vec<&'static str>,
+}
+
+impl Sweep {
+    /// `dir/sweep.csv`.
+    pub(super) fn read(dir: &Path) -> Result<Self, Error> {
+        let frame = Frame::read(&dir.join("sweep.csv"))?;
+        let params: Vec<String> = frame
+            .headers
+            .iter()
+            .skip(1)
+            .take_while(|h| *h != "strategy" && !h.ends_with("_mean"))
+            .cloned()
+            .collect();
+        let strategy = frame.headers.iter().position(|h| h == "strategy");
+        let metrics = SWEEP_KEY_METRICS
+            .iter()
+            .copied()
+            .filter(|m| frame.headers.iter().any(|h| *h == format!("{m}_mean")))
+            .collect();
+        Ok(Self {
+            frame,
+            params,
+            strategy,
+            metrics,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

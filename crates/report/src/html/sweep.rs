@@ -3,58 +3,13 @@
 
 use std::path::Path;
 
-use super::data::{self, Frame};
+use super::data::{self, Frame, SWEEP_KEY_METRICS, Sweep};
 use super::format::{interval, value};
 use super::{Block, Cell, Context, Page, Section, Table, manifest_footer};
 use crate::error::Error;
 
-/// The metrics a sweep report charts (those the file has), as in a comparison.
-const KEY_METRICS: &[&str] = &[
-    "total_cost_usd",
-    "lost_output_usd",
-    "unmet_demand_share",
-    "any_halt",
-    "weeks_to_first_halt",
-];
-
 /// Most design points listed in the report's table (the whole design is in `sweep.csv`).
 const MAX_LISTED_POINTS: usize = 40;
-
-/// A sweep's design read back from its files.
-pub(super) struct Sweep {
-    pub(super) frame: Frame,
-    /// The swept parameters' column names (key paths), in order.
-    pub(super) params: Vec<String>,
-    /// The `strategy` column, when the sweep ran strategies.
-    pub(super) strategy: Option<usize>,
-    /// The key metrics the file has.
-    pub(super) metrics: Vec<&'static str>,
-}
-
-impl Sweep {
-    fn read(dir: &Path) -> Result<Self, Error> {
-        let frame = Frame::read(&dir.join("sweep.csv"))?;
-        let params: Vec<String> = frame
-            .headers
-            .iter()
-            .skip(1)
-            .take_while(|h| *h != "strategy" && !h.ends_with("_mean"))
-            .cloned()
-            .collect();
-        let strategy = frame.headers.iter().position(|h| h == "strategy");
-        let metrics = KEY_METRICS
-            .iter()
-            .copied()
-            .filter(|m| frame.headers.iter().any(|h| *h == format!("{m}_mean")))
-            .collect();
-        Ok(Self {
-            frame,
-            params,
-            strategy,
-            metrics,
-        })
-    }
-}
 
 /// The report of the sweep in `dir`.
 ///
@@ -186,7 +141,7 @@ fn tornado_section(ctx: &Context, frame: &Frame) -> Result<Section, Error> {
     let mut rows = Vec::new();
     for r in 0..frame.rows.len() {
         let m = frame.rows[r][metric].as_str();
-        if !KEY_METRICS.contains(&m) {
+        if !SWEEP_KEY_METRICS.contains(&m) {
             continue;
         }
         let unit = ctx.unit(m);

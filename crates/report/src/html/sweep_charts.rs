@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use super::data::Sweep;
 use super::format::axis_scale;
-use super::sweep::Sweep;
 use super::{Block, Context, Figure};
 use crate::band::{BandLineChart, BandPoint, BandSeries, band_line_svg};
 use crate::error::Error;
@@ -123,7 +123,9 @@ pub(super) fn charts(ctx: &Context, sweep: &Sweep) -> Result<Vec<Block>, Error> 
             parts.join(", ")
         };
         let groups_with_others: BTreeSet<String> = points.iter().map(|pt| key(pt, true)).collect();
-        let with_others = groups_with_others.len() <= MAX_LINES;
+        // A grid: few combinations, each seen at several values of this parameter.
+        let with_others =
+            groups_with_others.len() <= MAX_LINES && points.len() >= 2 * groups_with_others.len();
         for (k, metric) in metrics.iter().enumerate() {
             let unit = ctx.unit(metric);
             let max = points
