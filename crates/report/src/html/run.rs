@@ -6,6 +6,7 @@ use std::path::Path;
 use super::data::{self, Frame, SeriesStep, SummaryRow};
 use super::format::{interval, value};
 use super::{Block, Cell, Context, Figure, Page, Section, Table, manifest_footer};
+use crate::dots::{DotRow, DotWhiskerChart, dot_whisker_svg};
 use crate::error::Error;
 use crate::files::{backtest_rows, target_groups};
 use crate::target::Role;
@@ -62,6 +63,9 @@ pub fn backtest_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
                 .into(),
         )],
     };
+    if let Some(f) = relative_to_history(&rows)? {
+        section.blocks.push(Block::Figure(f));
+    }
     for (name, chart) in target_groups(&rows) {
         section.blocks.push(Block::Figure(Figure {
             file: name.clone(),
@@ -113,6 +117,48 @@ pub fn backtest_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
     // History first: a backtest is read for its fit.
     page.sections.insert(1.min(page.sections.len()), section);
     Ok(page)
+}
+
+/// Every target with an observed value on one chart, whatever its unit: the model's median and
+/// p5–p95 as a share above or below the observed value (0 = history). None when no target has a
+/// positive observed value.
+fn relative_to_history(rows: &[crate::files::BacktestRow]) -> Result<Option<Figure>, Error> {
+    let dots: Vec<DotRow> = rows
+        .iter()
+        .filter_map(|r| {
+            let h = r.historical.filter(|h| *h > 0.0)?;
+            let rel = |v: f64| (v / h - 1.0) * 100.0;
+            Some(DotRow {
+                label: match r.role {
+                    Role::Holdout => format!("{} (holdout)", r.target),
+                    _ => r.target.clone(),
+                },
+                mean: rel(r.p50),
+                lo: rel(r.p5),
+                hi: rel(r.p95),
+                baseline: false,
+            })
+        })
+        .collect();
+    if dots.is_empty() {
+        return Ok(None);
+    }
+    let mut chart = DotWhiskerChart::new(
+        "The model relative to history, target by target",
+        "model minus observed, % of observed (0 = history)",
+        dots,
+    );
+    chart.interval = "model p5–p95 across replications".into();
+    chart.note = "dot: the model's median".into();
+    Ok(Some(Figure {
+        file: "backtest_relative_to_history".into(),
+        caption:
+            "For each target with an observed value: how far the model's median (dot) and its \
+                  5th–95th percentile (whisker) sit from the observed value, in per cent of it. \
+                  A whisker across the zero line holds history within the model's band."
+                .into(),
+        svg: dot_whisker_svg(&chart)?,
+    }))
 }
 
 fn header(
