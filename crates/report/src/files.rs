@@ -25,7 +25,8 @@ use crate::target::{Role, TargetChart, TargetMark};
 /// Most suggestions an unknown-series error lists.
 const SUGGESTIONS: usize = 5;
 
-fn open(path: &Path) -> Result<csv::Reader<File>, Error> {
+/// A CSV reader over `path` (fields trimmed), or a read error naming it.
+pub(crate) fn open(path: &Path) -> Result<csv::Reader<File>, Error> {
     let file = File::open(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
@@ -35,7 +36,8 @@ fn open(path: &Path) -> Result<csv::Reader<File>, Error> {
         .from_reader(file))
 }
 
-fn csv_error(path: &Path, e: &csv::Error) -> Error {
+/// A CSV error as the file, line and column a person can look up.
+pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> Error {
     let line = e.position().map_or(0, csv::Position::line);
     let message = match e.kind() {
         csv::ErrorKind::Deserialize { err, .. } => match err.field() {

@@ -1,7 +1,6 @@
 //! The result files a report is made from, read once each (docs/outputs.md, docs/experiments.md).
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -9,30 +8,7 @@ use serde::Deserialize;
 
 use crate::error::Error;
 use crate::fan::FanStep;
-
-fn open(path: &Path) -> Result<csv::Reader<File>, Error> {
-    let file = File::open(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    Ok(csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(file))
-}
-
-fn csv_error(path: &Path, e: &csv::Error) -> Error {
-    Error::Csv {
-        path: path.to_owned(),
-        line: e.position().map_or(0, csv::Position::line),
-        message: match e.kind() {
-            csv::ErrorKind::Deserialize { err, .. } => match err.field() {
-                Some(k) => format!("column {}: {}", k + 1, err.kind()),
-                None => err.kind().to_string(),
-            },
-            _ => e.to_string(),
-        },
-    }
-}
+use crate::files::{csv_error, open};
 
 fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Error> {
     open(path)?
