@@ -60,32 +60,9 @@ impl Workload {
     }
 }
 
-/// Scenario and strategies files, read from the file system.
-struct Files;
-
-impl Load<Scenario> for Files {
-    fn scenario(&self, path: &Path, overrides: &[Assignment]) -> Result<Scenario, BoxError> {
-        let overrides: Vec<Override> = overrides
-            .iter()
-            .map(|a| Override {
-                path: a.path.clone(),
-                value: a.value.clone(),
-            })
-            .collect();
-        let read = |p: &Path| std::fs::read_to_string(p);
-        Ok(Scenario::load(path, &read, &overrides)?)
-    }
-
-    fn strategies(&self, path: &Path) -> Result<Vec<(String, Strategy)>, BoxError> {
-        let read = |p: &Path| std::fs::read_to_string(p);
-        let set = StrategySet::load(path, &read)?;
-        Ok(set
-            .strategies
-            .into_iter()
-            .map(|s| (s.name.clone(), s))
-            .collect())
-    }
-}
+/// Scenario and strategies files, read from the file system: the loader the CLI and the
+/// Python module use.
+use chokepoint_engine::Files;
 
 pub fn compare_spec(scenarios: Vec<PathBuf>, strategies: Option<PathBuf>, reps: u64) -> PlanSpec {
     PlanSpec::Compare(CompareSpec {
