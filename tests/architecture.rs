@@ -13,8 +13,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const WORKSPACE: [&str; 7] = [
+const WORKSPACE: [&str; 9] = [
     "chokepoint-diagnostics",
+    "chokepoint-engine",
+    "chokepoint-python",
     "chokepoint-core",
     "chokepoint-scenario",
     "chokepoint-experiment",
@@ -80,6 +82,28 @@ fn crate_arrows_point_down_only() {
         set(&[]),
         "the charts take plain data: the report crate knows no workspace crate"
     );
+    assert_eq!(
+        workspace_dependencies("engine"),
+        set(&[
+            "chokepoint-scenario",
+            "chokepoint-experiment",
+            "chokepoint-diagnostics"
+        ]),
+        "the engine facade joins the scenario format and the experiment engine, and knows no front door"
+    );
+    assert_eq!(
+        workspace_dependencies("python"),
+        set(&[
+            "chokepoint-engine",
+            "chokepoint-experiment",
+            "chokepoint-scenario"
+        ]),
+        "the Python module is a front door beside the CLI: it goes through the engine facade"
+    );
+    assert!(
+        workspace_dependencies("cli").contains("chokepoint-engine"),
+        "the CLI reads files through the engine facade's loader, not a copy of its own"
+    );
 }
 
 #[test]
@@ -104,13 +128,23 @@ fn the_model_does_no_io_or_threads() {
 
 #[test]
 fn only_the_engine_knows_threads_and_only_the_cli_knows_terminals() {
-    for krate in ["core", "scenario", "stats", "cli", "report"] {
+    for krate in [
+        "core", "scenario", "stats", "cli", "report", "engine", "python",
+    ] {
         assert!(
             !dependencies(krate).iter().any(|d| d == "rayon"),
             "{krate} must not use rayon"
         );
     }
-    for krate in ["core", "scenario", "experiment", "stats", "report"] {
+    for krate in [
+        "core",
+        "scenario",
+        "experiment",
+        "stats",
+        "report",
+        "engine",
+        "python",
+    ] {
         let deps = dependencies(krate);
         for banned in ["indicatif", "clap", "ctrlc", "signal-hook", "anyhow"] {
             assert!(

@@ -3,10 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use chokepoint_experiment::{
-    Assignment, BoxError, CompareSpec, Execution, Load, Plan, PlanSpec, Settings, Silent,
-};
-use chokepoint_scenario::{Override, Scenario, Strategy, StrategySet};
+use chokepoint_experiment::{CompareSpec, Execution, Plan, PlanSpec, Settings, Silent};
+use chokepoint_scenario::Scenario;
 
 /// Master seed of every bench.
 pub const SEED: u64 = 7;
@@ -60,32 +58,9 @@ impl Workload {
     }
 }
 
-/// Scenario and strategies files, read from the file system.
-struct Files;
-
-impl Load<Scenario> for Files {
-    fn scenario(&self, path: &Path, overrides: &[Assignment]) -> Result<Scenario, BoxError> {
-        let overrides: Vec<Override> = overrides
-            .iter()
-            .map(|a| Override {
-                path: a.path.clone(),
-                value: a.value.clone(),
-            })
-            .collect();
-        let read = |p: &Path| std::fs::read_to_string(p);
-        Ok(Scenario::load(path, &read, &overrides)?)
-    }
-
-    fn strategies(&self, path: &Path) -> Result<Vec<(String, Strategy)>, BoxError> {
-        let read = |p: &Path| std::fs::read_to_string(p);
-        let set = StrategySet::load(path, &read)?;
-        Ok(set
-            .strategies
-            .into_iter()
-            .map(|s| (s.name.clone(), s))
-            .collect())
-    }
-}
+/// Scenario and strategies files, read from the file system: the loader the CLI and the
+/// Python module use.
+use chokepoint_engine::Files;
 
 pub fn compare_spec(scenarios: Vec<PathBuf>, strategies: Option<PathBuf>, reps: u64) -> PlanSpec {
     PlanSpec::Compare(CompareSpec {

@@ -1,8 +1,9 @@
 //! # chokepoint-cli: the command line
 //!
 //! A thin front door to the libraries: parses flags (clap), reads scenario files for the
-//! experiment engine (a [`Load`]er), shows progress (indicatif), turns Ctrl-C into the engine's
-//! stop flag, prints tables and maps errors to exit codes. It is the one place that knows about
+//! experiment engine (through `chokepoint-engine`'s `Files`, the loader the Python module
+//! shares), shows progress (indicatif), turns Ctrl-C into the engine's stop flag, prints
+//! tables and maps errors to exit codes. It is the one place that knows about
 //! terminals and exit codes, and the one reporting layer for errors: libraries return typed
 //! errors, this crate prints them.
 //!
@@ -23,10 +24,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use chokepoint_experiment::{
-    Assignment, BoxError, Execution, Load, Outcome, Plan, PlanSpec, Progress, Report,
-};
-use chokepoint_scenario::{Override, Scenario, StrategySet};
+use chokepoint_engine::Files;
+use chokepoint_experiment::{Execution, Outcome, Plan, PlanSpec, Progress, Report};
+use chokepoint_scenario::{Override, Scenario};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -171,38 +171,7 @@ fn backtest(args: &BacktestArgs) -> Result<()> {
 
 /// Reads and validates a scenario file.
 fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario> {
-    let read = |p: &Path| chokepoint_diagnostics::read_text(p);
-    Ok(Scenario::load(path, &read, overrides)?)
-}
-
-/// The engine's access to scenario and strategies files: straight from the file system.
-struct Files;
-
-impl Load<Scenario> for Files {
-    fn scenario(&self, path: &Path, overrides: &[Assignment]) -> Result<Scenario, BoxError> {
-        let overrides: Vec<Override> = overrides
-            .iter()
-            .map(|a| Override {
-                path: a.path.clone(),
-                value: a.value.clone(),
-            })
-            .collect();
-        let read = |p: &Path| chokepoint_diagnostics::read_text(p);
-        Ok(Scenario::load(path, &read, &overrides)?)
-    }
-
-    fn strategies(
-        &self,
-        path: &Path,
-    ) -> Result<Vec<(String, chokepoint_scenario::Strategy)>, BoxError> {
-        let read = |p: &Path| chokepoint_diagnostics::read_text(p);
-        let set = StrategySet::load(path, &read)?;
-        Ok(set
-            .strategies
-            .into_iter()
-            .map(|s| (s.name.clone(), s))
-            .collect())
-    }
+    Ok(chokepoint_engine::load_scenario(path, overrides)?)
 }
 
 /// `run`, `compare` or `sweep`: one plan through the engine, on this machine or as a shard.

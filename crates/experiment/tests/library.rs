@@ -6,37 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use chokepoint_experiment::{
-    Assignment, BoxError, CompareSpec, Execution, Load, Outcome, Plan, PlanSpec, Report, RunSpec,
-    Settings, Shard, Silent, execute, merge,
+    Assignment, CompareSpec, Execution, Outcome, Plan, PlanSpec, Report, RunSpec, Settings, Shard,
+    Silent, execute, merge,
 };
-use chokepoint_scenario::{Override, Scenario, Strategy, StrategySet};
+use chokepoint_scenario::Scenario;
 
-/// Scenario and strategies files, read from the file system.
-struct Files;
-
-impl Load<Scenario> for Files {
-    fn scenario(&self, path: &Path, overrides: &[Assignment]) -> Result<Scenario, BoxError> {
-        let overrides: Vec<Override> = overrides
-            .iter()
-            .map(|a| Override {
-                path: a.path.clone(),
-                value: a.value.clone(),
-            })
-            .collect();
-        let read = |p: &Path| std::fs::read_to_string(p);
-        Ok(Scenario::load(path, &read, &overrides)?)
-    }
-
-    fn strategies(&self, path: &Path) -> Result<Vec<(String, Strategy)>, BoxError> {
-        let read = |p: &Path| std::fs::read_to_string(p);
-        let set = StrategySet::load(path, &read)?;
-        Ok(set
-            .strategies
-            .into_iter()
-            .map(|s| (s.name.clone(), s))
-            .collect())
-    }
-}
+/// Scenario and strategies files, read from the file system: the loader the CLI and the
+/// Python module use.
+use chokepoint_engine::Files;
 
 fn shipped(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
