@@ -3,10 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use chokepoint_experiment::{
-    Assignment, BoxError, CompareSpec, Execution, Load, Plan, PlanSpec, Settings, Silent,
-};
-use chokepoint_scenario::{Override, Scenario, Strategy, StrategySet};
+use chokepoint_experiment::{CompareSpec, Execution, Plan, PlanSpec, Settings, Silent};
+use chokepoint_scenario::Scenario;
 
 /// Master seed of every bench.
 pub const SEED: u64 = 7;

@@ -1,8 +1,9 @@
 //! # chokepoint-cli: the command line
 //!
 //! A thin front door to the libraries: parses flags (clap), reads scenario files for the
-//! experiment engine (through `chokepoint-engine`'s `Files`, the loader the Python module shares), shows progress (indicatif), turns Ctrl-C into the engine's
-//! stop flag, prints tables and maps errors to exit codes. It is the one place that knows about
+//! experiment engine (through `chokepoint-engine`'s `Files`, the loader the Python module
+//! shares), shows progress (indicatif), turns Ctrl-C into the engine's stop flag, prints
+//! tables and maps errors to exit codes. It is the one place that knows about
 //! terminals and exit codes, and the one reporting layer for errors: libraries return typed
 //! errors, this crate prints them.
 //!

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use chokepoint_experiment::{
-    Assignment, BoxError, CompareSpec, Execution, Load, Outcome, Plan, PlanSpec, Report, RunSpec,
-    Settings, Shard, Silent, execute, merge,
+    Assignment, CompareSpec, Execution, Outcome, Plan, PlanSpec, Report, RunSpec, Settings, Shard,
+    Silent, execute, merge,
 };
-use chokepoint_scenario::{Override, Scenario, Strategy, StrategySet};
+use chokepoint_scenario::Scenario;
 
 /// Scenario and strategies files, read from the file system: the loader the CLI and the
 /// Python module use.

@@ -7,7 +7,7 @@
 //! a run from Python and `chokepoint run` with the same arguments write identical files.
 //!
 //! Simulating releases the GIL: the plan runs on a worker thread while the calling thread
-//! waits without the GIL and checks for Ctrl-C (`check_signals`) ten times a second; on
+//! waits without the GIL and checks for Ctrl-C (`check_signals`) twenty times a second; on
 //! Ctrl-C it sets the engine's stop flag, waits for the batch in progress to finish (the
 //! output folder keeps finished work and is marked `interrupted`), then raises
 //! `KeyboardInterrupt`.
@@ -15,7 +15,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use chokepoint_engine::{Error, Override, PlanSpec, Silent};
@@ -192,12 +191,11 @@ fn sweep(
 fn execute(py: Python<'_>, spec: PlanSpec, options: Options) -> PyResult<String> {
     chokepoint_experiment::check_threads(options.threads).map_err(|e| engine_error(&e))?;
     let stop = Arc::new(AtomicBool::new(false));
-    let (done_tx, done_rx) = mpsc::channel::<()>();
     let worker = {
         let stop = Arc::clone(&stop);
         let out = options.out.clone();
         std::thread::spawn(move || {
-            let result = chokepoint_engine::run_into(
+            chokepoint_engine::run_into(
                 &spec,
                 &out,
                 options.force,
@@ -205,17 +203,12 @@ fn execute(py: Python<'_>, spec: PlanSpec, options: Options) -> PyResult<String>
                 &Silent,
                 &stop,
                 options.command,
-            );
-            let _ = done_tx.send(());
-            result
+            )
         })
     };
     let mut interrupt: Option<PyErr> = None;
-    loop {
-        let waited = py.detach(|| done_rx.recv_timeout(Duration::from_millis(100)));
-        if !matches!(waited, Err(mpsc::RecvTimeoutError::Timeout)) {
-            break;
-        }
+    while !worker.is_finished() {
+        py.detach(|| std::thread::sleep(Duration::from_millis(50)));
         if interrupt.is_none()
             && let Err(e) = py.check_signals()
         {

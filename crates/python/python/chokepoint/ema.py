@@ -96,8 +96,11 @@ def _statistic(frame_summary, replications, metric: str, statistic: Union[str, f
 
 def experiment_seed(seed: int, values: Mapping[str, Any]) -> int:
     """The master seed of the experiment that sets `values`, under `seeds="per_experiment"`:
-    the first 8 bytes of SHA-256(seed, values as sorted JSON), below 2^63."""
-    text = json.dumps([seed, sorted((k, repr(v)) for k, v in values.items())])
+    the first 8 bytes of SHA-256 of the seed and the values' `--set` texts (sorted, as JSON),
+    halved to stay below 2^63. A numpy number and the Python number of the same value agree."""
+    from . import _assignments
+
+    text = json.dumps([int(seed), sorted(_assignments(values))])
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") >> 1
 
