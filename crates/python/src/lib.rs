@@ -227,6 +227,12 @@ fn execute(py: Python<'_>, spec: PlanSpec, options: Options) -> PyResult<String>
         _ => false,
     };
     if let Some(e) = interrupt {
+        // Python's own Ctrl-C, reworded to say what was kept; another handler's error as it is.
+        if e.is_instance_of::<PyKeyboardInterrupt>(py) {
+            return Err(PyKeyboardInterrupt::new_err(format!(
+                "stopped by Ctrl-C at the end of a batch: finished work is kept in {out}, marked interrupted"
+            )));
+        }
         return Err(e);
     }
     if stopped {

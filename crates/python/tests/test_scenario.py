@@ -1,5 +1,6 @@
 """Scenario.load, with_values, timeline, and errors worded as the CLI words them."""
 
+import shutil
 import subprocess
 
 import pytest
@@ -49,6 +50,7 @@ def test_a_value_out_of_range_names_the_key_as_the_cli_does(root, cli):
 
 
 def test_a_bad_file_raises_with_file_line_and_key(root, cli, tmp_path):
+    shutil.copytree(root / "scenarios/common", tmp_path / "common")
     bad = tmp_path / "bad.toml"
     text = (root / "scenarios/baseline_2024.toml").read_text()
     # An unknown key on a known line: the message must point at it.

@@ -129,6 +129,11 @@ def _cli_words(reps, seed, batch, values: Mapping[str, Any]) -> list:
 def _execute(call, *args, options, folder: Path, temporary: bool) -> "Results":
     try:
         call(*args, options)
+    except KeyboardInterrupt:
+        if not temporary:
+            raise
+        shutil.rmtree(folder, ignore_errors=True)
+        raise KeyboardInterrupt("stopped by Ctrl-C; nothing is kept (give out= to keep finished work)") from None
     except BaseException:
         if temporary:
             shutil.rmtree(folder, ignore_errors=True)
