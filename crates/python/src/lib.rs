@@ -1,7 +1,7 @@
 //! # chokepoint-python: the `chokepoint._native` extension module
 //!
 //! The thin Rust half of the `chokepoint` Python package (the Python half, in
-//! `python/chokepoint/`, turns the output files into pandas DataFrames and adapts runs to the
+//! `python/chokepoint/`, turns the output files into pandas data frames and adapts runs to the
 //! EMA Workbench). Everything here goes through `chokepoint-engine`, the facade the CLI uses
 //! too, with the same parsers for `PATH=VALUE` overrides, `PATH=LO:HI` ranges and designs: so
 //! a run from Python and `chokepoint run` with the same arguments write identical files.
@@ -11,6 +11,10 @@
 //! Ctrl-C it sets the engine's stop flag, waits for the batch in progress to finish (the
 //! output folder keeps finished work and is marked `interrupted`), then raises
 //! `KeyboardInterrupt`.
+
+// #[pyfunction] arguments are extracted from Python objects into owned values; pyo3 cannot
+// extract into borrowed slices.
+#![allow(clippy::needless_pass_by_value)]
 
 use std::path::PathBuf;
 use std::sync::Arc;
