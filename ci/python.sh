@@ -14,6 +14,9 @@ export CARGO_TARGET_DIR="$target"
 venv="${CHOKEPOINT_VENV:-$target/python-venv}"
 python="${PYTHON:-python3}"
 
+# The extension crate is not a default workspace member, so .ci/run's clippy does not see it.
+cargo clippy -p chokepoint-python --all-targets -- -D warnings
+
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
