@@ -131,9 +131,23 @@ pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// The scenario error inside `err`, when a scenario, strategies or suite file (or an override
-/// of it) is what went wrong: front doors tell bad input from a failed run by it.
+/// of it) is what went wrong: front doors tell bad input from a failed run by it. (The engine
+/// wraps a loader's error transparently, so its `source()` chain skips the error itself: the
+/// wrapped error is looked at first.)
 #[must_use]
-pub fn scenario_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a ScenarioError> {
+pub fn scenario_error(err: &Error) -> Option<&ScenarioError> {
+    let wrapped = match err {
+        Error::Scenario(b)
+        | Error::Strategy { source: b, .. }
+        | Error::DesignPoint { source: b, .. } => find_scenario_error(b.as_ref()),
+        _ => None,
+    };
+    wrapped.or_else(|| find_scenario_error(err))
+}
+
+fn find_scenario_error<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a ScenarioError> {
     let mut cause = Some(err);
     while let Some(c) = cause {
         if let Some(s) = c.downcast_ref::<ScenarioError>() {
