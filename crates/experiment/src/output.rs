@@ -16,6 +16,7 @@ use chokepoint_stats::{Proportion, SeriesAccumulator, SeriesSummary, Summary};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::table::Tables;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -90,6 +91,7 @@ pub(crate) fn write_cell_files<S: ScenarioSource>(
     seed: u64,
     metric_names: &[String],
     result: &CellResult,
+    tables: &Tables,
 ) -> Result<Vec<MetricRow>> {
     let model = Model::new(scenario.central().clone())?;
     let schema = model.schema();
@@ -99,11 +101,11 @@ pub(crate) fn write_cell_files<S: ScenarioSource>(
         .enumerate()
         .map(|(k, name)| MetricRow::new(name, &column(&result.metrics, k), horizon))
         .collect();
-    write_summary(dir, &rows)?;
+    write_summary(dir, &rows, tables)?;
     if let Some(series) = &result.series {
-        write_timeseries(dir, schema, scenario.calendar(), &series.finish())?;
+        write_timeseries(dir, schema, scenario.calendar(), &series.finish(), tables)?;
     }
-    write_replications(dir, schema, seed, 0, &result.metrics)?;
+    write_replications(dir, schema, seed, 0, &result.metrics, tables)?;
     Ok(rows)
 }
 
@@ -167,12 +169,12 @@ impl MetricRow {
 }
 
 /// `summary.csv` and `summary.json`.
-fn write_summary(dir: &Path, rows: &[MetricRow]) -> Result<()> {
+fn write_summary(dir: &Path, rows: &[MetricRow], tables: &Tables) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.serialize(r)?;
     }
-    write_atomic(dir, "summary.csv", &csv_bytes(w)?)?;
+    tables.write(dir, "summary.csv", &csv_bytes(w)?)?;
     let json = serde_json::to_vec_pretty(&serde_json::json!({ "metrics": rows }))?;
     write_atomic(dir, "summary.json", &json)
 }
@@ -183,6 +185,7 @@ fn write_timeseries(
     schema: &OutputSchema,
     calendar: &Calendar,
     series: &SeriesSummary,
+    tables: &Tables,
 ) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -210,7 +213,7 @@ fn write_timeseries(
             ])?;
         }
     }
-    write_atomic(dir, "timeseries.csv", &csv_bytes(w)?)
+    tables.write(dir, "timeseries.csv", &csv_bytes(w)?)
 }
 
 /// `replications.csv`: `rep,seed,<every metric>`, one row per replication in run-id order.
@@ -220,6 +223,7 @@ fn write_replications(
     seed: u64,
     first_run_id: u64,
     metrics: &[Vec<f64>],
+    tables: &Tables,
 ) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["rep".to_owned(), "seed".to_owned()];
@@ -230,7 +234,7 @@ fn write_replications(
         rec.extend(row.iter().map(f64::to_string));
         w.write_record(&rec)?;
     }
-    write_atomic(dir, "replications.csv", &csv_bytes(w)?)
+    tables.write(dir, "replications.csv", &csv_bytes(w)?)
 }
 
 #[cfg(test)]
