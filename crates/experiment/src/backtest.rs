@@ -148,7 +148,7 @@ pub fn backtest<S: ScenarioSource>(
     };
     let rows = rows(&targets, &run.rows)?;
     let (format, note) = crate::table::resolve_format(&plan, exec.format);
-    let tables = crate::table::Tables::new(&plan, format, note.as_deref());
+    let tables = crate::output::Tables::new(&plan, format, note.as_deref());
     write_backtest(&run.out, &rows, &tables)?;
     Ok(BacktestReport { run, rows })
 }
@@ -174,7 +174,7 @@ fn rows(targets: &[TargetInfo], summary: &[MetricRow]) -> Result<Vec<BacktestRow
 fn write_backtest(
     dir: &std::path::Path,
     rows: &[BacktestRow],
-    tables: &crate::table::Tables,
+    tables: &crate::output::Tables,
 ) -> Result<(), Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
@@ -251,7 +251,7 @@ mod tests {
             .collect();
         let rows = rows(&targets, &summary).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let tables = crate::table::Tables {
+        let tables = crate::output::Tables {
             format: crate::TableFormat::Both,
             manifest: "{}".to_owned(),
         };

@@ -12,12 +12,12 @@ use chokepoint_core::ScenarioSource;
 use chokepoint_stats::{PairedDiff, Proportion, Summary};
 
 use crate::error::Error;
+use crate::output::Tables;
 use crate::output::{MetricRow, Results, column, csv_bytes, horizon_weeks, write_cell_files};
 use crate::plan::{
     CellsBuilder, CompareInfo, CompareSpec, Finish, Load, Plan, PlanSpec, Recipe, admit_shape,
 };
 use crate::suite::read_suite;
-use crate::table::Tables;
 use chokepoint_diagnostics::did_you_mean;
 
 /// The metrics the ranking table shows, by name: unmet demand, halts, weeks to the first halt,

@@ -179,7 +179,7 @@ pub(crate) fn run_journalled<S: ScenarioSource>(
     plan: &Plan<S>,
     out: &Path,
     exec: &Execution<'_>,
-    tables: &crate::table::Tables,
+    tables: &crate::output::Tables,
     format_note: Option<String>,
 ) -> Result<Journalled, Error> {
     let threads = resolve_threads(exec.threads);

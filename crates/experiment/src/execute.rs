@@ -15,10 +15,11 @@ use crate::error::Error;
 use crate::folder::{self, Claim, FolderLock};
 use crate::manifest::write_manifest;
 use crate::output::Results;
+use crate::output::Tables;
 use crate::plan::{Finish, Load, Plan, PlanSpec, Shard};
 use crate::run::{self, RunReport};
 use crate::sweep::{self, SweepReport};
-use crate::table::{Tables, resolve_format};
+use crate::table::resolve_format;
 
 /// What a finished plan reports, by kind.
 #[derive(Clone, Debug)]

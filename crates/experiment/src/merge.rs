@@ -5,7 +5,7 @@
 //! caller's loader) must hash the same, so that files edited since the shards ran are caught.
 //! The journals are then combined and finished by the same code as a single machine's run.
 
-use crate::table::Tables;
+use crate::output::Tables;
 use std::path::{Path, PathBuf};
 
 use chokepoint_core::ScenarioSource;

@@ -16,7 +16,7 @@ use chokepoint_stats::{Proportion, SeriesAccumulator, SeriesSummary, Summary};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::table::Tables;
+use crate::table::TableFormat;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -70,6 +70,58 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
         )
     })?;
     Ok(())
+}
+
+/// How a plan's tables are written: the format and the manifest stamp for Parquet files.
+#[derive(Clone, Debug)]
+pub(crate) struct Tables {
+    /// CSV, Parquet or both.
+    pub format: TableFormat,
+    /// [`crate::table::stamp`].
+    pub manifest: String,
+}
+
+impl Tables {
+    /// Tables of `plan` in `format`.
+    pub(crate) fn new<S: ScenarioSource>(
+        plan: &crate::plan::Plan<S>,
+        format: TableFormat,
+        note: Option<&str>,
+    ) -> Self {
+        Self {
+            format,
+            manifest: crate::table::stamp(plan, format, note),
+        }
+    }
+
+    /// The file a reader should open for the table `name`: the CSV when one is written.
+    pub(crate) fn file_name(&self, name: &str) -> String {
+        if self.format.csv() {
+            name.to_owned()
+        } else {
+            format!("{}.parquet", name.strip_suffix(".csv").unwrap_or(name))
+        }
+    }
+
+    /// Writes the table `name` (`summary.csv`, ...) given as CSV bytes: the CSV, and/or
+    /// `summary.parquet` made from the same bytes, each atomically.
+    pub(crate) fn write(&self, dir: &Path, name: &str, csv: &[u8]) -> Result<()> {
+        if self.format.csv() {
+            write_atomic(dir, name, csv)?;
+        }
+        if self.format.parquet() {
+            let stem = name.strip_suffix(".csv").unwrap_or(name);
+            let pq_name = format!("{stem}.parquet");
+            let bytes = crate::table::csv_to_parquet(csv, &self.manifest).map_err(|e| {
+                Error::file(
+                    format!("{}: cannot make {pq_name} from {name}", dir.display()),
+                    e,
+                )
+            })?;
+            write_atomic(dir, &pq_name, &bytes)?;
+        }
+        Ok(())
+    }
 }
 
 /// How long a run of `scenario` lasts, weeks: the bound of its duration metrics.

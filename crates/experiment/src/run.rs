@@ -13,9 +13,9 @@ use crate::engine::{Execution, resolve_threads, shell_quote};
 use crate::error::Error;
 use crate::manifest::RunManifest;
 use crate::monte_carlo::{self, MonteCarlo};
+use crate::output::Tables;
 use crate::output::{CellResult, MetricRow, Results, write_atomic, write_cell_files};
 use crate::plan::{CellsBuilder, Finish, Load, Plan, PlanSpec, Recipe, RunSpec, admit_shape};
-use crate::table::Tables;
 
 /// What a run came to, for the front door to show.
 #[derive(Clone, Debug)]

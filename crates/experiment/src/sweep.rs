@@ -10,9 +10,9 @@ use chokepoint_core::ScenarioSource;
 
 use crate::design;
 use crate::error::Error;
+use crate::output::Tables;
 use crate::output::{MetricRow, Results, column, csv_bytes, horizon_weeks};
 use crate::plan::{CellsBuilder, Finish, Load, Plan, PlanSpec, Recipe, SweepSpec, admit_shape};
-use crate::table::Tables;
 
 /// What a sweep came to, for the front door to show.
 #[derive(Clone, Debug)]

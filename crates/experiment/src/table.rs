@@ -1,7 +1,7 @@
 //! Result tables as CSV, Parquet or both (`--format`).
 //!
 //! Every table (time series, replications, summary, sweep points, comparison cells, benchmark,
-//! tornado, backtest) is first made as CSV bytes by the code that knows it; [`Tables::write`]
+//! tornado, backtest) is first made as CSV bytes by the code that knows it; `output::Tables::write`
 //! then writes the CSV, its Parquet twin, or both. The Parquet file is made *from the CSV
 //! bytes*, so the two hold the same values by construction (`f64` written with Rust's
 //! shortest round-trip formatting parses back to the same bits).
@@ -16,7 +16,6 @@
 //! merge or another thread count write different bytes).
 
 use std::io::Write as _;
-use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -33,8 +32,6 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-use crate::output::write_atomic;
 use crate::plan::Plan;
 
 /// The key of the manifest in a Parquet file's key-value metadata.
@@ -150,58 +147,6 @@ pub fn stamp<S: ScenarioSource>(plan: &Plan<S>, format: TableFormat, note: Optio
         "format_note": note,
     });
     value.to_string()
-}
-
-/// How a plan's tables are written: the format and the manifest stamp for Parquet files.
-#[derive(Clone, Debug)]
-pub(crate) struct Tables {
-    /// CSV, Parquet or both.
-    pub format: TableFormat,
-    /// [`stamp`].
-    pub manifest: String,
-}
-
-impl Tables {
-    /// Tables of `plan` in `format`.
-    pub(crate) fn new<S: ScenarioSource>(
-        plan: &Plan<S>,
-        format: TableFormat,
-        note: Option<&str>,
-    ) -> Self {
-        Self {
-            format,
-            manifest: stamp(plan, format, note),
-        }
-    }
-
-    /// The file a reader should open for the table `name`: the CSV when one is written.
-    pub(crate) fn file_name(&self, name: &str) -> String {
-        if self.format.csv() {
-            name.to_owned()
-        } else {
-            format!("{}.parquet", name.strip_suffix(".csv").unwrap_or(name))
-        }
-    }
-
-    /// Writes the table `name` (`summary.csv`, ...) given as CSV bytes: the CSV, and/or
-    /// `summary.parquet` made from the same bytes, each atomically.
-    pub(crate) fn write(&self, dir: &Path, name: &str, csv: &[u8]) -> Result<(), Error> {
-        if self.format.csv() {
-            write_atomic(dir, name, csv)?;
-        }
-        if self.format.parquet() {
-            let stem = name.strip_suffix(".csv").unwrap_or(name);
-            let pq_name = format!("{stem}.parquet");
-            let bytes = csv_to_parquet(csv, &self.manifest).map_err(|e| {
-                Error::file(
-                    format!("{}: cannot make {pq_name} from {name}", dir.display()),
-                    e,
-                )
-            })?;
-            write_atomic(dir, &pq_name, &bytes)?;
-        }
-        Ok(())
-    }
 }
 
 /// Why a CSV table could not become Parquet.
