@@ -23,7 +23,7 @@ common=(--reps 8 --seed 7 --quiet --format both)
 "$bin" backtest scenarios/japan_halt_2010.toml "${common[@]}" --out "$work/backtest" >/dev/null
 "$bin" compare scenarios/full_embargo.toml scenarios/china_licensing_2025_04.toml \
   --strategies scenarios/stockpile_strategies.toml "${common[@]}" \
-  --set scenario.horizon_weeks=40 --out "$work/compare" >/dev/null
+  --set scenario.horizon_weeks=66 --out "$work/compare" >/dev/null
 "$bin" sweep scenarios/full_embargo.toml --param shock.allied_embargo.duration_weeks=4:40 \
-  --design oat "${common[@]}" --set scenario.horizon_weeks=40 --out "$work/sweep" >/dev/null
+  --design oat "${common[@]}" --set scenario.horizon_weeks=66 --out "$work/sweep" >/dev/null
 "$venv/bin/python" ci/parquet_check.py "$work/run" "$work/backtest" "$work/compare" "$work/sweep"

@@ -8,8 +8,9 @@
 //! TOML) read it as well as newer validators. TOML dates are strings with `format: date`, as
 //! taplo presents them. What it does not check, `chokepoint check` does: which keys a shock
 //! type or a distribution accepts, names that must refer to an entry, and keys an entry needs
-//! (a file that `extends` another may give only part of an entry, merged by its name), so the
-//! schema requires only `[scenario]`, `[[item]]`, ... at the top of a file without `extends`.
+//! (a file that `extends` another may give only part of an entry, merged by its name, and a
+//! parent such as `scenarios/common/behaviour.toml` holds only part of a market), so the
+//! schema requires no key (but `dist` in a distribution).
 
 use serde_json::{Map, Value, json};
 
@@ -35,11 +36,6 @@ pub fn scenario_schema() -> Value {
     }
     definitions.insert("number_or_dist".to_owned(), number_schema(None));
     let top = table_schema(Table::Top);
-    let required: Vec<&str> = Table::Top
-        .keys()
-        .filter(|k| k.need == Need::Required)
-        .map(|k| k.name)
-        .collect();
     let mut root = json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "Chokepoint scenario",
@@ -47,11 +43,6 @@ pub fn scenario_schema() -> Value {
         "type": "object",
         "properties": top["properties"].clone(),
         "additionalProperties": false,
-        // A file without `extends` must define the market; a child file states what differs.
-        "anyOf": [
-            { "required": ["extends"] },
-            { "required": required },
-        ],
     });
     root["definitions"] = Value::Object(definitions);
     root
