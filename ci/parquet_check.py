@@ -27,7 +27,8 @@ def check(pq_path: pathlib.Path) -> list[str]:
     problems = []
     csv_path = pq_path.with_suffix(".csv")
     table = pq.read_table(pq_path)
-    meta = table.schema.metadata or {}
+    # The file's own key-value metadata (pyarrow keeps it apart from the Arrow schema's).
+    meta = pq.read_metadata(pq_path).metadata or {}
     manifest = meta.get(b"chokepoint.manifest")
     if manifest is None:
         problems.append(f"{pq_path}: no chokepoint.manifest in the metadata")

@@ -12,6 +12,8 @@
 //! parent such as `scenarios/common/behaviour.toml` holds only part of a market), so the
 //! schema requires no key (but `dist` in a distribution).
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value, json};
 
 use super::{Key, Need, Table, Ty};
@@ -78,21 +80,25 @@ fn key_schema(key: &Key) -> Value {
 fn describe(key: &Key) -> String {
     let mut text = key.doc.to_owned();
     if !key.unit.is_empty() {
-        text.push_str(&format!(" Unit: {}.", key.unit));
+        let _ = write!(text, " Unit: {}.", key.unit);
     }
     if let Some(d) = key.domain
         && d != Domain::Any
     {
-        text.push_str(&format!(" Must be {}.", d.describe()));
+        let _ = write!(text, " Must be {}.", d.describe());
     }
     match key.need {
         Need::Required => text.push_str(" Required."),
         Need::Fallback => text.push_str(" Required here or in the table it falls back to."),
-        Need::Optional(absent) => text.push_str(&format!(" If absent: {absent}.")),
-        Need::Conditional(when) => text.push_str(&format!(" {when}.")),
+        Need::Optional(absent) => {
+            let _ = write!(text, " If absent: {absent}.");
+        }
+        Need::Conditional(when) => {
+            let _ = write!(text, " {when}.");
+        }
     }
     if !key.applies.is_empty() {
-        text.push_str(&format!(" Only for: {}.", key.applies.join(", ")));
+        let _ = write!(text, " Only for: {}.", key.applies.join(", "));
     }
     text
 }
