@@ -90,6 +90,7 @@ pub fn compare(spec: &PlanSpec, out: &Path) -> u64 {
         progress: &Silent,
         stop: &stop,
         command: Vec::new(),
+        format: None,
     };
     chokepoint_experiment::execute(&plan, &exec).expect("the comparison runs");
     plan.cells.len() as u64

@@ -47,6 +47,17 @@ pub enum Command {
     /// Fit scenario parameters to historical targets: Latin hypercube, then Nelder–Mead, on
     /// common random numbers (resumable).
     Calibrate(CalibrateArgs),
+    /// Print the JSON Schema of scenario files (for editors: docs/scenarios.md, Editor
+    /// support), or write it into --out DIR as scenario.schema.json.
+    Schema(SchemaArgs),
+}
+
+/// `chokepoint schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Folder to write the schema files into (the repository ships them in `schemas/`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `chokepoint plot`.
@@ -172,6 +183,11 @@ pub struct RunFlags {
     /// `chokepoint report` does.
     #[arg(long)]
     pub report: bool,
+    /// Result tables as `csv`, `parquet` or `both` (default: csv; a sweep whose sweep.csv would
+    /// exceed 256 MB writes Parquet unless --format says otherwise). Parquet files carry the
+    /// manifest under the key `chokepoint.manifest`.
+    #[arg(long, value_name = "csv|parquet|both")]
+    pub format: Option<chokepoint_experiment::TableFormat>,
 }
 
 /// `chokepoint report`.
@@ -207,6 +223,13 @@ pub struct CheckArgs {
     /// Override a scenario parameter, as for `run`.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
+    /// Print the fully resolved scenario (after `extends` and `--set`) instead of the timeline;
+    /// with --json, as JSON for other tools.
+    #[arg(long)]
+    pub resolved: bool,
+    /// With --resolved: print JSON (the manifest's `resolved_scenario` as structured data).
+    #[arg(long, requires = "resolved")]
+    pub json: bool,
 }
 
 /// `chokepoint diff`.
@@ -306,6 +329,19 @@ pub fn assignments(set: &[Override]) -> Vec<Assignment> {
 }
 
 impl RunFlags {
+    /// `--format` as the engine takes it. The HTML report reads the CSV tables, so with
+    /// `--report` an unset format means CSV and `parquet` alone is refused.
+    pub fn format(&self) -> Result<Option<chokepoint_experiment::TableFormat>, String> {
+        use chokepoint_experiment::TableFormat;
+        match (self.report, self.format) {
+            (true, Some(TableFormat::Parquet)) => Err(
+                "--report reads the CSV tables: use --format both (or drop --report)".to_owned(),
+            ),
+            (true, None) => Ok(Some(TableFormat::Csv)),
+            (_, f) => Ok(f),
+        }
+    }
+
     fn settings(&self) -> Settings {
         Settings {
             seed: self.seed,

@@ -106,7 +106,23 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Backtest(args) => backtest(&args),
         Command::Report(args) => emit(&format!("wrote {}\n", html::write(&args.folder)?.display())),
         Command::Calibrate(args) => calibrate(&args),
+        Command::Schema(args) => schema(&args),
     }
+}
+
+/// `schema`: the JSON Schema of scenario files, generated from the key table.
+fn schema(args: &args::SchemaArgs) -> Result<()> {
+    let text = chokepoint_scenario::keys::scenario_schema_text();
+    let Some(dir) = &args.out else {
+        return emit(&text);
+    };
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", dir.display()))?;
+    chokepoint_experiment::write_atomic(dir, "scenario.schema.json", text.as_bytes())?;
+    emit(&format!(
+        "wrote {}\n",
+        dir.join("scenario.schema.json").display()
+    ))
 }
 
 /// `calibrate`: read and check the calibration file against its scenario, then search.
@@ -138,6 +154,20 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
     }
 }
 
+/// `check --resolved [--json]`: the resolved scenario as TOML (the manifest's
+/// `resolved_scenario`), or that same text as structured JSON.
+fn resolved(scenario: &Scenario, json: bool) -> Result<String> {
+    use chokepoint_core::ScenarioSource as _;
+    let text = scenario.resolved_text();
+    if !json {
+        return Ok(text);
+    }
+    let value: toml::Value = toml::from_str(&text)?;
+    let mut out = serde_json::to_string_pretty(&chokepoint_scenario::keys::toml_to_json(value))?;
+    out.push('\n');
+    Ok(out)
+}
+
 /// `backtest`: a run through the engine, then the targets' table. Targets outside their bands
 /// are reported, not an error (exit code 0).
 fn backtest(args: &BacktestArgs) -> Result<()> {
@@ -151,6 +181,7 @@ fn backtest(args: &BacktestArgs) -> Result<()> {
         progress: &bar,
         stop: signals::stop_flag(args.run.out.as_deref()),
         command: plan_argv(),
+        format: args.run.format().map_err(anyhow::Error::msg)?,
     };
     let r = chokepoint_experiment::backtest(&args.spec(), &Files, &exec)?;
     if r.run.interrupted {
@@ -186,6 +217,7 @@ fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
         progress: &bar,
         stop: signals::stop_flag(None),
         command: plan_argv(),
+        format: flags.run.format().map_err(anyhow::Error::msg)?,
     };
     chokepoint_experiment::check_execution(spec, &exec)?;
     let plan: Plan<Scenario> = Plan::from_spec(spec, &Files)?;
@@ -313,6 +345,9 @@ impl Progress for Bar {
 fn check(args: &CheckArgs) -> Result<()> {
     let mut s = String::new();
     let scenario = load_scenario(&args.scenario, &args.set)?;
+    if args.resolved {
+        return emit(&resolved(&scenario, args.json)?);
+    }
     let p = scenario.central();
     let cal = &p.calendar;
     writeln!(

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::engine::Execution;
 use crate::error::Error;
 use crate::execute::{Outcome, Report, execute_locked};
-use crate::output::{MetricRow, csv_bytes, write_atomic};
+use crate::output::{MetricRow, csv_bytes};
 use crate::plan::{Load, Plan, PlanSpec, RunSpec};
 use crate::run::RunReport;
 
@@ -147,7 +147,9 @@ pub fn backtest<S: ScenarioSource>(
         }
     };
     let rows = rows(&targets, &run.rows)?;
-    write_backtest(&run.out, &rows)?;
+    let (format, note) = crate::table::resolve_format(&plan, exec.format);
+    let tables = crate::output::Tables::new(&plan, format, note.as_deref());
+    write_backtest(&run.out, &rows, &tables)?;
     Ok(BacktestReport { run, rows })
 }
 
@@ -169,12 +171,16 @@ fn rows(targets: &[TargetInfo], summary: &[MetricRow]) -> Result<Vec<BacktestRow
 }
 
 /// `backtest.csv`, written atomically.
-fn write_backtest(dir: &std::path::Path, rows: &[BacktestRow]) -> Result<(), Error> {
+fn write_backtest(
+    dir: &std::path::Path,
+    rows: &[BacktestRow],
+    tables: &crate::output::Tables,
+) -> Result<(), Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.serialize(r)?;
     }
-    write_atomic(dir, "backtest.csv", &csv_bytes(w)?)
+    tables.write(dir, "backtest.csv", &csv_bytes(w)?)
 }
 
 #[cfg(test)]
@@ -245,7 +251,13 @@ mod tests {
             .collect();
         let rows = rows(&targets, &summary).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        write_backtest(dir.path(), &rows).unwrap();
+        let tables = crate::output::Tables {
+            format: crate::TableFormat::Both,
+            manifest: "{}".to_owned(),
+        };
+        write_backtest(dir.path(), &rows, &tables).unwrap();
+        // The prediction's empty cells are nulls in the Parquet twin.
+        assert!(dir.path().join("backtest.parquet").is_file());
         let csv = std::fs::read_to_string(dir.path().join("backtest.csv")).unwrap();
         let ahead = csv.lines().find(|l| l.starts_with("ahead,")).unwrap();
         assert!(

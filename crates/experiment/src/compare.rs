@@ -12,9 +12,8 @@ use chokepoint_core::ScenarioSource;
 use chokepoint_stats::{PairedDiff, Proportion, Summary};
 
 use crate::error::Error;
-use crate::output::{
-    MetricRow, Results, column, csv_bytes, horizon_weeks, write_atomic, write_cell_files,
-};
+use crate::output::Tables;
+use crate::output::{MetricRow, Results, column, csv_bytes, horizon_weeks, write_cell_files};
 use crate::plan::{
     CellsBuilder, CompareInfo, CompareSpec, Finish, Load, Plan, PlanSpec, Recipe, admit_shape,
 };
@@ -265,6 +264,7 @@ pub(crate) fn finish_compare<S: ScenarioSource>(
     info: &CompareInfo,
     results: &Results,
     out: &Path,
+    tables: &Tables,
 ) -> Result<CompareReport, Error> {
     let names: Vec<&str> = info.names.iter().map(String::as_str).collect();
     let (base_index, objective, scenario_names) =
@@ -280,6 +280,7 @@ pub(crate) fn finish_compare<S: ScenarioSource>(
                 plan.mc.seed,
                 &results.metric_names,
                 result,
+                tables,
             )?;
         }
     }
@@ -343,9 +344,15 @@ pub(crate) fn finish_compare<S: ScenarioSource>(
             rows: rank(results, si, &names, base_index, obj)?,
         });
     }
-    write_atomic(out, "comparison.csv", &csv_bytes(w)?)?;
+    tables.write(out, "comparison.csv", &csv_bytes(w)?)?;
     let robustness = if scenario_names.len() > 1 {
-        Some(benchmark(out, &names, scenario_names, &objective_means)?)
+        Some(benchmark(
+            out,
+            &names,
+            scenario_names,
+            &objective_means,
+            tables,
+        )?)
     } else {
         None
     };
@@ -411,6 +418,7 @@ fn benchmark(
     names: &[&str],
     scenarios: &[String],
     means: &[Vec<f64>],
+    tables: &Tables,
 ) -> Result<Robustness, Error> {
     let best: Vec<f64> = (0..scenarios.len())
         .map(|s| means.iter().map(|m| m[s]).fold(f64::INFINITY, f64::min))
@@ -458,7 +466,7 @@ fn benchmark(
             worst,
         });
     }
-    write_atomic(out, "benchmark.csv", &csv_bytes(w)?)?;
+    tables.write(out, "benchmark.csv", &csv_bytes(w)?)?;
     Ok(Robustness {
         scenarios: scenarios.len(),
         rows,

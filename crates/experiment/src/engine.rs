@@ -69,6 +69,9 @@ pub struct Execution<'a> {
     pub stop: &'a AtomicBool,
     /// The command that asked for it, recorded in the manifest for people.
     pub command: Vec<String>,
+    /// Result tables as CSV, Parquet or both; `None` = CSV, except Parquet for a sweep whose
+    /// `sweep.csv` would be huge ([`crate::resolve_format`]).
+    pub format: Option<crate::TableFormat>,
 }
 
 /// The most worker threads any command takes: more threads than cores only adds overhead,
@@ -176,9 +179,13 @@ pub(crate) fn run_journalled<S: ScenarioSource>(
     plan: &Plan<S>,
     out: &Path,
     exec: &Execution<'_>,
+    tables: &crate::output::Tables,
+    format_note: Option<String>,
 ) -> Result<Journalled, Error> {
     let threads = resolve_threads(exec.threads);
     let mut manifest = new_manifest(plan, exec.shard, threads, &exec.command);
+    manifest.format = (tables.format != crate::TableFormat::Csv).then_some(tables.format);
+    manifest.format_note = format_note;
     if exec.resume {
         let old = read_manifest(out)?;
         if old.plan_sha256 != manifest.plan_sha256 || old.shard != manifest.shard {

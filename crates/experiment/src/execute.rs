@@ -15,9 +15,11 @@ use crate::error::Error;
 use crate::folder::{self, Claim, FolderLock};
 use crate::manifest::write_manifest;
 use crate::output::Results;
+use crate::output::Tables;
 use crate::plan::{Finish, Load, Plan, PlanSpec, Shard};
 use crate::run::{self, RunReport};
 use crate::sweep::{self, SweepReport};
+use crate::table::resolve_format;
 
 /// What a finished plan reports, by kind.
 #[derive(Clone, Debug)]
@@ -123,19 +125,24 @@ fn execute_in<S: ScenarioSource>(
     exec: &Execution<'_>,
     out: &Path,
 ) -> Result<Outcome, Error> {
+    let (format, note) = resolve_format(plan, exec.format);
+    if let Some(note) = &note {
+        exec.progress.note(note);
+    }
+    let tables = Tables::new(plan, format, note.as_deref());
     if let PlanSpec::Run(spec) = &plan.spec
         && exec.shard.is_none()
     {
         return Ok(Outcome::Done(Report::Run(run::run_here(
-            plan, spec, exec, out,
+            plan, spec, exec, out, &tables,
         )?)));
     }
     let out = out.to_owned();
-    Ok(match run_journalled(plan, &out, exec)? {
+    Ok(match run_journalled(plan, &out, exec, &tables, note)? {
         Journalled::Interrupted => Outcome::Interrupted { out },
         Journalled::ShardDone(shard) => Outcome::ShardDone { shard, out },
         Journalled::Done(results, manifest) => {
-            let report = finish(plan, &results, &out)?;
+            let report = finish(plan, &results, &out, &tables)?;
             write_manifest(&out, &manifest)?;
             Outcome::Done(report)
         }
@@ -147,12 +154,13 @@ pub(crate) fn finish<S: ScenarioSource>(
     plan: &Plan<S>,
     results: &Results,
     out: &Path,
+    tables: &Tables,
 ) -> Result<Report, Error> {
     Ok(match &plan.finish {
-        Finish::Run => Report::Run(run::finish_run(plan, results, out)?),
+        Finish::Run => Report::Run(run::finish_run(plan, results, out, tables)?),
         Finish::Compare(info) => {
-            Report::Compare(compare::finish_compare(plan, info, results, out)?)
+            Report::Compare(compare::finish_compare(plan, info, results, out, tables)?)
         }
-        Finish::Sweep => Report::Sweep(sweep::finish_sweep(plan, results, out)?),
+        Finish::Sweep => Report::Sweep(sweep::finish_sweep(plan, results, out, tables)?),
     })
 }

@@ -55,6 +55,7 @@ mod run;
 pub mod streams;
 mod suite;
 mod sweep;
+mod table;
 
 pub use backtest::{BacktestReport, BacktestRow, backtest};
 pub use calibrate::{
@@ -78,6 +79,10 @@ pub use plan::{
 };
 pub use run::RunReport;
 pub use sweep::SweepReport;
+pub use table::{
+    MANIFEST_KEY, PARQUET_ABOVE_BYTES, TableError, TableFormat, csv_to_parquet, resolve_format,
+    stamp,
+};
 
 use chokepoint_core::{Model, ScenarioSource, Simulation, Trajectory};
 

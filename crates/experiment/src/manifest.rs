@@ -56,6 +56,12 @@ pub struct RunManifest {
     /// runs it again into the same folder, replacing the partial results.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rerun_command: Option<String>,
+    /// Result tables: `csv`, `parquet` or `both` (absent = csv).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<crate::TableFormat>,
+    /// Why the format is not the one asked for (a big sweep writes Parquet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format_note: Option<String>,
     /// The resolved scenario, as TOML.
     pub resolved_scenario: String,
 }
@@ -108,6 +114,8 @@ impl RunManifest {
             started_at: started.to_rfc3339(),
             finished_at: None,
             rerun_command: None,
+            format: None,
+            format_note: None,
             resolved_scenario: resolved,
         })
     }
@@ -174,6 +182,12 @@ pub struct ExperimentManifest {
     /// When `interrupted`: the command that finishes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_command: Option<String>,
+    /// Result tables: `csv`, `parquet` or `both` (absent = csv); `merge` writes the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<crate::TableFormat>,
+    /// Why the format is not the one asked for (a big sweep writes Parquet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format_note: Option<String>,
 }
 
 /// Reads a folder's manifest.
@@ -234,5 +248,7 @@ pub(crate) fn new_manifest<S: ScenarioSource>(
         plan: plan.description.clone(),
         spec: Some(plan.spec.clone()),
         resume_command: None,
+        format: None,
+        format_note: None,
     }
 }

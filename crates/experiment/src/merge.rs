@@ -5,6 +5,7 @@
 //! caller's loader) must hash the same, so that files edited since the shards ran are caught.
 //! The journals are then combined and finished by the same code as a single machine's run.
 
+use crate::output::Tables;
 use std::path::{Path, PathBuf};
 
 use chokepoint_core::ScenarioSource;
@@ -36,10 +37,16 @@ pub fn merge<S: ScenarioSource>(
         other => other,
     })?;
     let (plan, results, manifest) = merge_shards(dirs, &spec, loader)?;
-    let mut report = finish(&plan, &results, out)?;
+    // The shards recorded the format their plan's tables take: the merge writes the same.
+    let tables = Tables::new(
+        &plan,
+        manifest.format.unwrap_or_default(),
+        manifest.format_note.as_deref(),
+    );
+    let mut report = finish(&plan, &results, out, &tables)?;
     match (&spec, &mut report) {
         (PlanSpec::Run(run), Report::Run(r)) => {
-            merged_manifest(&plan, run, out)?;
+            merged_manifest(&plan, run, out, &tables)?;
             r.merged_shards = Some(dirs.len());
         }
         _ => write_manifest(out, &manifest)?,
@@ -120,6 +127,8 @@ fn merge_shards<S: ScenarioSource>(
     let mut manifest = new_manifest(&plan, None, 0, &first.argv);
     manifest.status = "complete".into();
     manifest.finished_at = Some(chrono::Utc::now().to_rfc3339());
+    manifest.format = first.format;
+    manifest.format_note = first.format_note.clone();
     Ok((plan, results, manifest))
 }
 

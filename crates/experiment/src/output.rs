@@ -16,6 +16,7 @@ use chokepoint_stats::{Proportion, SeriesAccumulator, SeriesSummary, Summary};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::table::TableFormat;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -71,6 +72,58 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// How a plan's tables are written: the format and the manifest stamp for Parquet files.
+#[derive(Clone, Debug)]
+pub(crate) struct Tables {
+    /// CSV, Parquet or both.
+    pub format: TableFormat,
+    /// [`crate::table::stamp`].
+    pub manifest: String,
+}
+
+impl Tables {
+    /// Tables of `plan` in `format`.
+    pub(crate) fn new<S: ScenarioSource>(
+        plan: &crate::plan::Plan<S>,
+        format: TableFormat,
+        note: Option<&str>,
+    ) -> Self {
+        Self {
+            format,
+            manifest: crate::table::stamp(plan, format, note),
+        }
+    }
+
+    /// The file a reader should open for the table `name`: the CSV when one is written.
+    pub(crate) fn file_name(&self, name: &str) -> String {
+        if self.format.csv() {
+            name.to_owned()
+        } else {
+            format!("{}.parquet", name.strip_suffix(".csv").unwrap_or(name))
+        }
+    }
+
+    /// Writes the table `name` (`summary.csv`, ...) given as CSV bytes: the CSV, and/or
+    /// `summary.parquet` made from the same bytes, each atomically.
+    pub(crate) fn write(&self, dir: &Path, name: &str, csv: &[u8]) -> Result<()> {
+        if self.format.csv() {
+            write_atomic(dir, name, csv)?;
+        }
+        if self.format.parquet() {
+            let stem = name.strip_suffix(".csv").unwrap_or(name);
+            let pq_name = format!("{stem}.parquet");
+            let bytes = crate::table::csv_to_parquet(csv, &self.manifest).map_err(|e| {
+                Error::file(
+                    format!("{}: cannot make {pq_name} from {name}", dir.display()),
+                    e,
+                )
+            })?;
+            write_atomic(dir, &pq_name, &bytes)?;
+        }
+        Ok(())
+    }
+}
+
 /// How long a run of `scenario` lasts, weeks: the bound of its duration metrics.
 pub(crate) fn horizon_weeks<S: ScenarioSource>(scenario: &S) -> f64 {
     let cal = scenario.calendar();
@@ -90,6 +143,7 @@ pub(crate) fn write_cell_files<S: ScenarioSource>(
     seed: u64,
     metric_names: &[String],
     result: &CellResult,
+    tables: &Tables,
 ) -> Result<Vec<MetricRow>> {
     let model = Model::new(scenario.central().clone())?;
     let schema = model.schema();
@@ -99,11 +153,11 @@ pub(crate) fn write_cell_files<S: ScenarioSource>(
         .enumerate()
         .map(|(k, name)| MetricRow::new(name, &column(&result.metrics, k), horizon))
         .collect();
-    write_summary(dir, &rows)?;
+    write_summary(dir, &rows, tables)?;
     if let Some(series) = &result.series {
-        write_timeseries(dir, schema, scenario.calendar(), &series.finish())?;
+        write_timeseries(dir, schema, scenario.calendar(), &series.finish(), tables)?;
     }
-    write_replications(dir, schema, seed, 0, &result.metrics)?;
+    write_replications(dir, schema, seed, 0, &result.metrics, tables)?;
     Ok(rows)
 }
 
@@ -167,12 +221,12 @@ impl MetricRow {
 }
 
 /// `summary.csv` and `summary.json`.
-fn write_summary(dir: &Path, rows: &[MetricRow]) -> Result<()> {
+fn write_summary(dir: &Path, rows: &[MetricRow], tables: &Tables) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.serialize(r)?;
     }
-    write_atomic(dir, "summary.csv", &csv_bytes(w)?)?;
+    tables.write(dir, "summary.csv", &csv_bytes(w)?)?;
     let json = serde_json::to_vec_pretty(&serde_json::json!({ "metrics": rows }))?;
     write_atomic(dir, "summary.json", &json)
 }
@@ -183,6 +237,7 @@ fn write_timeseries(
     schema: &OutputSchema,
     calendar: &Calendar,
     series: &SeriesSummary,
+    tables: &Tables,
 ) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -210,7 +265,7 @@ fn write_timeseries(
             ])?;
         }
     }
-    write_atomic(dir, "timeseries.csv", &csv_bytes(w)?)
+    tables.write(dir, "timeseries.csv", &csv_bytes(w)?)
 }
 
 /// `replications.csv`: `rep,seed,<every metric>`, one row per replication in run-id order.
@@ -220,6 +275,7 @@ fn write_replications(
     seed: u64,
     first_run_id: u64,
     metrics: &[Vec<f64>],
+    tables: &Tables,
 ) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["rep".to_owned(), "seed".to_owned()];
@@ -230,7 +286,7 @@ fn write_replications(
         rec.extend(row.iter().map(f64::to_string));
         w.write_record(&rec)?;
     }
-    write_atomic(dir, "replications.csv", &csv_bytes(w)?)
+    tables.write(dir, "replications.csv", &csv_bytes(w)?)
 }
 
 #[cfg(test)]

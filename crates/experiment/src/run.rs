@@ -13,6 +13,7 @@ use crate::engine::{Execution, resolve_threads, shell_quote};
 use crate::error::Error;
 use crate::manifest::RunManifest;
 use crate::monte_carlo::{self, MonteCarlo};
+use crate::output::Tables;
 use crate::output::{CellResult, MetricRow, Results, write_atomic, write_cell_files};
 use crate::plan::{CellsBuilder, Finish, Load, Plan, PlanSpec, Recipe, RunSpec, admit_shape};
 
@@ -83,6 +84,7 @@ pub(crate) fn run_here<S: ScenarioSource>(
     spec: &RunSpec,
     exec: &Execution<'_>,
     out: &Path,
+    tables: &Tables,
 ) -> Result<RunReport, Error> {
     let scenario = &*plan.scenario(0)?;
     let cfg = MonteCarlo {
@@ -92,6 +94,7 @@ pub(crate) fn run_here<S: ScenarioSource>(
     let started = chrono::Utc::now();
     let out = out.to_owned();
     let mut manifest = RunManifest::new(&spec.scenario, scenario, &cfg, &spec.overrides, started)?;
+    manifest.format = (tables.format != crate::TableFormat::Csv).then_some(tables.format);
     write_atomic(&out, "manifest.json", &manifest.to_json()?)?;
 
     let expected = if cfg.targets.is_empty() {
@@ -107,7 +110,14 @@ pub(crate) fn run_here<S: ScenarioSource>(
         metrics: result.metrics.clone(),
         series: Some(result.series.clone()),
     };
-    let rows = write_cell_files(&out, scenario, cfg.seed, &result.schema.metrics, &cell)?;
+    let rows = write_cell_files(
+        &out,
+        scenario,
+        cfg.seed,
+        &result.schema.metrics,
+        &cell,
+        tables,
+    )?;
     manifest.finish(&result, chrono::Utc::now());
     if result.interrupted {
         let mut words = vec!["chokepoint".to_owned()];
@@ -134,6 +144,7 @@ pub(crate) fn finish_run<S: ScenarioSource>(
     plan: &Plan<S>,
     results: &Results,
     out: &Path,
+    tables: &Tables,
 ) -> Result<RunReport, Error> {
     let scenario = plan.scenario(0)?;
     let rows = write_cell_files(
@@ -142,6 +153,7 @@ pub(crate) fn finish_run<S: ScenarioSource>(
         plan.mc.seed,
         &results.metric_names,
         &results.cells[0],
+        tables,
     )?;
     Ok(RunReport {
         scenario: scenario.name().to_owned(),
@@ -160,6 +172,7 @@ pub(crate) fn merged_manifest<S: ScenarioSource>(
     plan: &Plan<S>,
     spec: &RunSpec,
     out: &Path,
+    tables: &Tables,
 ) -> Result<(), Error> {
     let cfg = MonteCarlo {
         threads: 0,
@@ -173,5 +186,6 @@ pub(crate) fn merged_manifest<S: ScenarioSource>(
         chrono::Utc::now(),
     )?;
     m.finish_merged(plan.mc.replications, chrono::Utc::now());
+    m.format = (tables.format != crate::TableFormat::Csv).then_some(tables.format);
     write_atomic(out, "manifest.json", &m.to_json()?)
 }

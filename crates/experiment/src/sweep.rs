@@ -10,7 +10,8 @@ use chokepoint_core::ScenarioSource;
 
 use crate::design;
 use crate::error::Error;
-use crate::output::{MetricRow, Results, column, csv_bytes, horizon_weeks, write_atomic};
+use crate::output::Tables;
+use crate::output::{MetricRow, Results, column, csv_bytes, horizon_weeks};
 use crate::plan::{CellsBuilder, Finish, Load, Plan, PlanSpec, Recipe, SweepSpec, admit_shape};
 
 /// What a sweep came to, for the front door to show.
@@ -22,7 +23,7 @@ pub struct SweepReport {
     pub cells: usize,
     /// Replications per cell.
     pub replications: u64,
-    /// The `sweep.csv` written.
+    /// The `sweep.csv` written (`sweep.parquet` when only Parquet is).
     pub file: PathBuf,
     /// The `tornado.csv` written by a one-at-a-time (`oat`) design.
     pub tornado: Option<PathBuf>,
@@ -170,6 +171,7 @@ pub(crate) fn finish_sweep<S: ScenarioSource>(
     plan: &Plan<S>,
     results: &Results,
     out: &Path,
+    tables: &Tables,
 ) -> Result<SweepReport, Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = plan.cells[0]
@@ -198,20 +200,20 @@ pub(crate) fn finish_sweep<S: ScenarioSource>(
         }
         w.write_record(&rec)?;
     }
-    write_atomic(out, "sweep.csv", &csv_bytes(w)?)?;
+    tables.write(out, "sweep.csv", &csv_bytes(w)?)?;
     let mut tornado_file = None;
     if let PlanSpec::Sweep(spec) = &plan.spec
         && spec.design == design::Design::Oat
     {
         let bytes = tornado(spec, plan.cells.len(), results)?;
-        write_atomic(out, "tornado.csv", &bytes)?;
-        tornado_file = Some(out.join("tornado.csv"));
+        tables.write(out, "tornado.csv", &bytes)?;
+        tornado_file = Some(out.join(tables.file_name("tornado.csv")));
     }
     Ok(SweepReport {
         scenario: plan.bases[0].name().to_owned(),
         cells: plan.cells.len(),
         replications: plan.mc.replications,
-        file: out.join("sweep.csv"),
+        file: out.join(tables.file_name("sweep.csv")),
         tornado: tornado_file,
     })
 }

@@ -46,6 +46,7 @@ fn execution<'a>(out: &Path, shard: Option<Shard>, stop: &'a AtomicBool) -> Exec
         progress: &Silent,
         stop,
         command: Vec::new(),
+        format: None,
     }
 }
 

@@ -61,6 +61,7 @@ fn execution<'a>(out: &Path, shard: Option<Shard>, stop: &'a AtomicBool) -> Exec
         progress: &Silent,
         stop,
         command: Vec::new(),
+        format: None,
     }
 }
 

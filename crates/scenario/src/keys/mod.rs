@@ -231,9 +231,11 @@ pub struct Key {
 }
 
 mod docs;
+mod json_schema;
 mod table;
 
 pub use docs::{BEGIN, END, render_docs, render_marker, render_table};
+pub use json_schema::{scenario_schema, scenario_schema_text, toml_to_json};
 pub use table::{DISTS, KEYS, SHOCK_TYPES};
 
 /// The names of the shock types.
