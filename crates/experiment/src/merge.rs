@@ -128,7 +128,7 @@ fn merge_shards<S: ScenarioSource>(
     manifest.status = "complete".into();
     manifest.finished_at = Some(chrono::Utc::now().to_rfc3339());
     manifest.format = first.format;
-    manifest.format_note = first.format_note.clone();
+    manifest.format_note.clone_from(&first.format_note);
     Ok((plan, results, manifest))
 }
 
