@@ -110,6 +110,8 @@ pub fn run_into(
         progress,
         stop,
         command,
+        // CSV, which the Python module reads (Parquet from Python: a later change).
+        format: None,
     };
     chokepoint_experiment::check_execution(spec, &exec)?;
     let plan = plan(spec)?;
