@@ -50,6 +50,77 @@ pub enum Command {
     /// Print the JSON Schema of scenario files (for editors: docs/scenarios.md, Editor
     /// support), or write it into --out DIR as scenario.schema.json.
     Schema(SchemaArgs),
+    /// Scenario discovery: find the box of swept parameters (PRIM) where a metric crosses a
+    /// threshold, in a finished sweep's folder.
+    Discover(DiscoverArgs),
+}
+
+/// `chokepoint discover`.
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// The folder of a finished sweep (best a Latin hypercube, `--design lhs:K` with K in the
+    /// hundreds: each design point is one case).
+    pub sweep: PathBuf,
+    /// The outcome: a metric's name (its mean over each point's replications) or any column of
+    /// sweep.csv, e.g. `lost_output_usd_p95`.
+    #[arg(long, value_name = "NAME")]
+    pub metric: String,
+    /// Cases of interest have the outcome above this value (below it with --below).
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub threshold: f64,
+    /// Cases of interest have the outcome below the threshold.
+    #[arg(long)]
+    pub below: bool,
+    /// The strategy whose rows to use, when the sweep ran strategies.
+    #[arg(long, value_name = "NAME")]
+    pub strategy: Option<String>,
+    /// The chosen box is the densest that holds at least this share of the cases of interest.
+    #[arg(long, value_name = "SHARE", default_value_t = chokepoint_experiment::DEFAULT_MIN_COVERAGE)]
+    pub min_coverage: f64,
+    /// Share of the box's cases one peel removes.
+    #[arg(long, value_name = "SHARE", default_value_t = chokepoint_experiment::PrimSettings::default().peel_alpha)]
+    pub peel_alpha: f64,
+    /// Share of the box's cases one paste adds back.
+    #[arg(long, value_name = "SHARE", default_value_t = chokepoint_experiment::PrimSettings::default().paste_alpha)]
+    pub paste_alpha: f64,
+    /// Peeling stops before the box would hold less than this share of all cases.
+    #[arg(long, value_name = "SHARE", default_value_t = chokepoint_experiment::PrimSettings::default().mass_min)]
+    pub mass_min: f64,
+    /// Output folder (default: `discover` inside the sweep's folder); must be empty.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace what the output folder holds.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl DiscoverArgs {
+    /// The library's spec.
+    #[must_use]
+    pub fn spec(&self) -> chokepoint_experiment::DiscoverSpec {
+        chokepoint_experiment::DiscoverSpec {
+            sweep: self.sweep.clone(),
+            metric: self.metric.clone(),
+            threshold: self.threshold,
+            side: if self.below {
+                chokepoint_experiment::Side::Below
+            } else {
+                chokepoint_experiment::Side::Above
+            },
+            strategy: self.strategy.clone(),
+            min_coverage: self.min_coverage,
+            prim: chokepoint_experiment::PrimSettings {
+                peel_alpha: self.peel_alpha,
+                paste_alpha: self.paste_alpha,
+                mass_min: self.mass_min,
+            },
+            out: self
+                .out
+                .clone()
+                .unwrap_or_else(|| self.sweep.join("discover")),
+            force: self.force,
+        }
+    }
 }
 
 /// `chokepoint schema`.

@@ -12,6 +12,7 @@
 //! this crate does with them a Python module could do by calling the same functions.
 
 mod args;
+mod discover;
 mod html;
 mod plot;
 mod report;
@@ -61,6 +62,9 @@ fn error_code(e: &anyhow::Error) -> u8 {
         if let Some(x) = cause.downcast_ref::<chokepoint_experiment::Error>() {
             return engine(x);
         }
+        if let Some(x) = cause.downcast_ref::<chokepoint_experiment::DiscoverError>() {
+            return if x.is_run_failure() { 1 } else { 2 };
+        }
         if let Some(x) = cause.downcast_ref::<CalibrationError>() {
             return match x {
                 CalibrationError::Engine(inner) => engine(inner),
@@ -107,6 +111,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Report(args) => emit(&format!("wrote {}\n", html::write(&args.folder)?.display())),
         Command::Calibrate(args) => calibrate(&args),
         Command::Schema(args) => schema(&args),
+        Command::Discover(args) => discover::run(&args),
     }
 }
 

@@ -41,6 +41,7 @@ mod backtest;
 pub mod calibrate;
 mod compare;
 pub mod design;
+mod discover;
 mod engine;
 mod error;
 mod execute;
@@ -64,6 +65,10 @@ pub use calibrate::{
 pub use chokepoint_diagnostics::did_you_mean;
 pub use compare::{CompareReport, RankRow, Ranking, RegretRow, Robustness};
 pub use design::{Design, ParamRange};
+pub use discover::{
+    DEFAULT_MIN_COVERAGE, DiscoverError, DiscoverReport, DiscoverSpec, Draw, PrimSettings, Side,
+    discover,
+};
 pub use engine::{Execution, MAX_THREADS, Progress, Silent, check_threads};
 pub use error::{BoxError, Error};
 pub use execute::{Outcome, Report, check_execution, execute, planned_folder};

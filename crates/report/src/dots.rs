@@ -45,6 +45,10 @@ pub struct DotWhiskerChart {
     pub rows: Vec<DotRow>,
     /// What the whisker is, for the legend: "95% interval (paired)".
     pub interval: String,
+    /// What the dot is, for the legend: "mean".
+    pub dot: String,
+    /// What the vertical line at zero means, for the legend: "no difference".
+    pub reference: String,
     /// A sentence under the legend (may be empty).
     pub note: String,
     /// Width and height in pixels.
@@ -61,6 +65,8 @@ impl DotWhiskerChart {
             x_label: x_label.into(),
             rows,
             interval: "95% interval of the paired difference".into(),
+            dot: "mean".into(),
+            reference: "no difference".into(),
             note: String::new(),
             size: (DEFAULT_SIZE.0, (140 + ROW_PX * n).max(220)),
         }
@@ -160,12 +166,12 @@ pub fn dot_whisker_svg(chart: &DotWhiskerChart) -> Result<String, Error> {
 
     let mut entries = vec![(
         Glyph::Whisker(MODEL),
-        format!("mean and {}", chart.interval),
+        format!("{} and {}", chart.dot, chart.interval),
     )];
     if chart.rows.iter().any(|r| r.baseline) {
         entries.push((Glyph::Dot(INK, false), "baseline (0 by definition)".into()));
     }
-    entries.push((Glyph::Line(INK), "no difference".into()));
+    entries.push((Glyph::Line(INK), chart.reference.clone()));
     let mut note = chart.note.clone();
     if chart.rows.iter().any(|r| !r.baseline && r.lo.is_nan()) {
         if !note.is_empty() {

@@ -51,6 +51,8 @@ pub struct ScatterChart {
     pub interval: String,
     /// A sentence under the legend (may be empty).
     pub note: String,
+    /// What a dot is, for the legend: "strategy".
+    pub dot: String,
     /// Width and height in pixels.
     pub size: (u32, u32),
 }
@@ -71,6 +73,7 @@ impl ScatterChart {
             points,
             interval: "95% interval".into(),
             note: String::new(),
+            dot: "strategy".into(),
             size: DEFAULT_SIZE,
         }
     }
@@ -182,7 +185,7 @@ pub fn scatter_svg(chart: &ScatterChart) -> Result<String, Error> {
     let bars = points
         .iter()
         .any(|p| p.x_interval.is_some() || p.y_interval.is_some());
-    let mut entries = vec![(Glyph::Dot(MODEL, true), "strategy".to_owned())];
+    let mut entries = vec![(Glyph::Dot(MODEL, true), chart.dot.clone())];
     if bars {
         entries.push((Glyph::Whisker(MODEL), chart.interval.clone()));
     }

@@ -1,3 +1,6 @@
+// Densities of exactly 1 and limits equal to the cases' own values are exact by construction.
+#![allow(clippy::float_cmp)]
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -7,7 +10,7 @@ use super::*;
 /// a share `noise` of labels flipped.
 fn known_box(n: usize, noise: f64, seed: u64) -> Cases {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut columns = vec![Vec::with_capacity(n); 3];
+    let mut columns: Vec<Vec<f64>> = (0..3).map(|_| Vec::with_capacity(n)).collect();
     let mut interesting = Vec::with_capacity(n);
     for _ in 0..n {
         let x: [f64; 3] = [rng.random(), rng.random(), rng.random()];
