@@ -13,7 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const WORKSPACE: [&str; 9] = [
+const WORKSPACE: [&str; 10] = [
+    "chokepoint-gsa",
     "chokepoint-diagnostics",
     "chokepoint-engine",
     "chokepoint-python",
@@ -68,9 +69,15 @@ fn crate_arrows_point_down_only() {
         set(&[
             "chokepoint-core",
             "chokepoint-stats",
-            "chokepoint-diagnostics"
+            "chokepoint-diagnostics",
+            "chokepoint-gsa"
         ]),
-        "the experiment engine knows core, stats and the diagnostics, never the scenario crate or the CLI"
+        "the experiment engine knows core, stats, the diagnostics and the sensitivity maths, never the scenario crate or the CLI"
+    );
+    assert_eq!(
+        workspace_dependencies("gsa"),
+        set(&[]),
+        "the sensitivity maths (designs, quantiles, estimators) know no workspace crate"
     );
     assert_eq!(
         workspace_dependencies("diagnostics"),
@@ -129,7 +136,7 @@ fn the_model_does_no_io_or_threads() {
 #[test]
 fn only_the_engine_knows_threads_and_only_the_cli_knows_terminals() {
     for krate in [
-        "core", "scenario", "stats", "cli", "report", "engine", "python",
+        "core", "scenario", "stats", "gsa", "cli", "report", "engine", "python",
     ] {
         assert!(
             !dependencies(krate).iter().any(|d| d == "rayon"),
@@ -154,7 +161,7 @@ fn only_the_engine_knows_threads_and_only_the_cli_knows_terminals() {
         }
     }
     // Output files and journals belong to the engine.
-    for krate in ["core", "scenario", "stats"] {
+    for krate in ["core", "scenario", "stats", "gsa"] {
         let deps = dependencies(krate);
         for banned in ["csv", "tempfile"] {
             assert!(
