@@ -13,8 +13,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const WORKSPACE: [&str; 10] = [
+const WORKSPACE: [&str; 11] = [
     "chokepoint-discover",
+    "chokepoint-gsa",
     "chokepoint-diagnostics",
     "chokepoint-engine",
     "chokepoint-python",
@@ -70,14 +71,20 @@ fn crate_arrows_point_down_only() {
             "chokepoint-core",
             "chokepoint-stats",
             "chokepoint-diagnostics",
-            "chokepoint-discover"
+            "chokepoint-discover",
+            "chokepoint-gsa"
         ]),
-        "the experiment engine knows core, stats, the diagnostics and scenario discovery, never the scenario crate or the CLI"
+        "the experiment engine knows core, stats, the diagnostics, scenario discovery and the sensitivity maths, never the scenario crate or the CLI"
     );
     assert_eq!(
         workspace_dependencies("discover"),
         set(&[]),
         "scenario discovery (PRIM) is pure computation on plain data: it knows no workspace crate"
+    );
+    assert_eq!(
+        workspace_dependencies("gsa"),
+        set(&[]),
+        "the sensitivity maths (designs, quantiles, estimators) know no workspace crate"
     );
     assert_eq!(
         workspace_dependencies("diagnostics"),
@@ -136,7 +143,7 @@ fn the_model_does_no_io_or_threads() {
 #[test]
 fn only_the_engine_knows_threads_and_only_the_cli_knows_terminals() {
     for krate in [
-        "core", "scenario", "stats", "cli", "report", "engine", "python", "discover",
+        "core", "scenario", "stats", "gsa", "cli", "report", "engine", "python", "discover",
     ] {
         assert!(
             !dependencies(krate).iter().any(|d| d == "rayon"),
@@ -162,7 +169,7 @@ fn only_the_engine_knows_threads_and_only_the_cli_knows_terminals() {
         }
     }
     // Output files and journals belong to the engine.
-    for krate in ["core", "scenario", "stats", "discover"] {
+    for krate in ["core", "scenario", "stats", "gsa", "discover"] {
         let deps = dependencies(krate);
         for banned in ["csv", "tempfile"] {
             assert!(

@@ -53,6 +53,9 @@ pub enum Command {
     /// Scenario discovery: find the box of swept parameters (PRIM) where a metric crosses a
     /// threshold, in a finished sweep's folder.
     Discover(DiscoverArgs),
+    /// Global sensitivity: Sobol indices or Morris screening of the scenario's uncertain
+    /// numbers (a resumable sweep over their distributions; writes sensitivity.csv).
+    Sensitivity(SensitivityArgs),
 }
 
 /// `chokepoint discover`.
@@ -471,4 +474,74 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     })?;
     chokepoint_experiment::check_threads(n).map_err(|e| e.to_string())?;
     Ok(n)
+}
+
+/// Base points of a Sobol analysis when --n is not given: 64 (a power of two, as the Sobol
+/// sequence wants) gives intervals of about ±0.1 on the indices of a smooth model, enough to
+/// rank a handful of inputs; raise it (256, 1024) to read the indices themselves.
+pub const DEFAULT_BASE_POINTS: usize = 64;
+
+/// Morris trajectories when --trajectories is not given: 20, within the 10–50 Campolongo et
+/// al. (2007) recommend for screening.
+pub const DEFAULT_TRAJECTORIES: usize = 20;
+
+/// `--method`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// First-order and total Sobol indices (Saltelli design, N × (inputs + 2) points).
+    Sobol,
+    /// Morris elementary effects (R × (inputs + 1) points): screening.
+    Morris,
+}
+
+/// `chokepoint sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// `sobol` (variance shares) or `morris` (screening, fewer runs).
+    #[arg(long, value_enum)]
+    pub method: Method,
+    /// An input (repeatable): `PATH`, a number the scenario gives as a distribution, or
+    /// `PATH=LO:HI`, any key over a uniform range. Default: every distribution in the scenario.
+    #[arg(long, value_name = "PATH[=LO:HI]")]
+    pub param: Vec<String>,
+    /// Sobol: base points N (N × (inputs + 2) design points; a power of two).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BASE_POINTS, conflicts_with = "trajectories")]
+    pub n: usize,
+    /// Morris: trajectories R (R × (inputs + 1) design points).
+    #[arg(long, value_name = "R", default_value_t = DEFAULT_TRAJECTORIES)]
+    pub trajectories: usize,
+    /// A metric to show in the terminal (repeatable; sensitivity.csv has every metric).
+    /// Default: `unmet_magnet_t`, `any_halt`, `firm_weeks_halted`, `lost_output_usd`.
+    #[arg(long, value_name = "NAME")]
+    pub metric: Vec<String>,
+    /// Replications per design point (--reps K: the output at a point is their mean), seed,
+    /// output, sharding, resuming.
+    #[command(flatten)]
+    pub common: ExperimentFlags,
+}
+
+impl SensitivityArgs {
+    /// The design the method asks for.
+    #[must_use]
+    pub fn design(&self) -> chokepoint_experiment::Design {
+        match self.method {
+            Method::Sobol => chokepoint_experiment::Design::Sobol(self.n),
+            Method::Morris => chokepoint_experiment::Design::Morris(self.trajectories),
+        }
+    }
+
+    /// The sweep the analysis runs, over `params` (worked out from the scenario).
+    #[must_use]
+    pub fn spec(&self, params: Vec<chokepoint_experiment::ParamRange>) -> PlanSpec {
+        PlanSpec::Sweep(SweepSpec {
+            scenario: self.scenario.clone(),
+            params,
+            design: self.design(),
+            strategies: None,
+            overrides: assignments(&self.common.run.set),
+            settings: self.common.run.settings(),
+        })
+    }
 }

@@ -112,7 +112,23 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Calibrate(args) => calibrate(&args),
         Command::Schema(args) => schema(&args),
         Command::Discover(args) => discover::run(&args),
+        Command::Sensitivity(args) => sensitivity(&args),
     }
+}
+
+/// `sensitivity`: the scenario's uncertain numbers (or --param ranges) as a `sobol:N` or
+/// `morris:R` sweep, then the ranked indices of the metrics asked for.
+fn sensitivity(args: &args::SensitivityArgs) -> Result<()> {
+    let scenario = load_scenario(&args.scenario, &args.common.run.set)?;
+    let params = chokepoint_engine::sensitivity_params(&scenario, &args.param)?;
+    let metrics: Vec<String> = if args.metric.is_empty() {
+        chokepoint_experiment::HEADLINE_METRICS
+            .map(str::to_owned)
+            .to_vec()
+    } else {
+        args.metric.clone()
+    };
+    experiment_showing(&args.spec(params), &args.common, &metrics)
 }
 
 /// `schema`: the JSON Schema of scenario files, generated from the key table.
@@ -212,6 +228,12 @@ fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario> {
 
 /// `run`, `compare` or `sweep`: one plan through the engine, on this machine or as a shard.
 fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
+    experiment_showing(spec, flags, &[])
+}
+
+/// [`experiment`], also showing the sensitivity indices of `metrics` (checked to exist before
+/// anything runs) when the plan is a sensitivity design.
+fn experiment_showing(spec: &PlanSpec, flags: &ExperimentFlags, metrics: &[String]) -> Result<()> {
     let bar = Bar::new(flags.run.quiet);
     let mut exec = Execution {
         out: flags.run.out.clone().or_else(|| flags.resume.clone()),
@@ -226,6 +248,7 @@ fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
     };
     chokepoint_experiment::check_execution(spec, &exec)?;
     let plan: Plan<Scenario> = Plan::from_spec(spec, &Files)?;
+    chokepoint_experiment::check_metrics(&plan, metrics)?;
     // Fix the folder now (its default name holds the time), so that an abort can mark it.
     let folder = chokepoint_experiment::planned_folder(&plan, &exec);
     signals::set_folder(&folder);
@@ -276,6 +299,9 @@ fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
         }
         Outcome::Done(report) => {
             let mut s = render(&report);
+            if let Report::Sweep(w) = &report {
+                s.push_str(&report::sensitivity(w, metrics));
+            }
             report_line(&mut s)?;
             emit(&s)
         }

@@ -142,7 +142,83 @@ pub fn sweep(report: &SweepReport) -> String {
     if let Some(t) = &report.tornado {
         let _ = writeln!(text, "wrote {}", t.display());
     }
+    if let Some((f, _)) = &report.sensitivity {
+        let _ = writeln!(text, "wrote {}", f.display());
+    }
     text
+}
+
+/// The ranked sensitivity indices of `metrics` (of the first strategy), one table per metric.
+pub fn sensitivity(report: &SweepReport, metrics: &[String]) -> String {
+    use chokepoint_experiment::Index;
+    let Some((_, rows)) = &report.sensitivity else {
+        return String::new();
+    };
+    let mut text = String::new();
+    let range = |lo: f64, hi: f64| format!("{} – {}", table::number(lo), table::number(hi));
+    for metric in metrics {
+        let mine: Vec<_> = rows
+            .iter()
+            .filter(|r| r.strategy_index == 0 && &r.metric == metric)
+            .collect();
+        let Some(first) = mine.first() else { continue };
+        let (header, note): (&[&str], String) = match &first.index {
+            Index::Sobol {
+                variance,
+                noise_share,
+                ..
+            } => (
+                &["rank", "input", "S1", "S1 95% CI", "ST", "ST 95% CI"],
+                format!(
+                    "variance {}, of which replication noise {}",
+                    table::number(*variance),
+                    percent(*noise_share)
+                ),
+            ),
+            Index::Morris { noise_sd, .. } => (
+                &["rank", "input", "mu*", "mu* 95% CI", "mu", "sigma"],
+                format!(
+                    "replication noise sd of a point {}",
+                    table::number(*noise_sd)
+                ),
+            ),
+        };
+        let body: Vec<Vec<String>> = mine
+            .iter()
+            .map(|r| {
+                let mut v = vec![r.rank.to_string(), r.param.clone()];
+                match &r.index {
+                    Index::Sobol { first, total, .. } => v.extend([
+                        table::number(first.value),
+                        range(first.lo, first.hi),
+                        table::number(total.value),
+                        range(total.lo, total.hi),
+                    ]),
+                    Index::Morris {
+                        mu, mu_star, sigma, ..
+                    } => v.extend([
+                        table::number(mu_star.value),
+                        range(mu_star.lo, mu_star.hi),
+                        table::number(*mu),
+                        table::number(*sigma),
+                    ]),
+                }
+                v
+            })
+            .collect();
+        let _ = writeln!(text, "\n{metric} ({note}):");
+        text.push_str(&table::render(header, &body));
+    }
+    text
+}
+
+/// A share as a percentage, or "unknown" when it is not a number (one replication).
+fn percent(share: f64) -> String {
+    if share.is_finite() {
+        format!("{:.1} %", 100.0 * share)
+    } else {
+        "unknown".to_owned()
+    }
 }
 
 /// A backtest: the fit targets, then the holdout targets in their own block, then the

@@ -26,11 +26,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
+mod sensitivity;
+
 use chokepoint_experiment::{BoxError, Execution, Outcome, Plan};
 use chokepoint_scenario::{Strategy, StrategySet};
 
 pub use chokepoint_experiment::{Assignment, Error, Load, PlanSpec, Progress, Silent};
 pub use chokepoint_scenario::{Override, Scenario, ScenarioError};
+pub use sensitivity::{InputsError, sensitivity_params};
 
 /// The engine's access to scenario and strategies files: straight from the file system.
 #[derive(Clone, Copy, Debug, Default)]

@@ -1,8 +1,10 @@
-//! Design points of a parameter sweep: full grids, Latin hypercubes and one-at-a-time
-//! (tornado) designs.
+//! Design points of a parameter sweep: full grids, Latin hypercubes, one-at-a-time (tornado)
+//! designs, and the designs of a global sensitivity analysis (Saltelli's for Sobol indices,
+//! Morris trajectories; `chokepoint-gsa`), whose unit-cube points become values through each
+//! parameter's distribution where it has one.
 
-use rand::Rng;
 use rand::seq::SliceRandom;
+use rand::{Rng, RngCore};
 
 use crate::streams::{Purpose, stream};
 
@@ -15,6 +17,41 @@ pub struct ParamRange {
     pub lo: f64,
     /// Highest value.
     pub hi: f64,
+    /// The parameter's distribution, where it is an uncertain number of the scenario: a
+    /// sensitivity design maps its unit coordinate u to the quantile F⁻¹(u) (`lo` and `hi` are
+    /// then the most extreme values a design can place). Without one, u maps linearly onto
+    /// [lo, hi] (a uniform range).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dist: Option<chokepoint_gsa::Marginal>,
+}
+
+/// The smallest unit coordinate any design places (half the Sobol generator's `f32` spacing of
+/// 2⁻²⁴; Morris levels start at 1/8): the quantile there and at 1 − it bound a distribution's
+/// values in a design.
+const U_EDGE: f64 = 1.0 / (1u64 << 25) as f64;
+
+impl ParamRange {
+    /// A parameter given as a distribution: `lo` and `hi` are its quantiles at the most extreme
+    /// coordinates a design places, so that checking both ends checks every value it can take.
+    #[must_use]
+    pub fn from_marginal(path: &str, dist: chokepoint_gsa::Marginal) -> Self {
+        ParamRange {
+            path: path.to_owned(),
+            lo: dist.quantile(U_EDGE),
+            hi: dist.quantile(1.0 - U_EDGE),
+            dist: Some(dist),
+        }
+    }
+
+    /// The value at unit coordinate `u`: the quantile of its distribution, else the point of
+    /// [lo, hi] (weighted ends: exact at both, finite however far apart they are; clamped
+    /// against rounding in between).
+    fn at(&self, u: f64) -> f64 {
+        match &self.dist {
+            Some(m) => m.quantile(u),
+            None => (self.lo * (1.0 - u) + self.hi * u).clamp(self.lo, self.hi),
+        }
+    }
 }
 
 /// How to place the points. Recorded as its text (`grid:K`, `lhs:K`) in plan specs.
@@ -31,6 +68,13 @@ pub enum Design {
     /// range (give ranges centred on the scenario's values), then each parameter in turn at its
     /// low and at its high end with the others in the middle: 1 + 2 × parameters points.
     Oat,
+    /// `sobol:N`: Saltelli's design for Sobol indices, N base points (a power of two is best)
+    /// on an Owen-scrambled Sobol sequence seeded from the seed: N × (parameters + 2) points in
+    /// blocks A, B, `A_B^1` … `A_B^d` of N (`chokepoint_gsa::saltelli`).
+    Sobol(usize),
+    /// `morris:R`: R Morris trajectories on a 4-level grid, seeded: R × (parameters + 1)
+    /// points, trajectory by trajectory (`chokepoint_gsa::morris`).
+    Morris(usize),
 }
 
 impl std::str::FromStr for Design {
@@ -53,8 +97,10 @@ impl std::str::FromStr for Design {
         match kind.trim() {
             "grid" => Ok(Design::Grid(k)),
             "lhs" => Ok(Design::Lhs(k)),
+            "sobol" => Ok(Design::Sobol(k)),
+            "morris" => Ok(Design::Morris(k)),
             other => Err(format!(
-                "unknown design `{other}`; use `grid:K`, `lhs:K` or `oat`"
+                "unknown design `{other}`; use `grid:K`, `lhs:K`, `oat`, `sobol:N` or `morris:R`"
             )),
         }
     }
@@ -66,6 +112,8 @@ impl std::fmt::Display for Design {
             Design::Grid(k) => write!(f, "grid:{k}"),
             Design::Lhs(k) => write!(f, "lhs:{k}"),
             Design::Oat => write!(f, "oat"),
+            Design::Sobol(n) => write!(f, "sobol:{n}"),
+            Design::Morris(r) => write!(f, "morris:{r}"),
         }
     }
 }
@@ -108,6 +156,7 @@ impl std::str::FromStr for ParamRange {
             path: path.trim().to_owned(),
             lo,
             hi,
+            dist: None,
         })
     }
 }
@@ -120,7 +169,34 @@ pub fn count(params: usize, design: Design) -> Option<u64> {
         Design::Grid(k) => (k as u64).checked_pow(u32::try_from(params).ok()?),
         Design::Lhs(k) => Some(k as u64),
         Design::Oat => (params as u64).checked_mul(2)?.checked_add(1),
+        Design::Sobol(n) => chokepoint_gsa::saltelli::count(n, params).map(|c| c as u64),
+        Design::Morris(r) => chokepoint_gsa::morris::count(r, params).map(|c| c as u64),
     }
+}
+
+/// Refuses a sensitivity design its generator cannot make (no parameter, too many, too few or
+/// too many base points or trajectories) before anything is built; other designs pass.
+pub fn check(params: usize, design: Design) -> Result<(), chokepoint_gsa::GsaError> {
+    match design {
+        Design::Sobol(n) => chokepoint_gsa::saltelli::check(n, params),
+        Design::Morris(r) => chokepoint_gsa::morris::check(r, params),
+        Design::Grid(_) | Design::Lhs(_) | Design::Oat => Ok(()),
+    }
+}
+
+/// The Owen scrambling of a `sobol:N` design, from the `Design` stream of `seed`.
+fn sobol_scramble(seed: u64) -> u32 {
+    stream(seed, 0, Purpose::Design).next_u32()
+}
+
+/// The unit-cube trajectories of a `morris:R` design over `params` parameters, from the
+/// `Design` stream of `seed` (the same ones whenever asked: the estimator reads their steps).
+pub(crate) fn morris_design(
+    r: usize,
+    params: usize,
+    seed: u64,
+) -> Result<chokepoint_gsa::morris::Design, chokepoint_gsa::GsaError> {
+    chokepoint_gsa::morris::design(r, params, &mut stream(seed, 0, Purpose::Design))
 }
 
 /// The design points, each a value per parameter (in `params` order). LHS draws come from the
@@ -132,8 +208,19 @@ pub fn points(params: &[ParamRange], design: Design, seed: u64) -> Option<Vec<Ve
     // 0.9000000000000001, which a probability of at most 0.9 or 1 refuses) and finite however far
     // apart they are (`hi - lo` overflows for ±1e308); clamped against rounding in between
     // (found by fuzz/fuzz_targets/sweep_design.rs).
-    let at = |p: &ParamRange, x: f64| (p.lo * (1.0 - x) + p.hi * x).clamp(p.lo, p.hi);
+    let at = |p: &ParamRange, x: f64| p.at(x);
+    let unit = |cube: Vec<Vec<f64>>| {
+        cube.into_iter()
+            .map(|u| params.iter().zip(u).map(|(p, x)| at(p, x)).collect())
+            .collect()
+    };
     match design {
+        Design::Sobol(n) => chokepoint_gsa::saltelli::points(n, params.len(), sobol_scramble(seed))
+            .ok()
+            .map(unit),
+        Design::Morris(r) => morris_design(r, params.len(), seed)
+            .ok()
+            .map(|m| unit(m.points)),
         Design::Grid(k) => {
             let level = |j: usize| {
                 if k == 1 {
@@ -199,11 +286,13 @@ mod tests {
                 path: "a".into(),
                 lo: 0.0,
                 hi: 1.0,
+                dist: None,
             },
             ParamRange {
                 path: "b".into(),
                 lo: 10.0,
                 hi: 20.0,
+                dist: None,
             },
         ]
     }
@@ -304,11 +393,13 @@ mod tests {
                 path: "p".into(),
                 lo: 0.3,
                 hi: 0.9,
+                dist: None,
             },
             ParamRange {
                 path: "wide".into(),
                 lo: -1e308,
                 hi: 1e308,
+                dist: None,
             },
         ];
         for design in [Design::Grid(3), Design::Lhs(7), Design::Oat] {
@@ -328,7 +419,7 @@ mod tests {
         assert_eq!("lhs:20".parse::<Design>(), Ok(Design::Lhs(20)));
         assert!("grid".parse::<Design>().unwrap_err().contains("grid:K"));
         assert!(
-            "sobol:8"
+            "halton:8"
                 .parse::<Design>()
                 .unwrap_err()
                 .contains("unknown design")

@@ -313,6 +313,19 @@ pub enum Error {
         /// Did-you-mean.
         hint: String,
     },
+    /// A sensitivity design that cannot be made, or outputs that do not fit it.
+    #[error(transparent)]
+    Gsa(#[from] chokepoint_gsa::GsaError),
+    /// A `--metric` that is not a metric of the scenario.
+    #[error(
+        "--metric `{name}` is not a metric of the scenario{hint}; `chokepoint metrics` lists them"
+    )]
+    UnknownMetric {
+        /// The name given.
+        name: String,
+        /// Did-you-mean.
+        hint: String,
+    },
     /// A metric the ranking table shows is not reported.
     #[error("metric {0} missing")]
     MissingMetric(String),

@@ -53,6 +53,7 @@ mod monte_carlo;
 mod output;
 mod plan;
 mod run;
+mod sensitivity;
 pub mod streams;
 mod suite;
 mod sweep;
@@ -63,6 +64,8 @@ pub use calibrate::{
     CalibrateExec, CalibrateOutcome, Calibration, CalibrationError, CalibrationReport, FitTarget,
 };
 pub use chokepoint_diagnostics::did_you_mean;
+/// The sensitivity designs, quantile maps and estimators (`chokepoint-gsa`), for front doors.
+pub use chokepoint_gsa as gsa;
 pub use compare::{CompareReport, RankRow, Ranking, RegretRow, Robustness};
 pub use design::{Design, ParamRange};
 pub use discover::{
@@ -83,6 +86,7 @@ pub use plan::{
     Shard, SweepSpec,
 };
 pub use run::RunReport;
+pub use sensitivity::{HEADLINE_METRICS, Index, SensitivityRow, check_metrics};
 pub use sweep::SweepReport;
 pub use table::{
     MANIFEST_KEY, PARQUET_ABOVE_BYTES, TableError, TableFormat, csv_to_parquet, resolve_format,

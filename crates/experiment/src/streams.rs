@@ -25,6 +25,8 @@ pub enum Purpose {
     Investment = 5,
     /// Latin hypercube designs of sweeps (run id 0).
     Design = 6,
+    /// Bootstrap resamples of a sensitivity analysis (run id: strategy × metrics + metric).
+    Bootstrap = 7,
 }
 
 /// The generator for one (seed, run id, purpose).

@@ -27,6 +27,8 @@ pub struct SweepReport {
     pub file: PathBuf,
     /// The `tornado.csv` written by a one-at-a-time (`oat`) design.
     pub tornado: Option<PathBuf>,
+    /// The `sensitivity.csv` written by a `sobol:N` or `morris:R` design, and its rows.
+    pub sensitivity: Option<(PathBuf, Vec<crate::sensitivity::SensitivityRow>)>,
 }
 
 /// Builds the sweep's plan: the design's points, each applied to the scenario (× strategies).
@@ -47,6 +49,7 @@ pub(crate) fn plan<S: ScenarioSource>(
             });
         }
     }
+    design::check(spec.params.len(), spec.design)?;
     let scenario = loader
         .scenario(&spec.scenario, &spec.overrides)
         .map_err(Error::Scenario)?;
@@ -209,12 +212,21 @@ pub(crate) fn finish_sweep<S: ScenarioSource>(
         tables.write(out, "tornado.csv", &bytes)?;
         tornado_file = Some(out.join(tables.file_name("tornado.csv")));
     }
+    let mut sensitivity = None;
+    if let PlanSpec::Sweep(spec) = &plan.spec
+        && let Some((bytes, rows)) =
+            crate::sensitivity::table(spec, plan.cells.len(), plan.mc.seed, results)?
+    {
+        tables.write(out, "sensitivity.csv", &bytes)?;
+        sensitivity = Some((out.join(tables.file_name("sensitivity.csv")), rows));
+    }
     Ok(SweepReport {
         scenario: plan.bases[0].name().to_owned(),
         cells: plan.cells.len(),
         replications: plan.mc.replications,
         file: out.join(tables.file_name("sweep.csv")),
         tornado: tornado_file,
+        sensitivity,
     })
 }
 

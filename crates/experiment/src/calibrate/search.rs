@@ -132,6 +132,7 @@ where
             path: d.to_string(),
             lo: 0.0,
             hi: 1.0,
+            dist: None,
         })
         .collect();
     let points =
