@@ -52,6 +52,7 @@ mod monte_carlo;
 mod output;
 mod plan;
 mod run;
+pub mod size;
 pub mod streams;
 mod suite;
 mod sweep;
