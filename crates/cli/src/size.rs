@@ -96,9 +96,6 @@ pub struct SizeArgs {
     /// Tables as `csv`, `parquet` or `both` (default: csv).
     #[arg(long, value_name = "csv|parquet|both")]
     pub format: Option<TableFormat>,
-    /// Also write report.html (the risk curve and the frontier) into the output folder.
-    #[arg(long)]
-    pub report: bool,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -159,9 +156,6 @@ impl SizeArgs {
 /// Runs `size` and prints its answer; an unreachable target is an [`Unreachable`] error
 /// (exit [`UNREACHABLE_EXIT`]) after the table is printed.
 pub fn run(args: &SizeArgs) -> Result<()> {
-    if args.report && args.format == Some(TableFormat::Parquet) {
-        anyhow::bail!("--report reads the CSV tables: use --format both (or drop --report)");
-    }
     let spec = args.spec()?;
     let bar = crate::Bar::new(args.quiet);
     let exec = Execution {
@@ -188,9 +182,6 @@ pub fn run(args: &SizeArgs) -> Result<()> {
     };
     let mut s = render(&report);
     writeln!(s, "wrote {}", report.out.display())?;
-    if args.report {
-        writeln!(s, "wrote {}", crate::html::write(&report.out)?.display())?;
-    }
     crate::emit(&s)?;
     match &report.found.why_not {
         Some(why) if !report.reached() => Err(Unreachable(why.clone()).into()),
@@ -234,8 +225,8 @@ fn render(r: &SizeReport) -> String {
             row.extend(e.weeks.iter().map(|w| format!("{w}")));
             row.extend([
                 e.replications.to_string(),
-                format!("{:.4}", e.judged.risk.estimate),
-                format!("{:.4}", e.judged.risk.hi),
+                crate::table::number(e.judged.risk.estimate),
+                crate::table::number(e.judged.risk.hi),
                 e.decision.as_str().to_owned(),
                 crate::table::number(e.judged.cost_usd),
             ]);
@@ -248,10 +239,10 @@ fn render(r: &SizeReport) -> String {
         Some(a) => {
             let _ = writeln!(
                 s,
-                "Answer: {} (risk {:.4}, upper bound {:.4} <= {}; mean stockpile cost {} USD).",
+                "Answer: {} (risk {}, upper bound {} <= {}; mean stockpile cost {} USD).",
                 weeks(r, &a.weeks),
-                a.judged.risk.estimate,
-                a.judged.risk.hi,
+                crate::table::number(a.judged.risk.estimate),
+                crate::table::number(a.judged.risk.hi),
                 r.target.bound,
                 crate::table::number(a.judged.cost_usd)
             );
@@ -259,9 +250,9 @@ fn render(r: &SizeReport) -> String {
                 let e = &r.found.evaluated[k];
                 let _ = writeln!(
                     s,
-                    "Known short: {} fails the target (lower bound {:.4} > {}).",
+                    "Known short: {} fails the target (lower bound {} > {}).",
                     weeks(r, &e.weeks),
-                    e.judged.risk.lo,
+                    crate::table::number(e.judged.risk.lo),
                     r.target.bound
                 );
             }
