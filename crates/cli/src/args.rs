@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
     name = "chokepoint",
     version,
     about = "Simulate export-control disruptions of rare-earth and magnet supply chains as a Monte Carlo experiment.",
-    after_help = "Exit codes: 0 ok; 1 the run failed (I/O, the engine, an output folder in use by another process); 2 bad usage or input (flags, scenario, files, an output folder that is not empty); 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM (e.g. Slurm preemption): finished work is kept and the manifest says `interrupted` with the command that resumes it.\n\nDocs: README.md, docs/scenarios.md, docs/outputs.md (exit codes, locking, resume), docs/experiments.md, docs/cluster.md, docs/model.md"
+    after_help = "Exit codes: 0 ok; 1 the run failed (I/O, the engine, an output folder in use by another process); 2 bad usage or input (flags, scenario, files, an output folder that is not empty); 3 `size`: the target is not reachable within the bound; 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM (e.g. Slurm preemption): finished work is kept and the manifest says `interrupted` with the command that resumes it.\n\nDocs: README.md, docs/scenarios.md, docs/outputs.md (exit codes, locking, resume), docs/experiments.md, docs/cluster.md, docs/model.md"
 )]
 pub struct Cli {
     /// What to do.
@@ -56,6 +56,10 @@ pub enum Command {
     /// Global sensitivity: Sobol indices or Morris screening of the scenario's uncertain
     /// numbers (a resumable sweep over their distributions; writes sensitivity.csv).
     Sensitivity(SensitivityArgs),
+    /// Find the smallest stockpile (weeks of use of a strategy's holdings) that meets a risk
+    /// target, on common random numbers, with a sequential test; exits 3 when the target is
+    /// not reachable within --max-weeks or --budget-usd.
+    Size(crate::size::SizeArgs),
 }
 
 /// `chokepoint discover`.

@@ -17,6 +17,7 @@ mod html;
 mod plot;
 mod report;
 mod signals;
+mod size;
 mod table;
 
 use std::fmt::Write as _;
@@ -59,6 +60,12 @@ fn error_code(e: &anyhow::Error) -> u8 {
     use chokepoint_experiment::CalibrationError;
     let engine = |x: &chokepoint_experiment::Error| if x.is_run_failure() { 1 } else { 2 };
     for cause in e.chain() {
+        if cause.downcast_ref::<size::Unreachable>().is_some() {
+            return size::UNREACHABLE_EXIT;
+        }
+        if let Some(chokepoint_experiment::size::SizeError::Engine(inner)) = cause.downcast_ref() {
+            return engine(inner);
+        }
         if let Some(x) = cause.downcast_ref::<chokepoint_experiment::Error>() {
             return engine(x);
         }
@@ -113,6 +120,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Schema(args) => schema(&args),
         Command::Discover(args) => discover::run(&args),
         Command::Sensitivity(args) => sensitivity(&args),
+        Command::Size(args) => size::run(&args),
     }
 }
 

@@ -23,6 +23,8 @@
 //! assert!(!scenario.name().is_empty());
 //! ```
 
+mod size;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -34,6 +36,7 @@ use chokepoint_scenario::{Strategy, StrategySet};
 pub use chokepoint_experiment::{Assignment, Error, Load, PlanSpec, Progress, Silent};
 pub use chokepoint_scenario::{Override, Scenario, ScenarioError};
 pub use sensitivity::{InputsError, sensitivity_params};
+pub use size::ResizeError;
 
 /// The engine's access to scenario and strategies files: straight from the file system.
 #[derive(Clone, Copy, Debug, Default)]

@@ -54,6 +54,7 @@ mod output;
 mod plan;
 mod run;
 mod sensitivity;
+pub mod size;
 pub mod streams;
 mod suite;
 mod sweep;
