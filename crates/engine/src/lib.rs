@@ -10,6 +10,7 @@
 //! - [`load_scenario`], a scenario file with `--set` overrides, validated;
 //! - [`assignments`] / [`overrides`], the two spellings of `PATH=VALUE` (the engine records
 //!   [`Assignment`]s, the scenario crate applies [`Override`]s);
+//! - [`InputKind`], every input file kind with its generated JSON Schema (`chokepoint schema`);
 //! - [`plan`] and [`run_into`], a [`PlanSpec`] resolved and executed into a folder, as
 //!   `chokepoint run`, `compare` and `sweep` do.
 //!
@@ -23,6 +24,8 @@
 //! assert!(!scenario.name().is_empty());
 //! ```
 
+mod schemas;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -31,6 +34,7 @@ use chokepoint_scenario::{Strategy, StrategySet};
 
 pub use chokepoint_experiment::{Assignment, Error, Load, PlanSpec, Progress, Silent};
 pub use chokepoint_scenario::{Override, Scenario, ScenarioError};
+pub use schemas::InputKind;
 
 /// The engine's access to scenario and strategies files: straight from the file system.
 #[derive(Clone, Copy, Debug, Default)]

@@ -45,6 +45,7 @@ mod engine;
 mod error;
 mod execute;
 pub mod folder;
+mod input_schema;
 mod journal;
 mod manifest;
 mod merge;
@@ -67,6 +68,7 @@ pub use design::{Design, ParamRange};
 pub use engine::{Execution, MAX_THREADS, Progress, Silent, check_threads};
 pub use error::{BoxError, Error};
 pub use execute::{Outcome, Report, check_execution, execute, planned_folder};
+pub use input_schema::schema_text;
 pub use manifest::{ExperimentManifest, RunManifest, read_manifest};
 pub use merge::merge;
 pub use monte_carlo::{
@@ -78,6 +80,7 @@ pub use plan::{
     Shard, SweepSpec,
 };
 pub use run::RunReport;
+pub use suite::suite_schema;
 pub use sweep::SweepReport;
 pub use table::{
     MANIFEST_KEY, PARQUET_ABOVE_BYTES, TableError, TableFormat, csv_to_parquet, resolve_format,
