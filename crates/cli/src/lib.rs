@@ -188,6 +188,7 @@ fn backtest(args: &BacktestArgs) -> Result<()> {
         stop: signals::stop_flag(args.run.out.as_deref()),
         command: plan_argv(),
         format: args.run.format().map_err(anyhow::Error::msg)?,
+        parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
     let r = chokepoint_experiment::backtest(&args.spec(), &Files, &exec)?;
     if r.run.interrupted {
@@ -224,6 +225,7 @@ fn experiment(spec: &PlanSpec, flags: &ExperimentFlags) -> Result<()> {
         stop: signals::stop_flag(None),
         command: plan_argv(),
         format: flags.run.format().map_err(anyhow::Error::msg)?,
+        parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
     chokepoint_experiment::check_execution(spec, &exec)?;
     let plan: Plan<Scenario> = Plan::from_spec(spec, &Files)?;

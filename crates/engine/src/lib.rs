@@ -116,6 +116,7 @@ pub fn run_into(
         command,
         // CSV, which the Python module reads (Parquet from Python: a later change).
         format: None,
+        parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
     chokepoint_experiment::check_execution(spec, &exec)?;
     let plan = plan(spec)?;
