@@ -91,6 +91,7 @@ pub fn compare(spec: &PlanSpec, out: &Path) -> u64 {
         stop: &stop,
         command: Vec::new(),
         format: None,
+        parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
     chokepoint_experiment::execute(&plan, &exec).expect("the comparison runs");
     plan.cells.len() as u64

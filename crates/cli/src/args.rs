@@ -47,8 +47,9 @@ pub enum Command {
     /// Fit scenario parameters to historical targets: Latin hypercube, then Nelder–Mead, on
     /// common random numbers (resumable).
     Calibrate(CalibrateArgs),
-    /// Print the JSON Schema of scenario files (for editors: docs/scenarios.md, Editor
-    /// support), or write it into --out DIR as scenario.schema.json.
+    /// Print the JSON Schema of an input file kind (for editors: docs/scenarios.md, Editor
+    /// support), or write every kind's into --out DIR (scenario, strategies, suite and
+    /// calibration .schema.json).
     Schema(SchemaArgs),
     /// Scenario discovery: find the box of swept parameters (PRIM) where a metric crosses a
     /// threshold, in a finished sweep's folder.
@@ -136,6 +137,10 @@ pub struct SchemaArgs {
     /// Folder to write the schema files into (the repository ships them in `schemas/`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// The file kind whose schema is printed (without --out).
+    #[arg(long, default_value = "scenario", value_parser = clap::builder::PossibleValuesParser::new(
+        chokepoint_engine::InputKind::ALL.map(chokepoint_engine::InputKind::name)))]
+    pub kind: String,
 }
 
 /// `chokepoint plot`.

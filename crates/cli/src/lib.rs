@@ -139,19 +139,25 @@ fn sensitivity(args: &args::SensitivityArgs) -> Result<()> {
     experiment_showing(&args.spec(params), &args.common, &metrics)
 }
 
-/// `schema`: the JSON Schema of scenario files, generated from the key table.
+/// `schema`: the JSON Schema of an input file kind (`--kind`, default scenario) on standard
+/// output, or of every kind into `--out`, each generated from its one definition of the keys.
 fn schema(args: &args::SchemaArgs) -> Result<()> {
-    let text = chokepoint_scenario::keys::scenario_schema_text();
+    use chokepoint_engine::InputKind;
     let Some(dir) = &args.out else {
-        return emit(&text);
+        let kind = InputKind::ALL
+            .into_iter()
+            .find(|k| k.name() == args.kind)
+            .unwrap_or(InputKind::Scenario);
+        return emit(&kind.schema_text());
     };
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", dir.display()))?;
-    chokepoint_experiment::write_atomic(dir, "scenario.schema.json", text.as_bytes())?;
-    emit(&format!(
-        "wrote {}\n",
-        dir.join("scenario.schema.json").display()
-    ))
+    let mut wrote = Vec::new();
+    for kind in InputKind::ALL {
+        chokepoint_experiment::write_atomic(dir, &kind.file_name(), kind.schema_text().as_bytes())?;
+        wrote.push(format!("wrote {}\n", dir.join(kind.file_name()).display()));
+    }
+    emit(&wrote.concat())
 }
 
 /// `calibrate`: read and check the calibration file against its scenario, then search.
@@ -211,6 +217,7 @@ fn backtest(args: &BacktestArgs) -> Result<()> {
         stop: signals::stop_flag(args.run.out.as_deref()),
         command: plan_argv(),
         format: args.run.format().map_err(anyhow::Error::msg)?,
+        parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
     let r = chokepoint_experiment::backtest(&args.spec(), &Files, &exec)?;
     if r.run.interrupted {
@@ -253,6 +260,7 @@ fn experiment_showing(spec: &PlanSpec, flags: &ExperimentFlags, metrics: &[Strin
         stop: signals::stop_flag(None),
         command: plan_argv(),
         format: flags.run.format().map_err(anyhow::Error::msg)?,
+        parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
     chokepoint_experiment::check_execution(spec, &exec)?;
     let plan: Plan<Scenario> = Plan::from_spec(spec, &Files)?;

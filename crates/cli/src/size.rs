@@ -176,6 +176,7 @@ pub fn run(args: &SizeArgs) -> Result<()> {
         stop: crate::signals::stop_flag(args.out.as_deref()),
         command: std::env::args().skip(1).collect(),
         format: args.format,
+        parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
     let report = match size::size(&spec, &Files, &exec) {
         Err(size::SizeError::Interrupted { dir }) => {

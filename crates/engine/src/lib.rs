@@ -10,6 +10,7 @@
 //! - [`load_scenario`], a scenario file with `--set` overrides, validated;
 //! - [`assignments`] / [`overrides`], the two spellings of `PATH=VALUE` (the engine records
 //!   [`Assignment`]s, the scenario crate applies [`Override`]s);
+//! - [`InputKind`], every input file kind with its generated JSON Schema (`chokepoint schema`);
 //! - [`plan`] and [`run_into`], a [`PlanSpec`] resolved and executed into a folder, as
 //!   `chokepoint run`, `compare` and `sweep` do.
 //!
@@ -23,6 +24,7 @@
 //! assert!(!scenario.name().is_empty());
 //! ```
 
+mod schemas;
 mod size;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +37,7 @@ use chokepoint_scenario::{Strategy, StrategySet};
 
 pub use chokepoint_experiment::{Assignment, Error, Load, PlanSpec, Progress, Silent};
 pub use chokepoint_scenario::{Override, Scenario, ScenarioError};
+pub use schemas::InputKind;
 pub use sensitivity::{InputsError, sensitivity_params};
 pub use size::ResizeError;
 
@@ -118,6 +121,7 @@ pub fn run_into(
         command,
         // CSV, which the Python module reads (Parquet from Python: a later change).
         format: None,
+        parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
     chokepoint_experiment::check_execution(spec, &exec)?;
     let plan = plan(spec)?;

@@ -147,7 +147,7 @@ pub fn backtest<S: ScenarioSource>(
         }
     };
     let rows = rows(&targets, &run.rows)?;
-    let (format, note) = crate::table::resolve_format(&plan, exec.format);
+    let (format, note) = crate::table::resolve_format(&plan, exec.format, exec.parquet_above_bytes);
     let tables = crate::output::Tables::new(&plan, format, note.as_deref());
     write_backtest(&run.out, &rows, &tables)?;
     Ok(BacktestReport { run, rows })

@@ -47,6 +47,7 @@ use chokepoint_diagnostics::did_you_mean;
 use search::{Ended, Phase, SearchSettings};
 
 pub use error::{CalibrationError, Problem};
+pub use file::calibration_schema;
 pub use output::{CalibrationManifest, FitRow};
 
 /// A statistic below this share of the historical value (or not above zero, or NaN) counts as
@@ -55,7 +56,9 @@ pub use output::{CalibrationManifest, FitRow};
 pub const STAT_FLOOR_SHARE: f64 = 1e-3;
 
 /// How a parameter's range maps to the unit interval the search moves in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Scale {
     /// `min + u × (max − min)`.
@@ -66,7 +69,9 @@ pub enum Scale {
 }
 
 /// Which statistic of a metric over the replications is compared with history.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Statistic {
     /// The median (the default: robust to a few extreme replications).

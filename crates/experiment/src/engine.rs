@@ -72,6 +72,10 @@ pub struct Execution<'a> {
     /// Result tables as CSV, Parquet or both; `None` = CSV, except Parquet for a sweep whose
     /// `sweep.csv` would be huge ([`crate::resolve_format`]).
     pub format: Option<crate::TableFormat>,
+    /// With `format: None`, a sweep whose `sweep.csv` is estimated above this many bytes
+    /// writes Parquet (and says so in the manifest's `format_note`); normally
+    /// [`crate::PARQUET_ABOVE_BYTES`].
+    pub parquet_above_bytes: u64,
 }
 
 /// The most worker threads any command takes: more threads than cores only adds overhead,

@@ -125,7 +125,7 @@ fn execute_in<S: ScenarioSource>(
     exec: &Execution<'_>,
     out: &Path,
 ) -> Result<Outcome, Error> {
-    let (format, note) = resolve_format(plan, exec.format);
+    let (format, note) = resolve_format(plan, exec.format, exec.parquet_above_bytes);
     if let Some(note) = &note {
         exec.progress.note(note);
     }

@@ -46,6 +46,7 @@ mod engine;
 mod error;
 mod execute;
 pub mod folder;
+mod input_schema;
 mod journal;
 mod manifest;
 mod merge;
@@ -76,6 +77,7 @@ pub use discover::{
 pub use engine::{Execution, MAX_THREADS, Progress, Silent, check_threads};
 pub use error::{BoxError, Error};
 pub use execute::{Outcome, Report, check_execution, execute, planned_folder};
+pub use input_schema::schema_text;
 pub use manifest::{ExperimentManifest, RunManifest, read_manifest};
 pub use merge::merge;
 pub use monte_carlo::{
@@ -88,6 +90,7 @@ pub use plan::{
 };
 pub use run::RunReport;
 pub use sensitivity::{HEADLINE_METRICS, Index, SensitivityRow, check_metrics};
+pub use suite::suite_schema;
 pub use sweep::SweepReport;
 pub use table::{
     MANIFEST_KEY, PARQUET_ABOVE_BYTES, TableError, TableFormat, csv_to_parquet, resolve_format,

@@ -37,7 +37,10 @@ use crate::plan::Plan;
 /// The key of the manifest in a Parquet file's key-value metadata.
 pub const MANIFEST_KEY: &str = "chokepoint.manifest";
 
-/// Above this estimated size of `sweep.csv`, a sweep without `--format` writes Parquet only.
+/// The default of [`crate::Execution::parquet_above_bytes`]: above this estimated size of
+/// `sweep.csv`, a sweep without `--format` writes Parquet only. 256 MB is where a CSV stops
+/// opening comfortably in a spreadsheet or loading quickly in pandas, while Parquet (typed,
+/// dictionary-encoded, compressed) is several times smaller and reads columns selectively.
 pub const PARQUET_ABOVE_BYTES: u64 = 256 << 20;
 
 /// Which files a table becomes.
@@ -99,12 +102,13 @@ impl FromStr for TableFormat {
 }
 
 /// The format a plan's tables are written in: the one asked for, else CSV, except a sweep
-/// whose `sweep.csv` would exceed [`PARQUET_ABOVE_BYTES`], which writes Parquet; then the
-/// second value says so (for stderr and the manifest).
+/// whose `sweep.csv` would exceed `parquet_above_bytes` (normally [`PARQUET_ABOVE_BYTES`]),
+/// which writes Parquet; then the second value says so (for stderr and the manifest).
 #[must_use]
 pub fn resolve_format<S: ScenarioSource>(
     plan: &Plan<S>,
     asked: Option<TableFormat>,
+    parquet_above_bytes: u64,
 ) -> (TableFormat, Option<String>) {
     if let Some(f) = asked {
         return (f, None);
@@ -116,16 +120,25 @@ pub fn resolve_format<S: ScenarioSource>(
     let labels = plan.cells.first().map_or(0, |c| c.labels.len()) as u64;
     let row = 12 * labels + 6 * 20 * plan.metric_names.len() as u64 + 1;
     let bytes = row.saturating_mul(plan.cells.len() as u64);
-    if bytes > PARQUET_ABOVE_BYTES {
+    if bytes > parquet_above_bytes {
         let note = format!(
-            "sweep.csv would be about {} MB (over {} MB): writing sweep.parquet instead \
+            "sweep.csv would be about {} (over {}): writing sweep.parquet instead \
              (--format csv or --format both to have the CSV)",
-            bytes >> 20,
-            PARQUET_ABOVE_BYTES >> 20
+            megabytes(bytes),
+            megabytes(parquet_above_bytes)
         );
         (TableFormat::Parquet, Some(note))
     } else {
         (TableFormat::Csv, None)
+    }
+}
+
+/// `bytes` in words: whole megabytes, or bytes below one (a lowered threshold in a test).
+fn megabytes(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

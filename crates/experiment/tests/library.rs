@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use chokepoint_experiment::{
-    Assignment, CompareSpec, Execution, Outcome, Plan, PlanSpec, Report, RunSpec, Settings, Shard,
-    Silent, execute, merge,
+    Assignment, CompareSpec, Design, Execution, Outcome, PARQUET_ABOVE_BYTES, ParamRange, Plan,
+    PlanSpec, Report, RunSpec, Settings, Shard, Silent, SweepSpec, execute, merge,
 };
 use chokepoint_scenario::Scenario;
 
@@ -47,6 +47,7 @@ fn execution<'a>(out: &Path, shard: Option<Shard>, stop: &'a AtomicBool) -> Exec
         stop,
         command: Vec::new(),
         format: None,
+        parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     }
 }
 
@@ -120,4 +121,60 @@ fn a_plain_run_is_a_one_cell_plan_and_reports_its_rows() {
     ] {
         assert!(out.join(file).exists(), "{file}");
     }
+}
+
+/// A sweep with no `--format`, run with the automatic Parquet switch at `above` bytes.
+fn sweep_with_threshold(out: &Path, above: u64) -> serde_json::Value {
+    let spec = PlanSpec::Sweep(SweepSpec {
+        scenario: shipped("full_embargo.toml"),
+        params: vec![
+            "shock.allied_embargo.duration_weeks=4:40"
+                .parse::<ParamRange>()
+                .unwrap(),
+        ],
+        design: "grid:2".parse::<Design>().unwrap(),
+        strategies: None,
+        overrides: horizon(66),
+        settings: Settings {
+            replications: Some(2),
+            ..settings()
+        },
+    });
+    let plan: Plan<Scenario> = Plan::from_spec(&spec, &Files).unwrap();
+    let stop = AtomicBool::new(false);
+    let exec = Execution {
+        parquet_above_bytes: above,
+        ..execution(out, None, &stop)
+    };
+    assert!(matches!(
+        execute(&plan, &exec).unwrap(),
+        Outcome::Done(Report::Sweep(_))
+    ));
+    serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn a_sweep_over_the_parquet_threshold_writes_parquet_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Two points of a few hundred bytes each: over a 100-byte threshold.
+    let over = tmp.path().join("over");
+    let manifest = sweep_with_threshold(&over, 100);
+    assert!(over.join("sweep.parquet").exists());
+    assert!(!over.join("sweep.csv").exists());
+    assert_eq!(manifest["format"], "parquet");
+    let note = manifest["format_note"].as_str().unwrap();
+    assert!(
+        note.contains("over 100 bytes") && note.contains("--format csv"),
+        "{note}"
+    );
+
+    let under = tmp.path().join("under");
+    let manifest = sweep_with_threshold(&under, PARQUET_ABOVE_BYTES);
+    assert!(under.join("sweep.csv").exists());
+    assert!(!under.join("sweep.parquet").exists());
+    assert!(manifest["format_note"].is_null(), "{manifest}");
+    assert!(
+        manifest["format"].is_null() || manifest["format"] == "csv",
+        "{manifest}"
+    );
 }

@@ -62,6 +62,7 @@ fn execution<'a>(out: &Path, shard: Option<Shard>, stop: &'a AtomicBool) -> Exec
         stop,
         command: Vec::new(),
         format: None,
+        parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     }
 }
 

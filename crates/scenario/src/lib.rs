@@ -37,7 +37,7 @@ pub use diagnostics::{Problem, did_you_mean};
 pub use num::{Dist, Domain, Num};
 pub use schema::ScenarioFile;
 pub use source::Override;
-pub use strategies::{Strategy, StrategySet};
+pub use strategies::{Strategy, StrategySet, strategies_schema, strategies_schema_text};
 
 use chokepoint_core::ModelParams;
 use compile::{Build, Draw};
