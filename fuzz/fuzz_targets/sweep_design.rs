@@ -54,7 +54,15 @@ fuzz_target!(|data: &[u8]| {
             .and_then(|n| k.checked_pow(n)),
         Design::Lhs(k) => Some(k),
         Design::Oat => Some(1 + 2 * params.len()),
+        // Saltelli: A, B and one A_B^i per parameter; Morris: d + 1 points per trajectory.
+        Design::Sobol(n) => n.checked_mul(params.len() + 2),
+        Design::Morris(r) => r.checked_mul(params.len() + 1),
     };
+    // A sensitivity design its generator cannot make is refused with a reason, not built.
+    if let Err(e) = design::check(params.len(), design) {
+        assert_explains("--design", &e);
+        return;
+    }
     let Some(count) = count.filter(|&c| c <= MAX_POINTS) else {
         return;
     };
