@@ -62,6 +62,13 @@ fn size_finds_a_size_and_the_same_files_at_any_thread_count() {
         let m = json(&out.join("manifest.json"));
         assert_eq!(m["status"], "complete");
         assert_eq!(m["kind"], "size");
+        // The risk curve, drawn under the folder's lock before the manifest said complete.
+        let svg = std::fs::read_to_string(out.join("plots/risk_curve.svg")).unwrap();
+        assert!(
+            svg.contains("ndfeb held") && svg.contains("target: mean"),
+            "{svg}"
+        );
+        assert!(out.join("plots/risk_curve.png").exists());
         files.push((
             std::fs::read(out.join("size.csv")).unwrap(),
             std::fs::read(out.join("size.json")).unwrap(),
@@ -108,6 +115,7 @@ fn several_items_write_a_greedy_frontier_of_rising_cost() {
     // Unreachable at 4 weeks of both, so every greedy step is on the frontier.
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let frontier = std::fs::read_to_string(out.join("frontier.csv")).unwrap();
+    assert!(out.join("plots/frontier.svg").exists());
     let mut lines = frontier.lines();
     assert_eq!(
         lines.next().unwrap(),

@@ -12,9 +12,6 @@ use chokepoint_report::{
 use crate::args::DiscoverArgs;
 use crate::table::{self, number};
 
-/// PNG pixels per SVG pixel, as the report's plots use.
-const PNG_SCALE: f32 = 2.0;
-
 /// Runs discovery, draws its charts into `<out>/plots/` and prints the box.
 pub fn run(args: &DiscoverArgs) -> Result<()> {
     let spec = args.spec();
@@ -113,7 +110,7 @@ fn plots(r: &DiscoverReport, out: &Path) -> Result<Vec<PathBuf>> {
         r.interesting, r.cases
     );
     tradeoff.dot = "box after a peeling step".into();
-    let mut written = write(&dir, "prim_tradeoff", &scatter_svg(&tradeoff)?)?;
+    let mut written = crate::charts::write_chart(&dir, "prim_tradeoff", &scatter_svg(&tradeoff)?)?;
     if !r.restrictions.is_empty() {
         let rows = r
             .restrictions
@@ -144,16 +141,11 @@ fn plots(r: &DiscoverReport, out: &Path) -> Result<Vec<PathBuf>> {
         ranges.dot = "middle".into();
         ranges.interval = "range inside the box".into();
         ranges.reference = "lowest value swept".into();
-        written.extend(write(&dir, "prim_box", &dot_whisker_svg(&ranges)?)?);
+        written.extend(crate::charts::write_chart(
+            &dir,
+            "prim_box",
+            &dot_whisker_svg(&ranges)?,
+        )?);
     }
     Ok(written)
-}
-
-fn write(dir: &Path, stem: &str, svg: &str) -> Result<Vec<PathBuf>> {
-    let svg_path = files::write_svg(dir, &format!("{stem}.svg"), svg)?;
-    let (png_path, warning) = files::write_png(dir, &format!("{stem}.png"), svg, PNG_SCALE)?;
-    if let Some(w) = warning {
-        eprintln!("warning: {w}");
-    }
-    Ok(vec![svg_path, png_path])
 }

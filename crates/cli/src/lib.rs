@@ -12,12 +12,14 @@
 //! this crate does with them a Python module could do by calling the same functions.
 
 mod args;
+mod charts;
 mod discover;
 mod html;
 mod plot;
 mod report;
 mod signals;
 mod size;
+mod size_charts;
 mod table;
 
 use std::fmt::Write as _;

@@ -178,7 +178,12 @@ pub fn run(args: &SizeArgs) -> Result<()> {
         format: args.format,
         parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
-    let report = match size::size(&spec, &Files, &exec) {
+    let draw = |r: &SizeReport,
+                out: &std::path::Path|
+     -> Result<Vec<PathBuf>, chokepoint_experiment::BoxError> {
+        crate::size_charts::draw(r, out).map_err(Into::into)
+    };
+    let report = match size::size(&spec, &Files, &exec, &draw) {
         Err(size::SizeError::Interrupted { dir }) => {
             crate::signals::mark_interrupted();
             eprintln!(

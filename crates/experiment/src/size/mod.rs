@@ -264,12 +264,19 @@ fn held_items<S: ScenarioSource>(scenario: &S) -> Vec<String> {
     items
 }
 
+/// Draws a sizing's charts into its folder (under the folder's lock, before the manifest marks
+/// it complete) and returns the files written; the front door supplies it, as the engine
+/// draws nothing.
+pub type Draw<'a> = &'a dyn Fn(&SizeReport, &Path) -> Result<Vec<PathBuf>, crate::BoxError>;
+
 /// Finds the smallest stockpile meeting `spec`'s target (see the module's doc), writing its
-/// files into `exec.out` (`shard` and `resume` are refused: sizing neither shards nor resumes).
+/// files and `draw`'s charts into `exec.out` (`shard` and `resume` are refused: sizing neither
+/// shards nor resumes).
 pub fn size<S, L>(
     spec: &SizeSpec,
     loader: &L,
     exec: &Execution<'_>,
+    draw: Draw<'_>,
 ) -> Result<SizeReport, SizeError>
 where
     S: ScenarioSource,
@@ -400,6 +407,8 @@ where
         seed,
     };
     output::write(&out, &report, spec, exec)?;
+    draw(&report, &out)
+        .map_err(|e| Error::file(format!("{}: cannot draw the charts", out.display()), e))?;
     output::mark(&out, &mut manifest, "complete", Some(&report))?;
     Ok(report)
 }

@@ -1,0 +1,19 @@
+//! Writing the charts the CLI draws for `discover` and `size` (SVG and PNG side by side).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chokepoint_report::files;
+
+/// PNG pixels per SVG pixel, as the report's plots use.
+const PNG_SCALE: f32 = 2.0;
+
+/// Writes a chart as `<stem>.svg` and `<stem>.png` into `dir`.
+pub fn write_chart(dir: &Path, stem: &str, svg: &str) -> Result<Vec<PathBuf>> {
+    let svg_path = files::write_svg(dir, &format!("{stem}.svg"), svg)?;
+    let (png_path, warning) = files::write_png(dir, &format!("{stem}.png"), svg, PNG_SCALE)?;
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+    Ok(vec![svg_path, png_path])
+}
