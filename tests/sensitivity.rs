@@ -113,6 +113,10 @@ fn morris_writes_ranked_effects() {
     );
     let sens = read(&dir.join("sensitivity.csv"));
     assert!(sens.starts_with("method,strategy_index,metric,rank,param,mu,mu_star,"));
+    // A chart of the metric shown, none of the others.
+    let svg = read(&dir.join("plots/sensitivity_firm_weeks_halted.svg"));
+    assert!(svg.contains("What drives firm_weeks_halted") && svg.contains("mu*"));
+    assert!(!dir.join("plots/sensitivity_unmet_magnet_t.svg").exists());
     // 2 trajectories × (2 inputs + 1) points.
     assert_eq!(read(&dir.join("sweep.csv")).lines().count(), 1 + 6);
     let ranks: Vec<&str> = sens

@@ -17,6 +17,7 @@ mod discover;
 mod html;
 mod plot;
 mod report;
+mod sensitivity_charts;
 mod signals;
 mod size;
 mod size_charts;
@@ -319,6 +320,13 @@ fn experiment_showing(spec: &PlanSpec, flags: &ExperimentFlags, metrics: &[Strin
             let mut s = render(&report);
             if let Report::Sweep(w) = &report {
                 s.push_str(&report::sensitivity(w, metrics));
+                if let Some((file, rows)) = &w.sensitivity
+                    && let Some(dir) = file.parent()
+                {
+                    for f in sensitivity_charts::draw(dir, rows, metrics)? {
+                        writeln!(s, "wrote {}", f.display())?;
+                    }
+                }
             }
             report_line(&mut s)?;
             emit(&s)
