@@ -100,6 +100,9 @@ pub struct DiscoverArgs {
     /// Replace what the output folder holds.
     #[arg(long)]
     pub force: bool,
+    /// Tables as `csv`, `parquet` or `both` (default: csv).
+    #[arg(long, value_name = "csv|parquet|both")]
+    pub format: Option<chokepoint_experiment::TableFormat>,
 }
 
 impl DiscoverArgs {
@@ -127,6 +130,7 @@ impl DiscoverArgs {
                 .clone()
                 .unwrap_or_else(|| self.sweep.join("discover")),
             force: self.force,
+            format: self.format.unwrap_or_default(),
         }
     }
 }

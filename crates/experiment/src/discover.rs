@@ -14,7 +14,7 @@ use chokepoint_discover::{Cases, Restriction, Step, Trajectory};
 use crate::error::Error;
 use crate::folder::{Claim, claim};
 use crate::manifest::{read_manifest, sha256_hex};
-use crate::output::{csv_bytes, write_atomic};
+use crate::output::{Tables, csv_bytes, write_atomic};
 use crate::plan::PlanSpec;
 
 /// Which side of the threshold the cases of interest lie on.
@@ -48,6 +48,8 @@ pub struct DiscoverSpec {
     pub out: PathBuf,
     /// Replace what `out` holds.
     pub force: bool,
+    /// CSV, Parquet or both for the two tables.
+    pub format: crate::TableFormat,
 }
 
 /// The EMA Workbench's usual reading of a peeling trajectory picks a box of high density that
@@ -399,13 +401,27 @@ fn write(
         },
     )?;
     let dir = lock.dir().to_path_buf();
+    let tables = Tables {
+        format: spec.format,
+        manifest: serde_json::json!({
+            "kind": "discover",
+            "chokepoint_version": env!("CARGO_PKG_VERSION"),
+            "sweep_plan_sha256": sweep.plan_sha256,
+            "sweep_csv_sha256": sweep_sha256,
+            "column": report.column,
+            "threshold": spec.threshold,
+            "side": spec.side,
+            "format": spec.format,
+        })
+        .to_string(),
+    };
     let mut files = Vec::new();
     for (name, bytes) in [
         ("prim_trajectory.csv", trajectory_csv(&report)?),
         ("prim_box.csv", box_csv(&report)?),
     ] {
-        write_atomic(&dir, name, &bytes)?;
-        files.push(dir.join(name));
+        tables.write(&dir, name, &bytes)?;
+        files.push(dir.join(tables.file_name(name)));
     }
     let charts = draw(&report, &dir)
         .map_err(|e| Error::file(format!("{}: cannot draw the charts", dir.display()), e))?;
@@ -427,6 +443,7 @@ fn write(
         "strategy": spec.strategy,
         "min_coverage": spec.min_coverage,
         "prim": spec.prim,
+        "format": spec.format,
         "cases": report.cases,
         "interesting": report.interesting,
     });
