@@ -308,34 +308,16 @@ pub fn file_stem(name: &str) -> String {
     }
 }
 
-/// Writes `svg` to `dir/name` atomically (a temporary file in `dir`, then rename), creating
-/// `dir` if needed, and returns the path.
+/// Writes `svg` to `dir/name` atomically, as [`write_bytes`] does, and returns the path.
 ///
 /// # Errors
 /// [`Error::Write`] when the folder or file cannot be made.
 pub fn write_svg(dir: &Path, name: &str, svg: &str) -> Result<PathBuf, Error> {
-    let path = dir.join(name);
-    let fail = |source| Error::Write {
-        path: path.clone(),
-        source,
-    };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // Mode 0666 before the umask, as `File::create` gives: result files are readable by the
-    // group when the user's umask says so, not 0600 as temporary files are by default.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
-    tmp.write_all(svg.as_bytes()).map_err(fail)?;
-    tmp.as_file().sync_all().ok();
-    tmp.persist(&path).map_err(|e| fail(e.error))?;
-    Ok(path)
+    write_bytes(dir, name, svg.as_bytes())
 }
 
-/// Writes `bytes` to `dir/name` atomically, as [`write_svg`] does, creating `dir` if needed, and
-/// returns the path: for PNG, HTML or any other file.
+/// Writes `bytes` to `dir/name` atomically (a temporary file in `dir`, then rename), creating
+/// `dir` if needed, and returns the path: for SVG, PNG, HTML or any other file.
 ///
 /// # Errors
 /// [`Error::Write`] when the folder or file cannot be made.
