@@ -2,9 +2,7 @@
 
 use std::path::PathBuf;
 
-use chokepoint_experiment::{
-    Assignment, CompareSpec, PlanSpec, PrecisionTarget, RunSpec, Settings, SweepSpec,
-};
+use chokepoint_experiment::{CompareSpec, PlanSpec, PrecisionTarget, RunSpec, Settings, SweepSpec};
 use chokepoint_scenario::Override;
 use clap::{Args, Parser, Subcommand};
 
@@ -405,15 +403,8 @@ pub struct CalibrateArgs {
     pub stop_after: Option<usize>,
 }
 
-/// `--set` values as the engine records them.
-pub fn assignments(set: &[Override]) -> Vec<Assignment> {
-    set.iter()
-        .map(|o| Assignment {
-            path: o.path.clone(),
-            value: o.value.clone(),
-        })
-        .collect()
-}
+/// `--set` values as the engine records them (the engine facade's, shared with Python).
+pub use chokepoint_engine::assignments;
 
 impl RunFlags {
     /// `--format` as the engine takes it. The HTML report reads the CSV tables, so with

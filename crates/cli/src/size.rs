@@ -135,15 +135,7 @@ impl SizeArgs {
             target: self.target.clone(),
             items: self.items.clone(),
             combine,
-            // As `args::assignments` does (not called: `args` names this module's flags).
-            overrides: self
-                .set
-                .iter()
-                .map(|o| chokepoint_experiment::Assignment {
-                    path: o.path.clone(),
-                    value: o.value.clone(),
-                })
-                .collect(),
+            overrides: chokepoint_engine::assignments(&self.set),
             seed: self.seed,
             batch: self.batch,
             search: SearchConfig {
