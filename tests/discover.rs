@@ -4,9 +4,12 @@ mod common;
 
 use common::{chokepoint, stderr, stdout};
 
-/// A sweep of `full_embargo` over the embargo's length and firms' cover (30 points).
+/// A sweep of `full_embargo` over the embargo's length and firms' cover (30 points), with its
+/// table as CSV and Parquet.
 fn sweep(dir: &std::path::Path) {
-    let o = chokepoint(&common::sweep_args(dir, 30));
+    let mut args = common::sweep_args(dir, 30);
+    args.extend(["--format".to_owned(), "both".to_owned()]);
+    let o = chokepoint(&args);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
@@ -90,6 +93,30 @@ fn finds_that_long_embargoes_cost_output_and_refuses_what_it_cannot_do() {
         first,
         std::fs::read(out.join("prim_trajectory.csv")).unwrap()
     );
+
+    // A sweep that kept only Parquet gives the same box: its cells are read as the CSV's.
+    let parquet_only = dir.path().join("parquet_only");
+    std::fs::create_dir(&parquet_only).unwrap();
+    for f in ["manifest.json", "sweep.parquet"] {
+        std::fs::copy(dir.path().join(f), parquet_only.join(f)).unwrap();
+    }
+    let o = discover(
+        &parquet_only,
+        &["--metric", "lost_output_usd", "--threshold", &threshold],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["prim_trajectory.csv", "prim_box.csv"] {
+        assert_eq!(
+            std::fs::read(out.join(f)).unwrap(),
+            std::fs::read(parquet_only.join("discover").join(f)).unwrap(),
+            "{f} from sweep.parquet differs from the one from sweep.csv"
+        );
+    }
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(parquet_only.join("discover/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["sweep"]["table"], "sweep.parquet");
 
     // A misspelt metric gets a did-you-mean; a threshold no case crosses says the range.
     let other = dir.path().join("other");

@@ -95,12 +95,14 @@ pub enum DiscoverError {
         /// Its status.
         status: String,
     },
-    /// The sweep wrote only Parquet.
-    #[error(
-        "{}: holds sweep.parquet but no sweep.csv; discover reads the CSV: rerun the sweep with `--format both`",
-        .0.display()
-    )]
-    ParquetOnly(PathBuf),
+    /// `sweep.parquet` could not be read as a chokepoint table.
+    #[error("{}: cannot read it as a chokepoint table: {source}", .file.display())]
+    Parquet {
+        /// The file.
+        file: PathBuf,
+        /// Why.
+        source: crate::TableError,
+    },
     /// A column that `sweep.csv` lacks.
     #[error("{}: has no column `{wanted}`{suggestion}; its metric columns include {known}", file.display())]
     NoColumn {
@@ -176,19 +178,35 @@ impl DiscoverError {
 /// The sweep's table, as read.
 struct Table {
     file: PathBuf,
+    /// SHA-256 of the file's bytes, for the manifest.
+    sha256: String,
     header: Vec<String>,
     rows: Vec<csv::StringRecord>,
 }
 
 impl Table {
+    /// `sweep.csv`, else `sweep.parquet` (a big sweep, or `--format parquet`) read as the CSV
+    /// it was made from: the same cells, so the same box either way.
     fn read(dir: &Path) -> Result<Self, DiscoverError> {
-        let file = dir.join("sweep.csv");
-        if !file.exists() && dir.join("sweep.parquet").exists() {
-            return Err(DiscoverError::ParquetOnly(dir.to_path_buf()));
-        }
+        let csv_file = dir.join("sweep.csv");
+        let parquet_file = dir.join("sweep.parquet");
+        let file = if !csv_file.exists() && parquet_file.exists() {
+            parquet_file
+        } else {
+            csv_file
+        };
         let bytes = std::fs::read(&file)
             .map_err(|e| Error::file(format!("{}: cannot read", file.display()), e))?;
-        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let sha256 = sha256_hex(&bytes);
+        let text = if file.extension().is_some_and(|e| e == "parquet") {
+            crate::table::parquet_to_csv(&bytes).map_err(|source| DiscoverError::Parquet {
+                file: file.clone(),
+                source,
+            })?
+        } else {
+            bytes
+        };
+        let mut reader = csv::Reader::from_reader(text.as_slice());
         let header = reader
             .headers()
             .map_err(Error::Csv)?
@@ -199,7 +217,12 @@ impl Table {
             .records()
             .collect::<Result<_, _>>()
             .map_err(Error::Csv)?;
-        Ok(Table { file, header, rows })
+        Ok(Table {
+            file,
+            sha256,
+            header,
+            rows,
+        })
     }
 
     fn index(&self, name: &str) -> Option<usize> {
@@ -378,16 +401,13 @@ pub fn discover(spec: &DiscoverSpec, draw: Draw<'_>) -> Result<DiscoverReport, D
         restrictions,
         files: Vec::new(),
     };
-    let sweep_sha256 = sha256_hex(
-        &std::fs::read(&table.file)
-            .map_err(|e| Error::file(format!("{}: cannot read", table.file.display()), e))?,
-    );
-    write(spec, &manifest, &sweep_sha256, report, draw)
+    write(spec, &manifest, &table.file, &table.sha256, report, draw)
 }
 
 fn write(
     spec: &DiscoverSpec,
     sweep: &crate::ExperimentManifest,
+    sweep_table: &Path,
     sweep_sha256: &str,
     mut report: DiscoverReport,
     draw: Draw<'_>,
@@ -407,7 +427,8 @@ fn write(
             "kind": "discover",
             "chokepoint_version": env!("CARGO_PKG_VERSION"),
             "sweep_plan_sha256": sweep.plan_sha256,
-            "sweep_csv_sha256": sweep_sha256,
+            "table": sweep_table.file_name().map(|n| n.to_string_lossy().into_owned()),
+            "table_sha256": sweep_sha256,
             "column": report.column,
             "threshold": spec.threshold,
             "side": spec.side,
@@ -433,7 +454,8 @@ fn write(
         "sweep": {
             "folder": spec.sweep.display().to_string(),
             "plan_sha256": sweep.plan_sha256,
-            "sweep_csv_sha256": sweep_sha256,
+            "table": sweep_table.file_name().map(|n| n.to_string_lossy().into_owned()),
+            "table_sha256": sweep_sha256,
             "seed": sweep.seed,
             "replications": sweep.replications,
         },

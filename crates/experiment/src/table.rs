@@ -177,6 +177,14 @@ pub enum TableError {
     /// Writing into memory failed.
     #[error("cannot write the Parquet bytes: {0}")]
     Io(#[from] std::io::Error),
+    /// A Parquet column of a type chokepoint never writes (the file is not one of its tables).
+    #[error("column `{column}` is {data_type}, a type chokepoint's tables never have")]
+    ColumnType {
+        /// The column.
+        column: String,
+        /// Its Arrow type.
+        data_type: String,
+    },
 }
 
 /// Columns that hold counts or indices, as `Int64`.
@@ -259,6 +267,69 @@ fn column_array(name: &str, values: &[String]) -> (DataType, ArrayRef) {
     (DataType::Utf8, Arc::new(a))
 }
 
+/// The inverse of [`csv_to_parquet`] for the readers of tables (`discover`): a chokepoint
+/// Parquet table as CSV text, one cell per value, so that a Parquet-only folder is read by the
+/// same CSV code as any other. Numbers are written in Rust's shortest round-trip form, so each
+/// parses back to the very `f64` the file holds (the value the original CSV text gave); a null
+/// is an empty cell, as it was.
+///
+/// # Errors
+/// Bytes that are not Parquet, or a column of a type chokepoint never writes.
+pub fn parquet_to_csv(parquet: &[u8]) -> Result<Vec<u8>, TableError> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Date32Type, Float64Type, Int64Type, UInt64Type};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::copy_from_slice(parquet))?;
+    let schema = builder.schema().clone();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(schema.fields().iter().map(|f| f.name().as_str()))?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    for batch in builder.build()? {
+        let batch = batch?;
+        let mut rows = vec![vec![String::new(); batch.num_columns()]; batch.num_rows()];
+        for (c, (field, column)) in schema.fields().iter().zip(batch.columns()).enumerate() {
+            for (r, row) in rows.iter_mut().enumerate() {
+                if column.is_null(r) {
+                    continue;
+                }
+                row[c] = match field.data_type() {
+                    DataType::Float64 => column.as_primitive::<Float64Type>().value(r).to_string(),
+                    DataType::Int64 => column.as_primitive::<Int64Type>().value(r).to_string(),
+                    DataType::UInt64 => column.as_primitive::<UInt64Type>().value(r).to_string(),
+                    DataType::Boolean => column.as_boolean().value(r).to_string(),
+                    DataType::Utf8 => column.as_string::<i32>().value(r).to_owned(),
+                    DataType::Date32 => {
+                        let days = column.as_primitive::<Date32Type>().value(r);
+                        let date = epoch + chrono::Duration::days(i64::from(days));
+                        date.format("%Y-%m-%d").to_string()
+                    }
+                    DataType::Dictionary(key, value)
+                        if **key == DataType::Int32 && **value == DataType::Utf8 =>
+                    {
+                        let dict = column.as_dictionary::<Int32Type>();
+                        let values = dict.values().as_string::<i32>();
+                        let key = usize::try_from(dict.keys().value(r)).unwrap_or_default();
+                        values.value(key).to_owned()
+                    }
+                    other => {
+                        return Err(TableError::ColumnType {
+                            column: field.name().clone(),
+                            data_type: other.to_string(),
+                        });
+                    }
+                };
+            }
+        }
+        for row in rows {
+            w.write_record(&row)?;
+        }
+    }
+    w.flush()?;
+    w.into_inner()
+        .map_err(|e| TableError::Io(std::io::Error::other(e.to_string())))
+}
+
 /// `YYYY-MM-DD` as days since 1970-01-01 (Arrow's `Date32`).
 fn days_since_epoch(text: &str) -> Option<i32> {
     let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
@@ -284,6 +355,33 @@ mod tests {
             .into_iter()
             .next()
             .unwrap_or_else(|| RecordBatch::new_empty(schema))
+    }
+
+    #[test]
+    fn parquet_reads_back_as_the_csv_it_was_made_from() {
+        let csv = "step,date,strategy,any_halt,seed,mean,p5\n\
+                   0,2025-04-04,none,true,18446744073709551615,0.1,\n\
+                   1,2025-04-11,hold,false,0,-0.30000000000000004,NaN\n\
+                   2,1969-12-31,none,true,7,1e300,-inf\n";
+        let back = parquet_to_csv(&csv_to_parquet(csv.as_bytes(), "{}").unwrap()).unwrap();
+        let text = String::from_utf8(back).unwrap();
+        let cells = |t: &str| -> Vec<Vec<String>> {
+            t.lines()
+                .map(|l| l.split(',').map(str::to_owned).collect())
+                .collect()
+        };
+        let (want, got) = (cells(csv), cells(&text));
+        assert_eq!(want.len(), got.len());
+        for (w, g) in want.iter().zip(&got) {
+            for (a, b) in w.iter().zip(g) {
+                match (a.parse::<f64>(), b.parse::<f64>()) {
+                    (Ok(x), Ok(y)) if x.is_nan() => assert!(y.is_nan(), "{a} vs {b}"),
+                    (Ok(x), Ok(y)) => assert_eq!(x.to_bits(), y.to_bits(), "{a} vs {b}"),
+                    _ => assert_eq!(a, b),
+                }
+            }
+        }
+        assert!(parquet_to_csv(b"not parquet").is_err());
     }
 
     #[test]
