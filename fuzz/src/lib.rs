@@ -14,8 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use chokepoint_experiment::{Assignment, BoxError, Load};
-use chokepoint_scenario::{Scenario, StrategySet};
+use chokepoint_scenario::Scenario;
 
 /// The folder holding the copied scenarios, created on first use.
 pub fn scenarios() -> &'static Path {
@@ -54,43 +53,15 @@ pub fn write_input(name: &str, data: &[u8]) -> PathBuf {
     path
 }
 
-/// Reads as the CLI reads (`std::fs::read_to_string`).
-pub fn read(p: &Path) -> std::io::Result<String> {
-    std::fs::read_to_string(p)
-}
-
-/// The CLI's loader (`crates/cli/src/lib.rs`, `Files`), repeated here so the fuzz crate does
-/// not depend on the front door.
-pub struct Files;
-
-impl Load<Scenario> for Files {
-    fn scenario(&self, path: &Path, overrides: &[Assignment]) -> Result<Scenario, BoxError> {
-        let overrides: Vec<chokepoint_scenario::Override> = overrides
-            .iter()
-            .map(|a| chokepoint_scenario::Override {
-                path: a.path.clone(),
-                value: a.value.clone(),
-            })
-            .collect();
-        Ok(Scenario::load(path, &read, &overrides)?)
-    }
-
-    fn strategies(
-        &self,
-        path: &Path,
-    ) -> Result<Vec<(String, chokepoint_scenario::Strategy)>, BoxError> {
-        let set = StrategySet::load(path, &read)?;
-        Ok(set
-            .strategies
-            .into_iter()
-            .map(|s| (s.name.clone(), s))
-            .collect())
-    }
-}
+/// Reads an input file as every front door does (`chokepoint-engine`'s reader).
+pub use chokepoint_diagnostics::read_text as read;
+/// The front doors' loader of scenario and strategies files, itself: what is fuzzed is what
+/// the CLI and the Python module run.
+pub use chokepoint_engine::Files;
 
 /// A shipped scenario, loaded once.
 pub fn shipped(name: &str) -> Scenario {
-    Scenario::load(&scenarios().join(name), &read, &[])
+    chokepoint_engine::load_scenario(&scenarios().join(name), &[])
         .unwrap_or_else(|e| panic!("shipped scenario {name} must load: {e}"))
 }
 
