@@ -98,29 +98,40 @@ pub fn plan(spec: &PlanSpec) -> Result<Plan<Scenario>, Error> {
     Plan::from_spec(spec, &Files)
 }
 
-/// Runs `spec` on this machine into the folder `out` (new or empty, or replaced when `force`),
-/// as `chokepoint run|compare|sweep --out OUT` does, with `threads` workers (0: all cores).
+/// Where and how [`run_into`] writes: what `--out`, `--force`, `--threads` and `--format`
+/// say on the command line.
+#[derive(Clone, Debug)]
+pub struct Destination {
+    /// The output folder: new or empty, or replaced when `force`.
+    pub out: PathBuf,
+    /// Replace the chokepoint output already in `out`.
+    pub force: bool,
+    /// Worker threads (0: all cores); results do not depend on it.
+    pub threads: usize,
+    /// Result tables as CSV, Parquet or both; `None` as the CLI without `--format` (CSV, or
+    /// Parquet for a huge sweep, said in the manifest).
+    pub format: Option<chokepoint_experiment::TableFormat>,
+}
+
+/// Runs `spec` on this machine into `to`, as `chokepoint run|compare|sweep --out OUT` does.
 /// Setting `stop` stops the run at its next batch boundary; the outcome then says so.
 pub fn run_into(
     spec: &PlanSpec,
-    out: &Path,
-    force: bool,
-    threads: usize,
+    to: &Destination,
     progress: &dyn Progress,
     stop: &AtomicBool,
     command: Vec<String>,
 ) -> Result<Outcome, Error> {
     let exec = Execution {
-        out: Some(PathBuf::from(out)),
+        out: Some(to.out.clone()),
         shard: None,
         resume: false,
-        force,
-        threads,
+        force: to.force,
+        threads: to.threads,
         progress,
         stop,
         command,
-        // CSV, which the Python module reads (Parquet from Python: a later change).
-        format: None,
+        format: to.format,
         parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
     chokepoint_experiment::check_execution(spec, &exec)?;

@@ -21,9 +21,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chokepoint_engine::{Error, Override, PlanSpec, Silent};
+use chokepoint_engine::{Destination, Error, Override, PlanSpec, Silent};
 use chokepoint_experiment::{
-    CompareSpec, Design, Outcome, ParamRange, Report, RunSpec, Settings, SweepSpec,
+    CompareSpec, Design, Outcome, ParamRange, Report, RunSpec, Settings, SweepSpec, TableFormat,
 };
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyKeyboardInterrupt};
@@ -52,6 +52,8 @@ struct Options {
     threads: usize,
     out: PathBuf,
     force: bool,
+    /// `csv`, `parquet`, `both` or `None` (as the CLI without `--format`).
+    format: Option<String>,
     command: Vec<String>,
 }
 
@@ -62,6 +64,22 @@ impl Options {
             replications: self.reps,
             batch: self.batch,
         }
+    }
+
+    /// Where to write, with the format parsed by the CLI's own parser.
+    fn destination(&self) -> PyResult<Destination> {
+        let format = self
+            .format
+            .as_deref()
+            .map(str::parse::<TableFormat>)
+            .transpose()
+            .map_err(ChokepointError::new_err)?;
+        Ok(Destination {
+            out: self.out.clone(),
+            force: self.force,
+            threads: self.threads,
+            format,
+        })
     }
 }
 
@@ -194,21 +212,13 @@ fn sweep(
 /// Runs `spec` on a worker thread without the GIL, stopping it on Ctrl-C.
 fn execute(py: Python<'_>, spec: PlanSpec, options: Options) -> PyResult<String> {
     chokepoint_experiment::check_threads(options.threads).map_err(|e| engine_error(&e))?;
+    let to = options.destination()?;
     let stop = Arc::new(AtomicBool::new(false));
     let worker = {
         let stop = Arc::clone(&stop);
-        let out = options.out.clone();
-        std::thread::spawn(move || {
-            chokepoint_engine::run_into(
-                &spec,
-                &out,
-                options.force,
-                options.threads,
-                &Silent,
-                &stop,
-                options.command,
-            )
-        })
+        let to = to.clone();
+        let command = options.command;
+        std::thread::spawn(move || chokepoint_engine::run_into(&spec, &to, &Silent, &stop, command))
     };
     let mut interrupt: Option<PyErr> = None;
     while !worker.is_finished() {
@@ -224,7 +234,7 @@ fn execute(py: Python<'_>, spec: PlanSpec, options: Options) -> PyResult<String>
         .detach(|| worker.join())
         .map_err(|_| ChokepointError::new_err("the simulation thread panicked"))?;
     let outcome = result.map_err(|e| engine_error(&e))?;
-    let out = options.out.display().to_string();
+    let out = to.out.display().to_string();
     let stopped = match &outcome {
         Outcome::Interrupted { .. } => true,
         Outcome::Done(Report::Run(r)) => r.interrupted,

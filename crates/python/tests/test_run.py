@@ -135,3 +135,33 @@ def test_ctrl_c_stops_a_run_cleanly(root, tmp_path):
     assert p.returncode == 42, (stdout, stderr)
     assert "finished work is kept" in stdout
     assert json.loads(manifest.read_text())["status"] == "interrupted"
+
+
+@pytest.mark.parametrize("table", ["summary", "timeseries", "replications"])
+def test_parquet_and_csv_hold_the_same_values(root, tmp_path, table):
+    both = ck.Scenario.load(root / SCENARIO).run(reps=6, seed=5, out=tmp_path / "both", format="both")
+    assert both.manifest["format"] == "both"
+    from_parquet = both.table(table)
+    from_csv = both.table(table + ".csv")
+    assert (both.folder / f"{table}.parquet").is_file()
+    # Repeated names (timeseries' `variable`) are dictionary-encoded in Parquet: categoricals.
+    categorical = [c for c in from_parquet.columns if isinstance(from_parquet[c].dtype, pd.CategoricalDtype)]
+    assert table != "timeseries" or "variable" in categorical
+    from_parquet = from_parquet.astype({c: object for c in categorical})
+    pd.testing.assert_frame_equal(from_parquet, from_csv, check_dtype=False, check_exact=True)
+
+
+def test_a_parquet_only_run_reads_like_a_csv_run(root, tmp_path):
+    s = ck.Scenario.load(root / SCENARIO)
+    parquet = s.run(reps=6, seed=5, out=tmp_path / "pq", format="parquet")
+    csv = s.run(reps=6, seed=5, out=tmp_path / "csv")
+    assert not (parquet.folder / "summary.csv").exists()
+    assert parquet.manifest["format"] == "parquet"
+    pd.testing.assert_frame_equal(parquet.summary(), csv.summary(), check_dtype=False, check_exact=True)
+    with pytest.raises(ck.ChokepointError, match="summary.parquet"):
+        parquet.table("summary.csv")
+
+
+def test_a_bad_format_is_refused_before_running(root):
+    with pytest.raises(ValueError, match="csv, parquet, both"):
+        ck.Scenario.load(root / SCENARIO).run(reps=2, format="xlsx")

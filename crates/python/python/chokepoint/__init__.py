@@ -11,8 +11,8 @@
 
 Every run goes through the same Rust engine as the `chokepoint` command line (the
 `chokepoint-engine` crate), into an output folder (a temporary one unless `out=` is given),
-whose CSV files are read with pyarrow: the numbers are the CLI's, bit for bit, at the same
-seed. `compare()` and `sweep()` do what `chokepoint compare` and `chokepoint sweep` do.
+whose tables (CSV or Parquet, `format=`) are read with pyarrow: the numbers are the CLI's,
+bit for bit, at the same seed. `compare()` and `sweep()` do what `chokepoint compare` and `chokepoint sweep` do.
 `chokepoint.ema` adapts a scenario to the EMA Workbench. docs/python.md has the details.
 """
 
@@ -41,6 +41,7 @@ __all__ = [
     "compare",
     "sweep",
     "BATCH",
+    "FORMATS",
 ]
 __version__ = _native.__version__
 
@@ -96,7 +97,18 @@ def _count(name: str, value: Optional[int], least: int) -> Optional[int]:
     return int(value)
 
 
-def _options(reps, seed, threads, out, force, batch, command) -> tuple:
+#: What `format=` takes: the CLI's `--format` (None: as the CLI without it: CSV, or Parquet for a
+#: sweep whose CSV would be huge, said in the manifest's `format_note`).
+FORMATS = ("csv", "parquet", "both")
+
+
+def _format(format: Optional[str]) -> Optional[str]:
+    if format is not None and format not in FORMATS:
+        raise ValueError(f"format must be None or one of {', '.join(FORMATS)}, not {format!r}")
+    return format
+
+
+def _options(reps, seed, threads, out, force, batch, format, command) -> tuple:
     """The engine's options, and whether the folder is a temporary one to delete."""
     temporary = out is None
     folder = Path(tempfile.mkdtemp(prefix="chokepoint-")) if temporary else Path(out)
@@ -107,14 +119,17 @@ def _options(reps, seed, threads, out, force, batch, command) -> tuple:
         "threads": _threads(threads),
         "out": str(folder),
         "force": bool(force),
+        "format": _format(format),
         "command": command,
     }
     return options, folder, temporary
 
 
-def _cli_words(reps, seed, batch, values: Mapping[str, Any]) -> list:
-    """The CLI arguments that give the same plan (recorded in the manifest)."""
+def _cli_words(reps, seed, batch, format, values: Mapping[str, Any]) -> list:
+    """The CLI arguments that give the same plan and files (recorded in the manifest)."""
     words = []
+    if format is not None:
+        words += ["--format", str(format)]
     if reps is not None:
         words += ["--reps", str(reps)]
     if seed is not None:
@@ -161,16 +176,34 @@ class Results:
         )
 
     def table(self, name: str) -> pd.DataFrame:
-        """Any CSV file of the folder (`name` with or without `.csv`; `a/b/summary` for a cell of a
-        comparison) as a DataFrame; `date` columns become datetimes."""
-        import pyarrow.csv as pacsv
+        """Any table of the folder (`name` with or without `.csv`/`.parquet`; `a/b/summary` for a
+        cell of a comparison) as a DataFrame, from `NAME.parquet` when the folder has it (typed
+        columns), else `NAME.csv` (pyarrow's CSV reader: exact decimal-to-binary conversion). Both
+        hold the same values; `date` columns become datetimes either way."""
+        stem = name
+        for suffix in (".csv", ".parquet"):
+            if stem.endswith(suffix):
+                stem = stem[: -len(suffix)]
+        parquet = self.folder / (stem + ".parquet")
+        csv = self.folder / (stem + ".csv")
+        if parquet.is_file() and not name.endswith(".csv"):
+            import pyarrow.parquet as pq
 
-        path = self.folder / (name if name.endswith(".csv") else name + ".csv")
-        if not path.is_file():
-            have = sorted(str(p.relative_to(self.folder)) for p in self.folder.rglob("*.csv"))
-            raise ChokepointError(f"{path}: no such table in this {self.kind}; it has {', '.join(have) or 'none'}")
-        convert = pacsv.ConvertOptions(strings_can_be_null=False)
-        frame = pacsv.read_csv(path, convert_options=convert).to_pandas()
+            frame = pq.read_table(parquet).to_pandas()
+        elif csv.is_file() and not name.endswith(".parquet"):
+            import pyarrow.csv as pacsv
+
+            convert = pacsv.ConvertOptions(strings_can_be_null=False)
+            frame = pacsv.read_csv(csv, convert_options=convert).to_pandas()
+        else:
+            have = sorted(
+                str(p.relative_to(self.folder))
+                for pattern in ("*.csv", "*.parquet")
+                for p in self.folder.rglob(pattern)
+            )
+            raise ChokepointError(
+                f"{self.folder / name}: no such table in this {self.kind}; it has {', '.join(have) or 'none'}"
+            )
         for col in ("date", "from", "to"):
             if col in frame.columns:
                 frame[col] = pd.to_datetime(frame[col])
@@ -253,14 +286,16 @@ class Scenario:
         *,
         batch: int = BATCH,
         force: bool = False,
+        format: Optional[str] = None,
     ) -> Results:
         """Runs `reps` replications (default: the scenario's, else 1000) under master `seed`
         (default: the scenario's, else 0) on `threads` workers (None: all cores; results do not
         depend on it), writing into `out` (default: a temporary folder), as `chokepoint run`.
         The GIL is released meanwhile; Ctrl-C stops at the end of the current batch and raises
-        KeyboardInterrupt (a given `out` keeps the finished replications, marked interrupted)."""
-        command = ["run", str(self.path)] + _cli_words(reps, seed, batch, self._values)
-        options, folder, temporary = _options(reps, seed, threads, out, force, batch, command)
+        KeyboardInterrupt (a given `out` keeps the finished replications, marked interrupted).
+        `format` is the CLI's `--format` ("csv", "parquet", "both"); the Results read either."""
+        command = ["run", str(self.path)] + _cli_words(reps, seed, batch, format, self._values)
+        options, folder, temporary = _options(reps, seed, threads, out, force, batch, format, command)
         return _execute(
             _native.run, str(self.path), _assignments(self._values),
             options=options, folder=folder, temporary=temporary,
@@ -308,6 +343,7 @@ def compare(
     values: Optional[Mapping[str, Any]] = None,
     batch: int = BATCH,
     force: bool = False,
+    format: Optional[str] = None,
 ) -> Results:
     """Compares the strategies of `strategies` on `scenarios` (files, Scenarios, or a benchmark
     suite file) on common random numbers, as `chokepoint compare`. The returned Results has
@@ -322,8 +358,8 @@ def compare(
         command += ["--baseline", baseline]
     if objective is not None:
         command += ["--objective", objective]
-    command += _cli_words(reps, seed, batch, set_values)
-    options, folder, temporary = _options(reps, seed, threads, out, force, batch, command)
+    command += _cli_words(reps, seed, batch, format, set_values)
+    options, folder, temporary = _options(reps, seed, threads, out, force, batch, format, command)
     return _execute(
         _native.compare, paths, None if strategies is None else str(strategies), baseline,
         objective, _assignments(set_values),
@@ -344,6 +380,7 @@ def sweep(
     values: Optional[Mapping[str, Any]] = None,
     batch: int = BATCH,
     force: bool = False,
+    format: Optional[str] = None,
 ) -> Results:
     """Sweeps `params` (`{"key": (lo, hi)}`, keys as for `--set`) over `design` (`"grid:K"`,
     `"lhs:K"` or `"oat"`), optionally × `strategies`, as `chokepoint sweep`. The returned
@@ -363,8 +400,8 @@ def sweep(
     command += ["--design", design]
     if strategies is not None:
         command += ["--strategies", str(strategies)]
-    command += _cli_words(reps, seed, batch, set_values)
-    options, folder, temporary = _options(reps, seed, threads, out, force, batch, command)
+    command += _cli_words(reps, seed, batch, format, set_values)
+    options, folder, temporary = _options(reps, seed, threads, out, force, batch, format, command)
     return _execute(
         _native.sweep, paths[0], ranges, design,
         None if strategies is None else str(strategies), _assignments(set_values),
