@@ -459,7 +459,7 @@ fn a_sensitivity_report_tables_the_indices_of_sensitivity_csv() {
         .into_iter()
         .filter(|r| r["metric"] == "lost_output_usd" && r["strategy_index"] == "0")
         .collect();
-    csv.sort_by_key(|r| num(&r["rank"]) as u64);
+    csv.sort_by_key(|r| r["rank"].parse::<u64>().unwrap());
     let table = table_after(&html, "(`lost_output_usd`)");
     assert_eq!(table.len(), csv.len());
     for (row, want) in table.iter().zip(&csv) {
@@ -556,9 +556,10 @@ fn a_discover_report_tables_the_box_of_prim_box_csv() {
         .iter()
         .map(|r| num(&r["lost_output_usd_mean"]))
         .collect();
-    let threshold = (lost.iter().copied().fold(f64::INFINITY, f64::min)
-        + lost.iter().copied().fold(f64::NEG_INFINITY, f64::max))
-        / 2.0;
+    let threshold = f64::midpoint(
+        lost.iter().copied().fold(f64::INFINITY, f64::min),
+        lost.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
     ok(&[
         "discover",
         dir.path().to_str().unwrap(),

@@ -25,13 +25,17 @@ fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Error> {
 /// [`Error::Read`] when the file cannot be read (not an output folder), [`Error::Csv`] (file
 /// and line) when it is not JSON.
 pub fn manifest(dir: &Path) -> Result<serde_json::Value, Error> {
-    let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-        path: path.clone(),
+    json_file(&dir.join("manifest.json"))
+}
+
+/// A JSON file (`manifest.json`, `size.json`).
+pub(super) fn json_file(path: &Path) -> Result<serde_json::Value, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
         source,
     })?;
     serde_json::from_str(&text).map_err(|e| Error::Csv {
-        path,
+        path: path.to_owned(),
         line: u64::try_from(e.line()).unwrap_or(0),
         message: format!("not JSON: {e}"),
     })

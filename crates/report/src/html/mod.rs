@@ -446,7 +446,7 @@ pub enum FolderKind {
     Sensitivity,
     /// `size`: size.json and size.csv.
     Size,
-    /// `discover`: prim_box.csv and prim_trajectory.csv.
+    /// `discover`: `prim_box.csv` and `prim_trajectory.csv`.
     Discover,
 }
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::data::Frame;
+use super::data::{Frame, json_file};
 use super::format::{interval, value};
 use super::{Block, Cell, Context, Figure, Page, Section, Table, manifest_footer};
 use crate::band::{BandLineChart, BandPoint, BandSeries, band_line_svg};
@@ -144,20 +144,6 @@ pub fn size_chart_svg(c: &SizeChart) -> Result<Option<String>, Error> {
     Ok(Some(band_line_svg(&chart)?))
 }
 
-/// `size.json`, the answer.
-fn answer(dir: &Path) -> Result<serde_json::Value, Error> {
-    let path = dir.join("size.json");
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|e| Error::Csv {
-        path,
-        line: u64::try_from(e.line()).unwrap_or(0),
-        message: format!("not JSON: {e}"),
-    })
-}
-
 fn strings(v: &serde_json::Value, key: &str) -> Vec<String> {
     v.get(key)
         .and_then(serde_json::Value::as_array)
@@ -179,7 +165,7 @@ fn number(v: &serde_json::Value, key: &str) -> f64 {
 /// [`Error::Read`] or [`Error::Csv`] when `size.json`, `size.csv` (or `frontier.csv` for
 /// several items) is missing or malformed; [`Error::Draw`] if the chart cannot be drawn.
 pub fn size_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
-    let a = answer(dir)?;
+    let a = json_file(&dir.join("size.json"))?;
     let target = a
         .get("target")
         .and_then(|t| t.as_str())
