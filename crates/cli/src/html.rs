@@ -97,19 +97,26 @@ pub(crate) fn read_manifest(dir: &Path) -> Result<serde_json::Value> {
 /// The metrics a sensitivity report shows: the `--metric`s of the command recorded in the
 /// manifest, else the headline metrics `chokepoint sensitivity` shows by default.
 fn sensitivity_metrics(manifest: &serde_json::Value) -> Vec<String> {
-    use clap::Parser as _;
-    let argv = manifest
+    let argv: Vec<&str> = manifest
         .get("argv")
         .and_then(serde_json::Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(serde_json::Value::as_str);
-    let asked = match crate::args::Cli::try_parse_from(std::iter::once("chokepoint").chain(argv)) {
-        Ok(crate::args::Cli {
-            command: crate::args::Command::Sensitivity(a),
-        }) => a.metric,
-        _ => Vec::new(),
-    };
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    let mut asked = Vec::new();
+    if argv.first() == Some(&"sensitivity") {
+        let mut words = argv.iter();
+        while let Some(w) = words.next() {
+            if let Some(m) = w.strip_prefix("--metric=") {
+                asked.push(m.to_owned());
+            } else if *w == "--metric"
+                && let Some(m) = words.next()
+            {
+                asked.push((*m).to_owned());
+            }
+        }
+    }
     if asked.is_empty() {
         chokepoint_experiment::HEADLINE_METRICS
             .map(str::to_owned)
@@ -199,4 +206,25 @@ fn controlled_items(p: &chokepoint_core::ModelParams) -> Vec<String> {
         .filter(|(_, c)| *c)
         .map(|(i, _)| i.name.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sensitivity_report_shows_the_metrics_of_its_command() {
+        let m = serde_json::json!({"argv": ["sensitivity", "s.toml", "--metric", "any_halt",
+                                            "--reps", "2", "--metric=lost_output_usd"]});
+        assert_eq!(sensitivity_metrics(&m), ["any_halt", "lost_output_usd"]);
+        let sweep = serde_json::json!({"argv": ["sweep", "s.toml", "--design", "sobol:8"]});
+        assert_eq!(
+            sensitivity_metrics(&sweep),
+            chokepoint_experiment::HEADLINE_METRICS
+        );
+        assert_eq!(
+            sensitivity_metrics(&serde_json::json!({})),
+            chokepoint_experiment::HEADLINE_METRICS
+        );
+    }
 }
