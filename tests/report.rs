@@ -35,6 +35,14 @@ fn check_page(html: &str) -> usize {
     }
     let figures = html.matches("<figure class=\"chart\"").count();
     assert_eq!(figures, html.matches("<figcaption>").count());
+    // Each chart has its own id (and file in plots/): none overwrites another.
+    let ids: Vec<&str> = html
+        .split("<figure class=\"chart\" id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "figure ids repeat: {ids:?}");
     assert!(html.contains("<footer>") && html.contains("chokepoint 0."));
     figures
 }
@@ -424,8 +432,9 @@ fn a_sensitivity_report_tables_the_indices_of_sensitivity_csv() {
         "sobol",
         "--param",
         "shock.april_regime.approval.default",
+        // Two inputs whose key paths end alike: their sweep charts must not share a file.
         "--param",
-        "shock.april_regime.lead_time_weeks.median",
+        "shock.april_regime.approval.us.default",
         "--n",
         "4",
         "--reps",
