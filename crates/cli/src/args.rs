@@ -101,6 +101,10 @@ pub struct DiscoverArgs {
     /// Tables as `csv`, `parquet` or `both` (default: csv).
     #[arg(long, value_name = "csv|parquet|both")]
     pub format: Option<chokepoint_experiment::TableFormat>,
+    /// When finished, also write report.html (the box, its table and charts) into the output
+    /// folder, as `chokepoint report` does (it reads the CSV tables: not with --format parquet).
+    #[arg(long)]
+    pub report: bool,
 }
 
 impl DiscoverArgs {
@@ -410,14 +414,7 @@ impl RunFlags {
     /// `--format` as the engine takes it. The HTML report reads the CSV tables, so with
     /// `--report` an unset format means CSV and `parquet` alone is refused.
     pub fn format(&self) -> Result<Option<chokepoint_experiment::TableFormat>, String> {
-        use chokepoint_experiment::TableFormat;
-        match (self.report, self.format) {
-            (true, Some(TableFormat::Parquet)) => Err(
-                "--report reads the CSV tables: use --format both (or drop --report)".to_owned(),
-            ),
-            (true, None) => Ok(Some(TableFormat::Csv)),
-            (_, f) => Ok(f),
-        }
+        crate::html::report_format(self.report, self.format)
     }
 
     fn settings(&self) -> Settings {

@@ -4,9 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chokepoint_report::files;
-
-/// PNG pixels per SVG pixel, as the report's plots use.
-const PNG_SCALE: f32 = 2.0;
+use chokepoint_report::html::PNG_SCALE;
 
 /// Writes a chart as `<stem>.svg` and `<stem>.png` into `dir`.
 pub fn write_chart(dir: &Path, stem: &str, svg: &str) -> Result<Vec<PathBuf>> {

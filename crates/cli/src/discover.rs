@@ -5,18 +5,22 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chokepoint_experiment::{DiscoverReport, DiscoverSpec};
-use chokepoint_report::{
-    DotRow, DotWhiskerChart, ScatterChart, ScatterPoint, dot_whisker_svg, files, scatter_svg,
-};
+use chokepoint_report::files;
+use chokepoint_report::html::{Prim, PrimRange, prim_box_svg, prim_tradeoff_svg};
 
 use crate::args::DiscoverArgs;
 use crate::table::{self, number};
 
 /// Runs discovery, draws its charts into `<out>/plots/` and prints the box.
 pub fn run(args: &DiscoverArgs) -> Result<()> {
+    crate::html::report_format(args.report, args.format).map_err(anyhow::Error::msg)?;
     let spec = args.spec();
     let report = chokepoint_experiment::discover(&spec, &|r, dir| Ok(plots(r, dir)?))?;
-    crate::emit(&summary(&spec, &report))
+    let mut s = summary(&spec, &report);
+    if args.report {
+        let _ = writeln!(s, "wrote {}", crate::html::write(&spec.out)?.display());
+    }
+    crate::emit(&s)
 }
 
 /// The box in words and numbers.
@@ -72,80 +76,39 @@ fn summary(spec: &DiscoverSpec, r: &DiscoverReport) -> String {
 
 /// `plots/prim_tradeoff.svg` (coverage against density along the peeling trajectory) and
 /// `plots/prim_box.svg` (each restricted parameter's range in the box, as a share of its swept
-/// range), each also as PNG.
+/// range), each also as PNG. The drawing is the report crate's (the same charts as in
+/// report.html).
 fn plots(r: &DiscoverReport, out: &Path) -> Result<Vec<PathBuf>> {
     let dir = out.join(files::PLOTS_DIR);
-    let mut points: Vec<ScatterPoint> = r
-        .trajectory
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| ScatterPoint {
-            label: if i == r.chosen {
-                format!("step {i} (chosen)")
-            } else {
-                String::new()
-            },
-            x: s.stats.coverage,
-            y: s.stats.density,
-            x_interval: None,
-            y_interval: None,
-        })
-        .collect();
-    points.push(ScatterPoint {
-        label: "pasted box".into(),
-        x: r.boxed.stats.coverage,
-        y: r.boxed.stats.density,
-        x_interval: None,
-        y_interval: None,
-    });
-    let mut tradeoff = ScatterChart::new(
-        format!("PRIM peeling: coverage against density ({})", r.column),
-        "coverage (share of the cases of interest inside the box)",
-        "density (share of the box that is of interest)",
-        points,
-    );
-    tradeoff.note = format!(
-        "{} of {} design points are of interest",
-        r.interesting, r.cases
-    );
-    tradeoff.dot = "box after a peeling step".into();
-    let mut written = crate::charts::write_chart(&dir, "prim_tradeoff", &scatter_svg(&tradeoff)?)?;
-    if !r.restrictions.is_empty() {
-        let rows = r
+    let prim = Prim {
+        column: r.column.clone(),
+        cases: r.cases,
+        interesting: r.interesting,
+        steps: r
+            .trajectory
+            .steps
+            .iter()
+            .map(|s| (s.stats.coverage, s.stats.density))
+            .collect(),
+        chosen: r.chosen,
+        pasted: (r.boxed.stats.coverage, r.boxed.stats.density),
+        restrictions: r
             .restrictions
             .iter()
-            .map(|x| {
-                let span = x.cases_hi - x.cases_lo;
-                let share = |v: f64| {
-                    if span > 0.0 {
-                        (v - x.cases_lo) / span
-                    } else {
-                        0.5
-                    }
-                };
-                DotRow {
-                    label: x.parameter.clone(),
-                    mean: share(0.5 * (x.lo + x.hi)),
-                    lo: share(x.lo),
-                    hi: share(x.hi),
-                    baseline: false,
-                }
+            .map(|x| PrimRange {
+                param: x.parameter.clone(),
+                lo: x.lo,
+                hi: x.hi,
+                sweep_lo: x.cases_lo,
+                sweep_hi: x.cases_hi,
+                quasi_p: x.quasi_p,
             })
-            .collect();
-        let mut ranges = DotWhiskerChart::new(
-            "The box: each restricted parameter's range",
-            "position in the swept range (0 = lowest value swept, 1 = highest)",
-            rows,
-        );
-        ranges.dot = "middle".into();
-        ranges.interval = "range inside the box".into();
-        ranges.reference = "lowest value swept".into();
-        written.extend(crate::charts::write_chart(
-            &dir,
-            "prim_box",
-            &dot_whisker_svg(&ranges)?,
-        )?);
+            .collect(),
+    };
+    let mut written =
+        crate::charts::write_chart(&dir, "prim_tradeoff", &prim_tradeoff_svg(&prim)?)?;
+    if let Some(svg) = prim_box_svg(&prim)? {
+        written.extend(crate::charts::write_chart(&dir, "prim_box", &svg)?);
     }
     Ok(written)
 }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use chokepoint_experiment::folder::{Claim, claim};
 use chokepoint_report::html::{
-    Context, FolderKind, Label, Measure, backtest_page, compare_page, run_page, sweep_page,
-    write_report,
+    Context, FolderKind, Label, Measure, backtest_page, compare_page, discover_page, run_page,
+    sensitivity_page, size_page, sweep_page, write_report,
 };
 use chokepoint_scenario::Scenario;
 
@@ -21,6 +21,22 @@ fn describe(name: &str) -> Option<Label> {
         unit: d.unit.to_owned(),
         higher_is_better: d.better.map(|b| b == chokepoint_core::Better::Higher),
     })
+}
+
+/// `--format` with `--report`: the HTML report reads the CSV tables, so an unset format means
+/// CSV and `parquet` alone is refused with the fix.
+pub(crate) fn report_format(
+    report: bool,
+    format: Option<chokepoint_experiment::TableFormat>,
+) -> Result<Option<chokepoint_experiment::TableFormat>, String> {
+    use chokepoint_experiment::TableFormat;
+    match (report, format) {
+        (true, Some(TableFormat::Parquet)) => {
+            Err("--report reads the CSV tables: use --format both (or drop --report)".to_owned())
+        }
+        (true, None) => Ok(Some(TableFormat::Csv)),
+        (_, f) => Ok(f),
+    }
 }
 
 /// Writes `dir/report.html` and `dir/plots/` and returns the report's path; the PNG renderer's
@@ -47,6 +63,15 @@ pub(crate) fn write(dir: &Path) -> Result<PathBuf> {
         FolderKind::Backtest => backtest_page(dir, &ctx)?,
         FolderKind::Compare => compare_page(dir, &ctx)?,
         FolderKind::Sweep => sweep_page(dir, &ctx)?,
+        FolderKind::Sensitivity => {
+            let ctx = Context {
+                metrics: sensitivity_metrics(&manifest),
+                ..ctx
+            };
+            sensitivity_page(dir, &ctx)?
+        }
+        FolderKind::Size => size_page(dir, &ctx)?,
+        FolderKind::Discover => discover_page(dir, &ctx)?,
     };
     if manifest.get("status").and_then(serde_json::Value::as_str) == Some("interrupted") {
         page.intro.insert(
@@ -63,15 +88,42 @@ pub(crate) fn write(dir: &Path) -> Result<PathBuf> {
     Ok(written.report)
 }
 
-fn read_manifest(dir: &Path) -> Result<serde_json::Value> {
-    let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "{}: cannot read; is this a chokepoint output folder?",
-            path.display()
-        )
-    })?;
-    serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))
+/// The folder's manifest (the report crate's reader), with what to check when it is missing.
+pub(crate) fn read_manifest(dir: &Path) -> Result<serde_json::Value> {
+    chokepoint_report::html::manifest(dir)
+        .with_context(|| format!("{}: is this a chokepoint output folder?", dir.display()))
+}
+
+/// The metrics a sensitivity report shows: the `--metric`s of the command recorded in the
+/// manifest, else the headline metrics `chokepoint sensitivity` shows by default.
+fn sensitivity_metrics(manifest: &serde_json::Value) -> Vec<String> {
+    let argv: Vec<&str> = manifest
+        .get("argv")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    let mut asked = Vec::new();
+    if argv.first() == Some(&"sensitivity") {
+        let mut words = argv.iter();
+        while let Some(w) = words.next() {
+            if let Some(m) = w.strip_prefix("--metric=") {
+                asked.push(m.to_owned());
+            } else if *w == "--metric"
+                && let Some(m) = words.next()
+            {
+                asked.push((*m).to_owned());
+            }
+        }
+    }
+    if asked.is_empty() {
+        chokepoint_experiment::HEADLINE_METRICS
+            .map(str::to_owned)
+            .to_vec()
+    } else {
+        asked
+    }
 }
 
 /// The report's context: labels always; for a run or backtest, its scenario's name,
@@ -154,4 +206,25 @@ fn controlled_items(p: &chokepoint_core::ModelParams) -> Vec<String> {
         .filter(|(_, c)| *c)
         .map(|(i, _)| i.name.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sensitivity_report_shows_the_metrics_of_its_command() {
+        let m = serde_json::json!({"argv": ["sensitivity", "s.toml", "--metric", "any_halt",
+                                            "--reps", "2", "--metric=lost_output_usd"]});
+        assert_eq!(sensitivity_metrics(&m), ["any_halt", "lost_output_usd"]);
+        let sweep = serde_json::json!({"argv": ["sweep", "s.toml", "--design", "sobol:8"]});
+        assert_eq!(
+            sensitivity_metrics(&sweep),
+            chokepoint_experiment::HEADLINE_METRICS
+        );
+        assert_eq!(
+            sensitivity_metrics(&serde_json::json!({})),
+            chokepoint_experiment::HEADLINE_METRICS
+        );
+    }
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use chokepoint_report::files::{
     PLOTS_DIR, fan_steps, file_stem, historical_points, write_backtest_plots, write_svg,
 };
@@ -17,6 +17,8 @@ use crate::args::PlotArgs;
 /// Draws the charts asked for and returns the lines to print (one per file written).
 pub(crate) fn plot(args: &PlotArgs) -> Result<String> {
     let backtest = args.run.join("backtest.csv");
+    chokepoint_report::files::parquet_only(&args.run.join("timeseries.csv"))?;
+    chokepoint_report::files::parquet_only(&backtest)?;
     if args.series.is_empty() && !backtest.exists() {
         bail!(
             "{}: nothing to plot: give --series VARIABLE (see timeseries.csv), or run `chokepoint backtest` into this folder",
@@ -81,10 +83,7 @@ fn markers(run: &Path) -> Vec<Marker> {
 
 fn read_markers(run: &Path) -> Result<Vec<Marker>> {
     let path = run.join("manifest.json");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
-    let manifest: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+    let manifest = crate::html::read_manifest(run)?;
     let Some(resolved) = manifest
         .get("resolved_scenario")
         .and_then(serde_json::Value::as_str)

@@ -99,6 +99,11 @@ pub struct SizeArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// When finished, also write report.html (the answer, every size, the risk curve or
+    /// frontier) into the output folder, as `chokepoint report` does (it reads the CSV tables:
+    /// not with --format parquet).
+    #[arg(long)]
+    pub report: bool,
 }
 
 fn parse_weights(s: &str) -> Result<Vec<(String, f64)>> {
@@ -157,6 +162,8 @@ impl SizeArgs {
 /// (exit [`UNREACHABLE_EXIT`]) after the table is printed.
 pub fn run(args: &SizeArgs) -> Result<()> {
     let spec = args.spec()?;
+    let format =
+        crate::html::report_format(args.report, args.format).map_err(anyhow::Error::msg)?;
     let bar = crate::Bar::new(args.quiet);
     let exec = Execution {
         out: args.out.clone(),
@@ -167,7 +174,7 @@ pub fn run(args: &SizeArgs) -> Result<()> {
         progress: &bar,
         stop: crate::signals::stop_flag(args.out.as_deref()),
         command: std::env::args().skip(1).collect(),
-        format: args.format,
+        format,
         parquet_above_bytes: chokepoint_experiment::PARQUET_ABOVE_BYTES,
     };
     let draw = |r: &SizeReport,
@@ -188,6 +195,9 @@ pub fn run(args: &SizeArgs) -> Result<()> {
     };
     let mut s = render(&report);
     writeln!(s, "wrote {}", report.out.display())?;
+    if args.report {
+        writeln!(s, "wrote {}", crate::html::write(&report.out)?.display())?;
+    }
     crate::emit(&s)?;
     match &report.found.why_not {
         Some(why) if !report.reached() => Err(Unreachable(why.clone()).into()),

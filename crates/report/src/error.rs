@@ -70,6 +70,21 @@ pub enum Error {
         /// What is wrong and what was expected.
         why: String,
     },
+    /// A table the report reads as CSV is only in the folder as Parquet (`--format parquet`).
+    #[error(
+        "{folder}: no {csv} in this folder, only its Parquet twin {parquet} (the experiment ran \
+         with `--format parquet`); reports and charts read the CSV tables: run the experiment \
+         again with `--format both` (or `csv`), or write the CSV from the Parquet file (e.g. \
+         pandas: `pd.read_parquet(\"{parquet}\").to_csv(\"{csv}\", index=False)`)"
+    )]
+    ParquetOnly {
+        /// The output folder.
+        folder: PathBuf,
+        /// The CSV file name the report needs (`timeseries.csv`, ...).
+        csv: String,
+        /// Its Parquet twin's file name.
+        parquet: String,
+    },
     /// An SVG could not be rendered to PNG.
     #[error("cannot render a PNG: {message}")]
     Png {

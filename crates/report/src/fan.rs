@@ -6,6 +6,7 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::axis::{date_ticks, day_number, value_ticks};
+use crate::canvas::draw_markers;
 use crate::error::Error;
 use crate::frame::{Axes, draw_error, frame, split};
 use crate::style::{
@@ -15,8 +16,6 @@ use crate::style::{
 
 /// Days a weekly step covers: a one-step fan is drawn over its week.
 const STEP_DAYS: u64 = 7;
-/// Height of one row of marker labels, pixels.
-const MARKER_ROW_PX: i32 = 15;
 
 /// The model's quantiles over replications at one step.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -239,41 +238,22 @@ pub fn fan_chart_svg(chart: &FanChart) -> Result<String, Error> {
         )])
         .map_err(&err)?;
 
-        // Measures: a line over the whole height, the label right of it (left where it would run
-        // past the edge), staggered in rows where labels crowd.
+        // Measures: a labelled line over the whole height (the one drawing every chart shares).
+        let dated: Vec<(f64, String)> = markers
+            .iter()
+            .map(|m| (day_number(m.date), m.label.clone()))
+            .collect();
+        draw_markers(
+            &mut ctx,
+            &plot,
+            &dated,
+            x,
+            y_ticks.range,
+            MEASURE,
+            &chart.title,
+        )?;
         let (right_edge, _) = plot.dim_in_pixel();
         let right_edge = i32::try_from(right_edge).unwrap_or(i32::MAX);
-        let (y0, y1) = y_ticks.range;
-        let mut rows: Vec<Vec<(i32, i32)>> = Vec::new();
-        for m in &markers {
-            let day = day_number(m.date);
-            ctx.draw_series([PathElement::new(
-                vec![(day, y0), (day, y1)],
-                MEASURE.stroke_width(2),
-            )])
-            .map_err(&err)?;
-            let (px, top) = ctx.backend_coord(&(day, y1));
-            let width = text_px(&m.label);
-            let x_text = if px + 4 + width < right_edge {
-                px + 4
-            } else {
-                (px - 4 - width).max(0)
-            };
-            let span = (x_text - 3, x_text + width + 3);
-            let free = |row: &Vec<(i32, i32)>| row.iter().all(|(a, b)| span.1 < *a || *b < span.0);
-            let row = rows.iter().position(free).unwrap_or(rows.len());
-            if row == rows.len() {
-                rows.push(Vec::new());
-            }
-            rows[row].push(span);
-            let y = top + 8 + i32::try_from(row).unwrap_or(0) * MARKER_ROW_PX;
-            plot.draw(&Text::new(
-                m.label.clone(),
-                (x_text, y),
-                left_text(SMALL_SIZE, INK),
-            ))
-            .map_err(&err)?;
-        }
 
         // Observed points: diamonds, labelled on whichever side has room.
         for p in &points {

@@ -25,8 +25,32 @@ use crate::target::{Role, TargetChart, TargetMark};
 /// Most suggestions an unknown-series error lists.
 const SUGGESTIONS: usize = 5;
 
-/// A CSV reader over `path` (fields trimmed), or a read error naming it.
+/// [`Error::ParquetOnly`] when the table `csv` is missing but its Parquet twin (`.parquet`
+/// beside it) is there: the folder was written with `--format parquet`, and this crate reads
+/// CSV only (it knows no Parquet reader, on purpose: docs/outputs.md).
+///
+/// # Errors
+/// As said; Ok when the CSV exists or neither does.
+pub fn parquet_only(csv: &Path) -> Result<(), Error> {
+    let parquet = csv.with_extension("parquet");
+    if csv.is_file() || !parquet.is_file() {
+        return Ok(());
+    }
+    let name = |p: &Path| {
+        p.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    };
+    Err(Error::ParquetOnly {
+        folder: csv.parent().map_or_else(PathBuf::new, Path::to_path_buf),
+        csv: name(csv),
+        parquet: name(&parquet),
+    })
+}
+
+/// A CSV reader over `path` (fields trimmed), or a read error naming it ([`parquet_only`] when
+/// only its Parquet twin is there).
 pub(crate) fn open(path: &Path) -> Result<csv::Reader<File>, Error> {
+    parquet_only(path)?;
     let file = File::open(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
@@ -116,6 +140,91 @@ fn closest(wanted: &str, names: &BTreeSet<String>) -> Vec<String> {
         .take(SUGGESTIONS)
         .map(|(_, n)| format!("`{n}`"))
         .collect()
+}
+
+/// A CSV whose columns depend on the experiment (`sweep.csv`, `benchmark.csv`,
+/// `replications.csv`, `sensitivity.csv`): headers and text cells, numbers parsed on demand with
+/// file and line. The one reader of such tables in the crate.
+#[derive(Clone, Debug)]
+pub(crate) struct Frame {
+    path: PathBuf,
+    pub(crate) headers: Vec<String>,
+    pub(crate) rows: Vec<Vec<String>>,
+}
+
+impl Frame {
+    /// The whole file.
+    pub(crate) fn read(path: &Path) -> Result<Self, Error> {
+        let mut reader = open(path)?;
+        let headers = reader
+            .headers()
+            .map_err(|e| csv_error(path, &e))?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let rows = reader
+            .records()
+            .map(|r| {
+                r.map(|r| r.iter().map(str::to_owned).collect())
+                    .map_err(|e| csv_error(path, &e))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            path: path.to_owned(),
+            headers,
+            rows,
+        })
+    }
+
+    /// Whether the file has column `name`.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.headers.iter().any(|h| h == name)
+    }
+
+    /// The index of column `name`, or an error naming the file, the column and the closest
+    /// columns it has.
+    pub(crate) fn column(&self, name: &str) -> Result<usize, Error> {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| Error::Csv {
+                path: self.path.clone(),
+                line: 1,
+                message: format!(
+                    "no column `{name}`; the closest are {}",
+                    closest(name, &self.headers.iter().cloned().collect()).join(", ")
+                ),
+            })
+    }
+
+    /// The number in row `row` (0-based, after the header), column `col`; an empty cell is NaN
+    /// (charts leave it out, tables show it as such).
+    pub(crate) fn number(&self, row: usize, col: usize) -> Result<f64, Error> {
+        let text = self.rows[row].get(col).map_or("", String::as_str);
+        if text.is_empty() {
+            return Ok(f64::NAN);
+        }
+        text.parse().map_err(|_| Error::Csv {
+            path: self.path.clone(),
+            line: row as u64 + 2,
+            message: format!(
+                "column {} (`{}`): `{text}` is not a number",
+                col + 1,
+                self.headers.get(col).map_or("", String::as_str)
+            ),
+        })
+    }
+
+    /// Every number of column `name`, in row order.
+    pub(crate) fn numbers(&self, name: &str) -> Result<Vec<f64>, Error> {
+        let col = self.column(name)?;
+        (0..self.rows.len()).map(|r| self.number(r, col)).collect()
+    }
+
+    /// The text of row `row`, column `col` ("" past the end of a short row).
+    pub(crate) fn text(&self, row: usize, col: usize) -> &str {
+        self.rows[row].get(col).map_or("", String::as_str)
+    }
 }
 
 /// One row of a points file.

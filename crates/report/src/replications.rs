@@ -4,10 +4,8 @@
 use std::path::Path;
 
 use crate::error::Error;
+use crate::files::Frame;
 use crate::survival::HaltTime;
-
-/// Most column names an unknown-column error suggests.
-const SUGGESTIONS: usize = 5;
 
 /// The values of `column`, one per replication, in file order. An empty cell is NaN (the charts
 /// leave it out).
@@ -50,60 +48,8 @@ pub fn halt_times(path: &Path) -> Result<Vec<HaltTime>, Error> {
 
 /// The named columns, each as one value per row.
 fn columns(path: &Path, names: &[&str]) -> Result<Vec<Vec<f64>>, Error> {
-    let file = std::fs::File::open(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(file);
-    let csv_error = |line: u64, message: String| Error::Csv {
-        path: path.to_owned(),
-        line,
-        message,
-    };
-    let headers = reader
-        .headers()
-        .map_err(|e| csv_error(1, e.to_string()))?
-        .clone();
-    let mut at = Vec::with_capacity(names.len());
-    for name in names {
-        let Some(k) = headers.iter().position(|h| h == *name) else {
-            let mut close: Vec<(usize, &str)> = headers
-                .iter()
-                .map(|h| (strsim::levenshtein(name, h), h))
-                .collect();
-            close.sort_unstable();
-            let close: Vec<String> = close
-                .into_iter()
-                .take(SUGGESTIONS)
-                .map(|(_, h)| format!("`{h}`"))
-                .collect();
-            return Err(csv_error(
-                1,
-                format!("no column `{name}`; the closest are {}", close.join(", ")),
-            ));
-        };
-        at.push(k);
-    }
-    let mut out = vec![Vec::new(); names.len()];
-    for record in reader.records() {
-        let record = record
-            .map_err(|e| csv_error(e.position().map_or(0, csv::Position::line), e.to_string()))?;
-        let line = record.position().map_or(0, csv::Position::line);
-        for (values, (k, name)) in out.iter_mut().zip(at.iter().zip(names)) {
-            let cell = record.get(*k).unwrap_or("");
-            let value = if cell.is_empty() {
-                f64::NAN
-            } else {
-                cell.parse().map_err(|_| {
-                    csv_error(line, format!("{name} is `{cell}`; expected a number"))
-                })?
-            };
-            values.push(value);
-        }
-    }
-    Ok(out)
+    let frame = Frame::read(path)?;
+    names.iter().map(|name| frame.numbers(name)).collect()
 }
 
 #[cfg(test)]
@@ -143,6 +89,9 @@ mod tests {
         assert!(e.contains(":2: any_halt is 2"), "{e}");
         let bad = file("rep,x\n0,abc\n");
         let e = replication_column(bad.path(), "x").unwrap_err().to_string();
-        assert!(e.contains(":2: x is `abc`"), "{e}");
+        assert!(
+            e.contains(":2: column 2 (`x`): `abc` is not a number"),
+            "{e}"
+        );
     }
 }

@@ -1,13 +1,14 @@
 //! The result files a report is made from, read once each (docs/outputs.md, docs/experiments.md).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::error::Error;
 use crate::fan::FanStep;
+pub(super) use crate::files::Frame;
 use crate::files::{csv_error, open};
 
 fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Error> {
@@ -17,15 +18,24 @@ fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Error> {
         .collect()
 }
 
-/// `manifest.json` as JSON.
-pub(super) fn manifest(dir: &Path) -> Result<serde_json::Value, Error> {
-    let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-        path: path.clone(),
+/// `dir/manifest.json` as JSON: the one reader of a folder's manifest for the reports and the
+/// CLI's charts.
+///
+/// # Errors
+/// [`Error::Read`] when the file cannot be read (not an output folder), [`Error::Csv`] (file
+/// and line) when it is not JSON.
+pub fn manifest(dir: &Path) -> Result<serde_json::Value, Error> {
+    json_file(&dir.join("manifest.json"))
+}
+
+/// A JSON file (`manifest.json`, `size.json`).
+pub(super) fn json_file(path: &Path) -> Result<serde_json::Value, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
         source,
     })?;
     serde_json::from_str(&text).map_err(|e| Error::Csv {
-        path,
+        path: path.to_owned(),
         line: u64::try_from(e.line()).unwrap_or(0),
         message: format!("not JSON: {e}"),
     })
@@ -107,72 +117,6 @@ pub(super) fn comparison(dir: &Path) -> Result<Vec<ComparisonRow>, Error> {
     rows(&dir.join("comparison.csv"))
 }
 
-/// A CSV whose columns depend on the experiment (`sweep.csv`, `benchmark.csv`,
-/// `replications.csv`): headers and text cells, numbers parsed on demand with file and line.
-#[derive(Clone, Debug)]
-pub(super) struct Frame {
-    path: PathBuf,
-    pub(super) headers: Vec<String>,
-    pub(super) rows: Vec<Vec<String>>,
-}
-
-impl Frame {
-    /// The whole file.
-    pub(super) fn read(path: &Path) -> Result<Self, Error> {
-        let mut reader = open(path)?;
-        let headers = reader
-            .headers()
-            .map_err(|e| csv_error(path, &e))?
-            .iter()
-            .map(str::to_owned)
-            .collect();
-        let rows = reader
-            .records()
-            .map(|r| {
-                r.map(|r| r.iter().map(str::to_owned).collect())
-                    .map_err(|e| csv_error(path, &e))
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Self {
-            path: path.to_owned(),
-            headers,
-            rows,
-        })
-    }
-
-    /// The index of column `name`, or a error naming the file and the column.
-    pub(super) fn column(&self, name: &str) -> Result<usize, Error> {
-        self.headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::Csv {
-                path: self.path.clone(),
-                line: 1,
-                message: format!("no column `{name}`"),
-            })
-    }
-
-    /// The number in row `row` (0-based, after the header), column `col`.
-    pub(super) fn number(&self, row: usize, col: usize) -> Result<f64, Error> {
-        let text = self.rows[row].get(col).map_or("", String::as_str);
-        text.parse().map_err(|_| Error::Csv {
-            path: self.path.clone(),
-            line: row as u64 + 2,
-            message: format!(
-                "column {} (`{}`): `{text}` is not a number",
-                col + 1,
-                self.headers.get(col).map_or("", String::as_str)
-            ),
-        })
-    }
-
-    /// Every number of column `name`, in row order.
-    pub(super) fn numbers(&self, name: &str) -> Result<Vec<f64>, Error> {
-        let col = self.column(name)?;
-        (0..self.rows.len()).map(|r| self.number(r, col)).collect()
-    }
-}
-
 /// The metrics a sweep report charts (those the file has), as in a comparison.
 pub(super) const SWEEP_KEY_METRICS: &[&str] = &[
     "total_cost_usd",
@@ -235,12 +179,8 @@ mod tests {
             e.contains("sweep.csv:3") && e.contains("`x`") && e.contains("abc"),
             "{e}"
         );
-        assert!(
-            f.column("y")
-                .unwrap_err()
-                .to_string()
-                .contains("no column `y`")
-        );
+        let e = f.column("y").unwrap_err().to_string();
+        assert!(e.contains("no column `y`; the closest are `x`"), "{e}");
     }
 
     #[test]

@@ -12,9 +12,12 @@
 
 mod compare;
 mod data;
+mod discover;
 mod format;
 mod run;
 mod run_charts;
+mod sensitivity;
+mod size;
 mod sweep;
 mod sweep_charts;
 
@@ -28,7 +31,14 @@ use crate::fan::Marker;
 use crate::files::{PLOTS_DIR, write_bytes, write_png, write_svg};
 
 pub use compare::compare_page;
+pub use data::manifest;
+pub use discover::{Prim, PrimRange, discover_page, prim_box_svg, prim_tradeoff_svg};
 pub use run::{backtest_page, run_page};
+pub use sensitivity::{
+    IndexEstimate, Method, SENSITIVITY_FILE, sensitivity_chart_stem, sensitivity_chart_svg,
+    sensitivity_page,
+};
+pub use size::{SizeChart, SizePoint, size_chart_svg, size_page};
 pub use sweep::sweep_page;
 
 /// The report's file name in an output folder.
@@ -49,6 +59,9 @@ pub struct Context {
     pub controlled_items: Vec<String>,
     /// Length of a step in days (7: "per step" reads "per week").
     pub step_days: u32,
+    /// The metrics a sensitivity report shows (the analysis's `--metric`, or the front door's
+    /// headline metrics); empty: the sweep's key metrics.
+    pub metrics: Vec<String>,
 }
 
 impl Default for Context {
@@ -59,6 +72,7 @@ impl Default for Context {
             measures: Vec::new(),
             controlled_items: Vec::new(),
             step_days: 7,
+            metrics: Vec::new(),
         }
     }
 }
@@ -403,6 +417,20 @@ pub fn write_report(dir: &Path, page: &Page) -> Result<Written, Error> {
     })
 }
 
+/// The tables [`FolderKind::of`] looks for: a Parquet twin without one of them means a folder
+/// written with `--format parquet`, refused with the fix.
+const FOLDER_TABLES: [&str; 9] = [
+    "comparison.csv",
+    "sweep.csv",
+    "sensitivity.csv",
+    "backtest.csv",
+    "summary.csv",
+    "timeseries.csv",
+    "size.csv",
+    "prim_box.csv",
+    "prim_trajectory.csv",
+];
+
 /// Which kind of output folder `dir` is, from the files it holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FolderKind {
@@ -414,19 +442,35 @@ pub enum FolderKind {
     Compare,
     /// `sweep`: sweep.csv.
     Sweep,
+    /// `sensitivity` (or a sweep with a Sobol or Morris design): sweep.csv and sensitivity.csv.
+    Sensitivity,
+    /// `size`: size.json and size.csv.
+    Size,
+    /// `discover`: `prim_box.csv` and `prim_trajectory.csv`.
+    Discover,
 }
 
 impl FolderKind {
     /// The kind of a finished output folder.
     ///
     /// # Errors
-    /// [`Error::Empty`] when the folder holds none of the files a report is made from.
+    /// [`Error::Empty`] when the folder holds none of the files a report is made from;
+    /// [`Error::ParquetOnly`] when it holds them as Parquet only.
     pub fn of(dir: &Path) -> Result<Self, Error> {
+        for table in FOLDER_TABLES {
+            crate::files::parquet_only(&dir.join(table))?;
+        }
         let has = |f: &str| dir.join(f).is_file();
         if has("comparison.csv") {
             Ok(Self::Compare)
+        } else if has("sweep.csv") && has(sensitivity::SENSITIVITY_FILE) {
+            Ok(Self::Sensitivity)
         } else if has("sweep.csv") {
             Ok(Self::Sweep)
+        } else if has("size.json") && has("size.csv") {
+            Ok(Self::Size)
+        } else if has("prim_box.csv") && has("prim_trajectory.csv") {
+            Ok(Self::Discover)
         } else if has("backtest.csv") && has("summary.csv") {
             Ok(Self::Backtest)
         } else if has("summary.csv") && has("timeseries.csv") {
@@ -434,9 +478,10 @@ impl FolderKind {
         } else {
             Err(Error::Empty {
                 what: dir.display().to_string(),
-                why: "not a finished output folder of run, backtest, compare or sweep \
-                      (no summary.csv + timeseries.csv, backtest.csv, comparison.csv or sweep.csv; \
-                      a sharded experiment needs `chokepoint merge` first)"
+                why: "not a finished output folder of run, backtest, compare, sweep, \
+                      sensitivity, size or discover (no summary.csv + timeseries.csv, \
+                      backtest.csv, comparison.csv, sweep.csv, size.csv or prim_box.csv; a \
+                      sharded experiment needs `chokepoint merge` first)"
                     .into(),
             })
         }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::data::{self, Frame, SeriesStep, SummaryRow};
+use super::data::{self, SeriesStep, SummaryRow};
 use super::format::{interval, value};
 use super::{Block, Cell, Context, Figure, Page, Section, Table, manifest_footer};
 use crate::dots::{DotRow, DotWhiskerChart, dot_whisker_svg};
@@ -22,7 +22,7 @@ const DEMAND_GAP: f64 = 0.0005;
 pub fn run_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
     let summary = data::summary(dir)?;
     let series = data::all_series(dir)?;
-    let replications = Frame::read(&dir.join("replications.csv"))?;
+    let halts = crate::halt_times(&dir.join("replications.csv"))?;
     let mut page = header(dir, ctx, &summary, &series);
     if !ctx.measures.is_empty() {
         page.sections.push(measures(ctx));
@@ -32,7 +32,7 @@ pub fn run_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
         ctx,
         &series,
         &summary,
-        &replications,
+        &halts,
         &mut page.extra_figures,
     )?);
     page.sections.push(per_item(&summary));

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::data::{Frame, SeriesStep, SummaryRow};
+use super::data::{SeriesStep, SummaryRow};
 use super::format::{interval, value};
 use super::{Block, Cell, Context, Figure, Section, Table};
 use crate::error::Error;
@@ -184,7 +184,7 @@ pub(super) fn charts(
     ctx: &Context,
     series: &BTreeMap<String, Vec<SeriesStep>>,
     summary: &[SummaryRow],
-    replications: &Frame,
+    halts: &[HaltTime],
     extra: &mut Vec<Figure>,
 ) -> Result<Vec<Section>, Error> {
     let c = Charts {
@@ -300,7 +300,7 @@ pub(super) fn charts(
         )],
         extra,
     )?;
-    section.blocks.extend(first_halt(replications)?);
+    section.blocks.extend(first_halt(halts)?);
     sections.push(section);
 
     let stock: Vec<(String, String)> = family(series, "stockpile_t")
@@ -338,26 +338,15 @@ pub(super) fn charts(
 /// The distribution of weeks to the first halt: the survival curve (share of replications with
 /// no plant halted yet; replications that never halt are censored at the horizon) and the share
 /// with a halt within some weeks of the first policy measure.
-fn first_halt(replications: &Frame) -> Result<Vec<Block>, Error> {
-    let (Ok(weeks), Ok(halted)) = (
-        replications.numbers("weeks_to_first_halt"),
-        replications.numbers("any_halt"),
-    ) else {
-        return Ok(Vec::new());
-    };
-    let n = weeks.len();
+fn first_halt(times: &[HaltTime]) -> Result<Vec<Block>, Error> {
+    let n = times.len();
     if n == 0 {
         return Ok(Vec::new());
     }
-    let times: Vec<HaltTime> = weeks
-        .iter()
-        .zip(&halted)
-        .map(|(w, h)| HaltTime {
-            weeks: *w,
-            halted: *h > 0.5,
-        })
-        .collect();
-    let mut chart = SurvivalChart::new("Share of replications with no plant halted yet", times);
+    let mut chart = SurvivalChart::new(
+        "Share of replications with no plant halted yet",
+        times.to_vec(),
+    );
     chart.x_label = "weeks after the first policy measure".into();
     let figure = Figure {
         file: "weeks_to_first_halt".into(),
@@ -367,15 +356,11 @@ fn first_halt(replications: &Frame) -> Result<Vec<Block>, Error> {
                 .into(),
         svg: survival_svg(&chart)?,
     };
-    let halts = halted.iter().filter(|h| **h > 0.5).count();
+    let halts = times.iter().filter(|t| t.halted).count();
     let rows = HALT_BY_WEEKS
         .iter()
         .map(|by| {
-            let within = weeks
-                .iter()
-                .zip(&halted)
-                .filter(|(w, h)| **h > 0.5 && **w <= *by)
-                .count();
+            let within = times.iter().filter(|t| t.halted && t.weeks <= *by).count();
             vec![
                 Cell::text(format!("{by:.0} weeks")),
                 Cell::number(value(within as f64 / n as f64, "share")),

@@ -103,10 +103,12 @@ fn points_table(ctx: &Context, sweep: &Sweep) -> Result<Section, Error> {
         .collect::<Result<_, _>>()?;
     let mut rows = Vec::new();
     for r in 0..f.rows.len().min(MAX_LISTED_POINTS) {
+        // Three significant digits: a sampled design's values (`0.008802119755305919`) would
+        // widen the table past the page; sweep.csv has them in full.
         let mut row: Vec<Cell> = param_cols
             .iter()
-            .map(|c| Cell::number(&f.rows[r][*c]))
-            .collect();
+            .map(|c| Ok(Cell::number(value(f.number(r, *c)?, ""))))
+            .collect::<Result<_, Error>>()?;
         if let Some(s) = sweep.strategy {
             row.push(Cell::text(&f.rows[r][s]));
         }

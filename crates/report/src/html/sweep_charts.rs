@@ -68,8 +68,20 @@ fn points(sweep: &Sweep, metrics: &[&str]) -> Result<Vec<Point>, Error> {
 }
 
 /// The last part of a key path, for labels (`defaults.manufacturer.cover_weeks` → `cover_weeks`).
-fn short(path: &str) -> &str {
-    path.rsplit('.').next().unwrap_or(path)
+///
+/// The last key part is enough unless another swept parameter ends the same way
+/// (`approval.default`, `approval.us.default`): then as many parts as tell them apart, so no
+/// two charts share a title or a file in `plots/`.
+fn short<'a>(path: &'a str, all: &[String]) -> &'a str {
+    path.rmatch_indices('.')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(0))
+        .find(|&at| {
+            let tail = &path[at..];
+            !all.iter()
+                .any(|o| o != path && (o == tail || o.ends_with(&format!(".{tail}"))))
+        })
+        .map_or(path, |at| &path[at..])
 }
 
 /// Longest y axis label that fits beside a chart's height (the rotated text runs out of the
@@ -117,7 +129,11 @@ pub(super) fn charts(ctx: &Context, sweep: &Sweep) -> Result<Vec<Block>, Error> 
             }
             if with_others {
                 for (q, other) in sweep.params.iter().enumerate().filter(|(q, _)| *q != p) {
-                    parts.push(format!("{} = {}", short(other), level(pt.params[q])));
+                    parts.push(format!(
+                        "{} = {}",
+                        short(other, &sweep.params),
+                        level(pt.params[q])
+                    ));
                 }
             }
             parts.join(", ")
@@ -170,7 +186,11 @@ pub(super) fn charts(ctx: &Context, sweep: &Sweep) -> Result<Vec<Block>, Error> 
                 continue; // more strategies than colours: the table has the numbers
             }
             let chart = BandLineChart::new(
-                format!("{} against {}", ctx.label(metric), short(param)),
+                format!(
+                    "{} against {}",
+                    ctx.label(metric),
+                    short(param, &sweep.params)
+                ),
                 param.clone(),
                 axis_label(&ctx.label(metric), &unit_words),
                 lines
@@ -182,7 +202,10 @@ pub(super) fn charts(ctx: &Context, sweep: &Sweep) -> Result<Vec<Block>, Error> 
                     .collect(),
             );
             blocks.push(Block::Figure(Figure {
-                file: file_stem(&format!("sweep_{metric}_by_{}", short(param))),
+                file: file_stem(&format!(
+                    "sweep_{metric}_by_{}",
+                    short(param, &sweep.params)
+                )),
                 caption: format!(
                     "{} at each design point (line: mean over replications; band: p5–p95 across \
                      them) against `{param}`.",
@@ -230,7 +253,12 @@ fn heat_maps(
             .fold(0.0, f64::max);
         let (div, unit_words) = axis_scale(&unit, max);
         let chart = HeatMapChart::new(
-            format!("{}: {} × {}", ctx.label(metric), short(px), short(py)),
+            format!(
+                "{}: {} × {}",
+                ctx.label(metric),
+                short(px, &sweep.params),
+                short(py, &sweep.params)
+            ),
             px.clone(),
             py.clone(),
             if unit_words.is_empty() {
@@ -265,8 +293,20 @@ mod tests {
 
     #[test]
     fn labels_are_short_and_levels_plain() {
-        assert_eq!(short("defaults.manufacturer.cover_weeks"), "cover_weeks");
-        assert_eq!(short("x"), "x");
+        let all = [
+            "defaults.manufacturer.cover_weeks",
+            "x",
+            "a.default",
+            "a.us.default",
+        ]
+        .map(String::from);
+        assert_eq!(
+            short("defaults.manufacturer.cover_weeks", &all),
+            "cover_weeks"
+        );
+        assert_eq!(short("x", &all), "x");
+        assert_eq!(short("a.default", &all), "a.default");
+        assert_eq!(short("a.us.default", &all), "us.default");
         assert_eq!(level(4.0), "4");
         assert_eq!(level(2.5), "2.5");
         assert_eq!(
