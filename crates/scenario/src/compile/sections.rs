@@ -8,7 +8,7 @@ use super::Build;
 
 /// A set of sections of the parameters (a bit set).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Sections(u8);
+pub(crate) struct Sections(u16);
 
 impl Sections {
     /// None.
@@ -29,8 +29,12 @@ impl Sections {
     pub(crate) const EVENTS: Self = Self(1 << 6);
     /// `trade` (`[[route]]`, `[defaults.trade]`).
     pub(crate) const TRADE: Self = Self(1 << 7);
+    /// Reserved for the importers' levers (`[[floor]]`, `[[grant]]`, ...; issue 18): built after
+    /// `producers` and `stockpiles`, whose names they resolve. Nothing is built into it yet.
+    #[allow(dead_code, reason = "reserved for issue 18's lever sections")]
+    pub(crate) const LEVERS: Self = Self(1 << 8);
     /// Every section.
-    pub(crate) const ALL: Self = Self(u8::MAX);
+    pub(crate) const ALL: Self = Self(u16::MAX);
 
     /// True when every section of `other` is in `self`.
     pub(crate) fn has(self, other: Self) -> bool {
