@@ -161,6 +161,8 @@ pub(crate) struct Layout {
     /// `quota_exports_t/<exporter>/<quota>`: (offset in the group, region × item of the
     /// exporter's ledger) for every item of every quota.
     quota_exports: usize,
+    /// How many `quota_exports_t` variables there are (the group need not be the last).
+    n_quota_exports: usize,
     quota_lines: Vec<(usize, usize)>,
 }
 
@@ -272,6 +274,7 @@ impl Layout {
                 }
             }
         }
+        let n_quota_exports = step_vars.len() - quota_exports;
         let layout = Self {
             price,
             domestic_price,
@@ -289,6 +292,7 @@ impl Layout {
             mined_items,
             exporter_region,
             quota_exports,
+            n_quota_exports,
             quota_lines,
         };
         (layout, step_vars)
@@ -356,8 +360,8 @@ impl Layout {
         }
         row[self.recovery] = if mined > 0.0 { outside / mined } else { 0.0 };
         row[self.recovery + 1] = substituted_share;
-        let n_quotas = row.len() - self.quota_exports;
-        row[self.quota_exports..].fill(0.0);
+        let n_quotas = self.n_quota_exports;
+        row[self.quota_exports..self.quota_exports + n_quotas].fill(0.0);
         for &(at, slot) in &self.quota_lines {
             if at < n_quotas {
                 row[self.quota_exports + at] += book.ledger.exported[slot];
