@@ -94,6 +94,7 @@ pub fn regime(n_regions: usize, n_sectors: usize, approval: f64) -> LicenceRegim
             sigma: 0.4,
             max_steps: 20.0,
         },
+        lead_time_by_region: Vec::new(),
         approval: vec![approval; n_regions * n_sectors],
         validity_steps: vec![26; n_regions * n_sectors],
         reapply_delay_steps: 4,
