@@ -167,5 +167,6 @@ fn structure(p: &ModelParams) -> Vec<usize> {
     }
     s.extend(p.authorities.iter().map(|a| a.region.idx()));
     s.push(p.targets.len());
+    s.push(usize::from(p.lever_metrics));
     s
 }

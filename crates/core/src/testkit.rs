@@ -196,6 +196,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
         }],
         trade: TradeParams::default(),
         targets: Vec::new(),
+        lever_metrics: false,
     };
     if let Some(step) = embargo_at {
         let ni = p.items.len();
@@ -423,6 +424,7 @@ pub fn two_region_market() -> ModelParams {
         ],
         trade: TradeParams::default(),
         targets: Vec::new(),
+        lever_metrics: false,
     };
     impose(&mut p, 10, |s| {
         for i in [dy, ndfeb] {

@@ -378,6 +378,7 @@ impl<'a> Build<'a> {
             warehouses: Vec::new(),
             trade: core::TradeParams::default(),
             targets: Vec::new(),
+            lever_metrics: false,
         };
         self.rebuild(Sections::ALL, &mut params);
         // Targets hold no uncertain numbers, so no replication rebuilds them: they are read
