@@ -150,8 +150,8 @@ impl<'m> Simulation<'m> {
             self.apply_policy(t);
         }
         // 2. Capacity: dated starts ramp up, outages start or end, expansion projects complete.
-        self.producers.set_online(p, t);
-        self.producers.update_capacity(p, clock, &mut rngs.supply);
+        self.producers.set_online(p);
+        self.producers.update_capacity(p, &mut rngs.supply);
         // 3. Demand.
         self.manufacturers
             .form_demand(p, &self.prices, t, &mut rngs.demand);
@@ -206,8 +206,10 @@ impl<'m> Simulation<'m> {
         self.prices.update(p, &self.book, &self.authorities, peak);
         // 10. Adaptation: substitution; capacity projects start.
         self.manufacturers.substitute(p, &self.prices);
-        self.producers
-            .expand(p, &self.prices, clock, self.investment_key);
+        self.producers.expand(p, &self.prices, self.investment_key);
+        if active {
+            self.producers.advance_online(p);
+        }
         // 11. Record the step's outputs (per-step counters restart either way).
         if active {
             self.record(t);
