@@ -34,6 +34,8 @@ pub(crate) struct Tally {
     pub(crate) released_t: f64,
     pub(crate) lost_output_usd: f64,
     pub(crate) exports_t: f64,
+    /// Operators closed by their losses (issue 18).
+    pub(crate) producer_closures: u32,
 }
 
 impl Tally {
@@ -337,7 +339,7 @@ pub(crate) fn names(params: &ModelParams) -> Vec<String> {
 
 /// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals. The
 /// table above is the definition; a test keeps this list equal to it.
-pub const EVENT_METRICS: &[&str] = &["any_halt"];
+pub const EVENT_METRICS: &[&str] = &["any_halt", "any_producer_closed"];
 
 /// True for a 0/1 event metric (as the metrics table marks it).
 #[must_use]

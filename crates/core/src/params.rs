@@ -12,8 +12,10 @@ use crate::ids::{ItemId, RegionId, SectorId};
 use crate::policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyState, QuotaBatch};
 use crate::targets::TargetInfo;
 
+mod economics;
 mod producer;
 
+pub use economics::{Economics, OperatorParams};
 pub use producer::{ExpansionParams, Flow, Online, OutageParams, ProducerParams, Stage};
 
 /// Everything one replication needs.
@@ -53,6 +55,9 @@ pub struct ModelParams {
     /// its outputs exactly.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub lever_metrics: bool,
+    /// The businesses producers with [`Economics`] belong to (empty: no producer economics).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operators: Vec<OperatorParams>,
 }
 
 /// Shipping between regions. A shipment leaves the seller's region when it is sold (and needs its

@@ -30,6 +30,8 @@ struct ProducerState {
     planned_activity: f64,
     /// Activity run in step 7 (tonnes of activity), for the accounts.
     activity: f64,
+    /// Closed by its operator's losses (issue 18): no capacity from then on.
+    closed: bool,
 }
 
 /// How fast dated starts ramp and projects advance in a step: 1 (the only speed yet; issue 18's
@@ -127,9 +129,23 @@ impl Producers {
         }
     }
 
+    /// Activity producer `k` ran in the last step 7, tonnes.
+    pub(crate) fn activity(&self, k: usize) -> f64 {
+        self.state[k].activity
+    }
+
+    /// Producer `k` closes for good: no capacity, hence no planned activity, input orders or
+    /// output from the next step on (its input stock stays where it is).
+    pub(crate) fn close(&mut self, k: usize) {
+        self.state[k].closed = true;
+    }
+
     fn available_capacity(&self, params: &ModelParams, k: usize) -> f64 {
         let pr = &params.producers[k];
         let st = &self.state[k];
+        if st.closed {
+            return 0.0;
+        }
         let outage = if st.outage_left_steps > 0 {
             pr.outage.depth_share
         } else {
@@ -221,6 +237,7 @@ impl Producers {
             }
             let max = pr.capacity_t_per_step * pr.expansion.max_capacity_multiple;
             if st.project_left_steps.is_none()
+                && !st.closed
                 && st.high_price_steps >= pr.expansion.sustain_steps
                 && st.high_price_steps > 0
                 && pr.expansion.increment_share > 0.0

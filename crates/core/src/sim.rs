@@ -8,6 +8,7 @@
 use rand::Rng;
 
 use crate::authority::ExportAuthority;
+use crate::economics::Accounts;
 use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
 use crate::keyed::Keyed;
 use crate::licences::LicenceState;
@@ -52,6 +53,8 @@ pub struct Simulation<'m> {
     book: Book,
     prices: Prices,
     producers: Producers,
+    /// Producer economics: operators' margins, loss counters, closures (issue 18).
+    accounts: Accounts,
     manufacturers: Manufacturers,
     stockpiles: Stockpiles,
     authorities: Vec<ExportAuthority>,
@@ -92,6 +95,7 @@ impl<'m> Simulation<'m> {
             book,
             prices,
             producers,
+            accounts: Accounts::new(p),
             manufacturers,
             stockpiles,
             authorities,
@@ -198,6 +202,11 @@ impl<'m> Simulation<'m> {
         }
         // 7. Production, into the region's warehouse.
         self.producers.produce(p, buyers, &mut self.book);
+        // 7b. Accounts: operators' margins at this step's prices, loss counters, closures.
+        if active {
+            self.accounts
+                .settle(p, &mut self.producers, &self.prices, &mut self.tally);
+        }
         // 8. Consumption: manufacturers use inventory; lost output and halts.
         self.manufacturers
             .consume(p, buyers, &mut self.book, &mut self.tally, t, clock);
@@ -270,6 +279,7 @@ impl<'m> Simulation<'m> {
             model.buyers.stockpiles(),
             &self.authorities,
             self.manufacturers.substituted_share(&model.params),
+            &self.accounts,
         );
         self.tally.exports_t += self.book.exported_by_authorities.iter().sum::<f64>();
     }

@@ -160,6 +160,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             outage: no_outage(),
             expansion: no_expansion(),
             online: None,
+            economics: None,
         }],
         manufacturers: vec![ManufacturerParams {
             region: japan,
@@ -197,6 +198,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
         trade: TradeParams::default(),
         targets: Vec::new(),
         lever_metrics: false,
+        operators: Vec::new(),
     };
     if let Some(step) = embargo_at {
         let ni = p.items.len();
@@ -251,6 +253,7 @@ pub fn two_region_market() -> ModelParams {
             max_capacity_multiple: 2.0,
         },
         online: None,
+        economics: None,
     };
     let flow = |item, t_per_unit| Flow { item, t_per_unit };
     let bom = vec![
@@ -425,6 +428,7 @@ pub fn two_region_market() -> ModelParams {
         trade: TradeParams::default(),
         targets: Vec::new(),
         lever_metrics: false,
+        operators: Vec::new(),
     };
     impose(&mut p, 10, |s| {
         for i in [dy, ndfeb] {

@@ -319,6 +319,31 @@ impl ModelParams {
             if let Some(o) = p.online {
                 c.non_negative(|| format!("{path}.online.ramp_steps"), o.ramp_steps);
             }
+            if let Some(e) = p.economics {
+                c.non_negative(
+                    || format!("{path}.economics.cash_cost_usd_per_kg"),
+                    e.cash_cost_usd_per_kg,
+                );
+                c.non_negative(
+                    || format!("{path}.economics.fixed_cost_usd_per_step"),
+                    e.fixed_cost_usd_per_step,
+                );
+                c.id(
+                    || format!("{path}.economics.operator"),
+                    "operator",
+                    e.operator,
+                    self.operators.len(),
+                );
+            }
+        }
+        for (o, op) in self.operators.iter().enumerate() {
+            if op.close_after_loss_steps == Some(0) {
+                c.errors.push(ParamError::OutOfRange {
+                    path: format!("operators[{o}].close_after_loss_steps"),
+                    value: "0".to_owned(),
+                    expected: "at least 1 step",
+                });
+            }
         }
         for (k, m) in self.manufacturers.iter().enumerate() {
             let path = format!("manufacturers[{k}]");

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::num::Num;
 
+mod economics;
 mod target;
+pub use economics::{EconomicsKnobs, EconomicsSpec};
 pub use target::TargetSpec;
 
 /// A whole scenario file.
@@ -86,6 +88,9 @@ pub struct Header {
     /// Default number of replications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replications: Option<u64>,
+    /// Lever and producer-economics outputs; absent = on iff the file has economics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lever_metrics: Option<bool>,
 }
 
 /// `[defaults]`.
@@ -231,6 +236,9 @@ pub struct ProducerKnobs {
     /// Cap on capacity, multiple of initial.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expansion_max_capacity_multiple: Option<Num>,
+    /// Producer economics that may fall back to `[defaults.producer]` (issue 18).
+    #[serde(flatten)]
+    pub economics: EconomicsKnobs,
 }
 
 /// A lead time in weeks: lognormal around `median`, truncated at `max`.
@@ -281,6 +289,9 @@ pub struct ProducerSpec {
     /// Weeks from `online` to full capacity (linear ramp).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_weeks: Option<Num>,
+    /// Costs and operator (issue 18).
+    #[serde(flatten)]
+    pub economics: EconomicsSpec,
     /// Behaviour overriding the defaults.
     #[serde(flatten)]
     pub knobs: ProducerKnobs,

@@ -59,6 +59,9 @@ pub struct ProducerParams {
     /// it, then a linear ramp to full; `None` = in operation from the start.
     #[serde(default)]
     pub online: Option<Online>,
+    /// Its costs (issue 18); `None` = no economics: it never closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub economics: Option<super::Economics>,
 }
 
 /// When a producer comes on stream: nothing before `step`, then a linear ramp that reaches full

@@ -10,6 +10,7 @@
 
 mod authority;
 mod core_errors;
+mod economics;
 mod events;
 mod items;
 mod manufacturers;
@@ -379,8 +380,14 @@ impl<'a> Build<'a> {
             trade: core::TradeParams::default(),
             targets: Vec::new(),
             lever_metrics: false,
+            operators: Vec::new(),
         };
         self.rebuild(Sections::ALL, &mut params);
+        // Lever outputs exist when asked for, else when the file has producer economics.
+        params.lever_metrics = f
+            .scenario
+            .lever_metrics
+            .unwrap_or(!params.operators.is_empty());
         // Targets hold no uncertain numbers, so no replication rebuilds them: they are read
         // once, here, and resolved against the whole parameters.
         params.targets = self.build_targets(&params.calendar);

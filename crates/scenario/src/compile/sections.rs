@@ -98,6 +98,7 @@ impl Build<'_> {
             let (producers, warehouses) = self.build_producers(&params.items);
             params.producers = producers;
             params.warehouses = warehouses;
+            params.operators = self.build_operators();
         }
         if which.has(Sections::MANUFACTURERS) {
             params.manufacturers = self.build_manufacturers();

@@ -1,0 +1,132 @@
+//! Producer economics (issue 18): a producer at a loss for longer than its operator tolerates
+//! closes and ships nothing after; a profitable one changes nothing; bad parameters are refused.
+
+mod common;
+use chokepoint_core::{
+    Economics, ItemId, Model, ModelParams, OperatorParams, ParamError, RegionId, Simulation,
+    testkit,
+};
+use common::streams;
+
+/// One exporter making magnets (base price 60 USD/kg) for one importer, 10 t a step, with
+/// economics: cash cost `cost` USD/kg, one operator that closes after `close_after` steps.
+fn market(cost: f64, close_after: u32) -> ModelParams {
+    let mut p = testkit::embargo_case(10.0, 4.0, None);
+    p.calendar.n_steps = 20;
+    p.lever_metrics = true;
+    p.producers[0].economics = Some(Economics {
+        cash_cost_usd_per_kg: cost,
+        fixed_cost_usd_per_step: 0.0,
+        operator: 0,
+    });
+    p.operators = vec![OperatorParams {
+        name: "cn_magnets_co".into(),
+        close_after_loss_steps: Some(close_after),
+    }];
+    p
+}
+
+fn var(model: &Model, name: &str) -> usize {
+    model
+        .schema()
+        .step_vars
+        .iter()
+        .position(|v| v == name)
+        .unwrap_or_else(|| panic!("no variable {name}"))
+}
+
+fn metric(model: &Model, outcome: &chokepoint_core::Outcome, name: &str) -> f64 {
+    outcome.metrics[model.schema().metric(name).unwrap()]
+}
+
+#[test]
+fn a_producer_at_a_loss_longer_than_its_tolerance_closes_and_ships_nothing_after() {
+    // Cost 100 USD/kg against a price of 60: a loss every step; the counter reaches 3 in step 2.
+    let model = Model::new(market(100.0, 3)).unwrap();
+    let mut sim = Simulation::new(&model);
+    let mut rngs = streams(7);
+    let (china, magnets) = (RegionId(0), ItemId(0));
+    let mut produced = Vec::new();
+    while !sim.is_done() {
+        sim.step(&mut rngs);
+        let l = sim.ledger();
+        produced.push(l.produced[l.at(china, magnets)]);
+    }
+    assert!(produced[..3].iter().all(|&t| t > 0.0), "{produced:?}");
+    assert!(produced[3..].iter().all(|&t| t == 0.0), "{produced:?}");
+    let open = var(&model, "producer_open/china_magnets");
+    let loss = var(&model, "loss_weeks/cn_magnets_co");
+    let exports = var(&model, "exports_t/ndfeb");
+    let t = sim.trajectory();
+    let open_by_step: Vec<f64> = (0..t.n_steps()).map(|s| t.step(s)[open]).collect();
+    assert_eq!(&open_by_step[..4], &[1.0, 1.0, 0.0, 0.0]);
+    assert!((t.step(1)[loss] - 2.0).abs() < 1e-12, "two weeks of loss");
+    // Once the warehouse is empty the exporter ships nothing.
+    assert!(t.step(t.n_steps() - 1)[exports].abs() < 1e-12);
+    let outcome = sim.outcome();
+    assert!((metric(&model, &outcome, "producer_closures") - 1.0).abs() < 1e-12);
+    assert!((metric(&model, &outcome, "any_producer_closed") - 1.0).abs() < 1e-12);
+    assert!(
+        (metric(&model, &outcome, "policy_cost_usd")
+            - metric(&model, &outcome, "stockpile_cost_usd"))
+        .abs()
+            < 1e-9
+    );
+}
+
+#[test]
+fn a_profitable_producer_changes_nothing_and_never_closes() {
+    let plain = testkit::embargo_case(10.0, 4.0, None);
+    let mut plain = plain;
+    plain.calendar.n_steps = 20;
+    let with = Model::new(market(10.0, 1)).unwrap();
+    let without = Model::new(plain).unwrap();
+    let run = |m: &Model| {
+        let mut sim = Simulation::new(m);
+        let outcome = sim.run(&mut streams(3));
+        (outcome, sim.trajectory().clone())
+    };
+    let ((o1, t1), (o0, t0)) = (run(&with), run(&without));
+    // The outputs of the model without economics are a prefix of those with, bit for bit.
+    assert_eq!(&o1.metrics[..o0.metrics.len()], &o0.metrics[..]);
+    for s in 0..t0.n_steps() {
+        assert_eq!(&t1.step(s)[..t0.n_vars()], t0.step(s));
+        assert!((t1.step(s)[var(&with, "producer_open/china_magnets")] - 1.0).abs() < 1e-12);
+        assert!(t1.step(s)[var(&with, "loss_weeks/cn_magnets_co")].abs() < 1e-12);
+    }
+    assert!(metric(&with, &o1, "producer_closures").abs() < 1e-12);
+    assert!(without.schema().metric("producer_closures").is_none());
+}
+
+#[test]
+fn an_unknown_operator_and_a_zero_tolerance_are_refused() {
+    let mut p = market(10.0, 0);
+    p.producers[0].economics.as_mut().unwrap().operator = 3;
+    p.producers[0]
+        .economics
+        .as_mut()
+        .unwrap()
+        .cash_cost_usd_per_kg = f64::NAN;
+    let errors = Model::new(p).unwrap_err().0;
+    let paths: Vec<String> = errors
+        .iter()
+        .map(|e| match e {
+            ParamError::UnknownId { path, .. } | ParamError::OutOfRange { path, .. } => {
+                path.clone()
+            }
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert!(
+        paths.contains(&"producers[0].economics.operator".to_owned()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"producers[0].economics.cash_cost_usd_per_kg".to_owned()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"operators[0].close_after_loss_steps".to_owned()),
+        "{paths:?}"
+    );
+}

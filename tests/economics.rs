@@ -1,0 +1,87 @@
+//! Producer economics (issue 18) on a shipped market: the steady 2024 baseline with costs on
+//! every producer keeps them all open (no closure in a steady baseline), lever outputs appear
+//! only with economics, and keys that need a cash cost are refused without one, at their line.
+
+use std::path::Path;
+
+use chokepoint_experiment::run_one;
+use chokepoint_scenario::{Override, Scenario};
+
+const SEED: u64 = 20261202;
+/// Replications of the steady-baseline check: enough to see a closure that noise could cause,
+/// few enough for seconds.
+const REPS: u64 = 4;
+
+fn baseline(overrides: &[Override]) -> Result<Scenario, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline_2024.toml");
+    let read = |p: &Path| std::fs::read_to_string(p);
+    Scenario::load(&path, &read, overrides).map_err(|e| e.to_string())
+}
+
+fn set(path: &str, value: &str) -> Override {
+    Override {
+        path: path.to_owned(),
+        value: value.to_owned(),
+    }
+}
+
+#[test]
+fn the_steady_baseline_with_costs_on_every_producer_closes_none() {
+    let plain = baseline(&[]).unwrap();
+    assert!(
+        !plain.central().lever_metrics,
+        "no economics, no lever outputs"
+    );
+    let n = plain.file().producer.len();
+    // 1 USD/kg of activity and 1 M USD/yr of site cost: below every producer's margin at base
+    // prices (a mine's 3 USD/kg concentrate, a separator's ~16 USD of oxides per kg of feed
+    // against 3 USD of concentrate, a magnet maker's 45 USD/kg against its bill of materials;
+    // the smallest plant, eu_smco, sells ~9 M USD a year, so 10 M USD/yr would close it).
+    let mut overrides = vec![set("defaults.producer.close_after_loss_weeks", "26")];
+    for k in 0..n {
+        overrides.push(set(&format!("producer.{k}.cash_cost_usd_per_kg"), "1"));
+        overrides.push(set(&format!("producer.{k}.fixed_cost_usd_per_year"), "1e6"));
+    }
+    let scenario = baseline(&overrides).unwrap();
+    assert!(
+        scenario.central().lever_metrics,
+        "economics switch lever outputs on"
+    );
+    for r in 0..REPS {
+        let run = run_one(&scenario, SEED, r).unwrap();
+        let schema = run.model.schema();
+        let closures = run.outcome.metrics[schema.metric("producer_closures").unwrap()];
+        let last = run.trajectory.step(run.trajectory.n_steps() - 1);
+        for (v, name) in schema.step_vars.iter().enumerate() {
+            if name.starts_with("producer_open/") {
+                assert!(
+                    (last[v] - 1.0).abs() < 1e-12,
+                    "replication {r}: {name} closed"
+                );
+            }
+            if name.starts_with("loss_weeks/") {
+                assert!(
+                    last[v].abs() < 1e-12,
+                    "replication {r}: {name} = {}",
+                    last[v]
+                );
+            }
+        }
+        assert!(
+            closures.abs() < 1e-12,
+            "replication {r}: {closures} closures"
+        );
+    }
+}
+
+#[test]
+fn economics_keys_without_a_cash_cost_are_refused_where_they_stand() {
+    let err = baseline(&[set("producer.us_separation.operator", "\"mp\"")]).unwrap_err();
+    assert!(
+        err.contains("`operator` without `cash_cost_usd_per_kg`"),
+        "{err}"
+    );
+    assert!(err.contains("cash_cost_usd_per_kg = ..."), "{err}");
+    let err = baseline(&[set("producer.us_separation.cash_cost_usd_per_kg", "-1")]).unwrap_err();
+    assert!(err.contains("cash_cost_usd_per_kg"), "{err}");
+}
