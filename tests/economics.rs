@@ -37,12 +37,30 @@ fn the_steady_baseline_with_costs_on_every_producer_closes_none() {
     // prices (a mine's 3 USD/kg concentrate, a separator's ~16 USD of oxides per kg of feed
     // against 3 USD of concentrate, a magnet maker's 45 USD/kg against its bill of materials;
     // the smallest plant, eu_smco, sells ~9 M USD a year, so 10 M USD/yr would close it).
-    let mut overrides = vec![set("defaults.producer.close_after_loss_weeks", "26")];
+    let mut overrides = vec![
+        set("defaults.producer.close_after_loss_weeks", "26"),
+        set("defaults.producer.restart_price_ratio", "1.2"),
+        set("defaults.producer.restart_weeks", "13"),
+    ];
     for k in 0..n {
         overrides.push(set(&format!("producer.{k}.cash_cost_usd_per_kg"), "1"));
         overrides.push(set(&format!("producer.{k}.fixed_cost_usd_per_year"), "1e6"));
     }
     let scenario = baseline(&overrides).unwrap();
+    let operators = &scenario.central().operators;
+    assert_eq!(operators.len(), n, "each producer its own operator");
+    let restart = operators[0]
+        .restart
+        .expect("a restart rule from the defaults");
+    assert_eq!(
+        (
+            operators[0].close_after_loss_steps,
+            restart.sustain_steps,
+            restart.offline_steps
+        ),
+        (Some(26), 26, 13),
+        "weeks to steps; the sustain period's default"
+    );
     assert!(
         scenario.central().lever_metrics,
         "economics switch lever outputs on"
@@ -82,6 +100,11 @@ fn economics_keys_without_a_cash_cost_are_refused_where_they_stand() {
         "{err}"
     );
     assert!(err.contains("cash_cost_usd_per_kg = ..."), "{err}");
+    let err = baseline(&[set("producer.us_separation.restart_weeks", "10")]).unwrap_err();
+    assert!(
+        err.contains("`restart_weeks` without `cash_cost_usd_per_kg`"),
+        "{err}"
+    );
     let err = baseline(&[set("producer.us_separation.cash_cost_usd_per_kg", "-1")]).unwrap_err();
     assert!(err.contains("cash_cost_usd_per_kg"), "{err}");
 }

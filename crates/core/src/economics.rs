@@ -18,6 +18,10 @@ pub(crate) struct Accounts {
     started: Vec<bool>,
     /// The step's margin, USD (scratch, sized once).
     margin: Vec<f64>,
+    /// A closed operator's steps in a row with every producer's price above its restart level.
+    restart_high_steps: Vec<u32>,
+    /// A closed operator's steps left offline once its restart is decided.
+    offline_left_steps: Vec<Option<u32>>,
 }
 
 impl Accounts {
@@ -29,6 +33,8 @@ impl Accounts {
             closed: vec![false; n],
             started: vec![false; n],
             margin: vec![0.0; n],
+            restart_high_steps: vec![0; n],
+            offline_left_steps: vec![None; n],
         }
     }
 
@@ -76,7 +82,13 @@ impl Accounts {
             self.margin[e.operator] += revenue - cost;
         }
         for (o, op) in params.operators.iter().enumerate() {
-            if self.closed[o] || !self.started[o] {
+            if self.closed[o] {
+                if let Some(rule) = op.restart {
+                    self.consider_restart(o, rule, params, producers, prices);
+                }
+                continue;
+            }
+            if !self.started[o] {
                 continue;
             }
             if self.margin[o] < 0.0 {
@@ -99,6 +111,53 @@ impl Accounts {
         }
     }
 
+    /// A closed operator's restart rule, one step: count steps with every producer's main
+    /// output priced at or above `price_ratio` × its breakeven; once enough, wait offline, then
+    /// reopen (loss counter back to 0).
+    fn consider_restart(
+        &mut self,
+        o: usize,
+        rule: crate::params::Restart,
+        params: &ModelParams,
+        producers: &mut Producers,
+        prices: &Prices,
+    ) {
+        if let Some(left) = self.offline_left_steps[o] {
+            if left > 1 {
+                self.offline_left_steps[o] = Some(left - 1);
+                return;
+            }
+            self.offline_left_steps[o] = None;
+            self.closed[o] = false;
+            self.loss_steps[o] = 0;
+            self.restart_high_steps[o] = 0;
+            for (k, pr) in params.producers.iter().enumerate() {
+                if pr.economics.is_some_and(|e| e.operator == o) {
+                    producers.reopen(params, k);
+                }
+            }
+            return;
+        }
+        let high = params.producers.iter().all(|pr| {
+            pr.economics.is_none_or(|e| {
+                e.operator != o || {
+                    let main = pr.outputs[0].item;
+                    let price = prices.ratio_in(pr.region, main)
+                        * params.items[main.idx()].base_price_usd_per_kg;
+                    price >= rule.price_ratio * breakeven_usd_per_kg(params, pr, &e, prices)
+                }
+            })
+        });
+        self.restart_high_steps[o] = if high {
+            self.restart_high_steps[o] + 1
+        } else {
+            0
+        };
+        if self.restart_high_steps[o] >= rule.sustain_steps.max(1) {
+            self.offline_left_steps[o] = Some(rule.offline_steps.max(1));
+        }
+    }
+
     /// True once operator `o` has closed.
     pub(crate) fn is_closed(&self, o: usize) -> bool {
         self.closed[o]
@@ -107,5 +166,37 @@ impl Accounts {
     /// Operator `o`'s loss counter, steps.
     pub(crate) fn loss_steps(&self, o: usize) -> u32 {
         self.loss_steps[o]
+    }
+}
+
+/// Breakeven price of a producer's main output, USD/kg, at the prices it sees: its cash cost,
+/// its fixed cost spread over its baseline activity (capacity × utilisation) and its inputs,
+/// less the value of its other outputs (by-product costing), per kg of main output. Infinite
+/// when it makes none of its main output per unit of activity.
+pub(crate) fn breakeven_usd_per_kg(
+    params: &ModelParams,
+    pr: &crate::params::ProducerParams,
+    e: &crate::params::Economics,
+    prices: &Prices,
+) -> f64 {
+    let price = |item: crate::ItemId| {
+        prices.ratio_in(pr.region, item) * params.items[item.idx()].base_price_usd_per_kg
+    };
+    let baseline_kg = pr.capacity_t_per_step * pr.utilisation * KG_PER_T;
+    let fixed_per_kg = if baseline_kg > 0.0 {
+        e.fixed_cost_usd_per_step / baseline_kg
+    } else {
+        0.0
+    };
+    let inputs: f64 = pr.inputs.iter().map(|f| f.t_per_unit * price(f.item)).sum();
+    let others: f64 = pr.outputs[1..]
+        .iter()
+        .map(|f| f.t_per_unit * price(f.item))
+        .sum();
+    let main = pr.outputs[0].t_per_unit;
+    if main > 0.0 {
+        (e.cash_cost_usd_per_kg + fixed_per_kg + inputs - others) / main
+    } else {
+        f64::INFINITY
     }
 }

@@ -15,7 +15,7 @@ use crate::targets::TargetInfo;
 mod economics;
 mod producer;
 
-pub use economics::{Economics, OperatorParams};
+pub use economics::{Economics, OperatorParams, Restart};
 pub use producer::{ExpansionParams, Flow, Online, OutageParams, ProducerParams, Stage};
 
 /// Everything one replication needs.

@@ -140,6 +140,16 @@ impl Producers {
         self.state[k].closed = true;
     }
 
+    /// Producer `k` runs again after a closure; one with a dated start ramps again over its
+    /// `ramp_steps` from the next step.
+    pub(crate) fn reopen(&mut self, params: &ModelParams, k: usize) {
+        let st = &mut self.state[k];
+        st.closed = false;
+        if params.producers[k].online.is_some() {
+            st.online_progress = 0.0;
+        }
+    }
+
     fn available_capacity(&self, params: &ModelParams, k: usize) -> f64 {
         let pr = &params.producers[k];
         let st = &self.state[k];

@@ -344,6 +344,12 @@ impl ModelParams {
                     expected: "at least 1 step",
                 });
             }
+            if let Some(r) = op.restart {
+                c.positive(
+                    || format!("operators[{o}].restart.price_ratio"),
+                    r.price_ratio,
+                );
+            }
         }
         for (k, m) in self.manufacturers.iter().enumerate() {
             let path = format!("manufacturers[{k}]");

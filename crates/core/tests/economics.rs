@@ -22,6 +22,7 @@ fn market(cost: f64, close_after: u32) -> ModelParams {
     p.operators = vec![OperatorParams {
         name: "cn_magnets_co".into(),
         close_after_loss_steps: Some(close_after),
+        restart: None,
     }];
     p
 }
@@ -72,6 +73,31 @@ fn a_producer_at_a_loss_longer_than_its_tolerance_closes_and_ships_nothing_after
         .abs()
             < 1e-9
     );
+}
+
+#[test]
+fn a_closed_operator_restarts_after_its_sustain_and_offline_weeks_and_closes_again() {
+    // Breakeven 100 USD/kg (its cash cost); a restart when the price is at least 0.1 × that for
+    // 2 steps, then 3 steps offline. Still at a loss once open, it closes again.
+    let mut p = market(100.0, 3);
+    p.operators[0].restart = Some(chokepoint_core::Restart {
+        price_ratio: 0.1,
+        sustain_steps: 2,
+        offline_steps: 3,
+    });
+    let model = Model::new(p).unwrap();
+    let mut sim = Simulation::new(&model);
+    let outcome = sim.run(&mut streams(7));
+    let open = var(&model, "producer_open/china_magnets");
+    let t = sim.trajectory();
+    let open_by_step: Vec<f64> = (0..12).map(|s| t.step(s)[open]).collect();
+    // Closed in step 2; high in steps 3 and 4; offline 5, 6; open again from step 7's end;
+    // losses in steps 8, 9, 10 close it again.
+    assert_eq!(
+        open_by_step,
+        [1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0]
+    );
+    assert!((metric(&model, &outcome, "producer_closures") - 2.0).abs() < 1e-12);
 }
 
 #[test]

@@ -176,6 +176,13 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                     p.operators.push(chokepoint_core::OperatorParams {
                         name: pr.name.clone(),
                         close_after_loss_steps: Some(close_after),
+                        // Odd tolerances restart after a few steps of any price; even ones
+                        // stay closed.
+                        restart: (close_after % 2 == 1).then_some(chokepoint_core::Restart {
+                            price_ratio: 1e-6,
+                            sustain_steps: close_after,
+                            offline_steps: 2,
+                        }),
                     });
                 }
                 testkit::ship_in(&mut p, transit);

@@ -26,4 +26,22 @@ pub struct OperatorParams {
     /// Closes when its loss counter (up one step for every step at a loss, down one for every
     /// other step, never below 0) reaches this many steps; `None` = never closes.
     pub close_after_loss_steps: Option<u32>,
+    /// How a closed operator reopens; `None` = closed for good (a restart needs a new owner:
+    /// Mountain Pass was closed from 2015 to 2018).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<Restart>,
+}
+
+/// A closed operator reopens once every one of its producers has seen the price of its main
+/// output at or above `price_ratio` × its breakeven price for `sustain_steps` steps in a row;
+/// it stays offline `offline_steps` more, then its producers run again (a producer with a dated
+/// start ramps again over its `ramp_steps`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Restart {
+    /// Multiple of the breakeven price that counts as high enough (> 0).
+    pub price_ratio: f64,
+    /// Steps in a row the price must stay there.
+    pub sustain_steps: u32,
+    /// Steps offline after that before output starts again.
+    pub offline_steps: u32,
 }

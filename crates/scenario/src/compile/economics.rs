@@ -4,7 +4,17 @@
 use chokepoint_core as core;
 
 use super::Build;
-use crate::schema::ProducerSpec;
+use crate::num::Num;
+use crate::schema::{EconomicsKnobs, ProducerSpec};
+
+/// Weeks in a row prices must stay at a closed operator's restart level when the file does not
+/// say: assumption, the 26 weeks of high prices behaviour.toml's `expansion_sustain_weeks` uses
+/// before a project starts (issue 18 design §2.3).
+const DEFAULT_RESTART_SUSTAIN_WEEKS: f64 = 26.0;
+/// Weeks offline between a restart decision and output when the file does not say:
+/// assumption, a year to rehire and recommission (Mountain Pass took ~2.5 years under a new
+/// owner, design §2.3, so this is short).
+const DEFAULT_RESTART_WEEKS: f64 = 52.0;
 
 impl Build<'_> {
     /// The operator names in order of first appearance among producers with economics; a
@@ -40,6 +50,15 @@ impl Build<'_> {
                     "close_after_loss_weeks",
                     p.knobs.economics.close_after_loss_weeks.is_some(),
                 ),
+                (
+                    "restart_price_ratio",
+                    p.knobs.economics.restart_price_ratio.is_some(),
+                ),
+                (
+                    "restart_sustain_weeks",
+                    p.knobs.economics.restart_sustain_weeks.is_some(),
+                ),
+                ("restart_weeks", p.knobs.economics.restart_weeks.is_some()),
             ] {
                 if given {
                     self.problem(
@@ -87,24 +106,48 @@ impl Build<'_> {
             }) else {
                 continue;
             };
-            let own = p.knobs.economics.close_after_loss_weeks.as_ref();
-            let default = f
-                .defaults
-                .producer
-                .economics
-                .close_after_loss_weeks
-                .as_ref();
-            let close_after_loss_steps = match (own, default) {
-                (Some(n), _) => Some(self.num(&format!("producer.{k}.close_after_loss_weeks"), n)),
-                (None, Some(n)) => Some(self.num("defaults.producer.close_after_loss_weeks", n)),
-                (None, None) => None,
-            }
-            .map(|w| self.steps(w).max(1));
+            let (own, default) = (&p.knobs.economics, &f.defaults.producer.economics);
+            let close_after = self.operator_knob(k, "close_after_loss_weeks", own, default, |e| {
+                e.close_after_loss_weeks.as_ref()
+            });
+            let ratio = self.operator_knob(k, "restart_price_ratio", own, default, |e| {
+                e.restart_price_ratio.as_ref()
+            });
+            let sustain = self.operator_knob(k, "restart_sustain_weeks", own, default, |e| {
+                e.restart_sustain_weeks.as_ref()
+            });
+            let offline = self.operator_knob(k, "restart_weeks", own, default, |e| {
+                e.restart_weeks.as_ref()
+            });
+            let restart = ratio.map(|price_ratio| core::Restart {
+                price_ratio,
+                sustain_steps: self
+                    .steps(sustain.unwrap_or(DEFAULT_RESTART_SUSTAIN_WEEKS))
+                    .max(1),
+                offline_steps: self.steps(offline.unwrap_or(DEFAULT_RESTART_WEEKS)).max(1),
+            });
             operators.push(core::OperatorParams {
                 name,
-                close_after_loss_steps,
+                close_after_loss_steps: close_after.map(|w| self.steps(w).max(1)),
+                restart,
             });
         }
         operators
+    }
+
+    /// An operator's economics knob from its first producer `k`, else `[defaults.producer]`.
+    fn operator_knob(
+        &mut self,
+        k: usize,
+        name: &str,
+        own: &EconomicsKnobs,
+        default: &EconomicsKnobs,
+        field: fn(&EconomicsKnobs) -> Option<&Num>,
+    ) -> Option<f64> {
+        match (field(own), field(default)) {
+            (Some(n), _) => Some(self.num(&format!("producer.{k}.{name}"), n)),
+            (None, Some(n)) => Some(self.num(&format!("defaults.producer.{name}"), n)),
+            (None, None) => None,
+        }
     }
 }

@@ -25,4 +25,14 @@ pub struct EconomicsKnobs {
     /// Weeks of net loss after which its operator closes; absent = never.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_after_loss_weeks: Option<Num>,
+    /// A closed operator restarts once prices reach this multiple of its breakeven; absent =
+    /// never restarts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_price_ratio: Option<Num>,
+    /// Weeks in a row prices must stay there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_sustain_weeks: Option<Num>,
+    /// Weeks offline after that before output starts again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_weeks: Option<Num>,
 }
