@@ -3,6 +3,7 @@
 //! only with economics, and keys that need a cash cost are refused without one, at their line.
 
 use std::path::Path;
+use std::process::Command;
 
 use chokepoint_experiment::run_one;
 use chokepoint_scenario::{Override, Scenario};
@@ -107,4 +108,60 @@ fn economics_keys_without_a_cash_cost_are_refused_where_they_stand() {
     );
     let err = baseline(&[set("producer.us_separation.cash_cost_usd_per_kg", "-1")]).unwrap_err();
     assert!(err.contains("cash_cost_usd_per_kg"), "{err}");
+}
+
+/// End to end through the binary: a separator whose cash cost is far above its margin closes
+/// in every replication, and the lever outputs are written.
+#[test]
+fn run_writes_the_lever_outputs_of_a_closing_separator() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+        .args([
+            "run",
+            "scenarios/baseline_2024.toml",
+            "--quiet",
+            "--reps",
+            "2",
+            "--set",
+            "scenario.horizon_weeks=20",
+            "--set",
+            "producer.us_separation.cash_cost_usd_per_kg=100",
+            "--set",
+            "producer.us_separation.close_after_loss_weeks=4",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    for row in [
+        "\nproducer_closures,2,1.0,0.0,",
+        "\nany_producer_closed,2,1.0,",
+        "\npolicy_cost_usd,2,",
+    ] {
+        assert!(summary.contains(row), "no {row:?} in\n{summary}");
+    }
+    let ts = std::fs::read_to_string(dir.path().join("timeseries.csv")).unwrap();
+    // Open in the first weeks, closed from week 3 (the 4th week at a loss) on.
+    assert!(
+        ts.contains("\n0,2025-01-06,producer_open/us_separation,1,"),
+        "step 0 open"
+    );
+    assert!(ts.contains("\n19,"), "twenty steps");
+    let last: Vec<&str> = ts
+        .lines()
+        .filter(|l| l.starts_with("19,") && l.contains(",producer_open/us_separation,"))
+        .collect();
+    assert_eq!(last.len(), 1);
+    assert!(
+        last[0].contains(",producer_open/us_separation,0,"),
+        "{}",
+        last[0]
+    );
 }
