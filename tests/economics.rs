@@ -165,3 +165,44 @@ fn run_writes_the_lever_outputs_of_a_closing_separator() {
         last[0]
     );
 }
+
+/// A file extending the baseline with `extra` appended, in a temporary folder.
+fn baseline_with(extra: &str) -> (tempfile::TempDir, Result<Scenario, String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let parent = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline_2024.toml");
+    let text = format!(
+        "extends = {:?}\n[scenario]\nname = \"floor_test\"\nhorizon_weeks = 20\n{extra}",
+        parent.display().to_string()
+    );
+    let path = dir.path().join("floor.toml");
+    std::fs::write(&path, text).unwrap();
+    let read = |p: &Path| std::fs::read_to_string(p);
+    let scenario = Scenario::load(&path, &read, &[]).map_err(|e| e.to_string());
+    (dir, scenario)
+}
+
+#[test]
+fn a_floor_under_the_us_separator_pays_and_switches_lever_outputs_on() {
+    let floor = "[[floor]]\nname = \"dod_ndpr\"\nproducer = \"us_separation\"\nitem = \"ndpr\"\n\
+                 floor_usd_per_kg = 110\ndate = 2025-01-06\n";
+    let (_dir, scenario) = baseline_with(floor);
+    let scenario = scenario.unwrap();
+    assert!(scenario.central().lever_metrics);
+    assert_eq!(scenario.central().floors.len(), 1);
+    let run = run_one(&scenario, SEED, 0).unwrap();
+    let m = |name: &str| run.outcome.metrics[run.model.schema().metric(name).unwrap()];
+    // NdPr's base price is 60 USD/kg: about 50 USD/kg on every kg the separator makes.
+    assert!(m("floor_paid_usd") > 0.0);
+    let policy = m("stockpile_cost_usd") + m("floor_paid_usd");
+    assert!((m("policy_cost_usd") - policy).abs() <= 1e-9 * policy);
+    let (_dir, bad) = baseline_with(&floor.replace("us_separation", "us_separator"));
+    let err = bad.unwrap_err();
+    assert!(err.contains("unknown producer `us_separator`"), "{err}");
+    assert!(err.contains("us_separation"), "did you mean: {err}");
+    let (_dir, bad) = baseline_with(&floor.replace("\"ndpr\"", "\"ndfeb\""));
+    let err = bad.unwrap_err();
+    assert!(
+        err.contains("`us_separation` does not make `ndfeb`"),
+        "{err}"
+    );
+}

@@ -22,6 +22,9 @@ pub(crate) struct Accounts {
     restart_high_steps: Vec<u32>,
     /// A closed operator's steps left offline once its restart is decided.
     offline_left_steps: Vec<Option<u32>>,
+    /// Per floor: USD paid so far, and tonnes covered in the current year.
+    floor_paid_usd: Vec<f64>,
+    floor_year_t: Vec<f64>,
 }
 
 impl Accounts {
@@ -35,6 +38,8 @@ impl Accounts {
             margin: vec![0.0; n],
             restart_high_steps: vec![0; n],
             offline_left_steps: vec![None; n],
+            floor_paid_usd: vec![0.0; params.floors.len()],
+            floor_year_t: vec![0.0; params.floors.len()],
         }
     }
 
@@ -46,9 +51,10 @@ impl Accounts {
         params: &ModelParams,
         producers: &mut Producers,
         prices: &Prices,
+        t: u32,
         tally: &mut Tally,
     ) {
-        if params.operators.is_empty() {
+        if params.operators.is_empty() && params.floors.is_empty() {
             return;
         }
         self.margin.fill(0.0);
@@ -81,6 +87,7 @@ impl Accounts {
                 activity * KG_PER_T * e.cash_cost_usd_per_kg + inputs + e.fixed_cost_usd_per_step;
             self.margin[e.operator] += revenue - cost;
         }
+        self.pay_floors(params, producers, prices, t, tally);
         for (o, op) in params.operators.iter().enumerate() {
             if self.closed[o] {
                 if let Some(rule) = op.restart {
@@ -107,6 +114,55 @@ impl Accounts {
                         producers.close(k);
                     }
                 }
+            }
+        }
+    }
+
+    /// Floors in force at reported step `t`: each pays the gap between its floor and the
+    /// price the producer sees on the tonnes of its item made this step, within the year's
+    /// volume and the budget left; the payment adds to the producer's operator's margin.
+    fn pay_floors(
+        &mut self,
+        params: &ModelParams,
+        producers: &Producers,
+        prices: &Prices,
+        t: u32,
+        tally: &mut Tally,
+    ) {
+        for (j, f) in params.floors.iter().enumerate() {
+            if t < f.from_step || t >= f.until_step {
+                continue;
+            }
+            if t > f.from_step && params.calendar.starts_new_year(t) {
+                self.floor_year_t[j] = 0.0;
+            }
+            let pr = &params.producers[f.producer];
+            let made: f64 = pr
+                .outputs
+                .iter()
+                .filter(|o| o.item == f.item)
+                .map(|o| producers.activity(f.producer) * o.t_per_unit)
+                .sum();
+            let price = prices.ratio_in(pr.region, f.item)
+                * params.items[f.item.idx()].base_price_usd_per_kg;
+            let gap = f.floor_usd_per_kg - price;
+            if gap <= 0.0 || made <= 0.0 {
+                continue;
+            }
+            let mut tonnes = made;
+            if let Some(cap) = f.max_t_per_year {
+                tonnes = tonnes.min(cap - self.floor_year_t[j]);
+            }
+            if let Some(budget) = f.budget_usd {
+                tonnes = tonnes.min((budget - self.floor_paid_usd[j]) / (gap * KG_PER_T));
+            }
+            let tonnes = tonnes.max(0.0);
+            let paid = tonnes * KG_PER_T * gap;
+            self.floor_year_t[j] += tonnes;
+            self.floor_paid_usd[j] += paid;
+            tally.floor_paid_usd += paid;
+            if let Some(e) = pr.economics {
+                self.margin[e.operator] += paid;
             }
         }
     }

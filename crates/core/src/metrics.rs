@@ -36,6 +36,8 @@ pub(crate) struct Tally {
     pub(crate) exports_t: f64,
     /// Operators closed by their losses (issue 18).
     pub(crate) producer_closures: u32,
+    /// USD paid by price floors (issue 18).
+    pub(crate) floor_paid_usd: f64,
 }
 
 impl Tally {

@@ -169,6 +169,7 @@ fn structure(p: &ModelParams) -> Vec<usize> {
     s.push(p.targets.len());
     s.push(usize::from(p.lever_metrics));
     s.push(p.operators.len());
+    s.push(p.floors.len());
     s.extend(
         p.producers
             .iter()

@@ -13,9 +13,11 @@ use crate::policy::{InForce, LicenceRegime, MarketState, PolicyEvent, PolicyStat
 use crate::targets::TargetInfo;
 
 mod economics;
+mod levers;
 mod producer;
 
 pub use economics::{Economics, OperatorParams, Restart};
+pub use levers::Floor;
 pub use producer::{ExpansionParams, Flow, Online, OutageParams, ProducerParams, Stage};
 
 /// Everything one replication needs.
@@ -58,6 +60,9 @@ pub struct ModelParams {
     /// The businesses producers with [`Economics`] belong to (empty: no producer economics).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operators: Vec<OperatorParams>,
+    /// Price floors under producers (issue 18; empty: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub floors: Vec<Floor>,
 }
 
 /// Shipping between regions. A shipment leaves the seller's region when it is sold (and needs its

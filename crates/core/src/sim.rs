@@ -205,7 +205,7 @@ impl<'m> Simulation<'m> {
         // 7b. Accounts: operators' margins at this step's prices, loss counters, closures.
         if active {
             self.accounts
-                .settle(p, &mut self.producers, &self.prices, &mut self.tally);
+                .settle(p, &mut self.producers, &self.prices, t, &mut self.tally);
         }
         // 8. Consumption: manufacturers use inventory; lost output and halts.
         self.manufacturers

@@ -199,6 +199,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
         targets: Vec::new(),
         lever_metrics: false,
         operators: Vec::new(),
+        floors: Vec::new(),
     };
     if let Some(step) = embargo_at {
         let ni = p.items.len();
@@ -429,6 +430,7 @@ pub fn two_region_market() -> ModelParams {
         targets: Vec::new(),
         lever_metrics: false,
         operators: Vec::new(),
+        floors: Vec::new(),
     };
     impose(&mut p, 10, |s| {
         for i in [dy, ndfeb] {

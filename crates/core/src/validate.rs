@@ -336,6 +336,33 @@ impl ModelParams {
                 );
             }
         }
+        for (j, f) in self.floors.iter().enumerate() {
+            let path = format!("floors[{j}]");
+            c.id(
+                || format!("{path}.producer"),
+                "producer",
+                f.producer,
+                self.producers.len(),
+            );
+            let made = self
+                .producers
+                .get(f.producer)
+                .is_some_and(|p| p.outputs.iter().any(|o| o.item == f.item));
+            if !made {
+                c.errors.push(ParamError::OutOfRange {
+                    path: format!("{path}.item"),
+                    value: f.item.idx().to_string(),
+                    expected: "an item the producer makes",
+                });
+            }
+            c.non_negative(|| format!("{path}.floor_usd_per_kg"), f.floor_usd_per_kg);
+            if let Some(v) = f.max_t_per_year {
+                c.non_negative(|| format!("{path}.max_t_per_year"), v);
+            }
+            if let Some(v) = f.budget_usd {
+                c.non_negative(|| format!("{path}.budget_usd"), v);
+            }
+        }
         for (o, op) in self.operators.iter().enumerate() {
             if op.close_after_loss_steps == Some(0) {
                 c.errors.push(ParamError::OutOfRange {

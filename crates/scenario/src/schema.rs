@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::num::Num;
 
 mod economics;
+mod floor;
 mod target;
 pub use economics::{EconomicsKnobs, EconomicsSpec};
+pub use floor::FloorSpec;
 pub use target::TargetSpec;
 
 /// A whole scenario file.
@@ -59,6 +61,9 @@ pub struct ScenarioFile {
     /// Observed values the outputs are compared with (`chokepoint backtest`, calibration).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub target: Vec<TargetSpec>,
+    /// Price floors under producers (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub floor: Vec<FloorSpec>,
 }
 
 /// `[scenario]`.

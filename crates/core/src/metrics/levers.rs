@@ -23,13 +23,21 @@ pub(crate) const LEVER_METRICS: &[Metric] = &[
         value: |c| f64::from(u8::from(c.tally.producer_closures > 0)),
     },
     Metric {
-        name: "policy_cost_usd",
-        label: "Cost of the importers' measures (stockpiles yet)",
+        name: "floor_paid_usd",
+        label: "Paid by price floors",
         better: Some(Better::Lower),
         unit: "USD",
         kind: Kind::Quantity,
-        // Stockpiles are the only measure yet; floors, grants, recycling and sourcing premiums
-        // (issue 18) add their own totals here. Undiscounted USD, as `stockpile_cost_usd`.
-        value: |c| c.tally.stockpile_cost_usd,
+        value: |c| c.tally.floor_paid_usd,
+    },
+    Metric {
+        name: "policy_cost_usd",
+        label: "Cost of the importers' measures (stockpiles and floors)",
+        better: Some(Better::Lower),
+        unit: "USD",
+        kind: Kind::Quantity,
+        // Grants, recycling and sourcing premiums (issue 18) will add their own totals here.
+        // Undiscounted USD, as `stockpile_cost_usd`.
+        value: |c| c.tally.stockpile_cost_usd + c.tally.floor_paid_usd,
     },
 ];

@@ -29,9 +29,8 @@ impl Sections {
     pub(crate) const EVENTS: Self = Self(1 << 6);
     /// `trade` (`[[route]]`, `[defaults.trade]`).
     pub(crate) const TRADE: Self = Self(1 << 7);
-    /// Reserved for the importers' levers (`[[floor]]`, `[[grant]]`, ...; issue 18): built after
-    /// `producers` and `stockpiles`, whose names they resolve. Nothing is built into it yet.
-    #[allow(dead_code, reason = "reserved for issue 18's lever sections")]
+    /// The importers' levers (`[[floor]]` so far; issue 18): built after `producers` and
+    /// `stockpiles`, whose names they resolve.
     pub(crate) const LEVERS: Self = Self(1 << 8);
     /// Every section.
     pub(crate) const ALL: Self = Self(u16::MAX);
@@ -59,6 +58,7 @@ impl Sections {
             (Some("exporter"), _) => Self::AUTHORITIES,
             (Some("shock"), _) => Self::EVENTS,
             (Some("route"), _) | (Some("defaults"), Some("trade")) => Self::TRADE,
+            (Some("floor"), _) => Self::LEVERS,
             _ => Self::ALL,
         }
     }
@@ -111,6 +111,9 @@ impl Build<'_> {
         }
         if which.has(Sections::TRADE) {
             params.trade = self.build_trade(params.calendar.n_steps);
+        }
+        if which.has(Sections::LEVERS) {
+            params.floors = self.build_floors(params);
         }
         if which.has(Sections::EVENTS) {
             // Events are computed from parameters without events, as when building everything.

@@ -42,6 +42,8 @@ pub enum Table {
     Stockpile,
     /// `[[stockpile.holding]]`.
     Holding,
+    /// `[[floor]]`: a price floor under a producer (issue 18).
+    Floor,
     /// `[[exporter]]`.
     Exporter,
     /// An exporter's `licence` table.
@@ -62,7 +64,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 22] = [
+    pub const ALL: [Table; 23] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -77,6 +79,7 @@ impl Table {
         Table::Demand,
         Table::Stockpile,
         Table::Holding,
+        Table::Floor,
         Table::Exporter,
         Table::Licence,
         Table::Quota,
@@ -105,6 +108,7 @@ impl Table {
             Table::Demand => "demand",
             Table::Stockpile => "stockpile",
             Table::Holding => "holding",
+            Table::Floor => "floor",
             Table::Exporter => "exporter",
             Table::Licence => "licence",
             Table::Quota => "quota",

@@ -5,7 +5,7 @@ use super::Key;
 use crate::domain::Domain;
 
 /// Every key of the format, one slice per file, in reference order within each table.
-pub const KEY_TABLES: &[&[Key]] = &[market::KEYS, exporter::KEYS, economics::KEYS];
+pub const KEY_TABLES: &[&[Key]] = &[market::KEYS, exporter::KEYS, economics::KEYS, levers::KEYS];
 
 /// Every key of the format (each table's keys in reference order).
 pub fn all_keys() -> impl Iterator<Item = &'static Key> {
@@ -51,6 +51,7 @@ macro_rules! keys {
 // After the macro, which they use.
 mod economics;
 mod exporter;
+mod levers;
 mod market;
 
 pub(super) const NN: Option<Domain> = Some(Domain::NonNegative);
