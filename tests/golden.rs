@@ -18,6 +18,17 @@ use sha2::{Digest, Sha256};
 const REPS: &str = "6";
 const SEED: &str = "20261201";
 
+/// True for a file of `scenarios/` that is not a scenario: a strategies file (`[[strategy]]`) or a
+/// suite (`[suite]`), which are inputs of `compare`; read from the content, so a new one is
+/// recognised without naming it here.
+fn is_scenario_file(path: &Path) -> bool {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    !text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("[[strategy]]") || l.starts_with("[suite]")
+    })
+}
+
 /// Scenario files in `scenarios/` (the strategies and suite files are inputs of `compare`).
 fn shipped_scenarios() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))
@@ -28,7 +39,7 @@ fn shipped_scenarios() -> Vec<String> {
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
         })
-        .filter(|n| n != "stockpile_strategies.toml" && n != "benchmark_suite.toml")
+        .filter(|n| is_scenario_file(&root().join("scenarios").join(n)))
         .collect();
     names.sort();
     names

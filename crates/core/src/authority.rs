@@ -424,7 +424,6 @@ impl ExportAuthority {
     ) {
         let ni = self.n_items;
         let regime = &self.policy.regime;
-        let renew_steps = regime.lead_time.median_steps + regime.renewal_margin_steps;
         let mut filed = 0;
         // Only slots some buyer orders can hold a positive order; ascending, i.e. buyer by
         // buyer and item by item, the order applications are filed in.
@@ -442,6 +441,8 @@ impl ExportAuthority {
                 && !self.policy.has_general_licence(buyer.region, item)
             {
                 let slot = self.licences.slot(b, item);
+                let renew_steps =
+                    regime.lead_time_for(buyer.region).median_steps + regime.renewal_margin_steps;
                 filed += usize::from(self.licences.apply(slot, need, step, renew_steps, keyed));
             }
         }

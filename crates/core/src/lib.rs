@@ -35,6 +35,7 @@
 mod authority;
 mod buyers;
 mod calendar;
+mod economics;
 mod error;
 mod ids;
 mod keyed;

@@ -285,7 +285,7 @@ impl LicenceBook {
             let nth = self.reviews_started[slot];
             self.reviews_started[slot] += 1;
             let (z, u) = key.normal_and_uniform(slot as u64, me.idx() as u64, u64::from(nth));
-            let lead = lead_steps(&regime.lead_time, z);
+            let lead = lead_steps(regime.lead_time_for(buyer.region), z);
             self.applications[slot] = Application::Review {
                 applied,
                 decides: step.saturating_add(lead),
@@ -354,6 +354,7 @@ mod tests {
                 sigma: 0.0,
                 max_steps: 0.0,
             },
+            lead_time_by_region: Vec::new(),
             approval: vec![1.0],
             validity_steps: vec![10],
             reapply_delay_steps: 2,

@@ -10,6 +10,10 @@ use crate::licences::LicenceTally;
 use crate::outputs::Outcome;
 use crate::params::{ItemKind, ModelParams};
 
+mod levers;
+
+pub(crate) use levers::LEVER_METRICS;
+
 /// Running totals of a replication, updated by the agents as the steps go by.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Tally {
@@ -30,6 +34,10 @@ pub(crate) struct Tally {
     pub(crate) released_t: f64,
     pub(crate) lost_output_usd: f64,
     pub(crate) exports_t: f64,
+    /// Operators closed by their losses (issue 18).
+    pub(crate) producer_closures: u32,
+    /// USD paid by price floors (issue 18).
+    pub(crate) floor_paid_usd: f64,
 }
 
 impl Tally {
@@ -325,18 +333,22 @@ pub(crate) fn names(params: &ModelParams) -> Vec<String> {
             )
         }));
     }
+    if params.lever_metrics {
+        names.extend(LEVER_METRICS.iter().map(|m| m.name.to_owned()));
+    }
     names
 }
 
 /// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals. The
 /// table above is the definition; a test keeps this list equal to it.
-pub const EVENT_METRICS: &[&str] = &["any_halt"];
+pub const EVENT_METRICS: &[&str] = &["any_halt", "any_producer_closed"];
 
 /// True for a 0/1 event metric (as the metrics table marks it).
 #[must_use]
 pub fn is_event_metric(name: &str) -> bool {
     METRICS
         .iter()
+        .chain(LEVER_METRICS)
         .any(|m| m.kind == Kind::Event && m.name == name)
 }
 
@@ -370,7 +382,7 @@ pub(crate) fn member<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
 /// None for a name that is not one (targets carry their own unit in the scenario).
 #[must_use]
 pub fn describe_metric(name: &str) -> Option<Description> {
-    if let Some(m) = METRICS.iter().find(|m| m.name == name) {
+    if let Some(m) = METRICS.iter().chain(LEVER_METRICS).find(|m| m.name == name) {
         return Some(Description {
             label: m.label.to_owned(),
             unit: m.unit,
@@ -437,8 +449,13 @@ pub(crate) fn outcome(
     };
     let n_items = params.items.len();
     let n_groups = tally.group_wanted_t.len();
+    let n_lever = if params.lever_metrics {
+        LEVER_METRICS.len()
+    } else {
+        0
+    };
     let mut metrics = Vec::with_capacity(
-        METRICS.len() + ITEM_METRICS.len() * n_items + GROUP_METRICS.len() * n_groups,
+        METRICS.len() + ITEM_METRICS.len() * n_items + GROUP_METRICS.len() * n_groups + n_lever,
     );
     metrics.extend(METRICS.iter().map(|m| (m.value)(&totals)));
     for family in ITEM_METRICS {
@@ -446,6 +463,9 @@ pub(crate) fn outcome(
     }
     for family in GROUP_METRICS {
         metrics.extend((0..n_groups).map(|g| (family.value)(&totals, g)));
+    }
+    if params.lever_metrics {
+        metrics.extend(LEVER_METRICS.iter().map(|m| (m.value)(&totals)));
     }
     Outcome { metrics }
 }
@@ -486,7 +506,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_units_given() {
         let mut seen = std::collections::BTreeSet::new();
-        for m in METRICS {
+        for m in METRICS.iter().chain(LEVER_METRICS) {
             assert!(seen.insert(m.name), "{} twice", m.name);
             assert!(!m.unit.is_empty(), "{} has no unit", m.name);
         }
@@ -502,6 +522,7 @@ mod tests {
     fn the_public_event_list_is_the_tables() {
         let events: Vec<&str> = METRICS
             .iter()
+            .chain(LEVER_METRICS)
             .filter(|m| m.kind == Kind::Event)
             .map(|m| m.name)
             .collect();
@@ -512,7 +533,7 @@ mod tests {
     #[test]
     fn every_metric_is_documented_with_its_unit() {
         let doc = include_str!("../../../docs/outputs.md");
-        for m in METRICS {
+        for m in METRICS.iter().chain(LEVER_METRICS) {
             let row = format!("| `{}` | {} |", m.name, m.unit);
             assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
         }

@@ -167,5 +167,13 @@ fn structure(p: &ModelParams) -> Vec<usize> {
     }
     s.extend(p.authorities.iter().map(|a| a.region.idx()));
     s.push(p.targets.len());
+    s.push(usize::from(p.lever_metrics));
+    s.push(p.operators.len());
+    s.push(p.floors.len());
+    s.extend(
+        p.producers
+            .iter()
+            .map(|q| q.economics.map_or(usize::MAX, |e| e.operator)),
+    );
     s
 }

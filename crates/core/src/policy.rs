@@ -104,6 +104,10 @@ pub struct LicenceRegime {
     pub review_capacity_per_step: f64,
     /// Time a review takes once started.
     pub lead_time: LeadTime,
+    /// Time a review takes for an applicant in each destination region, by region id; empty =
+    /// `lead_time` everywhere (read through [`LicenceRegime::lead_time_for`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lead_time_by_region: Vec<LeadTime>,
     /// Approval probability by destination region (rows) and end-use sector (columns),
     /// `approval[region * n_sectors + sector]`.
     pub approval: Vec<f64>,
@@ -121,10 +125,21 @@ pub struct LicenceRegime {
 }
 
 impl LicenceRegime {
+    /// The review time for an applicant in `region`: its own if the regime has one per region,
+    /// else the regime's `lead_time`.
+    #[must_use]
+    pub fn lead_time_for(&self, region: RegionId) -> &LeadTime {
+        self.lead_time_by_region
+            .get(region.idx())
+            .unwrap_or(&self.lead_time)
+    }
+
     /// Becomes `other`, in place (the approval table is copied into the existing one).
     fn assign(&mut self, other: &Self) {
         self.review_capacity_per_step = other.review_capacity_per_step;
         self.lead_time = other.lead_time;
+        self.lead_time_by_region
+            .clone_from(&other.lead_time_by_region);
         self.approval.clone_from(&other.approval);
         self.validity_steps.clone_from(&other.validity_steps);
         self.reapply_delay_steps = other.reapply_delay_steps;

@@ -17,11 +17,26 @@ struct ProducerState {
     derate_share: f64,
     /// Share of capacity in operation (a dated start's ramp; 1 otherwise).
     online_share: f64,
+    /// A dated start's progress: reported steps since its `online.step` (negative before it),
+    /// advanced by the step's speed (1) at the end of every reported step; the warm-up leaves it
+    /// at step 0's value. Integers in `f64` are exact, so the share is the one
+    /// [`crate::ProducerParams::online_share`] gives.
+    online_progress: f64,
     high_price_steps: u32,
-    project_done_at: Option<u32>,
+    /// Steps left until the running expansion project adds capacity (advanced by the step's
+    /// speed, 1), if one is running.
+    project_left_steps: Option<f64>,
     projects_started: u32,
     planned_activity: f64,
+    /// Activity run in step 7 (tonnes of activity), for the accounts.
+    activity: f64,
+    /// Closed by its operator's losses (issue 18): no capacity from then on.
+    closed: bool,
 }
+
+/// How fast dated starts ramp and projects advance in a step: 1 (the only speed yet; issue 18's
+/// technology controls will slow it).
+const SPEED: f64 = 1.0;
 
 /// The mutable state of every producer, by [`ProducerId`](crate::ids::ProducerId).
 #[derive(Clone, Debug)]
@@ -40,9 +55,12 @@ impl Producers {
                 let slot = book.slot(b, f.item);
                 book.held[slot] += pr.input_cover_steps * activity * f.t_per_unit;
             }
+            #[allow(clippy::cast_precision_loss, reason = "step counts are far below 2^52")]
+            let online_progress = pr.online.map_or(0.0, |o| (0 - o.step) as f64);
             state.push(ProducerState {
                 capacity_t: pr.capacity_t_per_step,
                 online_share: pr.online_share(0),
+                online_progress,
                 ..ProducerState::default()
             });
         }
@@ -61,19 +79,34 @@ impl Producers {
         }
     }
 
-    /// Step 2 (first): the share of each producer's capacity in operation at reported step `t`
-    /// (dated starts ramp up; the warm-up passes 0).
-    pub(crate) fn set_online(&mut self, params: &ModelParams, t: u32) {
+    /// Step 2 (first): the share of each producer's capacity in operation, from its dated
+    /// start's progress (what [`crate::ProducerParams::online_share`] gives at the reported step).
+    pub(crate) fn set_online(&mut self, params: &ModelParams) {
+        for (st, pr) in self.state.iter_mut().zip(&params.producers) {
+            if let Some(o) = pr.online {
+                st.online_share = if st.online_progress < 0.0 {
+                    0.0
+                } else if o.ramp_steps <= 0.0 {
+                    1.0
+                } else {
+                    (st.online_progress / o.ramp_steps).min(1.0)
+                };
+            }
+        }
+    }
+
+    /// End of a reported step: dated starts progress by the step's speed.
+    pub(crate) fn advance_online(&mut self, params: &ModelParams) {
         for (st, pr) in self.state.iter_mut().zip(&params.producers) {
             if pr.online.is_some() {
-                st.online_share = pr.online_share(t);
+                st.online_progress += SPEED;
             }
         }
     }
 
     /// Step 2: outages start or end (two uniform draws per producer, always, so the stream stays
     /// aligned whatever happens); finished expansion projects add capacity.
-    pub(crate) fn update_capacity<R: Rng>(&mut self, params: &ModelParams, t: u32, rng: &mut R) {
+    pub(crate) fn update_capacity<R: Rng>(&mut self, params: &ModelParams, rng: &mut R) {
         for (k, pr) in params.producers.iter().enumerate() {
             let st = &mut self.state[k];
             // Two draws per producer per step whatever happens, to keep the stream aligned.
@@ -83,19 +116,46 @@ impl Producers {
             } else if u_start < pr.outage.prob_per_step {
                 st.outage_left_steps = geometric_steps(pr.outage.mean_steps, u_len);
             }
-            if st.project_done_at == Some(t) {
-                let max = pr.capacity_t_per_step * pr.expansion.max_capacity_multiple;
-                st.capacity_t = (st.capacity_t
-                    + pr.capacity_t_per_step * pr.expansion.increment_share)
-                    .min(max);
-                st.project_done_at = None;
+            if let Some(left) = st.project_left_steps.as_mut() {
+                *left -= SPEED;
+                if *left <= 0.0 {
+                    let max = pr.capacity_t_per_step * pr.expansion.max_capacity_multiple;
+                    st.capacity_t = (st.capacity_t
+                        + pr.capacity_t_per_step * pr.expansion.increment_share)
+                        .min(max);
+                    st.project_left_steps = None;
+                }
             }
+        }
+    }
+
+    /// Activity producer `k` ran in the last step 7, tonnes.
+    pub(crate) fn activity(&self, k: usize) -> f64 {
+        self.state[k].activity
+    }
+
+    /// Producer `k` closes for good: no capacity, hence no planned activity, input orders or
+    /// output from the next step on (its input stock stays where it is).
+    pub(crate) fn close(&mut self, k: usize) {
+        self.state[k].closed = true;
+    }
+
+    /// Producer `k` runs again after a closure; one with a dated start ramps again over its
+    /// `ramp_steps` from the next step.
+    pub(crate) fn reopen(&mut self, params: &ModelParams, k: usize) {
+        let st = &mut self.state[k];
+        st.closed = false;
+        if params.producers[k].online.is_some() {
+            st.online_progress = 0.0;
         }
     }
 
     fn available_capacity(&self, params: &ModelParams, k: usize) -> f64 {
         let pr = &params.producers[k];
         let st = &self.state[k];
+        if st.closed {
+            return 0.0;
+        }
         let outage = if st.outage_left_steps > 0 {
             pr.outage.depth_share
         } else {
@@ -139,7 +199,7 @@ impl Producers {
 
     /// Step 7: producers turn inputs into outputs, as much of the planned activity as their
     /// input stocks allow; outputs go to the region's warehouse (sold from the next step).
-    pub(crate) fn produce(&self, params: &ModelParams, buyers: &Buyers, book: &mut Book) {
+    pub(crate) fn produce(&mut self, params: &ModelParams, buyers: &Buyers, book: &mut Book) {
         let ni = params.items.len();
         for (k, pr) in params.producers.iter().enumerate() {
             let b = buyers.producer(k);
@@ -155,8 +215,10 @@ impl Producers {
                 }
             }
             if activity <= 0.0 {
+                self.state[k].activity = 0.0;
                 continue;
             }
+            self.state[k].activity = activity;
             let r = pr.region.idx();
             for f in &pr.inputs {
                 let used = activity * f.t_per_unit;
@@ -174,7 +236,7 @@ impl Producers {
 
     /// Step 10: a project starts once the main output's price has stayed high long enough; its
     /// lead time is keyed by (producer, project number), so strategies share it.
-    pub(crate) fn expand(&mut self, params: &ModelParams, prices: &Prices, t: u32, key: Keyed) {
+    pub(crate) fn expand(&mut self, params: &ModelParams, prices: &Prices, key: Keyed) {
         for (k, pr) in params.producers.iter().enumerate() {
             let ratio = prices.ratio_in(pr.region, pr.outputs[0].item);
             let st = &mut self.state[k];
@@ -184,7 +246,8 @@ impl Producers {
                 st.high_price_steps = 0;
             }
             let max = pr.capacity_t_per_step * pr.expansion.max_capacity_multiple;
-            if st.project_done_at.is_none()
+            if st.project_left_steps.is_none()
+                && !st.closed
                 && st.high_price_steps >= pr.expansion.sustain_steps
                 && st.high_price_steps > 0
                 && pr.expansion.increment_share > 0.0
@@ -193,7 +256,7 @@ impl Producers {
                 let (z, _) = key.normal_and_uniform(k as u64, 0, u64::from(st.projects_started));
                 st.projects_started += 1;
                 let lead = lead_steps(&pr.expansion.lead_time, z).max(1);
-                st.project_done_at = Some(t.saturating_add(lead));
+                st.project_left_steps = Some(f64::from(lead));
                 st.high_price_steps = 0;
             }
         }

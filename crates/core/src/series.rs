@@ -6,9 +6,12 @@
 //! `stockpile_t/<held item>`, `licence_backlog`, then per exporter `licence_queue/<exporter>`,
 //! `licences_pending/<exporter>`, `licences_approved/<exporter>`, `licences_refused/<exporter>`,
 //! then `exports_t/<item>/<destination>`, then `mine_output_share_outside_exporters`,
-//! `substituted_share` and per exporter and quota `quota_exports_t/<exporter>/<quota>`. Units are in docs/outputs.md.
+//! `substituted_share` and per exporter and quota `quota_exports_t/<exporter>/<quota>`; then,
+//! only with lever metrics on (issue 18), `producer_open/<producer>` for producers with
+//! economics and `loss_weeks/<operator>`. Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
+use crate::economics::Accounts;
 use crate::ids::ItemId;
 use crate::markets::Book;
 use crate::params::{ModelParams, Stage};
@@ -108,6 +111,18 @@ const SERIES: &[(&str, usize, &str, &str)] = &[
         "Exports counted against a quota:",
         "t per step",
     ),
+    (
+        "producer_open",
+        1,
+        "Producer open (not closed by its operator's losses):",
+        "0/1",
+    ),
+    (
+        "loss_weeks",
+        1,
+        "Operator's loss counter (weeks of net loss):",
+        "weeks",
+    ),
 ];
 
 /// The plain-words label and unit of a per-step variable of a trajectory (`timeseries.csv`), or
@@ -161,7 +176,17 @@ pub(crate) struct Layout {
     /// `quota_exports_t/<exporter>/<quota>`: (offset in the group, region × item of the
     /// exporter's ledger) for every item of every quota.
     quota_exports: usize,
+    /// How many `quota_exports_t` variables there are (the group need not be the last).
+    n_quota_exports: usize,
     quota_lines: Vec<(usize, usize)>,
+    /// `producer_open/<producer>` then `loss_weeks/<operator>` (lever metrics on only).
+    economics: Option<usize>,
+    /// Operator of each producer with economics, in producer order.
+    economics_operators: Vec<usize>,
+    /// How many operators (`loss_weeks/<operator>` variables).
+    n_operators: usize,
+    /// Weeks per step (for `loss_weeks`).
+    step_weeks: f64,
 }
 
 /// Whether a buyer in `region` ever orders `item`: a manufacturer's demand, a producer's input
@@ -272,6 +297,24 @@ impl Layout {
                 }
             }
         }
+        let n_quota_exports = step_vars.len() - quota_exports;
+        let mut economics = None;
+        let mut economics_operators = Vec::new();
+        if params.lever_metrics {
+            economics = Some(step_vars.len());
+            for pr in &params.producers {
+                if let Some(e) = pr.economics {
+                    economics_operators.push(e.operator);
+                    step_vars.push(format!("producer_open/{}", pr.name));
+                }
+            }
+            step_vars.extend(
+                params
+                    .operators
+                    .iter()
+                    .map(|o| format!("loss_weeks/{}", o.name)),
+            );
+        }
         let layout = Self {
             price,
             domestic_price,
@@ -289,7 +332,16 @@ impl Layout {
             mined_items,
             exporter_region,
             quota_exports,
+            n_quota_exports,
             quota_lines,
+            economics,
+            economics_operators,
+            n_operators: if params.lever_metrics {
+                params.operators.len()
+            } else {
+                0
+            },
+            step_weeks: params.calendar.step_weeks(),
         };
         (layout, step_vars)
     }
@@ -310,6 +362,7 @@ impl Layout {
         stockpile_buyers: std::ops::Range<usize>,
         authorities: &[ExportAuthority],
         substituted_share: f64,
+        accounts: &Accounts,
     ) {
         let ni = prices.world.len();
         row[self.price..self.price + ni].copy_from_slice(&prices.world);
@@ -356,11 +409,21 @@ impl Layout {
         }
         row[self.recovery] = if mined > 0.0 { outside / mined } else { 0.0 };
         row[self.recovery + 1] = substituted_share;
-        let n_quotas = row.len() - self.quota_exports;
-        row[self.quota_exports..].fill(0.0);
+        let n_quotas = self.n_quota_exports;
+        row[self.quota_exports..self.quota_exports + n_quotas].fill(0.0);
         for &(at, slot) in &self.quota_lines {
             if at < n_quotas {
                 row[self.quota_exports + at] += book.ledger.exported[slot];
+            }
+        }
+        if let Some(at) = self.economics {
+            let n = self.economics_operators.len();
+            for (j, &o) in self.economics_operators.iter().enumerate() {
+                row[at + j] = if accounts.is_closed(o) { 0.0 } else { 1.0 };
+            }
+            let losses = &mut row[at + n..at + n + self.n_operators];
+            for (o, v) in losses.iter_mut().enumerate() {
+                *v = f64::from(accounts.loss_steps(o)) * self.step_weeks;
             }
         }
     }

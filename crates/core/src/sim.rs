@@ -8,6 +8,7 @@
 use rand::Rng;
 
 use crate::authority::ExportAuthority;
+use crate::economics::Accounts;
 use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
 use crate::keyed::Keyed;
 use crate::licences::LicenceState;
@@ -52,6 +53,8 @@ pub struct Simulation<'m> {
     book: Book,
     prices: Prices,
     producers: Producers,
+    /// Producer economics: operators' margins, loss counters, closures (issue 18).
+    accounts: Accounts,
     manufacturers: Manufacturers,
     stockpiles: Stockpiles,
     authorities: Vec<ExportAuthority>,
@@ -92,6 +95,7 @@ impl<'m> Simulation<'m> {
             book,
             prices,
             producers,
+            accounts: Accounts::new(p),
             manufacturers,
             stockpiles,
             authorities,
@@ -150,8 +154,8 @@ impl<'m> Simulation<'m> {
             self.apply_policy(t);
         }
         // 2. Capacity: dated starts ramp up, outages start or end, expansion projects complete.
-        self.producers.set_online(p, t);
-        self.producers.update_capacity(p, clock, &mut rngs.supply);
+        self.producers.set_online(p);
+        self.producers.update_capacity(p, &mut rngs.supply);
         // 3. Demand.
         self.manufacturers
             .form_demand(p, &self.prices, t, &mut rngs.demand);
@@ -198,6 +202,11 @@ impl<'m> Simulation<'m> {
         }
         // 7. Production, into the region's warehouse.
         self.producers.produce(p, buyers, &mut self.book);
+        // 7b. Accounts: operators' margins at this step's prices, loss counters, closures.
+        if active {
+            self.accounts
+                .settle(p, &mut self.producers, &self.prices, t, &mut self.tally);
+        }
         // 8. Consumption: manufacturers use inventory; lost output and halts.
         self.manufacturers
             .consume(p, buyers, &mut self.book, &mut self.tally, t, clock);
@@ -206,8 +215,10 @@ impl<'m> Simulation<'m> {
         self.prices.update(p, &self.book, &self.authorities, peak);
         // 10. Adaptation: substitution; capacity projects start.
         self.manufacturers.substitute(p, &self.prices);
-        self.producers
-            .expand(p, &self.prices, clock, self.investment_key);
+        self.producers.expand(p, &self.prices, self.investment_key);
+        if active {
+            self.producers.advance_online(p);
+        }
         // 11. Record the step's outputs (per-step counters restart either way).
         if active {
             self.record(t);
@@ -268,6 +279,7 @@ impl<'m> Simulation<'m> {
             model.buyers.stockpiles(),
             &self.authorities,
             self.manufacturers.substituted_share(&model.params),
+            &self.accounts,
         );
         self.tally.exports_t += self.book.exported_by_authorities.iter().sum::<f64>();
     }

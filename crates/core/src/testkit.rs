@@ -94,6 +94,7 @@ pub fn regime(n_regions: usize, n_sectors: usize, approval: f64) -> LicenceRegim
             sigma: 0.4,
             max_steps: 20.0,
         },
+        lead_time_by_region: Vec::new(),
         approval: vec![approval; n_regions * n_sectors],
         validity_steps: vec![26; n_regions * n_sectors],
         reapply_delay_steps: 4,
@@ -159,6 +160,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             outage: no_outage(),
             expansion: no_expansion(),
             online: None,
+            economics: None,
         }],
         manufacturers: vec![ManufacturerParams {
             region: japan,
@@ -195,6 +197,9 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
         }],
         trade: TradeParams::default(),
         targets: Vec::new(),
+        lever_metrics: false,
+        operators: Vec::new(),
+        floors: Vec::new(),
     };
     if let Some(step) = embargo_at {
         let ni = p.items.len();
@@ -249,6 +254,7 @@ pub fn two_region_market() -> ModelParams {
             max_capacity_multiple: 2.0,
         },
         online: None,
+        economics: None,
     };
     let flow = |item, t_per_unit| Flow { item, t_per_unit };
     let bom = vec![
@@ -422,6 +428,9 @@ pub fn two_region_market() -> ModelParams {
         ],
         trade: TradeParams::default(),
         targets: Vec::new(),
+        lever_metrics: false,
+        operators: Vec::new(),
+        floors: Vec::new(),
     };
     impose(&mut p, 10, |s| {
         for i in [dy, ndfeb] {

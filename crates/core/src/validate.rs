@@ -3,8 +3,10 @@
 use crate::error::{ParamError, ParamErrors};
 use crate::keyed::LeadTime;
 use crate::params::{ModelParams, PriceParams};
-use crate::policy::{InForce, LicenceRegime, QuotaBatch};
+use crate::policy::{LicenceRegime, QuotaBatch};
 use crate::units::KG_PER_T;
+
+mod events;
 
 /// Collects every problem rather than stopping at the first.
 struct Checker {
@@ -96,6 +98,17 @@ impl Checker {
             "applications per step in [0, 1e9]",
         );
         self.lead_time(&format!("{path}.lead_time"), &r.lead_time);
+        if !r.lead_time_by_region.is_empty()
+            && self.len(
+                || format!("{path}.lead_time_by_region"),
+                r.lead_time_by_region.len(),
+                n_regions,
+            )
+        {
+            for (k, lt) in r.lead_time_by_region.iter().enumerate() {
+                self.lead_time(&format!("{path}.lead_time_by_region[{k}]"), lt);
+            }
+        }
         if r.approval.len() != n_regions * n_sectors {
             self.errors.push(ParamError::WrongLength {
                 path: format!("{path}.approval"),
@@ -178,21 +191,8 @@ impl Checker {
     }
 }
 
-/// True when `now` differs from `before` (or there was nothing before): a value is checked in
-/// the event where it takes effect, so that an error points at what set it.
-fn changed<T: Copy>(now: T, before: Option<T>, same: impl Fn(T, T) -> bool) -> bool {
-    before.is_none_or(|b| !same(now, b))
-}
-
-fn same_f64(a: f64, b: f64) -> bool {
-    a.to_bits() == b.to_bits()
-}
-
-fn same_cap(a: Option<f64>, b: Option<f64>) -> bool {
-    a.map(f64::to_bits) == b.map(f64::to_bits)
-}
-
 impl Checker {
+    /// True when `actual == expected`; records a wrong length otherwise.
     fn len(&mut self, path: impl FnOnce() -> String, actual: usize, expected: usize) -> bool {
         if actual != expected {
             self.errors.push(ParamError::WrongLength {
@@ -202,107 +202,6 @@ impl Checker {
             });
         }
         actual == expected
-    }
-
-    /// The timeline of states in force: steps in increasing order, every table sized to the
-    /// model, and each value that takes effect in an event within its range.
-    fn events(&mut self, p: &ModelParams) {
-        let (ni, nr, ns) = (p.items.len(), p.regions.len(), p.sectors.len());
-        let baseline = p.baseline_in_force();
-        let mut before: &InForce = &baseline;
-        let mut last_step = None;
-        for (k, e) in p.events.iter().enumerate() {
-            if last_step.is_some_and(|s| e.step <= s) {
-                self.errors.push(ParamError::OutOfRange {
-                    path: format!("events[{k}].step"),
-                    value: e.step.to_string(),
-                    expected: "a step later than the previous event's",
-                });
-            }
-            last_step = Some(e.step);
-            let path = format!("events[{k}].in_force");
-            let now = &e.in_force;
-            let na = p.authorities.len();
-            if self.len(|| format!("{path}.authorities"), now.authorities.len(), na) {
-                for (a, (state, auth)) in now.authorities.iter().zip(&p.authorities).enumerate() {
-                    let was = before.authorities.get(a);
-                    let path = format!("{path}.authorities[{a}]");
-                    self.len(|| format!("{path}.controlled"), state.controlled.len(), ni);
-                    self.len(|| format!("{path}.embargo"), state.embargo.len(), nr * ni);
-                    let nq = auth.quotas.len();
-                    self.len(
-                        || format!("{path}.quota_annual_t"),
-                        state.quota_annual_t.len(),
-                        nq,
-                    );
-                    for (q, &cap) in state.quota_annual_t.iter().enumerate() {
-                        let prev = was.and_then(|w| w.quota_annual_t.get(q).copied());
-                        if let Some(t) = cap
-                            && changed(cap, prev, same_cap)
-                        {
-                            self.non_negative(|| format!("{path}.quota_annual_t[{q}]"), t);
-                        }
-                    }
-                    self.len(
-                        || format!("{path}.quota_batches"),
-                        state.quota_batches.len(),
-                        nq,
-                    );
-                    for (q, b) in state.quota_batches.iter().enumerate() {
-                        if was.is_none_or(|w| w.quota_batches.get(q) != Some(b)) {
-                            self.batches(&format!("{path}.quota_batches[{q}]"), b);
-                        }
-                    }
-                    if was.is_none_or(|w| w.regime != state.regime) {
-                        self.regime(&format!("{path}.regime"), &state.regime, nr, ns);
-                    }
-                    self.len(
-                        || format!("{path}.general_licence"),
-                        state.general_licence.len(),
-                        nr * ni,
-                    );
-                    self.len(
-                        || format!("{path}.announcement_premium"),
-                        state.announcement_premium.len(),
-                        ni,
-                    );
-                    for (i, &x) in state.announcement_premium.iter().enumerate() {
-                        let prev = was.and_then(|w| w.announcement_premium.get(i).copied());
-                        if changed(x, prev, same_f64) {
-                            self.non_negative(|| format!("{path}.announcement_premium[{i}]"), x);
-                        }
-                    }
-                    let share = state.extraterritorial_share;
-                    if let Some(s) = share
-                        && changed(share, was.map(|w| w.extraterritorial_share), same_cap)
-                    {
-                        self.share(|| format!("{path}.extraterritorial_share"), s);
-                    }
-                }
-            }
-            let (m, was) = (&now.market, &before.market);
-            self.len(
-                || format!("{path}.market.derate_share"),
-                m.derate_share.len(),
-                p.producers.len(),
-            );
-            for (j, &s) in m.derate_share.iter().enumerate() {
-                if changed(s, was.derate_share.get(j).copied(), same_f64) {
-                    self.share(|| format!("{path}.market.derate_share[{j}]"), s);
-                }
-            }
-            self.len(
-                || format!("{path}.market.demand_multiplier"),
-                m.demand_multiplier.len(),
-                p.manufacturers.len(),
-            );
-            for (j, &x) in m.demand_multiplier.iter().enumerate() {
-                if changed(x, was.demand_multiplier.get(j).copied(), same_f64) {
-                    self.non_negative(|| format!("{path}.market.demand_multiplier[{j}]"), x);
-                }
-            }
-            before = now;
-        }
     }
 }
 
@@ -419,6 +318,64 @@ impl ModelParams {
             );
             if let Some(o) = p.online {
                 c.non_negative(|| format!("{path}.online.ramp_steps"), o.ramp_steps);
+            }
+            if let Some(e) = p.economics {
+                c.non_negative(
+                    || format!("{path}.economics.cash_cost_usd_per_kg"),
+                    e.cash_cost_usd_per_kg,
+                );
+                c.non_negative(
+                    || format!("{path}.economics.fixed_cost_usd_per_step"),
+                    e.fixed_cost_usd_per_step,
+                );
+                c.id(
+                    || format!("{path}.economics.operator"),
+                    "operator",
+                    e.operator,
+                    self.operators.len(),
+                );
+            }
+        }
+        for (j, f) in self.floors.iter().enumerate() {
+            let path = format!("floors[{j}]");
+            c.id(
+                || format!("{path}.producer"),
+                "producer",
+                f.producer,
+                self.producers.len(),
+            );
+            let made = self
+                .producers
+                .get(f.producer)
+                .is_some_and(|p| p.outputs.iter().any(|o| o.item == f.item));
+            if !made {
+                c.errors.push(ParamError::OutOfRange {
+                    path: format!("{path}.item"),
+                    value: f.item.idx().to_string(),
+                    expected: "an item the producer makes",
+                });
+            }
+            c.non_negative(|| format!("{path}.floor_usd_per_kg"), f.floor_usd_per_kg);
+            if let Some(v) = f.max_t_per_year {
+                c.non_negative(|| format!("{path}.max_t_per_year"), v);
+            }
+            if let Some(v) = f.budget_usd {
+                c.non_negative(|| format!("{path}.budget_usd"), v);
+            }
+        }
+        for (o, op) in self.operators.iter().enumerate() {
+            if op.close_after_loss_steps == Some(0) {
+                c.errors.push(ParamError::OutOfRange {
+                    path: format!("operators[{o}].close_after_loss_steps"),
+                    value: "0".to_owned(),
+                    expected: "at least 1 step",
+                });
+            }
+            if let Some(r) = op.restart {
+                c.positive(
+                    || format!("operators[{o}].restart.price_ratio"),
+                    r.price_ratio,
+                );
             }
         }
         for (k, m) in self.manufacturers.iter().enumerate() {

@@ -142,6 +142,7 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
         (
             (0usize..4, prop::option::of((-10i64..40, 0.0f64..20.0))),
             (0.0f64..3.0, 1.0f64..20.0, 1.0f64..3.0),
+            (0.0f64..2.0, 1u32..10),
         ),
     )
         .prop_map(
@@ -155,11 +156,35 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                 shock,
                 embargo,
                 ((transit, firms), licensed_cover, general),
-                ((dated, online), (response, window, max_multiple)),
+                ((dated, online), (response, window, max_multiple), (cost, close_after)),
             )| {
                 let (deferral, catch_up, split) = firms;
                 let mut p = testkit::two_region_market();
                 p.calendar.n_steps = 80;
+                // Producer economics (issue 18): each producer its own operator, with a cash
+                // cost of `cost` times the base value of its main output, so that some run at a
+                // loss and close after `close_after` steps of net loss.
+                p.lever_metrics = true;
+                for (k, pr) in p.producers.iter_mut().enumerate() {
+                    let main = pr.outputs[0];
+                    let value = p.items[main.item.idx()].base_price_usd_per_kg * main.t_per_unit;
+                    pr.economics = Some(chokepoint_core::Economics {
+                        cash_cost_usd_per_kg: cost * value,
+                        fixed_cost_usd_per_step: 0.0,
+                        operator: k,
+                    });
+                    p.operators.push(chokepoint_core::OperatorParams {
+                        name: pr.name.clone(),
+                        close_after_loss_steps: Some(close_after),
+                        // Odd tolerances restart after a few steps of any price; even ones
+                        // stay closed.
+                        restart: (close_after % 2 == 1).then_some(chokepoint_core::Restart {
+                            price_ratio: 1e-6,
+                            sustain_steps: close_after,
+                            offline_steps: 2,
+                        }),
+                    });
+                }
                 testkit::ship_in(&mut p, transit);
                 for (pr, c) in p.producers.iter_mut().zip(&caps) {
                     pr.capacity_t_per_step *= c;

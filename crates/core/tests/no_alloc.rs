@@ -46,6 +46,22 @@ fn stepping_does_not_allocate() {
         step: 12,
         ramp_steps: 8.0,
     });
+    // Producer economics (issue 18): the mine runs at a loss, closes after 5 steps, restarts.
+    params.lever_metrics = true;
+    params.producers[0].economics = Some(chokepoint_core::Economics {
+        cash_cost_usd_per_kg: 1e6,
+        fixed_cost_usd_per_step: 1.0,
+        operator: 0,
+    });
+    params.operators = vec![chokepoint_core::OperatorParams {
+        name: "miner".into(),
+        close_after_loss_steps: Some(5),
+        restart: Some(chokepoint_core::Restart {
+            price_ratio: 1e-9,
+            sustain_steps: 2,
+            offline_steps: 3,
+        }),
+    }];
     for m in &mut params.manufacturers {
         m.stock_building = chokepoint_core::StockBuildingParams {
             response: 1.0,

@@ -276,17 +276,21 @@ impl Scenario {
         let mut loaded = (*self.loaded).clone();
         let src = loaded.sources.len();
         loaded.sources.push(strategy.source.clone());
-        loaded.origins.retain(|k, _| !k.starts_with("stockpile."));
-        for j in 0..strategy.stockpile.len() {
-            loaded.origins.insert(
-                format!("stockpile.{j}"),
-                vec![(src, format!("strategy.{}.stockpile.{j}", strategy.index))],
-            );
+        // A strategy states the whole importer policy: each importer section is replaced.
+        for &section in strategies::IMPORTER_SECTIONS {
+            let prefix = format!("{section}.");
+            loaded.origins.retain(|k, _| !k.starts_with(&prefix));
+            let tables = strategy.tables(section);
+            for j in 0..tables.len() {
+                loaded.origins.insert(
+                    format!("{section}.{j}"),
+                    vec![(src, format!("strategy.{}.{section}.{j}", strategy.index))],
+                );
+            }
+            loaded
+                .table
+                .insert(section.to_owned(), toml::Value::Array(tables.to_vec()));
         }
-        loaded.table.insert(
-            "stockpile".to_owned(),
-            toml::Value::Array(strategy.stockpile.clone()),
-        );
         Self::build_variant(loaded, &self.top, &[])
     }
 

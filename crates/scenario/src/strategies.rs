@@ -11,6 +11,7 @@
 //! A strategy's stockpiles replace the scenario's; [`crate::Scenario::with_strategy`] validates
 //! the result and points problems at this file.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::json;
@@ -44,6 +45,10 @@ const STRATEGY_FIELDS: [(&str, bool, &str); 3] = [
 /// The key of a strategy's `[[strategy.stockpile]]` tables.
 const STOCKPILE: &str = "stockpile";
 
+/// The importer sections a strategy states: a strategy replaces each of them in the scenario
+/// (absent = none). Only stockpiles yet; issue 18's levers (`floor`, `grant`, ...) join here.
+pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE];
+
 /// The names of [`STRATEGY_FIELDS`].
 const STRATEGY_KEYS: [&str; 3] = [
     STRATEGY_FIELDS[0].0,
@@ -58,8 +63,9 @@ pub struct Strategy {
     pub name: String,
     /// What it does.
     pub description: String,
-    /// Its `[[strategy.stockpile]]` tables, as written.
-    pub(crate) stockpile: Vec<Value>,
+    /// Its tables of each importer section ([`IMPORTER_SECTIONS`]), as written: e.g.
+    /// `"stockpile"` → its `[[strategy.stockpile]]` tables. A section it does not state is absent.
+    pub(crate) sections: BTreeMap<&'static str, Vec<Value>>,
     /// Position in the file (for locating problems).
     pub(crate) index: usize,
     pub(crate) source: Located,
@@ -70,6 +76,13 @@ pub struct Strategy {
 pub struct StrategySet {
     /// The strategies.
     pub strategies: Vec<Strategy>,
+}
+
+impl Strategy {
+    /// Its tables of importer section `section` (none if it does not state the section).
+    pub(crate) fn tables(&self, section: &str) -> &[Value] {
+        self.sections.get(section).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl StrategySet {
@@ -164,18 +177,20 @@ impl StrategySet {
                     "give each strategy its own name",
                 ));
             }
-            let stockpile = match t.get("stockpile") {
-                None => Vec::new(),
-                Some(Value::Array(a)) if a.iter().all(Value::is_table) => a.clone(),
-                Some(_) => {
-                    problems.push(problem(
-                        format!("{key}.stockpile"),
-                        "expected `[[strategy.stockpile]]` tables".into(),
-                        "write each stockpile as `[[strategy.stockpile]]`",
-                    ));
-                    Vec::new()
+            let mut sections = BTreeMap::new();
+            for &section in IMPORTER_SECTIONS {
+                match t.get(section) {
+                    None => {}
+                    Some(Value::Array(a)) if a.iter().all(Value::is_table) => {
+                        sections.insert(section, a.clone());
+                    }
+                    Some(_) => problems.push(problem(
+                        format!("{key}.{section}"),
+                        format!("expected `[[strategy.{section}]]` tables"),
+                        &format!("write each {section} as `[[strategy.{section}]]`"),
+                    )),
                 }
-            };
+            }
             strategies.push(Strategy {
                 name,
                 description: t
@@ -183,7 +198,7 @@ impl StrategySet {
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_owned(),
-                stockpile,
+                sections,
                 index: k,
                 source: located.clone(),
             });

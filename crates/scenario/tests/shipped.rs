@@ -19,7 +19,7 @@ fn baseline_checks_clean_and_builds_a_model() {
     assert_eq!(model.params().calendar.n_steps, 260);
 }
 
-/// Every number in every shipped scenario lands on a key of `keys::KEYS`, which gives it its
+/// Every number in every shipped scenario lands on a key of `keys::all_keys()`, which gives it its
 /// range: none falls through to "any number".
 #[test]
 fn every_shipped_number_has_a_defined_key() {

@@ -100,6 +100,7 @@ impl Build<'_> {
         core::LicenceRegime {
             review_capacity_per_step: capacity * self.step_days / DAYS_PER_WEEK,
             lead_time,
+            lead_time_by_region: Vec::new(),
             approval,
             validity_steps,
             reapply_delay_steps: self.steps(reapply),

@@ -10,7 +10,9 @@
 
 mod authority;
 mod core_errors;
+mod economics;
 mod events;
+mod floors;
 mod items;
 mod manufacturers;
 mod producers;
@@ -378,8 +380,16 @@ impl<'a> Build<'a> {
             warehouses: Vec::new(),
             trade: core::TradeParams::default(),
             targets: Vec::new(),
+            lever_metrics: false,
+            operators: Vec::new(),
+            floors: Vec::new(),
         };
         self.rebuild(Sections::ALL, &mut params);
+        // Lever outputs exist when asked for, else when the file has producer economics.
+        params.lever_metrics = f
+            .scenario
+            .lever_metrics
+            .unwrap_or(!params.operators.is_empty() || !params.floors.is_empty());
         // Targets hold no uncertain numbers, so no replication rebuilds them: they are read
         // once, here, and resolved against the whole parameters.
         params.targets = self.build_targets(&params.calendar);

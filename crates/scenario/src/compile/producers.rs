@@ -60,6 +60,7 @@ impl Build<'_> {
                 )),
             );
             let online = self.online(&key, p);
+            let economics = self.producer_economics(&key, p);
             let params = core::ProducerParams {
                 name: p.name.clone(),
                 region,
@@ -101,6 +102,7 @@ impl Build<'_> {
                     max_capacity_multiple: knob!(expansion_max_capacity_multiple),
                 },
                 online,
+                economics,
             };
             // The opening warehouse holds weeks of the output at the start (a producer not yet
             // online holds none).

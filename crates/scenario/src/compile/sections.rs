@@ -8,7 +8,7 @@ use super::Build;
 
 /// A set of sections of the parameters (a bit set).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Sections(u8);
+pub(crate) struct Sections(u16);
 
 impl Sections {
     /// None.
@@ -29,8 +29,11 @@ impl Sections {
     pub(crate) const EVENTS: Self = Self(1 << 6);
     /// `trade` (`[[route]]`, `[defaults.trade]`).
     pub(crate) const TRADE: Self = Self(1 << 7);
+    /// The importers' levers (`[[floor]]` so far; issue 18): built after `producers` and
+    /// `stockpiles`, whose names they resolve.
+    pub(crate) const LEVERS: Self = Self(1 << 8);
     /// Every section.
-    pub(crate) const ALL: Self = Self(u8::MAX);
+    pub(crate) const ALL: Self = Self(u16::MAX);
 
     /// True when every section of `other` is in `self`.
     pub(crate) fn has(self, other: Self) -> bool {
@@ -55,6 +58,7 @@ impl Sections {
             (Some("exporter"), _) => Self::AUTHORITIES,
             (Some("shock"), _) => Self::EVENTS,
             (Some("route"), _) | (Some("defaults"), Some("trade")) => Self::TRADE,
+            (Some("floor"), _) => Self::LEVERS,
             _ => Self::ALL,
         }
     }
@@ -94,6 +98,7 @@ impl Build<'_> {
             let (producers, warehouses) = self.build_producers(&params.items);
             params.producers = producers;
             params.warehouses = warehouses;
+            params.operators = self.build_operators();
         }
         if which.has(Sections::MANUFACTURERS) {
             params.manufacturers = self.build_manufacturers();
@@ -106,6 +111,9 @@ impl Build<'_> {
         }
         if which.has(Sections::TRADE) {
             params.trade = self.build_trade(params.calendar.n_steps);
+        }
+        if which.has(Sections::LEVERS) {
+            params.floors = self.build_floors(params);
         }
         if which.has(Sections::EVENTS) {
             // Events are computed from parameters without events, as when building everything.

@@ -1,4 +1,4 @@
-//! The key tables of `docs/scenarios.md`, generated from [`super::KEYS`].
+//! The key tables of `docs/scenarios.md`, generated from [`super::all_keys`].
 
 use std::fmt::Write as _;
 

@@ -1,4 +1,4 @@
-//! The JSON Schema of a scenario file, generated from [`KEYS`](super::KEYS): the same table
+//! The JSON Schema of a scenario file, generated from [`all_keys`](super::all_keys): the same table
 //! that drives the parser, the range checks and docs/scenarios.md, so the schema cannot
 //! disagree with them about names, types, units, choices or ranges.
 //!

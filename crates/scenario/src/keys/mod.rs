@@ -42,6 +42,8 @@ pub enum Table {
     Stockpile,
     /// `[[stockpile.holding]]`.
     Holding,
+    /// `[[floor]]`: a price floor under a producer (issue 18).
+    Floor,
     /// `[[exporter]]`.
     Exporter,
     /// An exporter's `licence` table.
@@ -62,7 +64,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 22] = [
+    pub const ALL: [Table; 23] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -77,6 +79,7 @@ impl Table {
         Table::Demand,
         Table::Stockpile,
         Table::Holding,
+        Table::Floor,
         Table::Exporter,
         Table::Licence,
         Table::Quota,
@@ -105,6 +108,7 @@ impl Table {
             Table::Demand => "demand",
             Table::Stockpile => "stockpile",
             Table::Holding => "holding",
+            Table::Floor => "floor",
             Table::Exporter => "exporter",
             Table::Licence => "licence",
             Table::Quota => "quota",
@@ -118,7 +122,7 @@ impl Table {
 
     /// The keys of this table, in reference order.
     pub fn keys(self) -> impl Iterator<Item = &'static Key> {
-        KEYS.iter().filter(move |k| k.table == self)
+        all_keys().filter(move |k| k.table == self)
     }
 
     /// The key `name` of this table.
@@ -236,7 +240,7 @@ mod table;
 
 pub use docs::{BEGIN, END, render_docs, render_marker, render_table};
 pub use json_schema::{scenario_schema, scenario_schema_text, toml_to_json};
-pub use table::{DISTS, KEYS, SHOCK_TYPES};
+pub use table::{DISTS, KEY_TABLES, SHOCK_TYPES, all_keys};
 
 /// The names of the shock types.
 #[must_use]
@@ -253,7 +257,7 @@ pub fn dist_names() -> Vec<&'static str> {
 /// Every key name the format knows (any table), sorted and without repeats.
 #[must_use]
 pub fn known_names() -> Vec<&'static str> {
-    let mut v: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
+    let mut v: Vec<&str> = all_keys().map(|k| k.name).collect();
     v.sort_unstable();
     v.dedup();
     v
@@ -377,9 +381,10 @@ mod tests {
 
     #[test]
     fn every_key_is_defined_once_per_table() {
-        for (j, k) in KEYS.iter().enumerate() {
+        let keys: Vec<&Key> = all_keys().collect();
+        for (j, k) in keys.iter().enumerate() {
             assert!(
-                !KEYS[..j]
+                !keys[..j]
                     .iter()
                     .any(|o| o.table == k.table && o.name == k.name),
                 "{}.{} twice",

@@ -20,6 +20,17 @@ fn load(name: &str, overrides: &[Override]) -> Scenario {
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// True for a file of `scenarios/` that is not a scenario: a strategies file (`[[strategy]]`) or a
+/// suite (`[suite]`), which are inputs of `compare`; read from the content, so a new one is
+/// recognised without naming it here.
+fn is_scenario_file(path: &Path) -> bool {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    !text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("[[strategy]]") || l.starts_with("[suite]")
+    })
+}
+
 /// Every shipped scenario file (not the suite or strategies files, which are not scenarios).
 fn shipped() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(scenarios())
@@ -30,7 +41,7 @@ fn shipped() -> Vec<String> {
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
         })
-        .filter(|n| n != "stockpile_strategies.toml" && n != "benchmark_suite.toml")
+        .filter(|n| is_scenario_file(&scenarios().join(n)))
         .collect();
     names.sort();
     names

@@ -1,0 +1,43 @@
+//! The metrics of levers and producer economics (issue 18): present only when
+//! [`ModelParams::lever_metrics`](crate::ModelParams::lever_metrics) is on, after the per-group
+//! families and before the targets, so that a scenario without levers keeps its outputs.
+
+use super::{Better, Kind, Metric};
+
+/// The lever metrics, in output order (after [`super::GROUP_METRICS`]).
+pub(crate) const LEVER_METRICS: &[Metric] = &[
+    Metric {
+        name: "producer_closures",
+        label: "Operators closed by their losses",
+        better: Some(Better::Lower),
+        unit: "count",
+        kind: Kind::Quantity,
+        value: |c| f64::from(c.tally.producer_closures),
+    },
+    Metric {
+        name: "any_producer_closed",
+        label: "Some operator closes by its losses",
+        better: Some(Better::Lower),
+        unit: "0/1",
+        kind: Kind::Event,
+        value: |c| f64::from(u8::from(c.tally.producer_closures > 0)),
+    },
+    Metric {
+        name: "floor_paid_usd",
+        label: "Paid by price floors",
+        better: Some(Better::Lower),
+        unit: "USD",
+        kind: Kind::Quantity,
+        value: |c| c.tally.floor_paid_usd,
+    },
+    Metric {
+        name: "policy_cost_usd",
+        label: "Cost of the importers' measures (stockpiles and floors)",
+        better: Some(Better::Lower),
+        unit: "USD",
+        kind: Kind::Quantity,
+        // Grants, recycling and sourcing premiums (issue 18) will add their own totals here.
+        // Undiscounted USD, as `stockpile_cost_usd`.
+        value: |c| c.tally.stockpile_cost_usd + c.tally.floor_paid_usd,
+    },
+];

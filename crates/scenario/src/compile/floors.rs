@@ -1,0 +1,103 @@
+//! `[[floor]]` (issue 18): price floors under producers, resolved against the producers and
+//! items already built, their dates as reported steps.
+
+use chokepoint_core as core;
+
+use super::{Build, shift};
+use crate::diagnostics::did_you_mean;
+
+impl Build<'_> {
+    /// The floors of the file (section `LEVERS`, built after `producers`).
+    pub(super) fn build_floors(&mut self, params: &core::ModelParams) -> Vec<core::Floor> {
+        let f = self.file;
+        let cal = &params.calendar;
+        let mut floors = Vec::with_capacity(f.floor.len());
+        for (j, spec) in f.floor.iter().enumerate() {
+            let key = format!("floor.{j}");
+            if spec.name.is_empty() {
+                self.problem(
+                    format!("{key}.name"),
+                    "missing required key",
+                    "add `name = \"...\"`",
+                );
+            }
+            let Some(producer) = params
+                .producers
+                .iter()
+                .position(|p| p.name == spec.producer)
+            else {
+                let names: Vec<&str> = params.producers.iter().map(|p| p.name.as_str()).collect();
+                self.problem(
+                    format!("{key}.producer"),
+                    format!(
+                        "unknown producer `{}`{}",
+                        spec.producer,
+                        did_you_mean(&spec.producer, &names)
+                    ),
+                    "name a `[[producer]]` defined in the file",
+                );
+                continue;
+            };
+            let pr = &params.producers[producer];
+            let item = match &spec.item {
+                None => pr.outputs[0].item,
+                Some(name) => {
+                    let item = self.item(&format!("{key}.item"), name);
+                    if !pr.outputs.iter().any(|o| o.item == item) {
+                        self.problem(
+                            format!("{key}.item"),
+                            format!("`{}` does not make `{name}`", pr.name),
+                            "name an item the producer makes, or leave `item` out for its main output",
+                        );
+                    }
+                    item
+                }
+            };
+            let floor_usd_per_kg = if let Some(n) = &spec.floor_usd_per_kg {
+                self.num(&format!("{key}.floor_usd_per_kg"), n)
+            } else {
+                self.problem(
+                    format!("{key}.floor_usd_per_kg"),
+                    "missing required key",
+                    "add `floor_usd_per_kg = 110` (USD per kg)",
+                );
+                0.0
+            };
+            let Some(date) = spec.date else {
+                self.problem(
+                    format!("{key}.date"),
+                    "missing required key",
+                    "add `date = 2025-07-10` (the first day in force)",
+                );
+                continue;
+            };
+            let from_step = cal.step_of(date);
+            let until_step = match &spec.duration_weeks {
+                Some(n) => {
+                    let w = self.num(&format!("{key}.duration_weeks"), n);
+                    cal.step_of(shift(date, w)).max(from_step)
+                }
+                None => u32::MAX,
+            };
+            let max_t_per_year = spec
+                .max_t_per_year
+                .as_ref()
+                .map(|n| self.num(&format!("{key}.max_t_per_year"), n));
+            let budget_usd = spec
+                .budget_usd
+                .as_ref()
+                .map(|n| self.num(&format!("{key}.budget_usd"), n));
+            floors.push(core::Floor {
+                name: spec.name.clone(),
+                producer,
+                item,
+                floor_usd_per_kg,
+                from_step,
+                until_step,
+                max_t_per_year,
+                budget_usd,
+            });
+        }
+        floors
+    }
+}
