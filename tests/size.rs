@@ -80,7 +80,32 @@ fn size_finds_a_size_and_the_same_files_at_any_thread_count() {
     );
     // Every evaluated size is in size.csv, the first at zero weeks.
     let csv = String::from_utf8(files[0].0.clone()).unwrap();
-    assert!(csv.starts_with("index,phase,weeks/ndfeb,replications,risk,risk_lo,risk_hi,bound,decision,cost_usd\n0,bracket,0,6,"), "{csv}");
+    assert!(csv.starts_with("index,phase,weeks/ndfeb,held_t/ndfeb,replications,risk,risk_lo,risk_hi,bound,decision,cost_usd\n0,bracket,0,0,6,"), "{csv}");
+    // Tonnes are the stockpiles' targets: proportional to the weeks held, nothing at zero.
+    let per_week: Vec<f64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|c| c[2].parse::<f64>().unwrap() > 0.0)
+        .map(|c| c[3].parse::<f64>().unwrap() / c[2].parse::<f64>().unwrap())
+        .collect();
+    assert!(!per_week.is_empty(), "{csv}");
+    assert!(per_week[0] > 0.0, "{csv}");
+    for t in &per_week {
+        assert!(
+            (t / per_week[0] - 1.0).abs() < 1e-9,
+            "tonnes not proportional to weeks: {csv}"
+        );
+    }
+    let answer: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
+    let (weeks, held) = (
+        answer["answer"]["weeks"]["ndfeb"].as_f64().unwrap(),
+        answer["answer"]["held_t"]["ndfeb"].as_f64().unwrap(),
+    );
+    assert!(
+        (held - weeks * per_week[0]).abs() <= 1e-9 * held,
+        "{answer}"
+    );
 }
 
 #[test]
@@ -119,7 +144,7 @@ fn several_items_write_a_greedy_frontier_of_rising_cost() {
     let mut lines = frontier.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "step,weeks/ndfeb,weeks/smco,replications,risk,risk_lo,risk_hi,bound,decision,cost_usd"
+        "step,weeks/ndfeb,weeks/smco,held_t/ndfeb,held_t/smco,replications,risk,risk_lo,risk_hi,bound,decision,cost_usd"
     );
     let rows: Vec<Vec<f64>> = lines
         .map(|l| l.split(',').filter_map(|c| c.parse::<f64>().ok()).collect())

@@ -214,6 +214,16 @@ fn weeks(r: &SizeReport, w: &[f64]) -> String {
         .join(", ")
 }
 
+/// The tonnes those weeks are (the stockpiles' targets).
+fn tonnes(r: &SizeReport, t: &[f64]) -> String {
+    r.items
+        .iter()
+        .zip(t)
+        .map(|(i, t)| format!("{} t of {i}", crate::table::number(*t)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The answer and the risk curve as the terminal shows them.
 fn render(r: &SizeReport) -> String {
     let mut s = String::new();
@@ -255,8 +265,9 @@ fn render(r: &SizeReport) -> String {
         Some(a) => {
             let _ = writeln!(
                 s,
-                "Answer: {} (risk {}, upper bound {} <= {}; mean stockpile cost {} USD).",
+                "Answer: {} = {} (risk {}, upper bound {} <= {}; mean stockpile cost {} USD).",
                 weeks(r, &a.weeks),
+                tonnes(r, &a.judged.held_t),
                 crate::table::number(a.judged.risk.estimate),
                 crate::table::number(a.judged.risk.hi),
                 r.target.bound,

@@ -379,6 +379,7 @@ where
         exec,
         out: &out,
         cache: Vec::new(),
+        held: Vec::new(),
     };
     let found = if items.len() == 1 {
         search::bisect(&mut oracle, &target, &spec.search)
@@ -452,6 +453,26 @@ struct Engine<'a, S, L> {
     out: &'a Path,
     /// Per size (bits of its weeks): per scenario, `(metric, cost)` by replication.
     cache: Vec<(Vec<u64>, PerScenario)>,
+    /// Per size (as `cache`): per scenario, tonnes held per item ([`held_t`]).
+    held: Vec<Vec<Vec<f64>>>,
+}
+
+/// Tonnes the stockpiles of `params` aim to hold of each of `items` (the sum of their lines'
+/// targets): a size in weeks of use turned into what a government buys.
+fn held_t(params: &chokepoint_core::ModelParams, items: &[String]) -> Vec<f64> {
+    items
+        .iter()
+        .map(|name| {
+            let id = params.items.iter().position(|i| i.name == *name);
+            params
+                .stockpiles
+                .iter()
+                .flat_map(|s| &s.lines)
+                .filter(|l| Some(l.item.idx()) == id)
+                .map(|l| l.target_t)
+                .sum()
+        })
+        .collect()
 }
 
 impl<S: ScenarioSource, L: Resize<S>> Engine<'_, S, L> {
@@ -462,6 +483,7 @@ impl<S: ScenarioSource, L: Resize<S>> Engine<'_, S, L> {
         } else {
             self.cache
                 .push((key, vec![Vec::new(); self.templates.len()]));
+            self.held.push(Vec::with_capacity(self.templates.len()));
             self.cache.len() - 1
         };
         let pairs: Vec<(String, f64)> = self
@@ -472,7 +494,7 @@ impl<S: ScenarioSource, L: Resize<S>> Engine<'_, S, L> {
             .collect();
         for (s, tpl) in self.templates.iter().enumerate() {
             let have = self.cache[at].1[s].len() as u64;
-            if have >= reps {
+            if have >= reps && self.held[at].len() > s {
                 continue;
             }
             let variant = self
@@ -487,6 +509,12 @@ impl<S: ScenarioSource, L: Resize<S>> Engine<'_, S, L> {
                         .join(", "),
                     source,
                 })?;
+            if self.held[at].len() == s {
+                self.held[at].push(held_t(variant.central(), self.items));
+            }
+            if have >= reps {
+                continue;
+            }
             let cfg = MonteCarlo {
                 seed: self.seed,
                 replications: reps - have,
@@ -517,7 +545,11 @@ impl<S: ScenarioSource, L: Resize<S>> search::Oracle for Engine<'_, S, L> {
         let n = usize::try_from(reps).unwrap_or(usize::MAX);
         let mut per_scenario = Vec::new();
         let mut cost_usd = 0.0;
+        let mut held_t = vec![0.0; self.items.len()];
         for (s, rows) in self.cache[at].1.iter().enumerate() {
+            for (sum, t) in held_t.iter_mut().zip(&self.held[at][s]) {
+                *sum += self.weights[s] * t;
+            }
             let rows = &rows[..n.min(rows.len())];
             let values: Vec<f64> = rows
                 .iter()
@@ -566,6 +598,7 @@ impl<S: ScenarioSource, L: Resize<S>> search::Oracle for Engine<'_, S, L> {
             risk,
             per_scenario,
             cost_usd,
+            held_t,
         })
     }
 }

@@ -119,9 +119,17 @@ fn answer_json(r: &SizeReport) -> serde_json::Value {
             .map(|(i, w)| (i.clone(), serde_json::json!(w)))
             .collect()
     };
+    let held = |e: &Evaluated| -> serde_json::Map<String, serde_json::Value> {
+        r.items
+            .iter()
+            .zip(&e.judged.held_t)
+            .map(|(i, t)| (i.clone(), serde_json::json!(t)))
+            .collect()
+    };
     let row = |e: &Evaluated| {
         serde_json::json!({
             "weeks": weeks(e),
+            "held_t": held(e),
             "risk": e.judged.risk.estimate,
             "risk_lo": e.judged.risk.lo,
             "risk_hi": e.judged.risk.hi,
@@ -154,6 +162,7 @@ fn table(r: &SizeReport, rows: &[&Evaluated], frontier: bool) -> Result<Vec<u8>,
         header.push("phase".into());
     }
     header.extend(r.items.iter().map(|i| format!("weeks/{i}")));
+    header.extend(r.items.iter().map(|i| format!("held_t/{i}")));
     header.extend(
         [
             "replications",
@@ -178,6 +187,7 @@ fn table(r: &SizeReport, rows: &[&Evaluated], frontier: bool) -> Result<Vec<u8>,
             rec.push(e.phase.to_owned());
         }
         rec.extend(e.weeks.iter().map(f64::to_string));
+        rec.extend(e.judged.held_t.iter().map(f64::to_string));
         let risk = &e.judged.risk;
         rec.extend([
             e.replications.to_string(),

@@ -32,6 +32,9 @@ pub struct Judged {
     pub per_scenario: Vec<Bounds>,
     /// Mean stockpile cost, USD (weighted over scenarios like the risk).
     pub cost_usd: f64,
+    /// Per sized item, the tonnes the strategy's stockpiles aim to hold at this size (their
+    /// targets: weeks of use × the covered use at base), weighted over scenarios like the cost.
+    pub held_t: Vec<f64>,
 }
 
 /// What the sequential test decided about a size.
@@ -396,6 +399,7 @@ mod tests {
                 risk,
                 per_scenario: vec![risk],
                 cost_usd: 1000.0 * weeks.iter().sum::<f64>(),
+                held_t: weeks.iter().map(|w| 10.0 * w).collect(),
             })
         }
     }

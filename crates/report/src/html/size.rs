@@ -255,6 +255,12 @@ fn answer_section(a: &serde_json::Value, items: &[String], unit: &str) -> Sectio
                 ))
             })
             .collect();
+        cells.extend(items.iter().map(|i| {
+            Cell::number(value(
+                e.get("held_t").map_or(f64::NAN, |t| number(t, i)),
+                "t",
+            ))
+        }));
         cells.push(Cell::number_with(
             value(number(e, "risk"), unit),
             interval(number(e, "risk_lo"), number(e, "risk_hi"), unit),
@@ -276,8 +282,9 @@ fn answer_section(a: &serde_json::Value, items: &[String], unit: &str) -> Sectio
                 items
                     .iter()
                     .map(|i| format!(
-                        "{} weeks of use of {i}",
-                        value(ans.get("weeks").map_or(f64::NAN, |w| number(w, i)), "weeks")
+                        "{} weeks of use of {i} ({} t)",
+                        value(ans.get("weeks").map_or(f64::NAN, |w| number(w, i)), "weeks"),
+                        value(ans.get("held_t").map_or(f64::NAN, |t| number(t, i)), "t")
                     ))
                     .collect::<Vec<_>>()
                     .join(" and "),
@@ -308,6 +315,7 @@ fn answer_section(a: &serde_json::Value, items: &[String], unit: &str) -> Sectio
     }
     let mut headers = vec![String::new()];
     headers.extend(items.iter().map(|i| format!("{i} held (weeks of use)")));
+    headers.extend(items.iter().map(|i| format!("{i} held (t)")));
     headers.extend(
         [
             "risk (one-sided bounds)",
