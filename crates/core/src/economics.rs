@@ -235,6 +235,19 @@ pub(crate) fn breakeven_usd_per_kg(
     e: &crate::params::Economics,
     prices: &Prices,
 ) -> f64 {
+    breakeven_of_output(params, pr, e, prices, 0)
+}
+
+/// Breakeven price of a producer's output number `j` (its place in `outputs`), USD/kg, by the
+/// same by-product costing as [`breakeven_usd_per_kg`] (which is `j = 0`): every other output
+/// is valued at the price the producer sees.
+pub(crate) fn breakeven_of_output(
+    params: &ModelParams,
+    pr: &crate::params::ProducerParams,
+    e: &crate::params::Economics,
+    prices: &Prices,
+    j: usize,
+) -> f64 {
     let price = |item: crate::ItemId| {
         prices.ratio_in(pr.region, item) * params.items[item.idx()].base_price_usd_per_kg
     };
@@ -245,13 +258,16 @@ pub(crate) fn breakeven_usd_per_kg(
         0.0
     };
     let inputs: f64 = pr.inputs.iter().map(|f| f.t_per_unit * price(f.item)).sum();
-    let others: f64 = pr.outputs[1..]
+    let others: f64 = pr
+        .outputs
         .iter()
-        .map(|f| f.t_per_unit * price(f.item))
+        .enumerate()
+        .filter(|&(o, _)| o != j)
+        .map(|(_, f)| f.t_per_unit * price(f.item))
         .sum();
-    let main = pr.outputs[0].t_per_unit;
-    if main > 0.0 {
-        (e.cash_cost_usd_per_kg + fixed_per_kg + inputs - others) / main
+    let made = pr.outputs[j].t_per_unit;
+    if made > 0.0 {
+        (e.cash_cost_usd_per_kg + fixed_per_kg + inputs - others) / made
     } else {
         f64::INFINITY
     }

@@ -57,6 +57,7 @@ mod targets;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 mod transit;
+mod undercut;
 pub mod units;
 mod validate;
 

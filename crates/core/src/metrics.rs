@@ -38,6 +38,8 @@ pub(crate) struct Tally {
     pub(crate) producer_closures: u32,
     /// USD paid by price floors (issue 18).
     pub(crate) floor_paid_usd: f64,
+    /// USD the exporters' undercut rules forwent on their exports (issue 18).
+    pub(crate) exporter_revenue_forgone_usd: f64,
 }
 
 impl Tally {

@@ -17,7 +17,7 @@ mod levers;
 mod producer;
 
 pub use economics::{Economics, OperatorParams, Restart};
-pub use levers::Floor;
+pub use levers::{Floor, Undercut};
 pub use producer::{ExpansionParams, Flow, Online, OutageParams, ProducerParams, Stage};
 
 /// Everything one replication needs.
@@ -63,6 +63,9 @@ pub struct ModelParams {
     /// Price floors under producers (issue 18; empty: none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub floors: Vec<Floor>,
+    /// Export pricing rules that undercut entrants (issue 18; empty: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undercuts: Vec<Undercut>,
 }
 
 /// Shipping between regions. A shipment leaves the seller's region when it is sold (and needs its

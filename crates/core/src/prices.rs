@@ -15,6 +15,9 @@ pub(crate) struct Prices {
     authority_of_region: Vec<Option<AuthorityId>>,
     /// World (ex-exporter) price ratio per item.
     pub(crate) world: Vec<f64>,
+    /// The world ratio per item without any exporter's undercut cap (issue 18): it follows the
+    /// price recursion, and the world ratio is it capped; equal to `world` when no cap binds.
+    pub(crate) uncapped: Vec<f64>,
     /// Domestic price ratio per authority × item.
     pub(crate) domestic: Vec<f64>,
     /// The price ratio an exporter's producers expect to realise per authority × item: the
@@ -41,6 +44,7 @@ impl Prices {
             n_items: ni,
             authority_of_region: authority_of_region.to_vec(),
             world: vec![1.0; ni],
+            uncapped: vec![1.0; ni],
             domestic: vec![1.0; params.authorities.len() * ni],
             producer: vec![1.0; params.authorities.len() * ni],
             shortage: vec![0.0; nr * ni],
@@ -141,12 +145,15 @@ impl Prices {
     /// it may serve and cannot supply bids its price up, as blocked foreign use pushes it
     /// down). With use met in full at home and abroad and no exports blocked, both revert to 1
     /// whatever inventories are short of their targets. `peak` keeps the
-    /// highest world ratio per item.
+    /// highest world ratio per item. `caps` per item: an exporter's undercut cap on the world
+    /// ratio (`INFINITY` = none, which leaves every bit as without caps); the uncapped ratio
+    /// follows the recursion.
     pub(crate) fn update(
         &mut self,
         params: &ModelParams,
         book: &Book,
         authorities: &[ExportAuthority],
+        caps: &[f64],
         peak: &mut [f64],
     ) {
         let ni = self.n_items;
@@ -165,11 +172,13 @@ impl Prices {
                 .iter()
                 .map(|a| a.announcement_premium(ItemId::from(i)))
                 .fold(0.0, f64::max);
-            self.world[i] = next_ratio(
-                self.world[i],
+            let uncapped = next_ratio(
+                self.uncapped[i],
                 unused_share(wanted, consumed) + announced,
                 &item.price,
             );
+            self.uncapped[i] = uncapped;
+            self.world[i] = uncapped.min(caps[i]);
             peak[i] = peak[i].max(self.world[i]);
             for (a, auth) in authorities.iter().enumerate() {
                 let r = auth.region.idx();

@@ -8,7 +8,8 @@
 //! then `exports_t/<item>/<destination>`, then `mine_output_share_outside_exporters`,
 //! `substituted_share` and per exporter and quota `quota_exports_t/<exporter>/<quota>`; then,
 //! only with lever metrics on (issue 18), `producer_open/<producer>` for producers with
-//! economics and `loss_weeks/<operator>`. Units are in docs/outputs.md.
+//! economics and `loss_weeks/<operator>`, then `price_ratio_uncapped/<item>` for items an
+//! exporter's undercut rule prices. Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
 use crate::economics::Accounts;
@@ -123,6 +124,12 @@ const SERIES: &[(&str, usize, &str, &str)] = &[
         "Operator's loss counter (weeks of net loss):",
         "weeks",
     ),
+    (
+        "price_ratio_uncapped",
+        1,
+        "World price without the exporter's undercut cap, ratio to base:",
+        "ratio",
+    ),
 ];
 
 /// The plain-words label and unit of a per-step variable of a trajectory (`timeseries.csv`), or
@@ -187,6 +194,10 @@ pub(crate) struct Layout {
     n_operators: usize,
     /// Weeks per step (for `loss_weeks`).
     step_weeks: f64,
+    /// `price_ratio_uncapped/<item>` (lever metrics on only): where the group starts and the
+    /// items some undercut rule prices, in rule order.
+    uncapped: usize,
+    uncapped_items: Vec<usize>,
 }
 
 /// Whether a buyer in `region` ever orders `item`: a manufacturer's demand, a producer's input
@@ -315,6 +326,17 @@ impl Layout {
                     .map(|o| format!("loss_weeks/{}", o.name)),
             );
         }
+        let uncapped = step_vars.len();
+        let mut uncapped_items: Vec<usize> = Vec::new();
+        if params.lever_metrics {
+            for u in &params.undercuts {
+                if !uncapped_items.contains(&u.item.idx()) {
+                    uncapped_items.push(u.item.idx());
+                    let item = &params.items[u.item.idx()].name;
+                    step_vars.push(format!("price_ratio_uncapped/{item}"));
+                }
+            }
+        }
         let layout = Self {
             price,
             domestic_price,
@@ -342,6 +364,8 @@ impl Layout {
                 0
             },
             step_weeks: params.calendar.step_weeks(),
+            uncapped,
+            uncapped_items,
         };
         (layout, step_vars)
     }
@@ -425,6 +449,9 @@ impl Layout {
             for (o, v) in losses.iter_mut().enumerate() {
                 *v = f64::from(accounts.loss_steps(o)) * self.step_weeks;
             }
+        }
+        for (j, &i) in self.uncapped_items.iter().enumerate() {
+            row[self.uncapped + j] = prices.uncapped[i];
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::outputs::{Outcome, Trajectory};
 use crate::prices::Prices;
 use crate::producers::Producers;
 use crate::stockpiles::Stockpiles;
+use crate::undercut::Undercuts;
 
 /// The independent random streams of one replication. Each stochastic part of the model draws
 /// from its own stream, so that a change in one part (a different stockpile strategy causing more
@@ -55,6 +56,8 @@ pub struct Simulation<'m> {
     producers: Producers,
     /// Producer economics: operators' margins, loss counters, closures (issue 18).
     accounts: Accounts,
+    /// Exporters' undercut rules and this step's price caps (issue 18).
+    undercuts: Undercuts,
     manufacturers: Manufacturers,
     stockpiles: Stockpiles,
     authorities: Vec<ExportAuthority>,
@@ -96,6 +99,7 @@ impl<'m> Simulation<'m> {
             prices,
             producers,
             accounts: Accounts::new(p),
+            undercuts: Undercuts::new(p),
             manufacturers,
             stockpiles,
             authorities,
@@ -210,9 +214,22 @@ impl<'m> Simulation<'m> {
         // 8. Consumption: manufacturers use inventory; lost output and halts.
         self.manufacturers
             .consume(p, buyers, &mut self.book, &mut self.tally, t, clock);
-        // 9. Prices answer the scarcity of consumption (wanted for use vs used).
+        // 9. Exporters' undercut rules: revenue forgone on this step's exports, caps in force.
+        // Prices answer the scarcity of consumption (wanted for use vs used), under the caps.
+        if active && !p.undercuts.is_empty() {
+            self.undercuts.settle(
+                p,
+                &self.accounts,
+                &self.prices,
+                &self.book,
+                t,
+                &mut self.tally,
+            );
+        }
         let peak = &mut self.tally.peak_price_ratio;
-        self.prices.update(p, &self.book, &self.authorities, peak);
+        let caps = self.undercuts.caps();
+        self.prices
+            .update(p, &self.book, &self.authorities, caps, peak);
         // 10. Adaptation: substitution; capacity projects start.
         self.manufacturers.substitute(p, &self.prices);
         self.producers.expand(p, &self.prices, self.investment_key);

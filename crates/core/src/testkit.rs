@@ -200,6 +200,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
         lever_metrics: false,
         operators: Vec::new(),
         floors: Vec::new(),
+        undercuts: Vec::new(),
     };
     if let Some(step) = embargo_at {
         let ni = p.items.len();
@@ -431,6 +432,7 @@ pub fn two_region_market() -> ModelParams {
         lever_metrics: false,
         operators: Vec::new(),
         floors: Vec::new(),
+        undercuts: Vec::new(),
     };
     impose(&mut p, 10, |s| {
         for i in [dy, ndfeb] {

@@ -185,6 +185,19 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                         }),
                     });
                 }
+                // The exporter undercuts Japan's magnet maker (issue 18) at a share of its
+                // breakeven between 0.5 and 2.5, for steps 10..50; the rule ends for good once
+                // it closes when its tolerance is even.
+                p.undercuts = vec![chokepoint_core::Undercut {
+                    name: "war".into(),
+                    exporter: chokepoint_core::RegionId(0),
+                    item: chokepoint_core::ItemId(3),
+                    competitors: vec![3],
+                    cost_share: 0.5 + cost,
+                    from_step: 10,
+                    until_step: 50,
+                    until_competitors_closed: close_after % 2 == 0,
+                }];
                 testkit::ship_in(&mut p, transit);
                 for (pr, c) in p.producers.iter_mut().zip(&caps) {
                     pr.capacity_t_per_step *= c;

@@ -62,6 +62,27 @@ fn stepping_does_not_allocate() {
             offline_steps: 3,
         }),
     }];
+    // The exporter undercuts Japan's magnet maker (issue 18) from step 8 to step 40.
+    params.producers[3].economics = Some(chokepoint_core::Economics {
+        cash_cost_usd_per_kg: 20.0,
+        fixed_cost_usd_per_step: 1.0,
+        operator: 1,
+    });
+    params.operators.push(chokepoint_core::OperatorParams {
+        name: "jp_magnet_co".into(),
+        close_after_loss_steps: Some(30),
+        restart: None,
+    });
+    params.undercuts = vec![chokepoint_core::Undercut {
+        name: "war".into(),
+        exporter: chokepoint_core::RegionId(0),
+        item: chokepoint_core::ItemId(3),
+        competitors: vec![3],
+        cost_share: 0.9,
+        from_step: 8,
+        until_step: 40,
+        until_competitors_closed: true,
+    }];
     for m in &mut params.manufacturers {
         m.stock_building = chokepoint_core::StockBuildingParams {
             response: 1.0,

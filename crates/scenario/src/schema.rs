@@ -16,10 +16,12 @@ mod economics;
 mod floor;
 mod producer;
 mod target;
+mod undercut;
 pub use economics::{EconomicsKnobs, EconomicsSpec};
 pub use floor::FloorSpec;
 pub use producer::{LeadTimeSpec, ProducerKnobs, ProducerSpec};
 pub use target::TargetSpec;
+pub use undercut::UndercutSpec;
 
 /// A whole scenario file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -66,6 +68,9 @@ pub struct ScenarioFile {
     /// Price floors under producers (issue 18).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub floor: Vec<FloorSpec>,
+    /// Exporters' pricing rules that undercut entrants (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undercut: Vec<UndercutSpec>,
 }
 
 /// `[scenario]`.

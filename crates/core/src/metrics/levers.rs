@@ -40,4 +40,14 @@ pub(crate) const LEVER_METRICS: &[Metric] = &[
         // Undiscounted USD, as `stockpile_cost_usd`.
         value: |c| c.tally.stockpile_cost_usd + c.tally.floor_paid_usd,
     },
+    Metric {
+        name: "exporter_revenue_forgone_usd",
+        label: "Exporters' revenue forgone by undercut pricing",
+        // The exporter's cost, not the importers': in no importer total, neither better nor
+        // worse for them.
+        better: None,
+        unit: "USD",
+        kind: Kind::Quantity,
+        value: |c| c.tally.exporter_revenue_forgone_usd,
+    },
 ];

@@ -26,3 +26,29 @@ pub struct Floor {
     /// Most USD paid in all; `None` = no cap.
     pub budget_usd: Option<f64>,
 }
+
+/// Export pricing that undercuts entrants (issue 18, exporter side): while in force, the world
+/// price of `item` is capped at `cost_share` × the lowest breakeven (USD/kg, by-product costing at
+/// the prices it sees) among the competitors still open; the exporter's revenue forgone on its
+/// exports of the item, (uncapped − capped price) × tonnes, is reported.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Undercut {
+    /// Name for messages.
+    pub name: String,
+    /// The exporter's region (one with an export authority): whose exports forgo revenue.
+    pub exporter: crate::ids::RegionId,
+    /// The item priced low.
+    pub item: ItemId,
+    /// The producers undercut (indices into [`crate::ModelParams::producers`]): each has
+    /// economics and makes `item`.
+    pub competitors: Vec<usize>,
+    /// The cap as a share of the cheapest open competitor's breakeven, > 0.
+    pub cost_share: f64,
+    /// First reported step in force.
+    pub from_step: u32,
+    /// First reported step no longer in force (`u32::MAX`: to the horizon).
+    pub until_step: u32,
+    /// The rule ends for good once every competitor has closed (a competitor that restarts is
+    /// not undercut again); otherwise it runs its dates and caps only while some is open.
+    pub until_competitors_closed: bool,
+}

@@ -24,6 +24,7 @@ fn section(name: &str, k: usize, params: &core::ModelParams) -> Option<(Table, S
         "stockpiles" => (Table::Stockpile, format!("stockpile.{k}")),
         "authorities" => (Table::Exporter, format!("exporter.{k}")),
         "floors" => (Table::Floor, format!("floor.{k}")),
+        "undercuts" => (Table::Undercut, format!("undercut.{k}")),
         // One warehouse line per producer output, in producer order.
         "warehouses" => {
             let mut seen = 0;

@@ -21,6 +21,7 @@ mod sections;
 mod shocks;
 mod stockpiles;
 mod targets;
+mod undercuts;
 
 use chokepoint_core as core;
 use chokepoint_core::{ItemId, RegionId, SectorId};
@@ -383,13 +384,15 @@ impl<'a> Build<'a> {
             lever_metrics: false,
             operators: Vec::new(),
             floors: Vec::new(),
+            undercuts: Vec::new(),
         };
         self.rebuild(Sections::ALL, &mut params);
         // Lever outputs exist when asked for, else when the file has producer economics.
-        params.lever_metrics = f
-            .scenario
-            .lever_metrics
-            .unwrap_or(!params.operators.is_empty() || !params.floors.is_empty());
+        params.lever_metrics = f.scenario.lever_metrics.unwrap_or(
+            !params.operators.is_empty()
+                || !params.floors.is_empty()
+                || !params.undercuts.is_empty(),
+        );
         // Targets hold no uncertain numbers, so no replication rebuilds them: they are read
         // once, here, and resolved against the whole parameters.
         params.targets = self.build_targets(&params.calendar);

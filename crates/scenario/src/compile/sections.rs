@@ -58,7 +58,7 @@ impl Sections {
             (Some("exporter"), _) => Self::AUTHORITIES,
             (Some("shock"), _) => Self::EVENTS,
             (Some("route"), _) | (Some("defaults"), Some("trade")) => Self::TRADE,
-            (Some("floor"), _) => Self::LEVERS,
+            (Some("floor" | "undercut"), _) => Self::LEVERS,
             _ => Self::ALL,
         }
     }
@@ -114,6 +114,7 @@ impl Build<'_> {
         }
         if which.has(Sections::LEVERS) {
             params.floors = self.build_floors(params);
+            params.undercuts = self.build_undercuts(params);
         }
         if which.has(Sections::EVENTS) {
             // Events are computed from parameters without events, as when building everything.

@@ -44,6 +44,8 @@ pub enum Table {
     Holding,
     /// `[[floor]]`: a price floor under a producer (issue 18).
     Floor,
+    /// `[[undercut]]`: an exporter's pricing rule against entrants (issue 18).
+    Undercut,
     /// `[[exporter]]`.
     Exporter,
     /// An exporter's `licence` table.
@@ -64,7 +66,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 23] = [
+    pub const ALL: [Table; 24] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -80,6 +82,7 @@ impl Table {
         Table::Stockpile,
         Table::Holding,
         Table::Floor,
+        Table::Undercut,
         Table::Exporter,
         Table::Licence,
         Table::Quota,
@@ -109,6 +112,7 @@ impl Table {
             Table::Stockpile => "stockpile",
             Table::Holding => "holding",
             Table::Floor => "floor",
+            Table::Undercut => "undercut",
             Table::Exporter => "exporter",
             Table::Licence => "licence",
             Table::Quota => "quota",

@@ -1,9 +1,9 @@
-//! Keys of the importers' levers (issue 18): `[[floor]]` so far.
+//! Keys of the levers (issue 18): importers' `[[floor]]` and the exporter's `[[undercut]]`.
 
 use super::super::Need::{Optional as Opt, Required as REQUIRED};
-use super::super::Ty::{Date, Name, Number, Tables, Text};
+use super::super::Ty::{Choice, Date, Name, Names, Number, Tables, Text};
 use super::super::{Key, Table};
-use super::NN;
+use super::{NN, POS};
 
 keys! {
     KEYS;
@@ -25,4 +25,23 @@ keys! {
         "Most tonnes covered per calendar year; the first, from `date` to the end of its year, gets the whole cap (not pro rata).";
     Floor "budget_usd": Number, "USD", NN, Opt("no cap"), [], "budget_usd",
         "Most paid in all; payments stop once it is spent (the last step's covered tonnes are cut to fit).";
+
+    Top "undercut": Tables(Table::Undercut), "", None, Opt("no undercut pricing"), [], "undercuts",
+        "Exporters' pricing rules that undercut entrants (issue 18).";
+
+    Undercut "name": Text, "", None, REQUIRED, [], "name", "Unique name.";
+    Undercut "exporter": Name("region"), "", None, REQUIRED, [], "exporter",
+        "The exporter's region (one with an `[[exporter]]` table): whose exports of the item forgo revenue, reported as `exporter_revenue_forgone_usd`.";
+    Undercut "item": Name("item"), "", None, REQUIRED, [], "item",
+        "The item priced low. One rule per item.";
+    Undercut "competitors": Names("producer"), "", None, REQUIRED, [], "competitors",
+        "The producers undercut: each has economics (`cash_cost_usd_per_kg`) and makes the item.";
+    Undercut "cost_share": Number, "share", POS, REQUIRED, [], "cost_share",
+        "In every reported step in force the world price of the item is capped at this × the lowest breakeven (USD/kg: cash cost, fixed cost per kg at baseline output and inputs, less the other outputs at the prices it sees; docs/model.md §9b) among the competitors still open, never below the item's `min_ratio`; no cap while all are closed. 1 = at cost; below 1 every open competitor sells at a loss.";
+    Undercut "date": Date, "", None, REQUIRED, [], "from_step",
+        "First day in force (rounded up to the next step start, like shock dates).";
+    Undercut "duration_weeks": Number, "weeks", NN, Opt("to the horizon"), [], "until_step",
+        "Weeks in force.";
+    Undercut "end_when": Choice(&["duration", "competitors_closed"]), "", None, Opt("`duration`"), [], "until_competitors_closed",
+        "`duration`: the rule runs its dates (capping only while some competitor is open); `competitors_closed`: it also ends for good once every competitor has closed, so a competitor that restarts is not undercut again.";
 }
