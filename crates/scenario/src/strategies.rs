@@ -365,7 +365,7 @@ fn check_budget(
                 None if section == FLOOR => report(
                     format!("{key}.{section}.{j}.name"),
                     format!(
-                        "floor `{lever}` has no `budget_usd`, so strategy's `budget_usd` cannot bound what it pays"
+                        "floor `{lever}` has no `budget_usd`, so the strategy's `budget_usd` cannot bound what it pays"
                     ),
                     "give the floor its share of the budget as `budget_usd`, or drop the strategy's `budget_usd`",
                 ),
