@@ -74,12 +74,20 @@ fn stockpile_and_floor_with_the_same_budget_compare_on_policy_cost() {
         // Neither strategy spends more than its budget (lever_strategies.toml: 300 M USD).
         assert!(policy <= 300e6 * (1.0 + 1e-12), "{s}: {policy}");
     }
-    assert_eq!(get("none", "policy_cost_usd"), 0.0);
-    assert_eq!(get("ndpr_reserve", "floor_paid_usd"), 0.0);
+    assert_eq!(get("none", "policy_cost_usd").to_bits(), 0, "exactly 0");
+    assert_eq!(
+        get("ndpr_reserve", "floor_paid_usd").to_bits(),
+        0,
+        "exactly 0"
+    );
     assert!(get("ndpr_reserve", "stockpile_cost_usd") > 0.0);
     // Lynas's NdPr sells at 60 USD/kg in the steady baseline, below the 110 USD/kg floor.
     assert!(get("lynas_floor", "floor_paid_usd") > 0.0);
-    assert_eq!(get("lynas_floor", "stockpile_cost_usd"), 0.0);
+    assert_eq!(
+        get("lynas_floor", "stockpile_cost_usd").to_bits(),
+        0,
+        "exactly 0"
+    );
 }
 
 #[test]

@@ -298,10 +298,10 @@ impl Scenario {
                 .table
                 .insert(section.to_owned(), toml::Value::Array(tables.to_vec()));
         }
-        if strategy.lever_metrics {
-            if let Some(toml::Value::Table(scenario)) = loaded.table.get_mut("scenario") {
-                scenario.insert("lever_metrics".to_owned(), toml::Value::Boolean(true));
-            }
+        if strategy.lever_metrics
+            && let Some(toml::Value::Table(scenario)) = loaded.table.get_mut("scenario")
+        {
+            scenario.insert("lever_metrics".to_owned(), toml::Value::Boolean(true));
         }
         Self::build_variant(loaded, &self.top, &[])
     }

@@ -361,7 +361,6 @@ fn check_budget(
                     stated += f;
                     parts.push(format!("{section} `{lever}` {f}"));
                 }
-                Some(_) => {}
                 None if section == FLOOR => report(
                     format!("{key}.{section}.{j}.name"),
                     format!(
@@ -369,7 +368,7 @@ fn check_budget(
                     ),
                     "give the floor its share of the budget as `budget_usd`, or drop the strategy's `budget_usd`",
                 ),
-                None => {}
+                Some(_) | None => {}
             }
         }
     }
