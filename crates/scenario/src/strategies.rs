@@ -318,8 +318,9 @@ pub fn strategies_schema_text() -> String {
 
 /// A strategy's `budget_usd`, checked: a number ≥ 0 and at least the sum of its levers' own
 /// `budget_usd` (every floor must state one then, or the strategy could spend without limit).
-/// Problems go to `report(key, message, fix)`; a lever budget that is not a plain number is left
-/// to the scenario's validation (it is checked there when the strategy is applied).
+/// A lever budget that is a distribution is refused (its spend is not bounded by one number);
+/// problems go to `report(key, message, fix)`. A lever budget of the wrong type is left to the
+/// scenario's validation (it is reported there when the strategy is applied).
 fn check_budget(
     t: &toml::map::Map<String, Value>,
     sections: &BTreeMap<&'static str, Vec<Value>>,
@@ -367,6 +368,13 @@ fn check_budget(
                         "floor `{lever}` has no `budget_usd`, so the strategy's `budget_usd` cannot bound what it pays"
                     ),
                     "give the floor its share of the budget as `budget_usd`, or drop the strategy's `budget_usd`",
+                ),
+                Some(Value::Table(_)) => report(
+                    format!("{key}.{section}.{j}.{BUDGET}"),
+                    format!(
+                        "{section} `{lever}` has a distribution as its `budget_usd`, which the strategy's `budget_usd` cannot be checked against"
+                    ),
+                    "give the lever a plain number as `budget_usd`, or drop the strategy's `budget_usd`",
                 ),
                 Some(_) | None => {}
             }

@@ -118,6 +118,16 @@ fn budgets_are_checked_at_load() {
         let err = strategies(&text).expect_err(&text);
         assert!(err.contains(message), "{message}\n--- got:\n{err}");
     }
+    // A lever whose budget is a distribution cannot be checked against the strategy's.
+    let err = strategies(&floor_strategy(
+        "budget_usd = 1e6",
+        "budget_usd = { dist = \"uniform\", lo = 1, hi = 2 }",
+    ))
+    .unwrap_err();
+    assert!(
+        err.contains("has a distribution as its `budget_usd`"),
+        "{err}"
+    );
     // A stockpile's budget counts too.
     let text = "[[strategy]]\nname = \"s\"\nbudget_usd = 10\n[[strategy.stockpile]]\nname = \"x\"\nbudget_usd = 11\n";
     let err = strategies(text).unwrap_err();
