@@ -167,6 +167,7 @@ fn every_shipped_strategies_file_validates_and_mistakes_do_not() {
         &[
             "[[strategy]]\nname = \"none\"\n",
             "[[strategy]]\nname = \"s\"\n[[strategy.stockpile]]\nname = \"us\"\nbudget_usd = { dist = \"uniform\", lo = 1, hi = 2 }\n",
+            "[[strategy]]\nname = \"f\"\nbudget_usd = 1e6\n[[strategy.floor]]\nname = \"x\"\nproducer = \"p\"\nfloor_usd_per_kg = 110\ndate = 2025-01-06\nbudget_usd = 1e6\n",
         ],
         &[
             (
@@ -186,6 +187,14 @@ fn every_shipped_strategies_file_validates_and_mistakes_do_not() {
                 "a share above 1 in a stockpile",
             ),
             ("name = \"s\"\n", "no [[strategy]]"),
+            (
+                "[[strategy]]\nname = \"s\"\nbudget_usd = -1\n",
+                "a negative strategy budget",
+            ),
+            (
+                "[[strategy]]\nname = \"s\"\n[[strategy.floor]]\nname = \"x\"\nflor_usd_per_kg = 110\n",
+                "misspelt floor key",
+            ),
         ],
     );
 }

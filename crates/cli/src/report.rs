@@ -72,7 +72,7 @@ pub fn comparison(report: &CompareReport) -> String {
                     number(r.p_halt),
                     number(r.weeks_to_halt),
                     number(r.lost_output_usd),
-                    number(r.stockpile_usd),
+                    number(r.cost_usd),
                     r.avoided_per_usd.map_or("–".to_owned(), number),
                     r.vs_baseline.as_ref().map_or("–".to_owned(), |d| {
                         format!(
@@ -93,7 +93,7 @@ pub fn comparison(report: &CompareReport) -> String {
                 "P(halt)",
                 "weeks to halt",
                 "lost output USD",
-                "stockpile USD",
+                cost_header(ranking.cost_metric),
                 "avoided USD per USD",
                 "objective vs baseline [95% paired]",
             ],
@@ -380,4 +380,13 @@ pub fn calibration(r: &CalibrationReport) -> String {
         r.out.display()
     );
     s
+}
+
+/// The ranking's cost column header: the cost metric it shows, in words.
+fn cost_header(metric: &str) -> &'static str {
+    if metric == "policy_cost_usd" {
+        "policy cost USD"
+    } else {
+        "stockpile USD"
+    }
 }

@@ -69,6 +69,7 @@ pub use ids::{
 pub use keyed::LeadTime;
 pub use licences::{Application, Licence, LicenceState};
 pub use markets::Ledger;
+pub use metrics::is_lever_metric;
 pub use metrics::{
     Better, Description, EVENT_METRICS, describe_metric, is_event_metric, metric_domain,
 };

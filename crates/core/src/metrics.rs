@@ -262,12 +262,14 @@ pub(crate) const METRICS: &[Metric] = &[
     },
     Metric {
         name: "total_cost_usd",
-        label: "Total cost: value added lost plus stockpile cost",
+        label: "Total cost: value added lost plus the importers' measures (stockpiles, floors)",
         better: Some(Better::Lower),
         unit: "USD",
         kind: Kind::Quantity,
-        // The objective `compare` ranks strategies by.
-        value: |c| c.tally.lost_output_usd + c.tally.stockpile_cost_usd,
+        // The objective `compare` ranks strategies by: lost output plus what the importers'
+        // measures cost (`policy_cost_usd`), so a floor is not free in a ranking. Without floors
+        // `floor_paid_usd` is exactly 0.0 and the sum is bit-identical to lost + stockpile.
+        value: |c| c.tally.lost_output_usd + c.tally.stockpile_cost_usd + c.tally.floor_paid_usd,
     },
     Metric {
         name: "exports_t",
@@ -352,6 +354,14 @@ pub fn is_event_metric(name: &str) -> bool {
         .iter()
         .chain(LEVER_METRICS)
         .any(|m| m.kind == Kind::Event && m.name == name)
+}
+
+/// True for a lever metric: one present only with
+/// [`ModelParams::lever_metrics`](crate::ModelParams::lever_metrics) on (so two scenarios that
+/// differ only in it can be made comparable by switching it on).
+#[must_use]
+pub fn is_lever_metric(name: &str) -> bool {
+    LEVER_METRICS.iter().any(|m| m.name == name)
 }
 
 /// What a metric or a per-step variable is, for people: plain words and the unit (as in

@@ -21,14 +21,26 @@ use crate::suite::read_suite;
 use chokepoint_diagnostics::did_you_mean;
 
 /// The metrics the ranking table shows, by name: unmet demand, halts, weeks to the first halt,
-/// lost output and stockpile cost.
-const RANKED: [&str; 5] = [
+/// lost output and the cost of the measures ([`COST_METRICS`]).
+const RANKED: [&str; 4] = [
     "unmet_magnet_t",
     "any_halt",
     "weeks_to_first_halt",
     "lost_output_usd",
-    "stockpile_cost_usd",
 ];
+
+/// The cost column of the ranking, first present wins: the cost of all the importers' measures
+/// when the outputs have lever metrics (stockpiles and floors in one currency, issue 18), else
+/// the stockpiles' cost (so stockpile-only comparisons read as before).
+pub(crate) const COST_METRICS: [&str; 2] = ["policy_cost_usd", "stockpile_cost_usd"];
+
+/// The metric of the ranking's cost column among `metric_names` ([`COST_METRICS`]).
+#[must_use]
+pub(crate) fn cost_metric(metric_names: &[String]) -> Option<&'static str> {
+    COST_METRICS
+        .into_iter()
+        .find(|c| metric_names.iter().any(|m| m == c))
+}
 
 /// Builds the comparison's plan: suites expanded, strategies applied to every scenario.
 pub(crate) fn plan<S: ScenarioSource>(
@@ -205,6 +217,8 @@ pub struct Ranking {
     pub scenario: String,
     /// Replications per strategy.
     pub replications: usize,
+    /// The metric of the rows' `cost_usd` ([`COST_METRICS`]).
+    pub cost_metric: &'static str,
     /// Best first.
     pub rows: Vec<RankRow>,
 }
@@ -224,9 +238,10 @@ pub struct RankRow {
     pub weeks_to_halt: f64,
     /// Mean lost output, USD.
     pub lost_output_usd: f64,
-    /// Mean stockpile cost, USD.
-    pub stockpile_usd: f64,
-    /// USD of lost output avoided per extra USD of stockpile cost against the baseline; `None`
+    /// Mean cost of the measures, USD: `policy_cost_usd` (stockpiles and floors) when the
+    /// outputs have it, else `stockpile_cost_usd` ([`Ranking::cost_metric`]).
+    pub cost_usd: f64,
+    /// USD of lost output avoided per extra USD of `cost_usd` against the baseline; `None`
     /// for the baseline and for strategies that cost no more.
     pub avoided_per_usd: Option<f64>,
     /// The objective's paired difference to the baseline, with its 95 % interval.
@@ -338,10 +353,13 @@ pub(crate) fn finish_compare<S: ScenarioSource>(
             }
             objective_means[t][si] = Summary::from_values(&column(cell(t), obj)).mean;
         }
+        let cost = cost_metric(&results.metric_names)
+            .ok_or_else(|| Error::MissingMetric(COST_METRICS.join(" or ")))?;
         rankings.push(Ranking {
             scenario: sname.clone(),
             replications: results.cells[si * n_strat].metrics.len(),
-            rows: rank(results, si, &names, base_index, obj)?,
+            cost_metric: cost,
+            rows: rank(results, si, &names, base_index, obj, cost)?,
         });
     }
     tables.write(out, "comparison.csv", &csv_bytes(w)?)?;
@@ -371,6 +389,7 @@ fn rank(
     names: &[&str],
     base: usize,
     obj: usize,
+    cost: &str,
 ) -> Result<Vec<RankRow>, Error> {
     let idx = |name: &str| {
         results
@@ -379,8 +398,8 @@ fn rank(
             .position(|m| m == name)
             .ok_or_else(|| Error::MissingMetric(name.to_owned()))
     };
-    let [unmet, halt, weeks, lost, cost] = RANKED.map(idx);
-    let (unmet, halt, weeks, lost, cost) = (unmet?, halt?, weeks?, lost?, cost?);
+    let [unmet, halt, weeks, lost] = RANKED.map(idx);
+    let (unmet, halt, weeks, lost, cost) = (unmet?, halt?, weeks?, lost?, idx(cost)?);
     let n_strat = names.len();
     let cell = |t: usize| &results.cells[si * n_strat + t].metrics;
     let mean = |t: usize, m: usize| Summary::from_values(&column(cell(t), m)).mean;
@@ -399,7 +418,7 @@ fn rank(
                 p_halt: Proportion::from_values(&column(cell(t), halt)).p,
                 weeks_to_halt: mean(t, weeks),
                 lost_output_usd: mean(t, lost),
-                stockpile_usd: mean(t, cost),
+                cost_usd: mean(t, cost),
                 avoided_per_usd: (t != base && extra_cost > 0.0).then(|| avoided / extra_cost),
                 vs_baseline: PairedDiff::from_pairs(
                     &column(cell(t), obj),

@@ -109,13 +109,19 @@ pub enum Error {
     MergeTargetHoldsResults(PathBuf),
     /// Two cells report different metrics, so one table cannot hold them.
     #[error(
-        "`{first}` and `{other}` report different metrics (their items or their `[[target]]` entries differ), so they cannot be compared in one table; compare them separately"
+        "`{first}` and `{other}` report different metrics ({}), so they cannot be compared in one table; {}",
+        metrics_differ(.first, .other, .only_first, .only_other),
+        metrics_fix(.only_first, .only_other)
     )]
     DifferentMetrics {
         /// The first cell's scenario.
         first: String,
         /// The cell that differs.
         other: String,
+        /// Metrics only the first cell reports, in its order.
+        only_first: Vec<String>,
+        /// Metrics only the other cell reports, in its order.
+        only_other: Vec<String>,
     },
     /// `backtest` on a scenario that holds no `[[target]]`.
     #[error(
@@ -463,5 +469,59 @@ impl Error {
             context,
             source: source.into(),
         }
+    }
+}
+
+/// The largest number of metric names a `DifferentMetrics` message lists per side (a scenario
+/// with other items differs in dozens of per-item metrics; the first few say which).
+const METRICS_NAMED: usize = 6;
+
+/// Metric names, at most [`METRICS_NAMED`] of them, then how many more.
+fn name_metrics(names: &[String]) -> String {
+    let shown: Vec<String> = names
+        .iter()
+        .take(METRICS_NAMED)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let more = names.len().saturating_sub(METRICS_NAMED);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// Which metrics one cell has and the other lacks, in words.
+fn metrics_differ(
+    first: &str,
+    other: &str,
+    only_first: &[String],
+    only_other: &[String],
+) -> String {
+    let mut parts = Vec::new();
+    if !only_first.is_empty() {
+        parts.push(format!("only `{first}` has {}", name_metrics(only_first)));
+    }
+    if !only_other.is_empty() {
+        parts.push(format!("only `{other}` has {}", name_metrics(only_other)));
+    }
+    if parts.is_empty() {
+        "the same metrics in another order".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// The fix for a `DifferentMetrics`: lever metrics can be switched on; items and targets cannot
+/// be made alike, so those scenarios are compared separately.
+fn metrics_fix(only_first: &[String], only_other: &[String]) -> String {
+    let missing_only_levers = only_first
+        .iter()
+        .chain(only_other)
+        .all(|m| chokepoint_core::is_lever_metric(m));
+    if missing_only_levers && !(only_first.is_empty() && only_other.is_empty()) {
+        "the missing ones are lever metrics: add `--set scenario.lever_metrics=true` (or `[scenario] lever_metrics = true` in the scenario without them) so every cell reports them".to_owned()
+    } else {
+        "their items or their `[[target]]` entries differ; compare them separately".to_owned()
     }
 }

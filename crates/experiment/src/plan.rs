@@ -399,9 +399,14 @@ impl CellsBuilder {
         match &self.first {
             None => self.first = Some((scenario.name().to_owned(), metrics)),
             Some((first, m)) if *m != metrics => {
+                let missing = |a: &[String], b: &[String]| -> Vec<String> {
+                    a.iter().filter(|x| !b.contains(x)).cloned().collect()
+                };
                 return Err(Error::DifferentMetrics {
                     first: first.clone(),
                     other: scenario.name().to_owned(),
+                    only_first: missing(m, &metrics),
+                    only_other: missing(&metrics, m),
                 });
             }
             Some(_) => {}

@@ -270,8 +270,10 @@ impl Scenario {
         Self::build_variant((*self.loaded).clone(), &self.top, overrides)
     }
 
-    /// This scenario with its stockpiles replaced by a strategy's, validated like the file;
-    /// problems in the strategy point at the strategies file.
+    /// This scenario with its importer policy (stockpiles, floors) replaced by a strategy's,
+    /// validated like the file; problems in the strategy point at the strategies file. When the
+    /// strategy's file states a floor anywhere, `[scenario] lever_metrics` is set true, so every
+    /// strategy of the file reports the same metrics.
     pub fn with_strategy(&self, strategy: &Strategy) -> Result<Self, ScenarioError> {
         let mut loaded = (*self.loaded).clone();
         let src = loaded.sources.len();
@@ -281,6 +283,11 @@ impl Scenario {
             let prefix = format!("{section}.");
             loaded.origins.retain(|k, _| !k.starts_with(&prefix));
             let tables = strategy.tables(section);
+            // A section neither the scenario nor the strategy states stays absent (the
+            // resolved text of a stockpile comparison does not gain an empty `floor = []`).
+            if tables.is_empty() && !loaded.table.contains_key(section) {
+                continue;
+            }
             for j in 0..tables.len() {
                 loaded.origins.insert(
                     format!("{section}.{j}"),
@@ -290,6 +297,11 @@ impl Scenario {
             loaded
                 .table
                 .insert(section.to_owned(), toml::Value::Array(tables.to_vec()));
+        }
+        if strategy.lever_metrics
+            && let Some(toml::Value::Table(scenario)) = loaded.table.get_mut("scenario")
+        {
+            scenario.insert("lever_metrics".to_owned(), toml::Value::Boolean(true));
         }
         Self::build_variant(loaded, &self.top, &[])
     }

@@ -1,15 +1,20 @@
-//! Stockpile strategies files: named sets of `[[stockpile]]` tables to compare on one scenario.
+//! Strategies files: named importer policies (`[[stockpile]]` and `[[floor]]` tables) to compare
+//! on one scenario.
 //!
 //! ```toml
 //! [[strategy]]
 //! name = "days60_shortage"
 //! description = "60 days held, released on shortage"
+//! budget_usd = 2.0e8       # optional: at least the sum of its levers' budgets
 //! [[strategy.stockpile]]   # the keys of a scenario's [[stockpile]]
 //! name = "japan"
 //! ...
+//! [[strategy.floor]]       # the keys of a scenario's [[floor]]
+//! ...
 //! ```
-//! A strategy's stockpiles replace the scenario's; [`crate::Scenario::with_strategy`] validates
-//! the result and points problems at this file.
+//! A strategy states the whole importer policy: its sections replace the scenario's (absent =
+//! none); [`crate::Scenario::with_strategy`] validates the result and points problems at this
+//! file.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,7 +29,7 @@ use crate::{Reader, ScenarioError};
 
 /// Keys a `[[strategy]]` table takes: name, whether it is required, and what it means. The
 /// loader's unknown-key check and [`strategies_schema`] both read it.
-const STRATEGY_FIELDS: [(&str, bool, &str); 3] = [
+const STRATEGY_FIELDS: [(&str, bool, &str); 5] = [
     (
         "name",
         true,
@@ -36,24 +41,47 @@ const STRATEGY_FIELDS: [(&str, bool, &str); 3] = [
         "What the strategy does. If absent: empty.",
     ),
     (
+        BUDGET,
+        false,
+        "The money the strategy may spend, USD: checked when the file is read to be at least the sum of its levers' `budget_usd` (each stockpile's and each floor's, which every floor must then state). Opening holdings (`initial_t`, `initial_weeks`, `opening_share`) are valued only when a run starts and are not in the check. If absent: no check.",
+    ),
+    (
         STOCKPILE,
         false,
         "The strategy's stockpiles, each with the keys of a scenario's `[[stockpile]]`; they replace the scenario's whole `[[stockpile]]` list. If absent: no stockpiles at all.",
+    ),
+    (
+        FLOOR,
+        false,
+        "The strategy's price floors, each with the keys of a scenario's `[[floor]]`; they replace the scenario's whole `[[floor]]` list. If absent: no floors at all. A file with a floor in any strategy turns the lever metrics on (`[scenario] lever_metrics = true`) in every strategy's run, so every cell reports the same metrics.",
     ),
 ];
 
 /// The key of a strategy's `[[strategy.stockpile]]` tables.
 const STOCKPILE: &str = "stockpile";
 
+/// The key of a strategy's `[[strategy.floor]]` tables.
+const FLOOR: &str = "floor";
+
+/// The key of a strategy's optional total budget.
+const BUDGET: &str = "budget_usd";
+
 /// The importer sections a strategy states: a strategy replaces each of them in the scenario
-/// (absent = none). Only stockpiles yet; issue 18's levers (`floor`, `grant`, ...) join here.
-pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE];
+/// (absent = none). Issue 18's other levers (`grant`, `recycling`, ...) join here.
+pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE, FLOOR];
+
+/// The importer sections whose presence in any strategy of a file turns the lever metrics on for
+/// every strategy of the file (a stockpile-only file leaves the scenario's setting alone, so its
+/// outputs do not change).
+const LEVER_SECTIONS: &[&str] = &[FLOOR];
 
 /// The names of [`STRATEGY_FIELDS`].
-const STRATEGY_KEYS: [&str; 3] = [
+const STRATEGY_KEYS: [&str; 5] = [
     STRATEGY_FIELDS[0].0,
     STRATEGY_FIELDS[1].0,
     STRATEGY_FIELDS[2].0,
+    STRATEGY_FIELDS[3].0,
+    STRATEGY_FIELDS[4].0,
 ];
 
 /// One named strategy.
@@ -66,6 +94,11 @@ pub struct Strategy {
     /// Its tables of each importer section ([`IMPORTER_SECTIONS`]), as written: e.g.
     /// `"stockpile"` → its `[[strategy.stockpile]]` tables. A section it does not state is absent.
     pub(crate) sections: BTreeMap<&'static str, Vec<Value>>,
+    /// The money it may spend, USD (checked at load against its levers' budgets).
+    pub budget_usd: Option<f64>,
+    /// Whether applying it turns the lever metrics on: true for every strategy of a file in
+    /// which some strategy states a lever other than stockpiles ([`LEVER_SECTIONS`]).
+    pub(crate) lever_metrics: bool,
     /// Position in the file (for locating problems).
     pub(crate) index: usize,
     pub(crate) source: Located,
@@ -147,7 +180,7 @@ impl StrategySet {
                         "unknown key `{unknown}`{}",
                         did_you_mean(unknown, &STRATEGY_KEYS)
                     ),
-                    "a strategy takes `name`, `description` and `[[strategy.stockpile]]` tables",
+                    "a strategy takes `name`, `description`, `budget_usd` and `[[strategy.stockpile]]` and `[[strategy.floor]]` tables",
                 ));
             }
             for text_key in ["name", "description"] {
@@ -191,6 +224,9 @@ impl StrategySet {
                     )),
                 }
             }
+            let budget_usd = check_budget(t, &sections, &key, &mut |k, m, f| {
+                problems.push(problem(k, m, f));
+            });
             strategies.push(Strategy {
                 name,
                 description: t
@@ -199,9 +235,17 @@ impl StrategySet {
                     .unwrap_or_default()
                     .to_owned(),
                 sections,
+                budget_usd,
+                lever_metrics: false,
                 index: k,
                 source: located.clone(),
             });
+        }
+        let levers = strategies
+            .iter()
+            .any(|s| LEVER_SECTIONS.iter().any(|l| !s.tables(l).is_empty()));
+        for s in &mut strategies {
+            s.lever_metrics = levers;
         }
         if problems.is_empty() {
             Ok(Self { strategies })
@@ -218,8 +262,8 @@ impl StrategySet {
 }
 
 /// The JSON Schema of a strategies file (for editors, like the scenario schema): the
-/// `[[strategy]]` keys of [`STRATEGY_FIELDS`], and in `[[strategy.stockpile]]` exactly the keys
-/// of a scenario's `[[stockpile]]`, with the scenario schema's own definitions (so ranges,
+/// `[[strategy]]` keys of [`STRATEGY_FIELDS`], and in `[[strategy.stockpile]]` and
+/// `[[strategy.floor]]` exactly the keys of a scenario's `[[stockpile]]` and `[[floor]]`, with the scenario schema's own definitions (so ranges,
 /// choices and distributions come from the same key table).
 #[must_use]
 pub fn strategies_schema() -> serde_json::Value {
@@ -227,10 +271,12 @@ pub fn strategies_schema() -> serde_json::Value {
     let mut properties = serde_json::Map::new();
     let mut required = Vec::new();
     for (name, needed, doc) in STRATEGY_FIELDS {
-        let value = if name == STOCKPILE {
-            json!({ "type": "array", "items": { "$ref": "#/definitions/stockpile" } })
-        } else {
-            json!({ "type": "string" })
+        let value = match name {
+            STOCKPILE | FLOOR => {
+                json!({ "type": "array", "items": { "$ref": format!("#/definitions/{name}") } })
+            }
+            BUDGET => json!({ "type": "number", "minimum": 0 }),
+            _ => json!({ "type": "string" }),
         };
         let mut value = value;
         value["description"] = json!(doc);
@@ -241,8 +287,8 @@ pub fn strategies_schema() -> serde_json::Value {
     }
     json!({
         "$schema": scenario["$schema"],
-        "title": "Chokepoint stockpile strategies",
-        "description": "A Chokepoint stockpile strategies file (docs/scenarios.md, Stockpile strategies files): named sets of stockpiles to compare on one scenario. Generated by `chokepoint schema` from the strategies loader's keys and the scenario key table; `chokepoint compare SCENARIO --strategies FILE` checks each strategy's stockpiles against the scenario.",
+        "title": "Chokepoint strategies",
+        "description": "A Chokepoint strategies file (docs/scenarios.md, Stockpile strategies files): named importer policies (stockpiles and price floors) to compare on one scenario. Generated by `chokepoint schema` from the strategies loader's keys and the scenario key table; `chokepoint compare SCENARIO --strategies FILE` checks each strategy's levers against the scenario.",
         "type": "object",
         "properties": {
             "strategy": {
@@ -268,6 +314,83 @@ pub fn strategies_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&strategies_schema()).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// A strategy's `budget_usd`, checked: a number ≥ 0 and at least the sum of its levers' own
+/// `budget_usd` (every floor must state one then, or the strategy could spend without limit).
+/// A lever budget that is a distribution is refused (its spend is not bounded by one number);
+/// problems go to `report(key, message, fix)`. A lever budget of the wrong type is left to the
+/// scenario's validation (it is reported there when the strategy is applied).
+fn check_budget(
+    t: &toml::map::Map<String, Value>,
+    sections: &BTreeMap<&'static str, Vec<Value>>,
+    key: &str,
+    report: &mut dyn FnMut(String, String, &str),
+) -> Option<f64> {
+    let v = t.get(BUDGET)?;
+    let budget = match v {
+        Value::Integer(i) => *i as f64,
+        Value::Float(f) => *f,
+        other => {
+            report(
+                format!("{key}.{BUDGET}"),
+                format!("expected a number of USD, found {}", value_kind(other)),
+                "write `budget_usd = 2.0e8` (USD), or leave it out",
+            );
+            return None;
+        }
+    };
+    if !budget.is_finite() || budget < 0.0 {
+        report(
+            format!("{key}.{BUDGET}"),
+            format!("budget_usd = {budget} is not a number of USD >= 0"),
+            "write a finite number >= 0, or leave it out",
+        );
+        return None;
+    }
+    let mut stated = 0.0;
+    let mut parts = Vec::new();
+    for (&section, tables) in sections {
+        for (j, table) in tables.iter().enumerate() {
+            let lever = table.get("name").and_then(Value::as_str).unwrap_or("?");
+            match table.get(BUDGET) {
+                Some(Value::Integer(i)) => {
+                    stated += *i as f64;
+                    parts.push(format!("{section} `{lever}` {i}"));
+                }
+                Some(Value::Float(f)) if f.is_finite() => {
+                    stated += f;
+                    parts.push(format!("{section} `{lever}` {f}"));
+                }
+                None if section == FLOOR => report(
+                    format!("{key}.{section}.{j}.name"),
+                    format!(
+                        "floor `{lever}` has no `budget_usd`, so the strategy's `budget_usd` cannot bound what it pays"
+                    ),
+                    "give the floor its share of the budget as `budget_usd`, or drop the strategy's `budget_usd`",
+                ),
+                Some(Value::Table(_)) => report(
+                    format!("{key}.{section}.{j}.{BUDGET}"),
+                    format!(
+                        "{section} `{lever}` has a distribution as its `budget_usd`, which the strategy's `budget_usd` cannot be checked against"
+                    ),
+                    "give the lever a plain number as `budget_usd`, or drop the strategy's `budget_usd`",
+                ),
+                Some(_) | None => {}
+            }
+        }
+    }
+    if stated > budget {
+        report(
+            format!("{key}.{BUDGET}"),
+            format!(
+                "budget_usd = {budget} is less than its levers' budgets, {stated} in all ({})",
+                parts.join(" + ")
+            ),
+            "raise `budget_usd` to at least the sum, or cut the levers' `budget_usd`",
+        );
+    }
+    Some(budget)
 }
 
 /// What a TOML value is, in words.

@@ -18,10 +18,19 @@ const KEY_METRICS: &[&str] = &[
     "total_cost_usd",
     "lost_output_usd",
     "stockpile_cost_usd",
+    "policy_cost_usd",
     "unmet_demand_share",
     "any_halt",
     "weeks_to_first_halt",
     "firm_weeks_halted",
+];
+
+/// The cost a strategy is charged in the cost-against-effect chart, first present wins: all the
+/// importers' measures when the folder has lever metrics (stockpiles and floors), else the
+/// stockpiles' (as `compare`'s ranking table).
+const COST_METRICS: [(&str, &str); 2] = [
+    ("policy_cost_usd", "Cost of the measures"),
+    ("stockpile_cost_usd", "Stockpile cost"),
 ];
 
 /// The report of the comparison in `dir`.
@@ -249,15 +258,13 @@ fn charts(
             svg: dot_whisker_svg(&chart)?,
         }));
     }
+    let (cost_metric, cost_words) = COST_METRICS
+        .into_iter()
+        .find(|(m, _)| strategies.iter().any(|s| find(s, m).is_some()))
+        .unwrap_or(COST_METRICS[1]);
     let points: Vec<(&str, &ComparisonRow, &ComparisonRow)> = strategies
         .iter()
-        .filter_map(|s| {
-            Some((
-                *s,
-                find(s, "stockpile_cost_usd")?,
-                find(s, "lost_output_usd")?,
-            ))
-        })
+        .filter_map(|s| Some((*s, find(s, cost_metric)?, find(s, "lost_output_usd")?)))
         .collect();
     if !points.is_empty() {
         let max_x = points.iter().map(|p| p.1.mean.abs()).fold(0.0, f64::max);
@@ -270,7 +277,7 @@ fn charts(
         let (dy, uy) = axis_scale("USD", max_y);
         let chart = ScatterChart::new(
             format!("{scenario}: what each strategy costs and what it saves"),
-            format!("stockpile cost ({ux})"),
+            format!("{} ({ux})", cost_words.to_lowercase()),
             format!("value added saved against {baseline} ({uy})"),
             points
                 .iter()
@@ -286,10 +293,11 @@ fn charts(
         );
         blocks.push(Block::Figure(Figure {
             file: file_stem(&format!("{scenario}_cost_against_effect")),
-            caption: "Stockpile cost (mean) against the value added it saves compared with the \
-                      baseline (mean paired difference, 95 % interval): up and to the left is \
-                      cheap and effective."
-                .into(),
+            caption: format!(
+                "{cost_words} (mean, `{cost_metric}`) against the value added it saves compared \
+                 with the baseline (mean paired difference, 95 % interval): up and to the left \
+                 is cheap and effective."
+            ),
             svg: scatter_svg(&chart)?,
         }));
     }
