@@ -7,6 +7,36 @@ use super::{Build, shift};
 use crate::diagnostics::did_you_mean;
 
 impl Build<'_> {
+    /// The steps a dated lever (`[[floor]]`, `[[undercut]]`) is in force: from `date` for
+    /// `duration_weeks` (none: to the end). A missing date is a problem at `KEY.date`, whose fix
+    /// shows `example` as the date to write.
+    pub(super) fn lever_window(
+        &mut self,
+        cal: &core::Calendar,
+        key: &str,
+        date: Option<chrono::NaiveDate>,
+        duration_weeks: Option<&crate::num::Num>,
+        example: &str,
+    ) -> Option<(u32, u32)> {
+        let Some(date) = date else {
+            self.problem(
+                format!("{key}.date"),
+                "missing required key",
+                format!("add `date = {example}` (the first day in force)"),
+            );
+            return None;
+        };
+        let from_step = cal.step_of(date);
+        let until_step = match duration_weeks {
+            Some(n) => {
+                let w = self.num(&format!("{key}.duration_weeks"), n);
+                cal.step_of(shift(date, w)).max(from_step)
+            }
+            None => u32::MAX,
+        };
+        Some((from_step, until_step))
+    }
+
     /// The floors of the file (section `LEVERS`, built after `producers`).
     pub(super) fn build_floors(&mut self, params: &core::ModelParams) -> Vec<core::Floor> {
         let f = self.file;
@@ -63,21 +93,14 @@ impl Build<'_> {
                 );
                 0.0
             };
-            let Some(date) = spec.date else {
-                self.problem(
-                    format!("{key}.date"),
-                    "missing required key",
-                    "add `date = 2025-07-10` (the first day in force)",
-                );
+            let Some((from_step, until_step)) = self.lever_window(
+                cal,
+                &key,
+                spec.date,
+                spec.duration_weeks.as_ref(),
+                "2025-07-10",
+            ) else {
                 continue;
-            };
-            let from_step = cal.step_of(date);
-            let until_step = match &spec.duration_weeks {
-                Some(n) => {
-                    let w = self.num(&format!("{key}.duration_weeks"), n);
-                    cal.step_of(shift(date, w)).max(from_step)
-                }
-                None => u32::MAX,
             };
             let max_t_per_year = spec
                 .max_t_per_year

@@ -3,7 +3,7 @@
 
 use chokepoint_core as core;
 
-use super::{Build, shift};
+use super::Build;
 use crate::diagnostics::did_you_mean;
 
 impl Build<'_> {
@@ -67,21 +67,14 @@ impl Build<'_> {
                     false
                 }
             };
-            let Some(date) = spec.date else {
-                self.problem(
-                    format!("{key}.date"),
-                    "missing required key",
-                    "add `date = 2026-01-05` (the first day in force)",
-                );
+            let Some((from_step, until_step)) = self.lever_window(
+                cal,
+                &key,
+                spec.date,
+                spec.duration_weeks.as_ref(),
+                "2026-01-05",
+            ) else {
                 continue;
-            };
-            let from_step = cal.step_of(date);
-            let until_step = match &spec.duration_weeks {
-                Some(n) => {
-                    let w = self.num(&format!("{key}.duration_weeks"), n);
-                    cal.step_of(shift(date, w)).max(from_step)
-                }
-                None => u32::MAX,
             };
             rules.push(core::Undercut {
                 name: spec.name.clone(),
