@@ -205,4 +205,19 @@ fn a_floor_under_the_us_separator_pays_and_switches_lever_outputs_on() {
         err.contains("`us_separation` does not make `ndfeb`"),
         "{err}"
     );
+    // Two floors under the same producer and item at the same time would both pay: refused,
+    // and so is a name used twice; back to back they are fine.
+    let second = floor
+        .replace("dod_ndpr", "dod_extra")
+        .replace("2025-01-06", "2025-03-03");
+    let (_dir, bad) = baseline_with(&format!("{floor}duration_weeks = 12\n{second}"));
+    let err = bad.unwrap_err();
+    assert!(
+        err.contains("floor `dod_ndpr` is in force at the same time") && err.contains("date"),
+        "{err}"
+    );
+    let (_dir, bad) = baseline_with(&format!("{floor}{floor}"));
+    assert!(bad.unwrap_err().contains("`dod_ndpr` is defined twice"));
+    let (_dir, ok) = baseline_with(&format!("{floor}duration_weeks = 8\n{second}"));
+    assert_eq!(ok.unwrap().central().floors.len(), 2);
 }

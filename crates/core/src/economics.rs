@@ -83,8 +83,13 @@ impl Accounts {
                 .iter()
                 .map(|f| value(f.item, activity * f.t_per_unit))
                 .sum();
-            let cost =
-                activity * KG_PER_T * e.cash_cost_usd_per_kg + inputs + e.fixed_cost_usd_per_step;
+            // A member plant not yet built (before its dated start) carries no site cost.
+            let fixed = if producers.online_share(k) > 0.0 {
+                e.fixed_cost_usd_per_step
+            } else {
+                0.0
+            };
+            let cost = activity * KG_PER_T * e.cash_cost_usd_per_kg + inputs + fixed;
             self.margin[e.operator] += revenue - cost;
         }
         self.pay_floors(params, producers, prices, t, tally);

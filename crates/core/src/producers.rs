@@ -146,8 +146,14 @@ impl Producers {
         let st = &mut self.state[k];
         st.closed = false;
         if params.producers[k].online.is_some() {
-            st.online_progress = 0.0;
+            // A member whose dated start is still ahead keeps it; a running one ramps again.
+            st.online_progress = st.online_progress.min(0.0);
         }
+    }
+
+    /// Producer `k`'s share in operation this step (0 before its dated start).
+    pub(crate) fn online_share(&self, k: usize) -> f64 {
+        self.state[k].online_share
     }
 
     fn available_capacity(&self, params: &ModelParams, k: usize) -> f64 {
@@ -177,6 +183,11 @@ impl Producers {
         book: &mut Book,
     ) {
         for (k, pr) in params.producers.iter().enumerate() {
+            // A closed producer (step 7b) plans nothing and orders no inputs.
+            if self.state[k].closed {
+                self.state[k].planned_activity = 0.0;
+                continue;
+            }
             let b = buyers.producer(k);
             let ratio = prices.producer_ratio_in(pr.region, pr.outputs[0].item);
             let utilisation = (pr.utilisation * pow(ratio, pr.supply_elasticity)).min(1.0);

@@ -356,6 +356,19 @@ impl ModelParams {
                     expected: "an item the producer makes",
                 });
             }
+            let overlaps = self.floors[..j].iter().any(|o| {
+                o.producer == f.producer
+                    && o.item == f.item
+                    && o.from_step < f.until_step
+                    && f.from_step < o.until_step
+            });
+            if overlaps {
+                c.errors.push(ParamError::OutOfRange {
+                    path: format!("{path}.from_step"),
+                    value: f.from_step.to_string(),
+                    expected: "no other floor of the same producer and item in force at the same time",
+                });
+            }
             c.non_negative(|| format!("{path}.floor_usd_per_kg"), f.floor_usd_per_kg);
             if let Some(v) = f.max_t_per_year {
                 c.non_negative(|| format!("{path}.max_t_per_year"), v);

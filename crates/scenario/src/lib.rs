@@ -278,8 +278,13 @@ impl Scenario {
         let mut loaded = (*self.loaded).clone();
         let src = loaded.sources.len();
         loaded.sources.push(strategy.source.clone());
-        // A strategy states the whole importer policy: each importer section is replaced.
+        // A strategy states the whole importer policy in the sections its file speaks of: each of
+        // those is replaced (absent in this strategy = none); the others stay as the scenario has
+        // them (a stockpile-only file keeps a scenario's floors, which may be policy inputs).
         for &section in strategies::IMPORTER_SECTIONS {
+            if !strategy.file_sections.contains(&section) {
+                continue;
+            }
             let prefix = format!("{section}.");
             loaded.origins.retain(|k, _| !k.starts_with(&prefix));
             let tables = strategy.tables(section);

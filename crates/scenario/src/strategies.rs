@@ -48,12 +48,12 @@ const STRATEGY_FIELDS: [(&str, bool, &str); 5] = [
     (
         STOCKPILE,
         false,
-        "The strategy's stockpiles, each with the keys of a scenario's `[[stockpile]]`; they replace the scenario's whole `[[stockpile]]` list. If absent: no stockpiles at all.",
+        "The strategy's stockpiles, each with the keys of a scenario's `[[stockpile]]`; they replace the scenario's whole `[[stockpile]]` list. If absent: no stockpiles at all (when some strategy of the file states stockpiles; if none does, every strategy keeps the scenario's).",
     ),
     (
         FLOOR,
         false,
-        "The strategy's price floors, each with the keys of a scenario's `[[floor]]`; they replace the scenario's whole `[[floor]]` list. If absent: no floors at all. A file with a floor in any strategy turns the lever metrics on (`[scenario] lever_metrics = true`) in every strategy's run, so every cell reports the same metrics.",
+        "The strategy's price floors, each with the keys of a scenario's `[[floor]]`; they replace the scenario's whole `[[floor]]` list. If absent: no floors at all (when some strategy of the file states floors; if none does, as in a stockpile-only file, every strategy keeps the scenario's floors). A file with a floor in any strategy turns the lever metrics on (`[scenario] lever_metrics = true`) in every strategy's run, so every cell reports the same metrics.",
     ),
 ];
 
@@ -99,6 +99,9 @@ pub struct Strategy {
     /// Whether applying it turns the lever metrics on: true for every strategy of a file in
     /// which some strategy states a lever other than stockpiles ([`LEVER_SECTIONS`]).
     pub(crate) lever_metrics: bool,
+    /// The importer sections some strategy of its file states: only these replace the
+    /// scenario's (a stockpile-only file leaves a scenario's floors in force).
+    pub(crate) file_sections: Vec<&'static str>,
     /// Position in the file (for locating problems).
     pub(crate) index: usize,
     pub(crate) source: Located,
@@ -237,6 +240,7 @@ impl StrategySet {
                 sections,
                 budget_usd,
                 lever_metrics: false,
+                file_sections: Vec::new(),
                 index: k,
                 source: located.clone(),
             });
@@ -244,8 +248,14 @@ impl StrategySet {
         let levers = strategies
             .iter()
             .any(|s| LEVER_SECTIONS.iter().any(|l| !s.tables(l).is_empty()));
+        let stated: Vec<&'static str> = IMPORTER_SECTIONS
+            .iter()
+            .copied()
+            .filter(|section| strategies.iter().any(|s| s.sections.contains_key(section)))
+            .collect();
         for s in &mut strategies {
             s.lever_metrics = levers;
+            s.file_sections.clone_from(&stated);
         }
         if problems.is_empty() {
             Ok(Self { strategies })

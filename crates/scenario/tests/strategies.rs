@@ -153,3 +153,26 @@ fn bad_floor_sections_are_refused() {
     assert!(err.contains("__strategies_test.toml"), "{err}");
     assert!(err.contains("lynas_texas"), "{err}");
 }
+
+#[test]
+fn a_stockpile_only_file_keeps_the_scenarios_floors_and_replaces_its_stockpiles() {
+    // price_floor_vs_price_war's DoD floor is a policy input: comparing stockpile strategies on
+    // it must not silently drop it; the stockpiles are the strategies' own.
+    let war = scenario("price_floor_vs_price_war.toml");
+    assert_eq!(war.central().floors.len(), 1);
+    let set = StrategySet::load(&shipped("stockpile_strategies.toml"), &read).unwrap();
+    for s in &set.strategies {
+        let v = war.with_strategy(s).unwrap();
+        assert_eq!(v.central().floors.len(), 1, "strategy {}", s.name);
+        if s.name == "none" {
+            assert!(
+                v.central().stockpiles.is_empty(),
+                "none holds no stockpiles"
+            );
+        }
+    }
+    // A file that speaks of floors replaces them: its `none` has none.
+    let set = StrategySet::load(&shipped("lever_strategies.toml"), &read).unwrap();
+    let none = set.strategies.iter().find(|s| s.name == "none").unwrap();
+    assert!(war.with_strategy(none).unwrap().central().floors.is_empty());
+}

@@ -50,6 +50,12 @@ impl Build<'_> {
                     "missing required key",
                     "add `name = \"...\"`",
                 );
+            } else if f.floor[..j].iter().any(|o| o.name == spec.name) {
+                self.problem(
+                    format!("{key}.name"),
+                    format!("`{}` is defined twice", spec.name),
+                    "give each entry its own name",
+                );
             }
             let Some(producer) = params
                 .producers
@@ -70,7 +76,11 @@ impl Build<'_> {
             };
             let pr = &params.producers[producer];
             let item = match &spec.item {
-                None => pr.outputs[0].item,
+                // A producer without outputs has its own problem reported already.
+                None => match pr.outputs.first() {
+                    Some(o) => o.item,
+                    None => continue,
+                },
                 Some(name) => {
                     let item = self.item(&format!("{key}.item"), name);
                     if !pr.outputs.iter().any(|o| o.item == item) {
@@ -110,6 +120,22 @@ impl Build<'_> {
                 .budget_usd
                 .as_ref()
                 .map(|n| self.num(&format!("{key}.budget_usd"), n));
+            // Two floors under one producer's item at once would both pay the gap.
+            if let Some(other) = floors.iter().find(|o: &&core::Floor| {
+                o.producer == producer
+                    && o.item == item
+                    && o.from_step < until_step
+                    && from_step < o.until_step
+            }) {
+                self.problem(
+                    format!("{key}.date"),
+                    format!(
+                        "floor `{}` is in force at the same time under the same producer and item: both would pay the gap",
+                        other.name
+                    ),
+                    "keep one floor, or give them dates and durations that do not overlap",
+                );
+            }
             floors.push(core::Floor {
                 name: spec.name.clone(),
                 producer,
