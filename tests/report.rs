@@ -496,42 +496,26 @@ fn a_sensitivity_report_tables_the_indices_of_sensitivity_csv() {
 fn a_size_report_has_the_answer_and_every_size_of_size_csv() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("size");
-    let mut args = vec![
-        "size",
-        "scenarios/china_licensing_2025_04.toml",
-        "--strategies",
-        "scenarios/stockpile_strategies.toml",
-        "--strategy",
-        "days60_shortage",
-        "--target",
-        "mean(lost_output_usd) <= 1e10",
+    let extra = [
         "--item",
         "ndfeb",
         "--max-weeks",
         "16",
         "--resolution",
         "2",
-        "--set",
-        "scenario.horizon_weeks=66",
-        "--reps",
-        "6",
-        "--max-reps",
-        "6",
-        "--seed",
-        "3",
-        "--quiet",
         "--report",
-        "--out",
     ];
+    let target = "mean(lost_output_usd) <= 1e10";
     let bad = dir.path().join("bad");
-    let mut parquet = args.clone();
-    parquet.extend([bad.to_str().unwrap(), "--format", "parquet"]);
+    let mut parquet = common::size_args(&bad, target, &extra);
+    parquet.extend(["--format".to_owned(), "parquet".to_owned()]);
     let o = chokepoint(&parquet);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--format both"), "{}", stderr(&o));
     assert!(!bad.exists(), "refused before anything ran");
 
-    args.push(out.to_str().unwrap());
+    let args = common::size_args(&out, target, &extra);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     ok(&args);
     let html = read(&out.join("report.html"));
     check_page(&html);

@@ -4,38 +4,7 @@
 
 mod common;
 
-use common::{chokepoint, stderr, stdout};
-
-const SCENARIO: &str = "scenarios/china_licensing_2025_04.toml";
-
-fn args(out: &std::path::Path, target: &str, extra: &[&str]) -> Vec<String> {
-    let mut a: Vec<String> = [
-        "size",
-        SCENARIO,
-        "--strategies",
-        "scenarios/stockpile_strategies.toml",
-        "--strategy",
-        "days60_shortage",
-        "--target",
-        target,
-        "--set",
-        // The shortest horizon that holds the scenario's target windows (to March 2026).
-        "scenario.horizon_weeks=66",
-        "--reps",
-        "6",
-        "--max-reps",
-        "6",
-        "--seed",
-        "3",
-        "--quiet",
-        "--out",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    a.push(out.display().to_string());
-    a.extend(extra.iter().map(|s| (*s).to_owned()));
-    a
-}
+use common::{chokepoint, size_args as args, stderr, stdout};
 
 fn json(path: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()

@@ -81,3 +81,35 @@ pub fn sweep_args(out: &std::path::Path, points: usize) -> Vec<String> {
     .map(str::to_owned)
     .to_vec()
 }
+
+/// `chokepoint size` on the April 2025 licensing scenario with the `days60_shortage` strategy,
+/// few replications and the shortest horizon holding its target windows, into `out`, with
+/// `target` and `extra` flags.
+pub fn size_args(out: &std::path::Path, target: &str, extra: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = [
+        "size",
+        "scenarios/china_licensing_2025_04.toml",
+        "--strategies",
+        "scenarios/stockpile_strategies.toml",
+        "--strategy",
+        "days60_shortage",
+        "--target",
+        target,
+        "--set",
+        // The shortest horizon that holds the scenario's target windows (to March 2026).
+        "scenario.horizon_weeks=66",
+        "--reps",
+        "6",
+        "--max-reps",
+        "6",
+        "--seed",
+        "3",
+        "--quiet",
+        "--out",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    a.push(out.display().to_string());
+    a.extend(extra.iter().map(|s| (*s).to_owned()));
+    a
+}

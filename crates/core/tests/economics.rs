@@ -3,8 +3,7 @@
 
 mod common;
 use chokepoint_core::{
-    Economics, ItemId, Model, ModelParams, OperatorParams, ParamError, RegionId, Simulation,
-    testkit,
+    Economics, ItemId, Model, ModelParams, OperatorParams, RegionId, Simulation, testkit,
 };
 use common::streams;
 
@@ -134,15 +133,7 @@ fn an_unknown_operator_and_a_zero_tolerance_are_refused() {
         .unwrap()
         .cash_cost_usd_per_kg = f64::NAN;
     let errors = Model::new(p).unwrap_err().0;
-    let paths: Vec<String> = errors
-        .iter()
-        .map(|e| match e {
-            ParamError::UnknownId { path, .. } | ParamError::OutOfRange { path, .. } => {
-                path.clone()
-            }
-            other => format!("{other:?}"),
-        })
-        .collect();
+    let paths = common::error_paths(&errors);
     assert!(
         paths.contains(&"producers[0].economics.operator".to_owned()),
         "{paths:?}"

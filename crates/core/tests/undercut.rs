@@ -4,8 +4,8 @@
 
 mod common;
 use chokepoint_core::{
-    Economics, Flow, ItemId, Model, ModelParams, OperatorParams, Outcome, ParamError,
-    ProducerParams, RegionId, Simulation, Undercut, testkit,
+    Economics, Flow, ItemId, Model, ModelParams, OperatorParams, Outcome, ProducerParams, RegionId,
+    Simulation, Undercut, testkit,
 };
 use common::streams;
 
@@ -154,15 +154,7 @@ fn bad_rules_are_refused_with_their_paths() {
     p.undercuts[0].competitors = vec![0, 9];
     p.undercuts.push(p.undercuts[0].clone());
     let errors = Model::new(p).unwrap_err().0;
-    let paths: Vec<String> = errors
-        .iter()
-        .map(|e| match e {
-            ParamError::UnknownId { path, .. } | ParamError::OutOfRange { path, .. } => {
-                path.clone()
-            }
-            other => format!("{other:?}"),
-        })
-        .collect();
+    let paths = common::error_paths(&errors);
     for want in [
         "undercuts[0].exporter",
         "undercuts[0].competitors[0]",

@@ -1,7 +1,7 @@
 //! What the model's integration tests share: the random streams of a replication, as the
 //! experiment engine would inject them (one ChaCha8 stream per purpose).
 
-use chokepoint_core::RngStreams;
+use chokepoint_core::{ParamError, RngStreams};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -18,4 +18,19 @@ pub fn streams(seed: u64) -> RngStreams<ChaCha8Rng> {
         licensing: make(2),
         investment: make(3),
     }
+}
+
+/// The parameter path of each validation error (the debug text of an error without one), to
+/// check that a refusal names what is wrong.
+#[allow(dead_code, reason = "only the test files of refused parameters use it")]
+pub fn error_paths(errors: &[ParamError]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| match e {
+            ParamError::UnknownId { path, .. } | ParamError::OutOfRange { path, .. } => {
+                path.clone()
+            }
+            other => format!("{other:?}"),
+        })
+        .collect()
 }
