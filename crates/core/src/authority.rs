@@ -76,6 +76,12 @@ impl ExportAuthority {
                 .unwrap_or(0);
             batches.reserve(longest.saturating_sub(batches.len()));
         }
+        // Room for a partner table (one flag per region), so that a partner control starting
+        // later switches without allocating.
+        let nr = params.regions.len();
+        policy
+            .partner
+            .reserve(nr.saturating_sub(policy.partner.len()));
         let nq = p.quotas.len();
         let mut a = Self {
             region: p.region,
@@ -276,6 +282,27 @@ impl ExportAuthority {
         region != self.region
             && !self.is_embargoed(region, item)
             && (!self.is_controlled(item) || self.is_authorised(buyer, region, item, step))
+    }
+
+    /// True when `region`'s plants are under this authority's control (a partner region).
+    #[inline]
+    pub(crate) fn is_partner(&self, region: RegionId) -> bool {
+        self.policy.is_partner(region)
+    }
+
+    /// True when a plant of a partner region (under this authority's control) may ship `item`
+    /// to `buyer` in `region` at `step`: into the authority's own region freely, elsewhere as the
+    /// authority itself may ship ([`ExportAuthority::may_ship`]: not embargoed, authorised when
+    /// the item is controlled). Quotas do not apply.
+    #[inline]
+    pub(crate) fn partner_may_ship(
+        &self,
+        buyer: BuyerId,
+        region: RegionId,
+        item: ItemId,
+        step: u32,
+    ) -> bool {
+        region == self.region || self.may_ship(buyer, region, item, step)
     }
 
     /// Step 6 (c), before any item is sold: each quota's room this step is shared among its

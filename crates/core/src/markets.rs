@@ -11,7 +11,7 @@
 use crate::authority::ExportAuthority;
 use crate::buyers::Buyers;
 use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
-use crate::params::ModelParams;
+use crate::params::{ItemKind, ModelParams};
 use crate::transit::Pipeline;
 
 /// Flows of one step, per region × item, in tonnes: the terms of the material balance.
@@ -118,6 +118,15 @@ pub(crate) struct Book {
     pub(crate) exported_to: Vec<f64>,
     /// Scratch: tonnes the last [`Book::allocate`] moved to each region.
     moved_to: Vec<f64>,
+    /// Whether step 6 counts importing regions' receipts (lever metrics on, issue 18).
+    track_receipts: bool,
+    /// Tonnes of materials and products that buyers in regions without an export authority
+    /// received in this step's trade (step 6 (a)–(c), from any seller, domestic or abroad).
+    pub(crate) receipts_t: f64,
+    /// The part of `receipts_t` shipped under an exporter's licence: a controlled item from the
+    /// exporter or a partner region under its control, or a re-export its extraterritorial rule
+    /// covers (a general licence counts as a licence).
+    pub(crate) receipts_licensed_t: f64,
 }
 
 impl Book {
@@ -147,6 +156,31 @@ impl Book {
             now: 0,
             exported_to: vec![0.0; ni * nr],
             moved_to: vec![0.0; nr],
+            track_receipts: params.lever_metrics,
+            receipts_t: 0.0,
+            receipts_licensed_t: 0.0,
+        }
+    }
+
+    /// Adds what the last [`Book::allocate`] moved to buyers in regions without an export
+    /// authority to this step's receipts (only for `counted` items, and only when receipts are
+    /// tracked); to the licensed receipts too when the sale needed an exporter's licence.
+    fn count_receipts(
+        &mut self,
+        authority_of_region: &[Option<AuthorityId>],
+        counted: bool,
+        licensed: bool,
+    ) {
+        if !self.track_receipts || !counted {
+            return;
+        }
+        for (q, exporter) in self.moved_to.iter().zip(authority_of_region) {
+            if exporter.is_none() {
+                self.receipts_t += q;
+                if licensed {
+                    self.receipts_licensed_t += q;
+                }
+            }
         }
     }
 
@@ -303,8 +337,13 @@ pub(crate) fn clear_trade(
     t: u32,
 ) {
     let (ni, nr) = (book.n_items, params.regions.len());
+    book.receipts_t = 0.0;
+    book.receipts_licensed_t = 0.0;
     for i in 0..ni {
         let item = ItemId::from(i);
+        // Receipts count towards `supply_under_licence_share` for materials and products only
+        // (mixed concentrate is feedstock, not rare earths as used).
+        let counted = params.items[i].kind != ItemKind::Intermediate;
         // Only buyers that ever order this item take part; in buyer-id order.
         let orderers = buyers.orderers(i);
         // (a) Domestic: each region's warehouse serves its own buyers first.
@@ -326,6 +365,7 @@ pub(crate) fn clear_trade(
                 supply,
                 local,
             );
+            book.count_receipts(authority_of_region, counted, false);
         }
         // (b) Free imports: regions without an export authority sell their surplus abroad,
         // subject only to the authorities' extraterritorial rules. Whom those rules let receive
@@ -348,6 +388,23 @@ pub(crate) fn clear_trade(
                 }
                 ok_worked_out = true;
             }
+            // A partner region's plants sell abroad under their controlling exporter's policy.
+            if let Some(a) = authorities
+                .iter()
+                .position(|a| a.is_partner(RegionId::from(s)))
+            {
+                let licensed = authorities[a].is_controlled(item) || rule_applies;
+                partner_sale(
+                    book,
+                    buyers,
+                    &mut authorities[a],
+                    (s, item),
+                    rule_applies,
+                    t,
+                );
+                book.count_receipts(authority_of_region, counted, licensed);
+                continue;
+            }
             for &b in orderers {
                 book.eligible[b.idx()] =
                     buyers.get(b).region.idx() != s && (!rule_applies || book.reexport_ok[b.idx()]);
@@ -360,6 +417,7 @@ pub(crate) fn clear_trade(
                 supply,
                 orderers,
             );
+            book.count_receipts(authority_of_region, counted, rule_applies);
         }
     }
     // Each quota's room this step is shared among its items by what eligible buyers still want.
@@ -368,6 +426,7 @@ pub(crate) fn clear_trade(
     }
     for i in 0..ni {
         let item = ItemId::from(i);
+        let counted = params.items[i].kind != ItemKind::Intermediate;
         let orderers = buyers.orderers(i);
         // (c) Controlled exporters: embargoes, licences and quotas apply.
         for (a, auth) in authorities.iter_mut().enumerate() {
@@ -404,6 +463,9 @@ pub(crate) fn clear_trade(
             } else {
                 0.0
             };
+            if moved > 0.0 {
+                book.count_receipts(authority_of_region, counted, controlled);
+            }
             if controlled {
                 auth.count_down_licences(buyers, item, &served, &mut book.order);
             }
@@ -426,6 +488,53 @@ pub(crate) fn clear_trade(
             }
         }
     }
+}
+
+/// Step 6 (b) for a partner region `s` (under `auth`'s control) selling `item`: its warehouse
+/// serves the buyers abroad that `auth` may ship to as if it were the authority's own exports
+/// (embargoes, licences, general licences; quantities counted against licences) and buyers in
+/// the authority's own region freely; other exporters' extraterritorial rules still apply.
+/// Quotas do not (a documented limit).
+fn partner_sale(
+    book: &mut Book,
+    buyers: &Buyers,
+    auth: &mut ExportAuthority,
+    (s, item): (usize, ItemId),
+    rule_applies: bool,
+    t: u32,
+) {
+    let (ni, i) = (book.n_items, item.idx());
+    let orderers = buyers.orderers(i);
+    let controlled = auth.is_controlled(item);
+    // Buyers whose receipts the authority licenses (all but its own region's), in buyer-id
+    // order, for the licence quantities.
+    let mut served = std::mem::take(&mut book.served);
+    served.clear();
+    for &b in orderers {
+        let region = buyers.get(b).region;
+        let ok = region.idx() != s
+            && (!rule_applies || book.reexport_ok[b.idx()])
+            && auth.partner_may_ship(b, region, item, t);
+        book.eligible[b.idx()] = ok;
+        if ok && region != auth.region {
+            served.push(b);
+        }
+    }
+    if controlled {
+        auth.hold_back_beyond_licences(buyers, item, &served, &mut book.order, t);
+    }
+    let supply = book.warehouse[s * ni + i];
+    book.allocate(
+        buyers,
+        Seller::Warehouse(RegionId::from(s)),
+        i,
+        supply,
+        orderers,
+    );
+    if controlled {
+        auth.count_down_licences(buyers, item, &served, &mut book.order);
+    }
+    book.served = served;
 }
 
 /// The equilibrium start: fills `book`'s pipeline with what steady baseline trade has at sea at

@@ -340,6 +340,11 @@ pub struct AuthorityParams {
     /// Destinations × items covered by a general licence at the start: their buyers ship without
     /// an individual licence.
     pub general_licences: Vec<GeneralLicence>,
+    /// Regions whose plants are under this authority's control at the start (partner
+    /// refineries abroad, issue 18): their sales abroad follow its embargoes and licences, not
+    /// its quotas. Empty: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partner_regions: Vec<RegionId>,
 }
 
 /// A general licence: buyers in `destination` need no individual licence for `item`.
@@ -405,6 +410,16 @@ impl AuthorityParams {
                 *x = true;
             }
         }
+        // Empty without partners, so a policy without them is the same as before partners existed.
+        let mut partner = Vec::new();
+        if !self.partner_regions.is_empty() {
+            partner = vec![false; n_regions];
+            for r in &self.partner_regions {
+                if let Some(x) = partner.get_mut(r.idx()) {
+                    *x = true;
+                }
+            }
+        }
         PolicyState {
             controlled,
             embargo,
@@ -414,6 +429,7 @@ impl AuthorityParams {
             extraterritorial_share: self.extraterritorial_share,
             general_licence,
             announcement_premium: vec![0.0; n_items],
+            partner,
         }
     }
 }

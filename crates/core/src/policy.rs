@@ -44,6 +44,11 @@ pub struct PolicyState {
     /// Per item: a control on it is announced but not yet in force; the world market prices it
     /// in by adding this to the item's scarcity (0 = nothing announced).
     pub announcement_premium: Vec<f64>,
+    /// Per region: a region whose plants are under this authority's control (a partner refinery
+    /// abroad, issue 18): their sales abroad follow this policy as the authority's own exports do
+    /// (embargoes, licences on the items it controls), not its quotas. Empty = no partner.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partner: Vec<bool>,
 }
 
 /// One batch of an annual export quota: on `day_of_year` this share of the year's cap is issued.
@@ -78,6 +83,13 @@ impl PolicyState {
         self.general_licence[destination.idx() * self.controlled.len() + item.idx()]
     }
 
+    /// True when `region`'s plants are under this authority's control (a partner region).
+    #[inline]
+    #[must_use]
+    pub fn is_partner(&self, region: RegionId) -> bool {
+        self.partner.get(region.idx()).copied().unwrap_or(false)
+    }
+
     /// Becomes `other`, in place: allocates nothing when the tables have the same sizes (as
     /// validated parameters guarantee) and each quota's batch list has room for the longest one
     /// of the timeline (reserved by the authority at the start).
@@ -93,6 +105,7 @@ impl PolicyState {
         self.general_licence.clone_from(&other.general_licence);
         self.announcement_premium
             .clone_from(&other.announcement_premium);
+        self.partner.clone_from(&other.partner);
     }
 }
 

@@ -9,7 +9,8 @@
 //! `substituted_share` and per exporter and quota `quota_exports_t/<exporter>/<quota>`; then,
 //! only with lever metrics on (issue 18), `producer_open/<producer>` for producers with
 //! economics and `loss_weeks/<operator>`, then `price_ratio_uncapped/<item>` for items an
-//! exporter's undercut rule prices. Units are in docs/outputs.md.
+//! exporter's undercut rule prices, then `supply_under_licence_share` when some shipment can
+//! ever need an exporter's licence. Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
 use crate::economics::Accounts;
@@ -130,6 +131,12 @@ const SERIES: &[(&str, usize, &str, &str)] = &[
         "World price without the exporter's undercut cap, ratio to base:",
         "ratio",
     ),
+    (
+        "supply_under_licence_share",
+        0,
+        "Share of importing regions' receipts that needed an exporter's licence",
+        "share",
+    ),
 ];
 
 /// The plain-words label and unit of a per-step variable of a trajectory (`timeseries.csv`), or
@@ -198,6 +205,23 @@ pub(crate) struct Layout {
     /// items some undercut rule prices, in rule order.
     uncapped: usize,
     uncapped_items: Vec<usize>,
+    /// `supply_under_licence_share` (lever metrics on, and some shipment can ever need an
+    /// exporter's licence), where it stands.
+    licence_share: Option<usize>,
+}
+
+/// True when some shipment can need an exporter's licence at some step: an authority controls an
+/// item, has an extraterritorial rule or a partner region, at the start or in some event.
+fn licences_ever_needed(params: &ModelParams) -> bool {
+    let baseline = params.baseline_in_force();
+    std::iter::once(&baseline)
+        .chain(params.events.iter().map(|e| &e.in_force))
+        .flat_map(|f| &f.authorities)
+        .any(|a| {
+            a.controlled.contains(&true)
+                || a.extraterritorial_share.is_some()
+                || a.partner.contains(&true)
+        })
 }
 
 /// Whether a buyer in `region` ever orders `item`: a manufacturer's demand, a producer's input
@@ -337,6 +361,11 @@ impl Layout {
                 }
             }
         }
+        let mut licence_share = None;
+        if params.lever_metrics && licences_ever_needed(params) {
+            licence_share = Some(step_vars.len());
+            step_vars.push("supply_under_licence_share".to_owned());
+        }
         let layout = Self {
             price,
             domestic_price,
@@ -366,6 +395,7 @@ impl Layout {
             step_weeks: params.calendar.step_weeks(),
             uncapped,
             uncapped_items,
+            licence_share,
         };
         (layout, step_vars)
     }
@@ -452,6 +482,13 @@ impl Layout {
         }
         for (j, &i) in self.uncapped_items.iter().enumerate() {
             row[self.uncapped + j] = prices.uncapped[i];
+        }
+        if let Some(at) = self.licence_share {
+            row[at] = if book.receipts_t > 0.0 {
+                (book.receipts_licensed_t / book.receipts_t).min(1.0)
+            } else {
+                0.0
+            };
         }
     }
 }

@@ -188,6 +188,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             embargoes: vec![],
             extraterritorial_share: None,
             general_licences: vec![],
+            partner_regions: vec![],
         }],
         events: vec![],
         warehouses: vec![WarehouseStock {
@@ -403,6 +404,7 @@ pub fn two_region_market() -> ModelParams {
             embargoes: vec![],
             extraterritorial_share: None,
             general_licences: vec![],
+            partner_regions: vec![],
         }],
         events: vec![],
         warehouses: vec![
@@ -451,4 +453,54 @@ pub fn ship_in(p: &mut ModelParams, steps: u32) {
     p.trade.transit_steps = (0..nr * nr)
         .map(|k| if k / nr == k % nr { 0 } else { steps })
         .collect();
+}
+
+/// Adds a third region, `malaysia`, holding a refinery abroad (issue 18): its own mine and
+/// separator (`my_mine`, `my_separation`) take `share` of China's mining and separation
+/// capacity, which China's plants lose, so world capacity is unchanged. With `partner`, it is
+/// China's authority's partner from the start (its sales abroad follow China's embargoes and
+/// licences); without, it is an independent supplier. Every table of the baseline and of the
+/// events grows by the region and the two producers. Call before [`ship_in`].
+pub fn add_partner(p: &mut ModelParams, share: f64, partner: bool) {
+    let (ni, ns) = (p.items.len(), p.sectors.len());
+    let malaysia = RegionId::from(p.regions.len());
+    p.regions.push(RegionParams {
+        name: "malaysia".into(),
+    });
+    for (k, name) in [(0, "my_mine"), (1, "my_separation")] {
+        let mut plant = p.producers[k].clone();
+        plant.name = name.into();
+        plant.region = malaysia;
+        plant.capacity_t_per_step *= share;
+        p.producers[k].capacity_t_per_step *= 1.0 - share;
+        p.producers.push(plant);
+    }
+    let grow_regime = |r: &mut LicenceRegime| {
+        let last = r.approval.len() - ns;
+        r.approval.extend_from_within(last..);
+        let last = r.validity_steps.len() - ns;
+        r.validity_steps.extend_from_within(last..);
+    };
+    for a in &mut p.authorities {
+        grow_regime(&mut a.regime);
+        if partner {
+            a.partner_regions.push(malaysia);
+        }
+    }
+    let nr = p.regions.len();
+    for e in &mut p.events {
+        for s in &mut e.in_force.authorities {
+            s.embargo.resize(nr * ni, false);
+            s.general_licence.resize(nr * ni, false);
+            grow_regime(&mut s.regime);
+            if partner {
+                s.partner.resize(nr, false);
+                s.partner[malaysia.idx()] = true;
+            }
+        }
+        e.in_force
+            .market
+            .derate_share
+            .resize(p.producers.len(), 0.0);
+    }
 }

@@ -123,7 +123,7 @@ fn licence_regime_produces_decisions_backlog_and_delay() {
 /// licensed quantities, quota batches and carry-over, general licences and announcements; each
 /// manufacturer split into two firms of unequal size and cover, with deferral and catch-up;
 /// cargo in transit; a dated start (one producer online at a step, possibly before the run,
-/// with a ramp); precautionary stock-building.
+/// with a ramp); precautionary stock-building; a refinery abroad, China's partner or not.
 fn perturbed_market() -> impl Strategy<Value = ModelParams> {
     (
         prop::collection::vec(0.2f64..2.0, 4),
@@ -144,6 +144,7 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
             (0.0f64..3.0, 1.0f64..20.0, 1.0f64..3.0),
             (0.0f64..2.0, 1u32..10),
         ),
+        (0.0f64..0.6, prop::option::of(0u32..60)),
     )
         .prop_map(
             |(
@@ -157,10 +158,14 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                 embargo,
                 ((transit, firms), licensed_cover, general),
                 ((dated, online), (response, window, max_multiple), (cost, close_after)),
+                (partner_share, partner_from),
             )| {
                 let (deferral, catch_up, split) = firms;
                 let mut p = testkit::two_region_market();
                 p.calendar.n_steps = 80;
+                // A refinery in a third region (issue 18): China's partner from the start
+                // (`partner_from` = 0), from a later step, or independent (None).
+                testkit::add_partner(&mut p, partner_share, partner_from == Some(0));
                 // Producer economics (issue 18): each producer its own operator, with a cash
                 // cost of `cost` times the base value of its main output, so that some run at a
                 // loss and close after `close_after` steps of net loss.
@@ -270,6 +275,11 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                         s.authorities[0].announcement_premium[1] = 0.3;
                     });
                 }
+                if let Some(from) = partner_from.filter(|&s| s > 0) {
+                    testkit::impose(&mut p, from, |s| {
+                        s.authorities[0].partner = vec![false, false, true];
+                    });
+                }
                 if embargo {
                     let ni = p.items.len();
                     testkit::impose(&mut p, shock + 5, |s| {
@@ -349,6 +359,9 @@ proptest! {
         }
         for v in sim.trajectory().as_slice() {
             prop_assert!(v.is_finite() && *v >= 0.0);
+        }
+        if let Some(v) = model.schema().step_var("supply_under_licence_share") {
+            prop_assert!(sim.trajectory().series(v).all(|s| s <= 1.0));
         }
         let vars = &model.schema().step_vars;
         for (v, name) in vars.iter().enumerate() {

@@ -476,6 +476,7 @@ fn describe_what(s: &schema::ShockSpec) -> String {
         "general_licence" => "general licence: no individual licence needed".to_owned(),
         "capacity_outage" => format!("capacity cut by {}", num(&s.share)),
         "demand_surge" => format!("demand x {}", num(&s.multiplier)),
+        "partner_control" => "plants sell under the exporter's policy:".to_owned(),
         other => other.to_owned(),
     }
 }

@@ -449,6 +449,9 @@ pub struct ExporterSpec {
     /// General licences in force at the start.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub general_licence: Vec<GeneralLicenceSpec>,
+    /// Regions whose plants are under its control from the start (partner refineries abroad).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partner_regions: Vec<String>,
 }
 
 /// `[[shock]]`: one dated policy or market event. Which keys apply depends on `type`

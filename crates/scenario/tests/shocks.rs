@@ -74,3 +74,33 @@ fn overlapping_outages_multiply_and_end_one_at_a_time() {
     let shares = changes(&s, |x| x.market.derate_share[mines]);
     assert_eq!(shares, vec![(4, 0.5), (8, 0.75), (14, 0.5), (18, 0.0)]);
 }
+
+/// A partnership (issue 18) starts and ends with its `partner_control` shock, over the
+/// exporter's baseline partner, which stays; it turns lever metrics on.
+#[test]
+fn a_partner_control_starts_and_ends_over_the_baseline_partner() {
+    let s = scenario(
+        "[[exporter]]\nregion = \"china\"\npartner_regions = [\"myanmar\"]\n\
+         [[shock]]\ntype = \"partner_control\"\nregions = [\"malaysia\"]\ndate = 2025-03-03\nduration_weeks = 10\n",
+    );
+    let p = s.central();
+    assert!(p.lever_metrics);
+    let (malaysia, myanmar) = (
+        p.region_id("malaysia").unwrap(),
+        p.region_id("myanmar").unwrap(),
+    );
+    let partners = changes(&s, |x| {
+        let a = &x.authorities[0];
+        (a.is_partner(myanmar), a.is_partner(malaysia))
+    });
+    assert!(p.baseline_in_force().authorities[0].is_partner(myanmar));
+    assert_eq!(partners, vec![(8, (true, true)), (18, (true, false))]);
+    // Without partners, nothing of the kind is in the state (and lever metrics stay off).
+    let plain = scenario("");
+    assert!(!plain.central().lever_metrics);
+    assert!(
+        plain.central().baseline_in_force().authorities[0]
+            .partner
+            .is_empty()
+    );
+}

@@ -251,6 +251,11 @@ impl Build<'_> {
                     }
                 }
             }
+            let partner_regions = self.partner_regions(
+                &format!("{key}.partner_regions"),
+                &e.partner_regions,
+                &e.region,
+            );
             out.push(core::AuthorityParams {
                 region,
                 controlled,
@@ -259,7 +264,51 @@ impl Build<'_> {
                 embargoes: vec![],
                 extraterritorial_share,
                 general_licences,
+                partner_regions,
             });
+        }
+        out
+    }
+
+    /// The partner regions at `key` (an exporter's `partner_regions` or a `partner_control`
+    /// shock's `regions`) of the exporter in region `exporter`: each a known region without an
+    /// `[[exporter]]` of its own and with producers.
+    pub(super) fn partner_regions(
+        &mut self,
+        key: &str,
+        names: &[String],
+        exporter: &str,
+    ) -> Vec<core::RegionId> {
+        let f = self.file;
+        let mut out = Vec::with_capacity(names.len());
+        for (j, name) in names.iter().enumerate() {
+            let at = format!("{key}.{j}");
+            let region = self.region(&at, name);
+            if f.exporter.iter().any(|e| &e.region == name) {
+                let fix = if name == exporter {
+                    "an exporter's own region is not its partner; name a region abroad (add a `[[region]]` for the partner plant)"
+                } else {
+                    "a region with its own `[[exporter]]` follows its own policy; name a region without one"
+                };
+                self.problem(
+                    at,
+                    format!("`{name}` is an exporter's region, not a partner region"),
+                    fix,
+                );
+            } else if self.regions.contains(name) && !f.producer.iter().any(|p| &p.region == name) {
+                self.problem(
+                    at,
+                    format!("`{name}` has no producers, so a partnership there sells nothing"),
+                    format!("add the partner plant as a `[[producer]]` with `region = \"{name}\"`, or name the region that holds it"),
+                );
+            } else if out.contains(&region) {
+                self.problem(
+                    at,
+                    format!("`{name}` is named twice"),
+                    "name each partner region once",
+                );
+            }
+            out.push(region);
         }
         out
     }

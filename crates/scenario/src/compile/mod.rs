@@ -391,7 +391,12 @@ impl<'a> Build<'a> {
         params.lever_metrics = f.scenario.lever_metrics.unwrap_or(
             !params.operators.is_empty()
                 || !params.floors.is_empty()
-                || !params.undercuts.is_empty(),
+                || !params.undercuts.is_empty()
+                || params
+                    .authorities
+                    .iter()
+                    .any(|a| !a.partner_regions.is_empty())
+                || f.shock.iter().any(|s| s.kind == "partner_control"),
         );
         // Targets hold no uncertain numbers, so no replication rebuilds them: they are read
         // once, here, and resolved against the whole parameters.

@@ -245,6 +245,24 @@ impl Build<'_> {
             }
             "capacity_outage" => self.capacity_outage(key, s, params),
             "demand_surge" => self.demand_surge(key, s, params),
+            "partner_control" => {
+                let exporter = self
+                    .file
+                    .exporter
+                    .get(authority.idx())
+                    .map(|e| e.region.clone())
+                    .unwrap_or_default();
+                if s.regions.is_empty() {
+                    self.problem(
+                        format!("{key}.regions"),
+                        "a partner control needs regions",
+                        "add `regions = [\"malaysia_partner\"]` (the region of the partner plant)",
+                    );
+                }
+                let regions =
+                    self.partner_regions(&format!("{key}.regions"), &s.regions, &exporter);
+                vec![Measure::Partner { authority, regions }]
+            }
             "suspend" | "lift" => vec![],
             other => {
                 let kinds = keys::shock_types();

@@ -22,6 +22,8 @@ keys! {
         "Extraterritorial rule in force at the start (see the `extraterritorial` shock).";
     Exporter "general_licence": Tables(Table::GeneralLicence), "", None, Opt("none"), [], "general_licences",
         "General licences in force at the start (below; see the `general_licence` shock).";
+    Exporter "partner_regions": Names("region"), "", None, Opt("none"), [], "partner_regions",
+        "Regions whose plants are under this exporter's control from the start (a partner refinery abroad, issue 18; see the `partner_control` shock): their sales abroad follow its embargoes and licences exactly as its own exports, but not its quotas. Each must have producers and no `[[exporter]]` of its own; give the partner plant a region of its own so its stock is not pooled with an independent plant's.";
 
     Licence "review_capacity_per_week": Number, "applications per week", NN, FALLBACK, [], "review_capacity_per_step",
         "Applications taken into review per week, fractions carried over (0.5 = one every other week); the rest queue (FIFO). An application is one buyer agent (a region × sector, a producer or a stockpile) × one item.";
@@ -59,7 +61,7 @@ keys! {
     GeneralLicence "items": Names("item"), "", None, REQUIRED, [], "item",
         "Items it covers (`\"*\"` = all): their buyers in the destinations ship without an individual licence.";
 
-    Shock "type": Choice(&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "lift", "capacity_outage", "demand_surge"]),
+    Shock "type": Choice(&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "lift", "capacity_outage", "demand_surge", "partner_control"]),
         "", None, REQUIRED, [], "", "One of the types below.";
     Shock "name": Text, "", None, Opt("`shock.<index>`"), [], "",
         "Needed if a `suspend` or `lift` refers to it; shown in the timeline.";
@@ -69,7 +71,7 @@ keys! {
     Shock "delay_weeks": Number, "weeks", ANY, Opt("0"), [], "",
         "Shift of the date; a distribution makes the date uncertain.";
     Shock "duration_weeks": Number, "weeks", NN, Opt("to the end of the horizon"),
-        [&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "capacity_outage", "demand_surge"]], "",
+        [&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "capacity_outage", "demand_surge", "partner_control"]], "",
         "How long it lasts.";
     Shock "announced": Date, "", None, Opt("not announced before it takes effect"), [ANNOUNCED_SHOCKS], "",
         "The day it is announced, before `date` (give this or `announced_weeks_before`). From then until it takes effect the world price of its items carries `announcement_log_premium`.";
@@ -111,8 +113,8 @@ keys! {
         "The `name` of the shock suspended or lifted.";
     Shock "producers": Names("producer"), "", None, REQUIRED, [&["capacity_outage"]], "producers",
         "Producers hit.";
-    Shock "regions": Names("region"), "", None, Opt("all"), [&["demand_surge"]], "manufacturers",
-        "Regions whose manufacturers are hit.";
+    Shock "regions": Names("region"), "", None, Opt("all (`demand_surge`); required for `partner_control`"), [&["demand_surge", "partner_control"]], "manufacturers",
+        "`demand_surge`: regions whose manufacturers are hit; `partner_control`: regions whose plants come under the exporter's control (each with producers and no `[[exporter]]` of its own).";
     Shock "sectors": Names("sector"), "", None, Opt("all"), [&["demand_surge"]], "manufacturers",
         "Sectors whose manufacturers are hit.";
     Shock "multiplier": Number, "", NN, REQUIRED, [&["demand_surge"]], "multiplier",

@@ -19,6 +19,7 @@ pub(super) const AUTHORITY_SHOCKS: &[&str] = &[
     "quota",
     "extraterritorial",
     "general_licence",
+    "partner_control",
 ];
 pub(super) const LICENCE_SHOCK: &[&str] = &["licence_regime"];
 /// Shocks that control items and may be announced before they take effect.
@@ -98,6 +99,10 @@ pub const SHOCK_TYPES: &[(&str, &str)] = &[
     (
         "demand_surge",
         "Demand of the matching manufacturers is multiplied (back to 1).",
+    ),
+    (
+        "partner_control",
+        "The regions' plants come under the exporter's control: their sales abroad follow its embargoes and licences as its own exports, not its quotas (independent again).",
     ),
 ];
 
