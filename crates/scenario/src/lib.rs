@@ -477,6 +477,10 @@ fn describe_what(s: &schema::ShockSpec) -> String {
         "capacity_outage" => format!("capacity cut by {}", num(&s.share)),
         "demand_surge" => format!("demand x {}", num(&s.multiplier)),
         "partner_control" => "plants sell under the exporter's policy:".to_owned(),
+        "destination_list" => format!(
+            "onto destination list `{}`:",
+            s.list.clone().unwrap_or_default()
+        ),
         other => other.to_owned(),
     }
 }

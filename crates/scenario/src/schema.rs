@@ -12,11 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::num::Num;
 
+mod destination_list;
 mod economics;
 mod floor;
 mod producer;
 mod target;
 mod undercut;
+pub use destination_list::DestinationListSpec;
 pub use economics::{EconomicsKnobs, EconomicsSpec};
 pub use floor::FloorSpec;
 pub use producer::{LeadTimeSpec, ProducerKnobs, ProducerSpec};
@@ -452,6 +454,9 @@ pub struct ExporterSpec {
     /// Regions whose plants are under its control from the start (partner refineries abroad).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partner_regions: Vec<String>,
+    /// Destination lists with their own licence terms (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destination_list: Vec<DestinationListSpec>,
 }
 
 /// `[[shock]]`: one dated policy or market event. Which keys apply depends on `type`
@@ -516,9 +521,13 @@ pub struct ShockSpec {
     /// Producers hit (`capacity_outage`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub producers: Vec<String>,
-    /// Regions hit (`demand_surge`; empty = all).
+    /// Regions hit (`demand_surge`; empty = all), put under control (`partner_control`) or
+    /// moved onto a list (`destination_list`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
+    /// The exporter's destination list the regions move onto (`destination_list`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
     /// Sectors hit (`demand_surge`; empty = all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<String>,

@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 
 use chokepoint_core as core;
 
+use chokepoint_core::{ItemId, RegionId};
+
+use super::destination_lists::apply_lists;
 use super::{Build, DAYS_PER_WEEK, Slot};
 use crate::diagnostics::did_you_mean;
 use crate::schema::{Approval, BatchSpec, LicenceSpec};
@@ -204,7 +207,32 @@ impl Build<'_> {
         out
     }
 
+    /// The export authorities, with the destination lists in force at the start applied to
+    /// their baseline regimes and general licences.
     pub(super) fn build_authorities(&mut self) -> Vec<core::AuthorityParams> {
+        let mut out = self.raw_authorities();
+        let lists = self.destination_lists();
+        if !lists.any() {
+            return out;
+        }
+        let (ni, nr, ns) = (self.items.len(), self.regions.len(), self.sectors.len());
+        for ((a, lists), members) in out.iter_mut().zip(&lists.lists).zip(&lists.members) {
+            let mut policy = a.baseline_policy(ni, nr);
+            apply_lists(&mut policy, lists, members, ns);
+            a.regime = policy.regime;
+            for (at, &on) in policy.general_licence.iter().enumerate() {
+                let (destination, item) = (RegionId::from(at / ni), ItemId::from(at % ni));
+                let g = core::GeneralLicence { destination, item };
+                if on && !a.general_licences.contains(&g) {
+                    a.general_licences.push(g);
+                }
+            }
+        }
+        out
+    }
+
+    /// The export authorities as their tables state them, without destination lists.
+    pub(super) fn raw_authorities(&mut self) -> Vec<core::AuthorityParams> {
         let f = self.file;
         let mut out = Vec::new();
         for (k, e) in f.exporter.iter().enumerate() {

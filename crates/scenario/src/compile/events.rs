@@ -9,6 +9,7 @@ use chokepoint_core as core;
 use chokepoint_core::{AuthorityId, ItemId, ManufacturerId, PolicyEvent, ProducerId, RegionId};
 
 use super::Build;
+use super::destination_lists::{Lists, apply_lists};
 use crate::diagnostics::did_you_mean;
 
 mod origins;
@@ -147,8 +148,12 @@ impl Build<'_> {
         // another's, or the baseline's. Among shocks setting the same value (a quota, the
         // regime, the extraterritorial share) the latest to start wins; derates combine and
         // surges multiply.
-        let baseline = EventState::baseline(params);
+        let lists = std::mem::take(&mut self.lists);
+        let raw = self.raw_authorities.take();
+        let ns = params.sectors.len();
+        let baseline = EventState::baseline(params, raw.as_deref(), &lists);
         let mut previous = baseline.clone();
+        previous.finish(&lists, ns);
         let mut was_active = vec![false; n];
         let mut events = Vec::new();
         for &step in &boundaries {
@@ -223,6 +228,7 @@ impl Build<'_> {
                     }
                 }
             }
+            state.finish(&lists, ns);
             if state == previous {
                 continue;
             }
@@ -304,6 +310,12 @@ pub(super) enum Measure {
         authority: AuthorityId,
         regions: Vec<RegionId>,
     },
+    /// The regions move onto one of the exporter's destination lists.
+    DestinationList {
+        authority: AuthorityId,
+        list: usize,
+        regions: Vec<RegionId>,
+    },
 }
 
 impl Measure {
@@ -317,7 +329,8 @@ impl Measure {
             | Self::Announce { authority, .. }
             | Self::LicenceRegime { authority, .. }
             | Self::Extraterritorial { authority, .. }
-            | Self::Partner { authority, .. } => Some(*authority),
+            | Self::Partner { authority, .. }
+            | Self::DestinationList { authority, .. } => Some(*authority),
             Self::CapacityOutage { .. } | Self::DemandSurge { .. } => None,
         }
     }
@@ -330,13 +343,42 @@ struct EventState {
     in_force: core::InForce,
     /// Per authority: the shock whose licence regime is in force (`None` = the exporter's own).
     regime_by: Vec<Option<usize>>,
+    /// Per authority, per region: the destination list it is on (empty without lists).
+    members: Vec<Vec<Option<usize>>>,
 }
 
 impl EventState {
-    fn baseline(p: &core::ModelParams) -> Self {
+    /// The baseline before destination lists: the exporters as their tables state them
+    /// (`raw`, when there are lists), the lists' members at the start.
+    fn baseline(
+        p: &core::ModelParams,
+        raw: Option<&[core::AuthorityParams]>,
+        lists: &Lists,
+    ) -> Self {
+        let mut in_force = p.baseline_in_force();
+        if let Some(raw) = raw {
+            let (ni, nr) = (p.items.len(), p.regions.len());
+            in_force.authorities = raw.iter().map(|a| a.baseline_policy(ni, nr)).collect();
+        }
         Self {
-            in_force: p.baseline_in_force(),
+            in_force,
             regime_by: vec![None; p.authorities.len()],
+            members: lists.members.clone(),
+        }
+    }
+
+    /// The final pass: each exporter's destination lists over the state in force.
+    fn finish(&mut self, lists: &Lists, n_sectors: usize) {
+        for ((policy, lists), members) in self
+            .in_force
+            .authorities
+            .iter_mut()
+            .zip(&lists.lists)
+            .zip(&self.members)
+        {
+            if !lists.is_empty() {
+                apply_lists(policy, lists, members, n_sectors);
+            }
         }
     }
 
@@ -421,6 +463,22 @@ impl EventState {
                 }
                 (Measure::Extraterritorial { share, .. }, Some(policy)) => {
                     policy.extraterritorial_share = Some(*share);
+                }
+                (
+                    Measure::DestinationList {
+                        authority,
+                        list,
+                        regions,
+                    },
+                    Some(_),
+                ) => {
+                    if let Some(members) = self.members.get_mut(authority.idx()) {
+                        for r in regions {
+                            if let Some(m) = members.get_mut(r.idx()) {
+                                *m = Some(*list);
+                            }
+                        }
+                    }
                 }
                 (Measure::Partner { regions, .. }, Some(policy)) => {
                     // One flag per region (the embargo table is region × item).

@@ -10,6 +10,7 @@
 
 mod authority;
 mod core_errors;
+mod destination_lists;
 mod economics;
 mod events;
 mod floors;
@@ -97,6 +98,10 @@ pub(crate) struct Build<'a> {
     /// Key paths of the distributions read while validating, in the order they were met, each
     /// once: the numbers a replication samples.
     pub(crate) uncertain: Vec<String>,
+    /// While the events are built: the exporters' destination lists and, when there are any,
+    /// the exporters without them (the state the lists are applied over).
+    lists: destination_lists::Lists,
+    raw_authorities: Option<Vec<core::AuthorityParams>>,
 }
 
 /// FNV-1a: a stable 64-bit hash of a key path, naming its random stream.
@@ -128,6 +133,8 @@ impl<'a> Build<'a> {
             step_days,
             event_origins: Vec::new(),
             uncertain: Vec::new(),
+            lists: destination_lists::Lists::default(),
+            raw_authorities: None,
         }
     }
 

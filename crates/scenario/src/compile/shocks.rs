@@ -14,6 +14,13 @@ use crate::schema::ShockSpec;
 impl Build<'_> {
     pub(super) fn build_events(&mut self, params: &core::ModelParams) -> Vec<PolicyEvent> {
         let f = self.file;
+        // Destination lists are applied over the exporters as their tables state them (their
+        // problems are reported with the exporters).
+        if f.exporter.iter().any(|e| !e.destination_list.is_empty()) {
+            let (raw, lists) = self.quietly(|b| (b.raw_authorities(), b.destination_lists()));
+            self.raw_authorities = Some(raw);
+            self.lists = lists;
+        }
         let names: Vec<&str> = f.shock.iter().map(|s| s.name.as_str()).collect();
         let mut windows: Vec<Option<Window>> = Vec::new();
         for (k, s) in f.shock.iter().enumerate() {
@@ -263,6 +270,7 @@ impl Build<'_> {
                     self.partner_regions(&format!("{key}.regions"), &s.regions, &exporter);
                 vec![Measure::Partner { authority, regions }]
             }
+            "destination_list" => self.destination_list_shock(key, s, authority),
             "suspend" | "lift" => vec![],
             other => {
                 let kinds = keys::shock_types();
@@ -384,6 +392,52 @@ impl Build<'_> {
             manufacturers,
             multiplier,
         }]
+    }
+
+    /// `destination_list`: the regions move onto the exporter's named list.
+    fn destination_list_shock(
+        &mut self,
+        key: &str,
+        s: &ShockSpec,
+        authority: AuthorityId,
+    ) -> Vec<Measure> {
+        let name = s.list.clone().unwrap_or_default();
+        let lists = self
+            .lists
+            .lists
+            .get(authority.idx())
+            .cloned()
+            .unwrap_or_default();
+        let list = if s.list.is_none() {
+            self.problem(
+                format!("{key}.list"),
+                "missing required key",
+                "add `list = \"<name>\"`: one of the exporter's `[[exporter.destination_list]]`",
+            );
+            None
+        } else {
+            self.list_index(&format!("{key}.list"), &lists, &name)
+        };
+        if s.regions.is_empty() {
+            self.problem(
+                format!("{key}.regions"),
+                "a destination list shock needs regions",
+                "add `regions = [\"eu\"]` (the regions moved onto the list)",
+            );
+        }
+        let regions: Vec<RegionId> = s
+            .regions
+            .iter()
+            .enumerate()
+            .map(|(j, n)| self.region(&format!("{key}.regions.{j}"), n))
+            .collect();
+        list.map(|list| Measure::DestinationList {
+            authority,
+            list,
+            regions,
+        })
+        .into_iter()
+        .collect()
     }
 
     fn require_items(&mut self, key: &str, names: &[String]) -> Vec<core::ItemId> {

@@ -56,6 +56,8 @@ pub enum Table {
     Batch,
     /// `[[exporter.general_licence]]`.
     GeneralLicence,
+    /// `[[exporter.destination_list]]` (issue 18).
+    DestinationList,
     /// `[[shock]]`.
     Shock,
     /// `[[target]]`.
@@ -66,7 +68,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 24] = [
+    pub const ALL: [Table; 25] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -88,6 +90,7 @@ impl Table {
         Table::Quota,
         Table::Batch,
         Table::GeneralLicence,
+        Table::DestinationList,
         Table::Shock,
         Table::Target,
         Table::Dist,
@@ -118,6 +121,7 @@ impl Table {
             Table::Quota => "quota",
             Table::Batch => "batch",
             Table::GeneralLicence => "general_licence",
+            Table::DestinationList => "destination_list",
             Table::Shock => "shock",
             Table::Target => "target",
             Table::Dist => "dist",

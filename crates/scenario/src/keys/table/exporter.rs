@@ -3,8 +3,8 @@
 
 use super::super::Need::{Fallback as FALLBACK, Optional as Opt, Required as REQUIRED};
 use super::super::Ty::{
-    Approval, Bool, ByDestination, Choice, Date, Integer, Name, Names, Number, Table as Sub,
-    Tables, Text,
+    Approval, Bool, ByDestination, Choice, Date, Integer, Name, Names, Number, NumberBy,
+    Table as Sub, Tables, Text,
 };
 use super::super::{Key, Table};
 use super::{ANNOUNCED_SHOCKS, ANY, AUTHORITY_SHOCKS, GE1, LICENCE_SHOCK, NN, POS, SHARE};
@@ -22,6 +22,8 @@ keys! {
         "Extraterritorial rule in force at the start (see the `extraterritorial` shock).";
     Exporter "general_licence": Tables(Table::GeneralLicence), "", None, Opt("none"), [], "general_licences",
         "General licences in force at the start (below; see the `general_licence` shock).";
+    Exporter "destination_list": Tables(Table::DestinationList), "", None, Opt("none"), [], "",
+        "Destination lists with their own licence terms (below; see the `destination_list` shock).";
     Exporter "partner_regions": Names("region"), "", None, Opt("none"), [], "partner_regions",
         "Regions whose plants are under this exporter's control from the start (a partner refinery abroad, issue 18; see the `partner_control` shock): their sales abroad follow its embargoes and licences exactly as its own exports, but not its quotas. Each must have producers and no `[[exporter]]` of its own; give the partner plant a region of its own so its stock is not pooled with an independent plant's.";
 
@@ -61,7 +63,20 @@ keys! {
     GeneralLicence "items": Names("item"), "", None, REQUIRED, [], "item",
         "Items it covers (`\"*\"` = all): their buyers in the destinations ship without an individual licence.";
 
-    Shock "type": Choice(&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "lift", "capacity_outage", "demand_surge", "partner_control"]),
+    DestinationList "name": Text, "", None, REQUIRED, [], "",
+        "Name, unique within the exporter (`destination_list` shocks refer to it).";
+    DestinationList "regions": Names("region"), "", None, Opt("none: only shocks put regions on it"), [], "",
+        "Regions on the list from the start; a region is on at most one list at a time.";
+    DestinationList "approval": NumberBy("sector"), "probability", SHARE, Opt("the regime in force's"), [], "regime.approval",
+        "Approval odds of the list's applicants by end use: `default` and sectors (`{ default = 0.95, defence = 0.2 }`); a sector not given takes `default`, else the regime's odds.";
+    DestinationList "lead_time_weeks": Sub(Table::LeadTime), "weeks", None, Opt("the regime in force's"), [], "regime.lead_time_by_region",
+        "Review time of the list's applicants (`{ median, sigma, max }`, all three).";
+    DestinationList "validity_weeks": Number, "weeks", NN, Opt("the regime in force's terms"), [], "regime.validity_steps",
+        "Licence term for the list's destinations, every end use.";
+    DestinationList "general_licence": Names("item"), "", None, Opt("none"), [], "general_licence",
+        "Items the list's destinations receive under a general licence (`\"*\"` = all), while the regime in force controls them.";
+
+    Shock "type": Choice(&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "lift", "capacity_outage", "demand_surge", "partner_control", "destination_list"]),
         "", None, REQUIRED, [], "", "One of the types below.";
     Shock "name": Text, "", None, Opt("`shock.<index>`"), [], "",
         "Needed if a `suspend` or `lift` refers to it; shown in the timeline.";
@@ -71,7 +86,7 @@ keys! {
     Shock "delay_weeks": Number, "weeks", ANY, Opt("0"), [], "",
         "Shift of the date; a distribution makes the date uncertain.";
     Shock "duration_weeks": Number, "weeks", NN, Opt("to the end of the horizon"),
-        [&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "capacity_outage", "demand_surge", "partner_control"]], "",
+        [&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "capacity_outage", "demand_surge", "partner_control", "destination_list"]], "",
         "How long it lasts.";
     Shock "announced": Date, "", None, Opt("not announced before it takes effect"), [ANNOUNCED_SHOCKS], "",
         "The day it is announced, before `date` (give this or `announced_weeks_before`). From then until it takes effect the world price of its items carries `announcement_log_premium`.";
@@ -113,8 +128,10 @@ keys! {
         "The `name` of the shock suspended or lifted.";
     Shock "producers": Names("producer"), "", None, REQUIRED, [&["capacity_outage"]], "producers",
         "Producers hit.";
-    Shock "regions": Names("region"), "", None, Opt("all (`demand_surge`); required for `partner_control`"), [&["demand_surge", "partner_control"]], "manufacturers",
-        "`demand_surge`: regions whose manufacturers are hit; `partner_control`: regions whose plants come under the exporter's control (each with producers and no `[[exporter]]` of its own).";
+    Shock "regions": Names("region"), "", None, Opt("all (`demand_surge`); required for `partner_control` and `destination_list`"), [&["demand_surge", "partner_control", "destination_list"]], "manufacturers",
+        "`demand_surge`: regions whose manufacturers are hit; `partner_control`: regions whose plants come under the exporter's control (each with producers and no `[[exporter]]` of its own); `destination_list`: regions moved onto the list (out of any other).";
+    Shock "list": Name("destination list"), "", None, REQUIRED, [&["destination_list"]], "",
+        "The exporter's `[[exporter.destination_list]]` the regions move onto.";
     Shock "sectors": Names("sector"), "", None, Opt("all"), [&["demand_surge"]], "manufacturers",
         "Sectors whose manufacturers are hit.";
     Shock "multiplier": Number, "", NN, REQUIRED, [&["demand_surge"]], "multiplier",

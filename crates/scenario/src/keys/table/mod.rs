@@ -20,6 +20,7 @@ pub(super) const AUTHORITY_SHOCKS: &[&str] = &[
     "extraterritorial",
     "general_licence",
     "partner_control",
+    "destination_list",
 ];
 pub(super) const LICENCE_SHOCK: &[&str] = &["licence_regime"];
 /// Shocks that control items and may be announced before they take effect.
@@ -103,6 +104,10 @@ pub const SHOCK_TYPES: &[(&str, &str)] = &[
     (
         "partner_control",
         "The regions' plants come under the exporter's control: their sales abroad follow its embargoes and licences as its own exports, not its quotas (independent again).",
+    ),
+    (
+        "destination_list",
+        "The regions move onto the exporter's named destination list (out of any other) and take its licence terms over the regime in force (back to their previous list, or none).",
     ),
 ];
 
