@@ -150,3 +150,25 @@ fn bad_lists_are_refused_at_their_key() {
         assert!(e.contains(want), "lacks {want}:\n{e}");
     }
 }
+
+/// A replication's parameters are the same whether only the events are redone (an uncertain
+/// regime) or the exporters too (an uncertain list): the lists are applied over the exporters
+/// as their tables state them either way.
+#[test]
+fn sampled_replications_apply_the_lists_as_a_full_build_does() {
+    for body in [
+        "[[shock]]\ntype = \"licence_regime\"\nitems = [\"dy\"]\ndate = 2025-02-03\n\
+         approval = { default = { dist = \"beta\", alpha = 4, beta = 2 } }\n",
+        "[[exporter]]\nregion = \"china\"\n[[exporter.destination_list]]\nname = \"targets\"\n\
+         regions = [\"us\"]\napproval = { default = { dist = \"uniform\", lo = 0, hi = 0.2 } }\n\
+         [[shock]]\ntype = \"list_expansion\"\nitems = [\"dy\"]\ndate = 2025-02-03\n",
+    ] {
+        let s = scenario(&format!("{LISTS}{body}"));
+        for seed in [3, 4] {
+            let mut p = s.central().clone();
+            s.sample_params_into(seed, &mut p);
+            assert_eq!(p, s.sample(seed), "{body}");
+        }
+        assert!(!s.sampled_keys().is_empty());
+    }
+}
