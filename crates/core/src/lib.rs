@@ -46,6 +46,7 @@ mod metrics;
 mod model;
 mod outputs;
 mod params;
+mod plans;
 mod policy;
 mod prices;
 mod producers;

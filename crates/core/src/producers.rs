@@ -56,7 +56,12 @@ impl Producers {
                 book.held[slot] += pr.input_cover_steps * activity * f.t_per_unit;
             }
             #[allow(clippy::cast_precision_loss, reason = "step counts are far below 2^52")]
-            let online_progress = pr.online.map_or(0.0, |o| (0 - o.step) as f64);
+            let online_progress = if pr.plan.is_some() {
+                // Not financed yet: no date to count from (step 10 sets it when financed).
+                f64::NEG_INFINITY
+            } else {
+                pr.online.map_or(0.0, |o| (0 - o.step) as f64)
+            };
             state.push(ProducerState {
                 capacity_t: pr.capacity_t_per_step,
                 online_share: pr.online_share(0),
@@ -83,13 +88,17 @@ impl Producers {
     /// start's progress (what [`crate::ProducerParams::online_share`] gives at the reported step).
     pub(crate) fn set_online(&mut self, params: &ModelParams) {
         for (st, pr) in self.state.iter_mut().zip(&params.producers) {
-            if let Some(o) = pr.online {
+            let ramp_steps = pr
+                .online
+                .map(|o| o.ramp_steps)
+                .or(pr.plan.map(|p| p.ramp_steps));
+            if let Some(ramp_steps) = ramp_steps {
                 st.online_share = if st.online_progress < 0.0 {
                     0.0
-                } else if o.ramp_steps <= 0.0 {
+                } else if ramp_steps <= 0.0 {
                     1.0
                 } else {
-                    (st.online_progress / o.ramp_steps).min(1.0)
+                    (st.online_progress / ramp_steps).min(1.0)
                 };
             }
         }
@@ -98,10 +107,18 @@ impl Producers {
     /// End of a reported step: dated starts progress by the step's speed.
     pub(crate) fn advance_online(&mut self, params: &ModelParams) {
         for (st, pr) in self.state.iter_mut().zip(&params.producers) {
-            if pr.online.is_some() {
+            // An unfinanced plan's progress is -inf and stays so.
+            if pr.online.is_some() || pr.plan.is_some() {
                 st.online_progress += SPEED;
             }
         }
+    }
+
+    /// Step 10: planned producer `k` is financed this step; its first output comes
+    /// `build_steps` steps later (then it ramps over its plan's `ramp_steps`), as if it had a
+    /// dated start there.
+    pub(crate) fn start_building(&mut self, k: usize, build_steps: u32) {
+        self.state[k].online_progress = -f64::from(build_steps);
     }
 
     /// Step 2: outages start or end (two uniform draws per producer, always, so the stream stays
@@ -145,9 +162,18 @@ impl Producers {
     pub(crate) fn reopen(&mut self, params: &ModelParams, k: usize) {
         let st = &mut self.state[k];
         st.closed = false;
-        if params.producers[k].online.is_some() {
+        if params.producers[k].online.is_some() || params.producers[k].plan.is_some() {
             // A member whose dated start is still ahead keeps it; a running one ramps again.
             st.online_progress = st.online_progress.min(0.0);
+        }
+    }
+
+    /// Producer `k`'s share of capacity running this step: its online share, 0 once closed.
+    pub(crate) fn running_share(&self, k: usize) -> f64 {
+        if self.state[k].closed {
+            0.0
+        } else {
+            self.state[k].online_share
         }
     }
 

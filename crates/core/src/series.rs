@@ -9,7 +9,8 @@
 //! `substituted_share` and per exporter and quota `quota_exports_t/<exporter>/<quota>`; then,
 //! only with lever metrics on (issue 18), `producer_open/<producer>` for producers with
 //! economics and `loss_weeks/<operator>`, then `price_ratio_uncapped/<item>` for items an
-//! exporter's undercut rule prices. Units are in docs/outputs.md.
+//! exporter's undercut rule prices, then `online_share/<producer>` for producers with a plan or
+//! a dated start. Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
 use crate::economics::Accounts;
@@ -17,6 +18,7 @@ use crate::ids::ItemId;
 use crate::markets::Book;
 use crate::params::{ModelParams, Stage};
 use crate::prices::Prices;
+use crate::producers::Producers;
 
 /// The per-exporter licence variables, in row order: applications waiting for review,
 /// applications pending (waiting or under review), approvals and refusals decided in the step.
@@ -130,6 +132,12 @@ const SERIES: &[(&str, usize, &str, &str)] = &[
         "World price without the exporter's undercut cap, ratio to base:",
         "ratio",
     ),
+    (
+        "online_share",
+        1,
+        "Share of a dated or planned producer's capacity running:",
+        "share",
+    ),
 ];
 
 /// The plain-words label and unit of a per-step variable of a trajectory (`timeseries.csv`), or
@@ -198,6 +206,10 @@ pub(crate) struct Layout {
     /// items some undercut rule prices, in rule order.
     uncapped: usize,
     uncapped_items: Vec<usize>,
+    /// `online_share/<producer>` (lever metrics on only): where the group starts and the
+    /// producers with a plan or a dated start.
+    online: usize,
+    online_producers: Vec<usize>,
 }
 
 /// Whether a buyer in `region` ever orders `item`: a manufacturer's demand, a producer's input
@@ -337,6 +349,16 @@ impl Layout {
                 }
             }
         }
+        let online = step_vars.len();
+        let mut online_producers = Vec::new();
+        if params.lever_metrics {
+            for (k, pr) in params.producers.iter().enumerate() {
+                if pr.online.is_some() || pr.plan.is_some() {
+                    online_producers.push(k);
+                    step_vars.push(format!("online_share/{}", pr.name));
+                }
+            }
+        }
         let layout = Self {
             price,
             domestic_price,
@@ -366,6 +388,8 @@ impl Layout {
             step_weeks: params.calendar.step_weeks(),
             uncapped,
             uncapped_items,
+            online,
+            online_producers,
         };
         (layout, step_vars)
     }
@@ -387,6 +411,7 @@ impl Layout {
         authorities: &[ExportAuthority],
         substituted_share: f64,
         accounts: &Accounts,
+        producers: &Producers,
     ) {
         let ni = prices.world.len();
         row[self.price..self.price + ni].copy_from_slice(&prices.world);
@@ -452,6 +477,9 @@ impl Layout {
         }
         for (j, &i) in self.uncapped_items.iter().enumerate() {
             row[self.uncapped + j] = prices.uncapped[i];
+        }
+        for (j, &k) in self.online_producers.iter().enumerate() {
+            row[self.online + j] = producers.running_share(k);
         }
     }
 }

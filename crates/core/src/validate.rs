@@ -7,6 +7,7 @@ use crate::policy::{LicenceRegime, QuotaBatch};
 use crate::units::KG_PER_T;
 
 mod events;
+mod plans;
 mod undercuts;
 
 /// Collects every problem rather than stopping at the first.
@@ -568,6 +569,7 @@ impl ModelParams {
         c.trade(self);
         c.events(self);
         c.undercuts(self);
+        c.plans(self);
         if c.errors.is_empty() {
             Ok(())
         } else {

@@ -14,11 +14,13 @@ use crate::num::Num;
 
 mod economics;
 mod floor;
+mod plan;
 mod producer;
 mod target;
 mod undercut;
 pub use economics::{EconomicsKnobs, EconomicsSpec};
 pub use floor::FloorSpec;
+pub use plan::{GrantSpec, PlanKnobs, PlanSpec};
 pub use producer::{LeadTimeSpec, ProducerKnobs, ProducerSpec};
 pub use target::TargetSpec;
 pub use undercut::UndercutSpec;
@@ -68,6 +70,9 @@ pub struct ScenarioFile {
     /// Price floors under producers (issue 18).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub floor: Vec<FloorSpec>,
+    /// Grants and loans to planned producers (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grant: Vec<GrantSpec>,
     /// Exporters' pricing rules that undercut entrants (issue 18).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undercut: Vec<UndercutSpec>,

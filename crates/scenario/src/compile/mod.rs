@@ -15,6 +15,7 @@ mod events;
 mod floors;
 mod items;
 mod manufacturers;
+mod plans;
 mod producers;
 mod routes;
 mod sections;
@@ -384,6 +385,7 @@ impl<'a> Build<'a> {
             lever_metrics: false,
             operators: Vec::new(),
             floors: Vec::new(),
+            grants: Vec::new(),
             undercuts: Vec::new(),
         };
         self.rebuild(Sections::ALL, &mut params);
@@ -391,7 +393,8 @@ impl<'a> Build<'a> {
         params.lever_metrics = f.scenario.lever_metrics.unwrap_or(
             !params.operators.is_empty()
                 || !params.floors.is_empty()
-                || !params.undercuts.is_empty(),
+                || !params.undercuts.is_empty()
+                || !params.grants.is_empty(),
         );
         // Targets hold no uncertain numbers, so no replication rebuilds them: they are read
         // once, here, and resolved against the whole parameters.

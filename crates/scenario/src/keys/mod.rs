@@ -46,6 +46,10 @@ pub enum Table {
     Floor,
     /// `[[undercut]]`: an exporter's pricing rule against entrants (issue 18).
     Undercut,
+    /// A producer's `plan`: capacity that comes on only if financed (issue 18).
+    Plan,
+    /// `[[grant]]`: a grant or loan to a planned producer (issue 18).
+    Grant,
     /// `[[exporter]]`.
     Exporter,
     /// An exporter's `licence` table.
@@ -66,7 +70,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 24] = [
+    pub const ALL: [Table; 26] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -83,6 +87,8 @@ impl Table {
         Table::Holding,
         Table::Floor,
         Table::Undercut,
+        Table::Plan,
+        Table::Grant,
         Table::Exporter,
         Table::Licence,
         Table::Quota,
@@ -113,6 +119,8 @@ impl Table {
             Table::Holding => "holding",
             Table::Floor => "floor",
             Table::Undercut => "undercut",
+            Table::Plan => "plan",
+            Table::Grant => "grant",
             Table::Exporter => "exporter",
             Table::Licence => "licence",
             Table::Quota => "quota",
