@@ -382,10 +382,15 @@ pub fn is_event_metric(name: &str) -> bool {
 /// differ only in it can be made comparable by switching it on).
 #[must_use]
 pub fn is_lever_metric(name: &str) -> bool {
-    LEVER_METRICS
-        .iter()
-        .chain(PLAN_METRICS)
-        .any(|m| m.name == name)
+    LEVER_METRICS.iter().any(|m| m.name == name)
+}
+
+/// True for a planned-capacity metric (`grants_paid_usd`, `planned_capacity_*`): present only
+/// with lever metrics on and some producer with a `plan`, so switching lever metrics on does not
+/// make a scenario without plans comparable with one that has them.
+#[must_use]
+pub fn is_plan_metric(name: &str) -> bool {
+    PLAN_METRICS.iter().any(|m| m.name == name)
 }
 
 /// What a metric or a per-step variable is, for people: plain words and the unit (as in

@@ -38,6 +38,9 @@ struct ProducerState {
 /// technology controls will slow it).
 const SPEED: f64 = 1.0;
 
+/// The `what` of a planned producer's keyed outage draws (expansion projects use 0).
+const PLAN_OUTAGE: u64 = 1;
+
 /// The mutable state of every producer, by [`ProducerId`](crate::ids::ProducerId).
 #[derive(Clone, Debug)]
 pub(crate) struct Producers {
@@ -122,12 +125,24 @@ impl Producers {
     }
 
     /// Step 2: outages start or end (two uniform draws per producer, always, so the stream stays
-    /// aligned whatever happens); finished expansion projects add capacity.
-    pub(crate) fn update_capacity<R: Rng>(&mut self, params: &ModelParams, rng: &mut R) {
+    /// aligned whatever happens); finished expansion projects add capacity. A planned producer
+    /// (issue 18) draws its two uniforms keyed by (producer, `clock`) from `plan_key` instead of
+    /// the stream, so that adding a plan leaves every other producer's outages as they were.
+    pub(crate) fn update_capacity<R: Rng>(
+        &mut self,
+        params: &ModelParams,
+        rng: &mut R,
+        plan_key: Keyed,
+        clock: u32,
+    ) {
         for (k, pr) in params.producers.iter().enumerate() {
             let st = &mut self.state[k];
             // Two draws per producer per step whatever happens, to keep the stream aligned.
-            let (u_start, u_len): (f64, f64) = (rng.random(), rng.random());
+            let (u_start, u_len): (f64, f64) = if pr.plan.is_some() {
+                plan_key.uniforms(k as u64, PLAN_OUTAGE, u64::from(clock))
+            } else {
+                (rng.random(), rng.random())
+            };
             if st.outage_left_steps > 0 {
                 st.outage_left_steps -= 1;
             } else if u_start < pr.outage.prob_per_step {
@@ -283,8 +298,10 @@ impl Producers {
                 st.high_price_steps = 0;
             }
             let max = pr.capacity_t_per_step * pr.expansion.max_capacity_multiple;
+            // An unfinanced plan (progress −∞) has no plant to expand.
             if st.project_left_steps.is_none()
                 && !st.closed
+                && st.online_progress > f64::NEG_INFINITY
                 && st.high_price_steps >= pr.expansion.sustain_steps
                 && st.high_price_steps > 0
                 && pr.expansion.increment_share > 0.0

@@ -37,7 +37,7 @@ pub struct RngStreams<R> {
     /// by (buyer, item, review number).
     pub licensing: R,
     /// Capacity expansion: one key at the start; each project's lead time is keyed by
-    /// (producer, project number).
+    /// (producer, project number), and a planned producer's outage draws by (producer, step).
     pub investment: R,
 }
 
@@ -163,7 +163,8 @@ impl<'m> Simulation<'m> {
         }
         // 2. Capacity: dated starts ramp up, outages start or end, expansion projects complete.
         self.producers.set_online(p);
-        self.producers.update_capacity(p, &mut rngs.supply);
+        self.producers
+            .update_capacity(p, &mut rngs.supply, self.investment_key, clock);
         // 3. Demand.
         self.manufacturers
             .form_demand(p, &self.prices, t, &mut rngs.demand);

@@ -321,3 +321,27 @@ fn bad_plans_and_grants_are_refused() {
         assert!(paths.contains(&want.to_owned()), "{want}: {paths:?}");
     }
 }
+
+#[test]
+fn a_plan_never_financed_leaves_every_other_output_bit_identical() {
+    // Its outage draws are keyed, not taken from the supply stream, and it has no plant to
+    // expand: the market runs as if it were not there.
+    let with = run(market(60.0, plan(1e9)));
+    let mut p = market(60.0, plan(1e9));
+    p.producers.pop();
+    for e in &mut p.events {
+        e.in_force.market.derate_share.pop();
+    }
+    let model = Model::new(p).unwrap();
+    let mut sim = Simulation::new(&model);
+    let without = sim.run(&mut streams(5));
+    let n = without.metrics.len();
+    assert_eq!(&with.outcome.metrics[..n], &without.metrics[..]);
+    let trajectory = sim.trajectory();
+    let names = &model.schema().step_vars;
+    let price = names.iter().position(|v| v == "price_ratio/ndfeb").unwrap();
+    let prices: Vec<f64> = (0..trajectory.n_steps())
+        .map(|s| trajectory.step(s)[price])
+        .collect();
+    assert_eq!(with.price, prices);
+}
