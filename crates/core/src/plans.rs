@@ -75,7 +75,12 @@ impl Plans {
                 *e + (price - *e) / plan.financing_window_steps.max(1.0)
             };
             let expected = *e;
-            if self.financed_at[k].is_some() || self.abandoned[k] || t < plan.decision_step {
+            // A project of a closed operator is not financed (its plant would never run).
+            if self.financed_at[k].is_some()
+                || self.abandoned[k]
+                || t < plan.decision_step
+                || producers.is_closed(k)
+            {
                 continue;
             }
             if plan

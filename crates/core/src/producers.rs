@@ -183,6 +183,11 @@ impl Producers {
         }
     }
 
+    /// True while producer `k` is closed by its operator's losses.
+    pub(crate) fn is_closed(&self, k: usize) -> bool {
+        self.state[k].closed
+    }
+
     /// Producer `k`'s share of capacity running this step: its online share, 0 once closed.
     pub(crate) fn running_share(&self, k: usize) -> f64 {
         if self.state[k].closed {

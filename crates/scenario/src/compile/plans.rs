@@ -15,7 +15,7 @@ const DEFAULT_CAPITAL_CHARGE_SHARE_PER_YEAR: f64 = 0.15;
 /// Time constant of the expected price when the file does not say: assumption, the 26 weeks of
 /// high prices behaviour.toml's `expansion_sustain_weeks` waits before a project (design §2.4).
 const DEFAULT_FINANCING_WINDOW_WEEKS: f64 = 26.0;
-/// Steps a year for a loan's term (a year is 365.25 days, as the calendar's).
+/// Days in a year, to turn a loan's `term_years` into steps (365.25, as the calendar's).
 const DAYS_PER_YEAR: f64 = core::Calendar::DAYS_PER_YEAR;
 
 impl Build<'_> {
