@@ -219,6 +219,11 @@ impl Accounts {
         }
     }
 
+    /// True while floor `j` (`f`) has budget left to pay (always without a budget).
+    pub(crate) fn floor_has_budget(&self, j: usize, f: &crate::params::Floor) -> bool {
+        f.budget_usd.is_none_or(|b| self.floor_paid_usd[j] < b)
+    }
+
     /// True once operator `o` has closed.
     pub(crate) fn is_closed(&self, o: usize) -> bool {
         self.closed[o]

@@ -43,6 +43,12 @@ impl Keyed {
         mix(mix(mix(mix(self.0 ^ mix(who)) ^ what) ^ nth) ^ 3)
     }
 
+    /// Two independent uniforms in [0, 1) for event (`who`, `what`, `nth`).
+    pub(crate) fn uniforms(self, who: u64, what: u64, nth: u64) -> (f64, f64) {
+        let h = self.bits(who, what, nth);
+        (unit(mix(h)), unit(mix(h ^ 1)))
+    }
+
     /// A standard normal and a uniform for event (`who`, `what`, `nth`).
     pub(crate) fn normal_and_uniform(self, who: u64, what: u64, nth: u64) -> (f64, f64) {
         let h = mix(mix(mix(self.0 ^ mix(who)) ^ what) ^ nth);

@@ -46,6 +46,7 @@ mod metrics;
 mod model;
 mod outputs;
 mod params;
+mod plans;
 mod policy;
 mod prices;
 mod producers;
@@ -69,10 +70,10 @@ pub use ids::{
 pub use keyed::LeadTime;
 pub use licences::{Application, Licence, LicenceState};
 pub use markets::Ledger;
-pub use metrics::is_lever_metric;
 pub use metrics::{
     Better, Description, EVENT_METRICS, describe_metric, is_event_metric, metric_domain,
 };
+pub use metrics::{is_lever_metric, is_plan_metric};
 pub use model::Model;
 pub use outputs::{Outcome, OutputSchema, Trajectory};
 pub use params::*;

@@ -12,7 +12,7 @@ use crate::params::{ItemKind, ModelParams};
 
 mod levers;
 
-pub(crate) use levers::LEVER_METRICS;
+pub(crate) use levers::{LEVER_METRICS, PLAN_METRICS};
 
 /// Running totals of a replication, updated by the agents as the steps go by.
 #[derive(Clone, Debug, Default)]
@@ -40,6 +40,12 @@ pub(crate) struct Tally {
     pub(crate) floor_paid_usd: f64,
     /// USD the exporters' undercut rules forwent on their exports (issue 18).
     pub(crate) exporter_revenue_forgone_usd: f64,
+    /// USD paid as grants, loans' grant elements and loans written off (issue 18).
+    pub(crate) grants_paid_usd: f64,
+    /// Capacity-weighted mean delay of planned producers' output, weeks (issue 18).
+    pub(crate) planned_delay_weeks: f64,
+    /// Share of planned producers' capacity running at the last reported step (issue 18).
+    pub(crate) planned_online_share: f64,
 }
 
 impl Tally {
@@ -262,14 +268,20 @@ pub(crate) const METRICS: &[Metric] = &[
     },
     Metric {
         name: "total_cost_usd",
-        label: "Total cost: value added lost plus the importers' measures (stockpiles, floors)",
+        label: "Total cost: value added lost plus the importers' measures (stockpiles, floors, grants)",
         better: Some(Better::Lower),
         unit: "USD",
         kind: Kind::Quantity,
         // The objective `compare` ranks strategies by: lost output plus what the importers'
         // measures cost (`policy_cost_usd`), so a floor is not free in a ranking. Without floors
         // `floor_paid_usd` is exactly 0.0 and the sum is bit-identical to lost + stockpile.
-        value: |c| c.tally.lost_output_usd + c.tally.stockpile_cost_usd + c.tally.floor_paid_usd,
+        // Grants (`grants_paid_usd`) add the same way: exactly 0.0 without them.
+        value: |c| {
+            c.tally.lost_output_usd
+                + c.tally.stockpile_cost_usd
+                + c.tally.floor_paid_usd
+                + c.tally.grants_paid_usd
+        },
     },
     Metric {
         name: "exports_t",
@@ -340,7 +352,15 @@ pub(crate) fn names(params: &ModelParams) -> Vec<String> {
     if params.lever_metrics {
         names.extend(LEVER_METRICS.iter().map(|m| m.name.to_owned()));
     }
+    if has_plan_metrics(params) {
+        names.extend(PLAN_METRICS.iter().map(|m| m.name.to_owned()));
+    }
     names
+}
+
+/// True when the outputs carry [`PLAN_METRICS`]: lever metrics on and some producer with a plan.
+fn has_plan_metrics(params: &ModelParams) -> bool {
+    params.lever_metrics && params.producers.iter().any(|p| p.plan.is_some())
 }
 
 /// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals. The
@@ -353,6 +373,7 @@ pub fn is_event_metric(name: &str) -> bool {
     METRICS
         .iter()
         .chain(LEVER_METRICS)
+        .chain(PLAN_METRICS)
         .any(|m| m.kind == Kind::Event && m.name == name)
 }
 
@@ -362,6 +383,14 @@ pub fn is_event_metric(name: &str) -> bool {
 #[must_use]
 pub fn is_lever_metric(name: &str) -> bool {
     LEVER_METRICS.iter().any(|m| m.name == name)
+}
+
+/// True for a planned-capacity metric (`grants_paid_usd`, `planned_capacity_*`): present only
+/// with lever metrics on and some producer with a `plan`, so switching lever metrics on does not
+/// make a scenario without plans comparable with one that has them.
+#[must_use]
+pub fn is_plan_metric(name: &str) -> bool {
+    PLAN_METRICS.iter().any(|m| m.name == name)
 }
 
 /// What a metric or a per-step variable is, for people: plain words and the unit (as in
@@ -394,7 +423,12 @@ pub(crate) fn member<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
 /// None for a name that is not one (targets carry their own unit in the scenario).
 #[must_use]
 pub fn describe_metric(name: &str) -> Option<Description> {
-    if let Some(m) = METRICS.iter().chain(LEVER_METRICS).find(|m| m.name == name) {
+    if let Some(m) = METRICS
+        .iter()
+        .chain(LEVER_METRICS)
+        .chain(PLAN_METRICS)
+        .find(|m| m.name == name)
+    {
         return Some(Description {
             label: m.label.to_owned(),
             unit: m.unit,
@@ -479,6 +513,9 @@ pub(crate) fn outcome(
     if params.lever_metrics {
         metrics.extend(LEVER_METRICS.iter().map(|m| (m.value)(&totals)));
     }
+    if has_plan_metrics(params) {
+        metrics.extend(PLAN_METRICS.iter().map(|m| (m.value)(&totals)));
+    }
     Outcome { metrics }
 }
 
@@ -518,7 +555,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_units_given() {
         let mut seen = std::collections::BTreeSet::new();
-        for m in METRICS.iter().chain(LEVER_METRICS) {
+        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS) {
             assert!(seen.insert(m.name), "{} twice", m.name);
             assert!(!m.unit.is_empty(), "{} has no unit", m.name);
         }
@@ -535,6 +572,7 @@ mod tests {
         let events: Vec<&str> = METRICS
             .iter()
             .chain(LEVER_METRICS)
+            .chain(PLAN_METRICS)
             .filter(|m| m.kind == Kind::Event)
             .map(|m| m.name)
             .collect();
@@ -545,7 +583,7 @@ mod tests {
     #[test]
     fn every_metric_is_documented_with_its_unit() {
         let doc = include_str!("../../../docs/outputs.md");
-        for m in METRICS.iter().chain(LEVER_METRICS) {
+        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS) {
             let row = format!("| `{}` | {} |", m.name, m.unit);
             assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
         }

@@ -170,6 +170,8 @@ fn structure(p: &ModelParams) -> Vec<usize> {
     s.push(usize::from(p.lever_metrics));
     s.push(p.operators.len());
     s.push(p.floors.len());
+    s.push(p.grants.len());
+    s.push(p.producers.iter().filter(|pr| pr.plan.is_some()).count());
     s.push(p.undercuts.len());
     s.extend(p.undercuts.iter().map(|u| u.item.idx()));
     s.extend(

@@ -14,10 +14,12 @@ use crate::targets::TargetInfo;
 
 mod economics;
 mod levers;
+mod plan;
 mod producer;
 
 pub use economics::{Economics, OperatorParams, Restart};
 pub use levers::{Floor, Undercut};
+pub use plan::{Grant, Loan, Plan};
 pub use producer::{ExpansionParams, Flow, Online, OutageParams, ProducerParams, Stage};
 
 /// Everything one replication needs.
@@ -66,6 +68,9 @@ pub struct ModelParams {
     /// Export pricing rules that undercut entrants (issue 18; empty: none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undercuts: Vec<Undercut>,
+    /// Grants and loans to planned producers (issue 18; empty: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
 }
 
 /// Shipping between regions. A shipment leaves the seller's region when it is sold (and needs its

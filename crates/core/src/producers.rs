@@ -38,6 +38,9 @@ struct ProducerState {
 /// technology controls will slow it).
 const SPEED: f64 = 1.0;
 
+/// The `what` of a planned producer's keyed outage draws (expansion projects use 0).
+const PLAN_OUTAGE: u64 = 1;
+
 /// The mutable state of every producer, by [`ProducerId`](crate::ids::ProducerId).
 #[derive(Clone, Debug)]
 pub(crate) struct Producers {
@@ -56,7 +59,12 @@ impl Producers {
                 book.held[slot] += pr.input_cover_steps * activity * f.t_per_unit;
             }
             #[allow(clippy::cast_precision_loss, reason = "step counts are far below 2^52")]
-            let online_progress = pr.online.map_or(0.0, |o| (0 - o.step) as f64);
+            let online_progress = if pr.plan.is_some() {
+                // Not financed yet: no date to count from (step 10 sets it when financed).
+                f64::NEG_INFINITY
+            } else {
+                pr.online.map_or(0.0, |o| (0 - o.step) as f64)
+            };
             state.push(ProducerState {
                 capacity_t: pr.capacity_t_per_step,
                 online_share: pr.online_share(0),
@@ -83,13 +91,17 @@ impl Producers {
     /// start's progress (what [`crate::ProducerParams::online_share`] gives at the reported step).
     pub(crate) fn set_online(&mut self, params: &ModelParams) {
         for (st, pr) in self.state.iter_mut().zip(&params.producers) {
-            if let Some(o) = pr.online {
+            let ramp_steps = pr
+                .online
+                .map(|o| o.ramp_steps)
+                .or(pr.plan.map(|p| p.ramp_steps));
+            if let Some(ramp_steps) = ramp_steps {
                 st.online_share = if st.online_progress < 0.0 {
                     0.0
-                } else if o.ramp_steps <= 0.0 {
+                } else if ramp_steps <= 0.0 {
                     1.0
                 } else {
-                    (st.online_progress / o.ramp_steps).min(1.0)
+                    (st.online_progress / ramp_steps).min(1.0)
                 };
             }
         }
@@ -98,19 +110,39 @@ impl Producers {
     /// End of a reported step: dated starts progress by the step's speed.
     pub(crate) fn advance_online(&mut self, params: &ModelParams) {
         for (st, pr) in self.state.iter_mut().zip(&params.producers) {
-            if pr.online.is_some() {
+            // An unfinanced plan's progress is -inf and stays so.
+            if pr.online.is_some() || pr.plan.is_some() {
                 st.online_progress += SPEED;
             }
         }
     }
 
+    /// Step 10: planned producer `k` is financed this step; its first output comes
+    /// `build_steps` steps later (then it ramps over its plan's `ramp_steps`), as if it had a
+    /// dated start there.
+    pub(crate) fn start_building(&mut self, k: usize, build_steps: u32) {
+        self.state[k].online_progress = -f64::from(build_steps);
+    }
+
     /// Step 2: outages start or end (two uniform draws per producer, always, so the stream stays
-    /// aligned whatever happens); finished expansion projects add capacity.
-    pub(crate) fn update_capacity<R: Rng>(&mut self, params: &ModelParams, rng: &mut R) {
+    /// aligned whatever happens); finished expansion projects add capacity. A planned producer
+    /// (issue 18) draws its two uniforms keyed by (producer, `clock`) from `plan_key` instead of
+    /// the stream, so that adding a plan leaves every other producer's outages as they were.
+    pub(crate) fn update_capacity<R: Rng>(
+        &mut self,
+        params: &ModelParams,
+        rng: &mut R,
+        plan_key: Keyed,
+        clock: u32,
+    ) {
         for (k, pr) in params.producers.iter().enumerate() {
             let st = &mut self.state[k];
             // Two draws per producer per step whatever happens, to keep the stream aligned.
-            let (u_start, u_len): (f64, f64) = (rng.random(), rng.random());
+            let (u_start, u_len): (f64, f64) = if pr.plan.is_some() {
+                plan_key.uniforms(k as u64, PLAN_OUTAGE, u64::from(clock))
+            } else {
+                (rng.random(), rng.random())
+            };
             if st.outage_left_steps > 0 {
                 st.outage_left_steps -= 1;
             } else if u_start < pr.outage.prob_per_step {
@@ -145,9 +177,23 @@ impl Producers {
     pub(crate) fn reopen(&mut self, params: &ModelParams, k: usize) {
         let st = &mut self.state[k];
         st.closed = false;
-        if params.producers[k].online.is_some() {
+        if params.producers[k].online.is_some() || params.producers[k].plan.is_some() {
             // A member whose dated start is still ahead keeps it; a running one ramps again.
             st.online_progress = st.online_progress.min(0.0);
+        }
+    }
+
+    /// True while producer `k` is closed by its operator's losses.
+    pub(crate) fn is_closed(&self, k: usize) -> bool {
+        self.state[k].closed
+    }
+
+    /// Producer `k`'s share of capacity running this step: its online share, 0 once closed.
+    pub(crate) fn running_share(&self, k: usize) -> f64 {
+        if self.state[k].closed {
+            0.0
+        } else {
+            self.state[k].online_share
         }
     }
 
@@ -257,8 +303,10 @@ impl Producers {
                 st.high_price_steps = 0;
             }
             let max = pr.capacity_t_per_step * pr.expansion.max_capacity_multiple;
+            // An unfinanced plan (progress −∞) has no plant to expand.
             if st.project_left_steps.is_none()
                 && !st.closed
+                && st.online_progress > f64::NEG_INFINITY
                 && st.high_price_steps >= pr.expansion.sustain_steps
                 && st.high_price_steps > 0
                 && pr.expansion.increment_share > 0.0

@@ -9,8 +9,9 @@
 //! `substituted_share` and per exporter and quota `quota_exports_t/<exporter>/<quota>`; then,
 //! only with lever metrics on (issue 18), `producer_open/<producer>` for producers with
 //! economics and `loss_weeks/<operator>`, then `price_ratio_uncapped/<item>` for items an
-//! exporter's undercut rule prices, then `supply_under_licence_share` when some shipment can
-//! ever need an exporter's licence. Units are in docs/outputs.md.
+//! exporter's undercut rule prices, then `online_share/<producer>` for producers with a plan or
+//! a dated start, then `supply_under_licence_share` when some shipment can ever need an
+//! exporter's licence. Units are in docs/outputs.md.
 
 use crate::authority::ExportAuthority;
 use crate::economics::Accounts;
@@ -18,6 +19,7 @@ use crate::ids::ItemId;
 use crate::markets::Book;
 use crate::params::{ModelParams, Stage};
 use crate::prices::Prices;
+use crate::producers::Producers;
 
 /// The per-exporter licence variables, in row order: applications waiting for review,
 /// applications pending (waiting or under review), approvals and refusals decided in the step.
@@ -132,6 +134,12 @@ const SERIES: &[(&str, usize, &str, &str)] = &[
         "ratio",
     ),
     (
+        "online_share",
+        1,
+        "Share of a dated or planned producer's capacity running:",
+        "share",
+    ),
+    (
         "supply_under_licence_share",
         0,
         "Share of importing regions' receipts that needed an exporter's licence",
@@ -205,6 +213,10 @@ pub(crate) struct Layout {
     /// items some undercut rule prices, in rule order.
     uncapped: usize,
     uncapped_items: Vec<usize>,
+    /// `online_share/<producer>` (lever metrics on only): where the group starts and the
+    /// producers with a plan or a dated start.
+    online: usize,
+    online_producers: Vec<usize>,
     /// `supply_under_licence_share` (lever metrics on, and some shipment can ever need an
     /// exporter's licence), where it stands.
     licence_share: Option<usize>,
@@ -361,6 +373,16 @@ impl Layout {
                 }
             }
         }
+        let online = step_vars.len();
+        let mut online_producers = Vec::new();
+        if params.lever_metrics {
+            for (k, pr) in params.producers.iter().enumerate() {
+                if pr.online.is_some() || pr.plan.is_some() {
+                    online_producers.push(k);
+                    step_vars.push(format!("online_share/{}", pr.name));
+                }
+            }
+        }
         let mut licence_share = None;
         if params.lever_metrics && licences_ever_needed(params) {
             licence_share = Some(step_vars.len());
@@ -395,6 +417,8 @@ impl Layout {
             step_weeks: params.calendar.step_weeks(),
             uncapped,
             uncapped_items,
+            online,
+            online_producers,
             licence_share,
         };
         (layout, step_vars)
@@ -417,6 +441,7 @@ impl Layout {
         authorities: &[ExportAuthority],
         substituted_share: f64,
         accounts: &Accounts,
+        producers: &Producers,
     ) {
         let ni = prices.world.len();
         row[self.price..self.price + ni].copy_from_slice(&prices.world);
@@ -482,6 +507,9 @@ impl Layout {
         }
         for (j, &i) in self.uncapped_items.iter().enumerate() {
             row[self.uncapped + j] = prices.uncapped[i];
+        }
+        for (j, &k) in self.online_producers.iter().enumerate() {
+            row[self.online + j] = producers.running_share(k);
         }
         if let Some(at) = self.licence_share {
             row[at] = if book.receipts_t > 0.0 {

@@ -17,6 +17,7 @@ use crate::markets::{self, Book, Ledger};
 use crate::metrics::{self, Tally};
 use crate::model::Model;
 use crate::outputs::{Outcome, Trajectory};
+use crate::plans::Plans;
 use crate::prices::Prices;
 use crate::producers::Producers;
 use crate::stockpiles::Stockpiles;
@@ -36,7 +37,7 @@ pub struct RngStreams<R> {
     /// by (buyer, item, review number).
     pub licensing: R,
     /// Capacity expansion: one key at the start; each project's lead time is keyed by
-    /// (producer, project number).
+    /// (producer, project number), and a planned producer's outage draws by (producer, step).
     pub investment: R,
 }
 
@@ -58,6 +59,8 @@ pub struct Simulation<'m> {
     accounts: Accounts,
     /// Exporters' undercut rules and this step's price caps (issue 18).
     undercuts: Undercuts,
+    /// Planned capacity, its financing and the grants paid (issue 18).
+    plans: Plans,
     manufacturers: Manufacturers,
     stockpiles: Stockpiles,
     authorities: Vec<ExportAuthority>,
@@ -100,6 +103,7 @@ impl<'m> Simulation<'m> {
             producers,
             accounts: Accounts::new(p),
             undercuts: Undercuts::new(p),
+            plans: Plans::new(p),
             manufacturers,
             stockpiles,
             authorities,
@@ -159,7 +163,8 @@ impl<'m> Simulation<'m> {
         }
         // 2. Capacity: dated starts ramp up, outages start or end, expansion projects complete.
         self.producers.set_online(p);
-        self.producers.update_capacity(p, &mut rngs.supply);
+        self.producers
+            .update_capacity(p, &mut rngs.supply, self.investment_key, clock);
         // 3. Demand.
         self.manufacturers
             .form_demand(p, &self.prices, t, &mut rngs.demand);
@@ -210,6 +215,9 @@ impl<'m> Simulation<'m> {
         if active {
             self.accounts
                 .settle(p, &mut self.producers, &self.prices, t, &mut self.tally);
+            if !p.grants.is_empty() {
+                self.plans.write_off(p, &self.accounts, t, &mut self.tally);
+            }
         }
         // 8. Consumption: manufacturers use inventory; lost output and halts.
         self.manufacturers
@@ -230,10 +238,19 @@ impl<'m> Simulation<'m> {
         let caps = self.undercuts.caps();
         self.prices
             .update(p, &self.book, &self.authorities, caps, peak);
-        // 10. Adaptation: substitution; capacity projects start.
+        // 10. Adaptation: substitution; capacity projects start; planned capacity is financed.
         self.manufacturers.substitute(p, &self.prices);
         self.producers.expand(p, &self.prices, self.investment_key);
         if active {
+            self.plans.finance(
+                p,
+                &mut self.producers,
+                &self.prices,
+                &self.accounts,
+                t,
+                &mut self.tally,
+            );
+            self.plans.report(p, &self.producers, t, &mut self.tally);
             self.producers.advance_online(p);
         }
         // 11. Record the step's outputs (per-step counters restart either way).
@@ -297,6 +314,7 @@ impl<'m> Simulation<'m> {
             &self.authorities,
             self.manufacturers.substituted_share(&model.params),
             &self.accounts,
+            &self.producers,
         );
         self.tally.exports_t += self.book.exported_by_authorities.iter().sum::<f64>();
     }

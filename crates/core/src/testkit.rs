@@ -160,6 +160,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
             outage: no_outage(),
             expansion: no_expansion(),
             online: None,
+            plan: None,
             economics: None,
         }],
         manufacturers: vec![ManufacturerParams {
@@ -201,6 +202,7 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
         lever_metrics: false,
         operators: Vec::new(),
         floors: Vec::new(),
+        grants: Vec::new(),
         undercuts: Vec::new(),
     };
     if let Some(step) = embargo_at {
@@ -256,6 +258,7 @@ pub fn two_region_market() -> ModelParams {
             max_capacity_multiple: 2.0,
         },
         online: None,
+        plan: None,
         economics: None,
     };
     let flow = |item, t_per_unit| Flow { item, t_per_unit };
@@ -434,6 +437,7 @@ pub fn two_region_market() -> ModelParams {
         lever_metrics: false,
         operators: Vec::new(),
         floors: Vec::new(),
+        grants: Vec::new(),
         undercuts: Vec::new(),
     };
     impose(&mut p, 10, |s| {

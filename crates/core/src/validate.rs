@@ -8,6 +8,7 @@ use crate::units::KG_PER_T;
 
 mod events;
 mod partners;
+mod plans;
 mod undercuts;
 
 /// Collects every problem rather than stopping at the first.
@@ -570,6 +571,7 @@ impl ModelParams {
         c.events(self);
         c.undercuts(self);
         c.partners(self);
+        c.plans(self);
         if c.errors.is_empty() {
             Ok(())
         } else {

@@ -211,6 +211,31 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                 // One producer may come on stream during the run (or have started before it).
                 p.producers[dated].online =
                     online.map(|(step, ramp_steps)| chokepoint_core::Online { step, ramp_steps });
+                // Otherwise it is planned capacity (issue 18), financed when its expected price
+                // covers breakeven + capital charge (or at once when `close_after` is a multiple
+                // of 3: no capex), with a loan that is written off if it closes.
+                if online.is_none() {
+                    p.producers[dated].plan = Some(chokepoint_core::Plan {
+                        decision_step: 4,
+                        build_steps: 6,
+                        ramp_steps: 4.0,
+                        capex_usd: if close_after % 3 == 0 { 0.0 } else { 1e7 },
+                        capital_charge_share_per_step: 0.15 / 52.0,
+                        financing_window_steps: 4.0,
+                        abandon_after_steps: Some(40),
+                    });
+                    p.grants = vec![chokepoint_core::Grant {
+                        name: "loan".into(),
+                        producer: dated,
+                        amount_usd: 5e6,
+                        from_step: 2,
+                        lead_time_cut_steps: 2,
+                        loan: Some(chokepoint_core::Loan {
+                            grant_element_share: 0.35,
+                            term_steps: 20,
+                        }),
+                    }];
+                }
                 for (m, d) in p.manufacturers.iter_mut().zip(&demand) {
                     m.demand[0].t_per_step *= d;
                     m.cover_target_steps = cover;

@@ -73,6 +73,38 @@ fn stepping_does_not_allocate() {
         close_after_loss_steps: Some(30),
         restart: None,
     });
+    // China's magnet maker is planned capacity (issue 18), financed at step 2 (no capex) with a
+    // loan, building 4 steps and ramping 4; it runs at a loss and closes (the loan written off).
+    params.producers[2].economics = Some(chokepoint_core::Economics {
+        cash_cost_usd_per_kg: 1e6,
+        fixed_cost_usd_per_step: 1.0,
+        operator: 2,
+    });
+    params.operators.push(chokepoint_core::OperatorParams {
+        name: "cn_magnet_co".into(),
+        close_after_loss_steps: Some(3),
+        restart: None,
+    });
+    params.producers[2].plan = Some(chokepoint_core::Plan {
+        decision_step: 2,
+        build_steps: 4,
+        ramp_steps: 4.0,
+        capex_usd: 0.0,
+        capital_charge_share_per_step: 0.003,
+        financing_window_steps: 4.0,
+        abandon_after_steps: None,
+    });
+    params.grants = vec![chokepoint_core::Grant {
+        name: "loan".into(),
+        producer: 2,
+        amount_usd: 1e6,
+        from_step: 0,
+        lead_time_cut_steps: 1,
+        loan: Some(chokepoint_core::Loan {
+            grant_element_share: 0.3,
+            term_steps: 10,
+        }),
+    }];
     params.undercuts = vec![chokepoint_core::Undercut {
         name: "war".into(),
         exporter: chokepoint_core::RegionId(0),

@@ -512,14 +512,23 @@ fn metrics_differ(
     }
 }
 
-/// The fix for a `DifferentMetrics`: lever metrics can be switched on; items and targets cannot
-/// be made alike, so those scenarios are compared separately.
+/// The fix for a `DifferentMetrics`: lever metrics can be switched on; plans, items and targets
+/// cannot be made alike, so those scenarios are compared separately.
 fn metrics_fix(only_first: &[String], only_other: &[String]) -> String {
     let missing_only_levers = only_first
         .iter()
         .chain(only_other)
         .all(|m| chokepoint_core::is_lever_metric(m));
-    if missing_only_levers && !(only_first.is_empty() && only_other.is_empty()) {
+    let missing_only_plans = only_first
+        .iter()
+        .chain(only_other)
+        .all(|m| chokepoint_core::is_lever_metric(m) || chokepoint_core::is_plan_metric(m));
+    if missing_only_plans
+        && !missing_only_levers
+        && !(only_first.is_empty() && only_other.is_empty())
+    {
+        "the missing ones include planned-capacity metrics, which only a scenario with a producer `plan` reports: compare the scenarios with and without plans separately".to_owned()
+    } else if missing_only_levers && !(only_first.is_empty() && only_other.is_empty()) {
         "the missing ones are lever metrics: add `--set scenario.lever_metrics=true` (or `[scenario] lever_metrics = true` in the scenario without them) so every cell reports them".to_owned()
     } else {
         "their items or their `[[target]]` entries differ; compare them separately".to_owned()

@@ -15,12 +15,14 @@ use crate::num::Num;
 mod destination_list;
 mod economics;
 mod floor;
+mod plan;
 mod producer;
 mod target;
 mod undercut;
 pub use destination_list::DestinationListSpec;
 pub use economics::{EconomicsKnobs, EconomicsSpec};
 pub use floor::FloorSpec;
+pub use plan::{GrantSpec, PlanKnobs, PlanSpec};
 pub use producer::{LeadTimeSpec, ProducerKnobs, ProducerSpec};
 pub use target::TargetSpec;
 pub use undercut::UndercutSpec;
@@ -70,6 +72,9 @@ pub struct ScenarioFile {
     /// Price floors under producers (issue 18).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub floor: Vec<FloorSpec>,
+    /// Grants and loans to planned producers (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grant: Vec<GrantSpec>,
     /// Exporters' pricing rules that undercut entrants (issue 18).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undercut: Vec<UndercutSpec>,

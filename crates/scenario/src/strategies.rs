@@ -1,5 +1,5 @@
-//! Strategies files: named importer policies (`[[stockpile]]` and `[[floor]]` tables) to compare
-//! on one scenario.
+//! Strategies files: named importer policies (`[[stockpile]]`, `[[floor]]` and `[[grant]]` tables)
+//! to compare on one scenario.
 //!
 //! ```toml
 //! [[strategy]]
@@ -10,6 +10,8 @@
 //! name = "japan"
 //! ...
 //! [[strategy.floor]]       # the keys of a scenario's [[floor]]
+//! ...
+//! [[strategy.grant]]       # the keys of a scenario's [[grant]]
 //! ...
 //! ```
 //! A strategy states the whole importer policy: its sections replace the scenario's (absent =
@@ -29,7 +31,7 @@ use crate::{Reader, ScenarioError};
 
 /// Keys a `[[strategy]]` table takes: name, whether it is required, and what it means. The
 /// loader's unknown-key check and [`strategies_schema`] both read it.
-const STRATEGY_FIELDS: [(&str, bool, &str); 5] = [
+const STRATEGY_FIELDS: [(&str, bool, &str); 6] = [
     (
         "name",
         true,
@@ -43,7 +45,7 @@ const STRATEGY_FIELDS: [(&str, bool, &str); 5] = [
     (
         BUDGET,
         false,
-        "The money the strategy may spend, USD: checked when the file is read to be at least the sum of its levers' `budget_usd` (each stockpile's and each floor's, which every floor must then state). Opening holdings (`initial_t`, `initial_weeks`, `opening_share`) are valued only when a run starts and are not in the check. If absent: no check.",
+        "The money the strategy may spend, USD: checked when the file is read to be at least the sum of its levers' `budget_usd` (each stockpile's and each floor's, which every floor must then state) and its grants' cost (a grant's `amount_usd`, a loan's `grant_element_share` × `amount_usd`; a loan's write-off if its operator closes is not bounded by it). Opening holdings (`initial_t`, `initial_weeks`, `opening_share`) are valued only when a run starts and are not in the check. If absent: no check.",
     ),
     (
         STOCKPILE,
@@ -55,6 +57,11 @@ const STRATEGY_FIELDS: [(&str, bool, &str); 5] = [
         false,
         "The strategy's price floors, each with the keys of a scenario's `[[floor]]`; they replace the scenario's whole `[[floor]]` list. If absent: no floors at all (when some strategy of the file states floors; if none does, as in a stockpile-only file, every strategy keeps the scenario's floors). A file with a floor in any strategy turns the lever metrics on (`[scenario] lever_metrics = true`) in every strategy's run, so every cell reports the same metrics.",
     ),
+    (
+        GRANT,
+        false,
+        "The strategy's grants and loans to planned producers, each with the keys of a scenario's `[[grant]]`; they replace the scenario's whole `[[grant]]` list. If absent: no grants at all (when some strategy of the file states grants; if none does, every strategy keeps the scenario's). A file with a grant in any strategy turns the lever metrics on in every strategy's run.",
+    ),
 ];
 
 /// The key of a strategy's `[[strategy.stockpile]]` tables.
@@ -63,25 +70,29 @@ const STOCKPILE: &str = "stockpile";
 /// The key of a strategy's `[[strategy.floor]]` tables.
 const FLOOR: &str = "floor";
 
+/// The key of a strategy's `[[strategy.grant]]` tables.
+const GRANT: &str = "grant";
+
 /// The key of a strategy's optional total budget.
 const BUDGET: &str = "budget_usd";
 
 /// The importer sections a strategy states: a strategy replaces each of them in the scenario
-/// (absent = none). Issue 18's other levers (`grant`, `recycling`, ...) join here.
-pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE, FLOOR];
+/// (absent = none). Issue 18's other levers (`recycling`, ...) join here.
+pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE, FLOOR, GRANT];
 
 /// The importer sections whose presence in any strategy of a file turns the lever metrics on for
 /// every strategy of the file (a stockpile-only file leaves the scenario's setting alone, so its
 /// outputs do not change).
-const LEVER_SECTIONS: &[&str] = &[FLOOR];
+const LEVER_SECTIONS: &[&str] = &[FLOOR, GRANT];
 
 /// The names of [`STRATEGY_FIELDS`].
-const STRATEGY_KEYS: [&str; 5] = [
+const STRATEGY_KEYS: [&str; 6] = [
     STRATEGY_FIELDS[0].0,
     STRATEGY_FIELDS[1].0,
     STRATEGY_FIELDS[2].0,
     STRATEGY_FIELDS[3].0,
     STRATEGY_FIELDS[4].0,
+    STRATEGY_FIELDS[5].0,
 ];
 
 /// One named strategy.
@@ -183,7 +194,7 @@ impl StrategySet {
                         "unknown key `{unknown}`{}",
                         did_you_mean(unknown, &STRATEGY_KEYS)
                     ),
-                    "a strategy takes `name`, `description`, `budget_usd` and `[[strategy.stockpile]]` and `[[strategy.floor]]` tables",
+                    "a strategy takes `name`, `description`, `budget_usd` and `[[strategy.stockpile]]`, `[[strategy.floor]]` and `[[strategy.grant]]` tables",
                 ));
             }
             for text_key in ["name", "description"] {
@@ -282,7 +293,7 @@ pub fn strategies_schema() -> serde_json::Value {
     let mut required = Vec::new();
     for (name, needed, doc) in STRATEGY_FIELDS {
         let value = match name {
-            STOCKPILE | FLOOR => {
+            STOCKPILE | FLOOR | GRANT => {
                 json!({ "type": "array", "items": { "$ref": format!("#/definitions/{name}") } })
             }
             BUDGET => json!({ "type": "number", "minimum": 0 }),
@@ -298,7 +309,7 @@ pub fn strategies_schema() -> serde_json::Value {
     json!({
         "$schema": scenario["$schema"],
         "title": "Chokepoint strategies",
-        "description": "A Chokepoint strategies file (docs/scenarios.md, Stockpile strategies files): named importer policies (stockpiles and price floors) to compare on one scenario. Generated by `chokepoint schema` from the strategies loader's keys and the scenario key table; `chokepoint compare SCENARIO --strategies FILE` checks each strategy's levers against the scenario.",
+        "description": "A Chokepoint strategies file (docs/scenarios.md, Stockpile strategies files): named importer policies (stockpiles, price floors, grants and loans) to compare on one scenario. Generated by `chokepoint schema` from the strategies loader's keys and the scenario key table; `chokepoint compare SCENARIO --strategies FILE` checks each strategy's levers against the scenario.",
         "type": "object",
         "properties": {
             "strategy": {
@@ -363,6 +374,13 @@ fn check_budget(
     for (&section, tables) in sections {
         for (j, table) in tables.iter().enumerate() {
             let lever = table.get("name").and_then(Value::as_str).unwrap_or("?");
+            if section == GRANT {
+                if let Some(cost) = grant_cost(table, &format!("{key}.{section}.{j}"), report) {
+                    stated += cost;
+                    parts.push(format!("grant `{lever}` {cost}"));
+                }
+                continue;
+            }
             match table.get(BUDGET) {
                 Some(Value::Integer(i)) => {
                     stated += *i as f64;
@@ -397,10 +415,41 @@ fn check_budget(
                 "budget_usd = {budget} is less than its levers' budgets, {stated} in all ({})",
                 parts.join(" + ")
             ),
-            "raise `budget_usd` to at least the sum, or cut the levers' `budget_usd`",
+            "raise `budget_usd` to at least the sum, or cut the levers' `budget_usd` (a grant's `amount_usd`)",
         );
     }
     Some(budget)
+}
+
+/// What a `[[strategy.grant]]` costs if its project is financed, for the budget check: its
+/// `amount_usd`, times `grant_element_share` for a loan. A distribution in either is refused
+/// (reported at `key`); a missing or mistyped number is left to the scenario's validation.
+fn grant_cost(
+    table: &Value,
+    key: &str,
+    report: &mut dyn FnMut(String, String, &str),
+) -> Option<f64> {
+    let number = |name: &str, report: &mut dyn FnMut(String, String, &str)| match table.get(name) {
+        Some(Value::Integer(i)) => Some(*i as f64),
+        Some(Value::Float(f)) if f.is_finite() => Some(*f),
+        Some(Value::Table(_)) => {
+            report(
+                format!("{key}.{name}"),
+                format!(
+                    "a distribution as the grant's `{name}`, which the strategy's `budget_usd` cannot be checked against"
+                ),
+                "give the grant a plain number, or drop the strategy's `budget_usd`",
+            );
+            None
+        }
+        _ => None,
+    };
+    let amount = number("amount_usd", report)?;
+    if table.get("kind").and_then(Value::as_str) == Some("loan") {
+        Some(amount * number("grant_element_share", report)?)
+    } else {
+        Some(amount)
+    }
 }
 
 /// What a TOML value is, in words.

@@ -32,13 +32,13 @@ pub(crate) const LEVER_METRICS: &[Metric] = &[
     },
     Metric {
         name: "policy_cost_usd",
-        label: "Cost of the importers' measures (stockpiles and floors)",
+        label: "Cost of the importers' measures (stockpiles, floors and grants)",
         better: Some(Better::Lower),
         unit: "USD",
         kind: Kind::Quantity,
-        // Grants, recycling and sourcing premiums (issue 18) will add their own totals here.
+        // Recycling and sourcing premiums (issue 18) will add their own totals here.
         // Undiscounted USD, as `stockpile_cost_usd`.
-        value: |c| c.tally.stockpile_cost_usd + c.tally.floor_paid_usd,
+        value: |c| c.tally.stockpile_cost_usd + c.tally.floor_paid_usd + c.tally.grants_paid_usd,
     },
     Metric {
         name: "exporter_revenue_forgone_usd",
@@ -49,5 +49,36 @@ pub(crate) const LEVER_METRICS: &[Metric] = &[
         unit: "USD",
         kind: Kind::Quantity,
         value: |c| c.tally.exporter_revenue_forgone_usd,
+    },
+];
+
+/// The metrics of planned capacity and its support (issue 18), in output order, after
+/// [`LEVER_METRICS`]: present only with lever metrics on and some producer with a plan, so that
+/// the lever scenarios without plans keep their outputs. (`policy_cost_usd` and
+/// `total_cost_usd` count `grants_paid_usd` either way: 0.0 without plans.)
+pub(crate) const PLAN_METRICS: &[Metric] = &[
+    Metric {
+        name: "grants_paid_usd",
+        label: "Paid as grants and loans to planned capacity",
+        better: Some(Better::Lower),
+        unit: "USD",
+        kind: Kind::Quantity,
+        value: |c| c.tally.grants_paid_usd,
+    },
+    Metric {
+        name: "planned_capacity_delay_weeks",
+        label: "Delay of planned capacity past its earliest start (capacity-weighted)",
+        better: Some(Better::Lower),
+        unit: "weeks",
+        kind: Kind::Quantity,
+        value: |c| c.tally.planned_delay_weeks,
+    },
+    Metric {
+        name: "planned_capacity_online_share",
+        label: "Share of planned capacity running at the end",
+        better: Some(Better::Higher),
+        unit: "share",
+        kind: Kind::Quantity,
+        value: |c| c.tally.planned_online_share,
     },
 ];

@@ -62,6 +62,10 @@ pub struct ProducerParams {
     /// Its costs (issue 18); `None` = no economics: it never closes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub economics: Option<super::Economics>,
+    /// Planned capacity that comes on only if financed (issue 18); exclusive with `online`.
+    /// `None` = in operation, or dated by `online`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<super::Plan>,
 }
 
 /// When a producer comes on stream: nothing before `step`, then a linear ramp that reaches full
@@ -78,9 +82,13 @@ pub struct Online {
 impl ProducerParams {
     /// Share of its capacity in operation at reported step `t`: 1 without a dated start; 0
     /// before it; `(t - step) / ramp_steps` during the ramp, capped at 1. The warm-up runs at
-    /// the share of step 0.
+    /// the share of step 0. A planned producer's start depends on its financing, so its share
+    /// here is 0 (it has nothing at the start).
     #[must_use]
     pub fn online_share(&self, t: u32) -> f64 {
+        if self.plan.is_some() {
+            return 0.0;
+        }
         match self.online {
             None => 1.0,
             Some(o) => {

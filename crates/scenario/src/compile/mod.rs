@@ -16,6 +16,7 @@ mod events;
 mod floors;
 mod items;
 mod manufacturers;
+mod plans;
 mod producers;
 mod routes;
 mod sections;
@@ -391,6 +392,7 @@ impl<'a> Build<'a> {
             lever_metrics: false,
             operators: Vec::new(),
             floors: Vec::new(),
+            grants: Vec::new(),
             undercuts: Vec::new(),
         };
         self.rebuild(Sections::ALL, &mut params);
@@ -403,7 +405,8 @@ impl<'a> Build<'a> {
                     .authorities
                     .iter()
                     .any(|a| !a.partner_regions.is_empty())
-                || f.shock.iter().any(|s| s.kind == "partner_control"),
+                || f.shock.iter().any(|s| s.kind == "partner_control")
+                || !params.grants.is_empty(),
         );
         // Targets hold no uncertain numbers, so no replication rebuilds them: they are read
         // once, here, and resolved against the whole parameters.

@@ -61,6 +61,7 @@ impl Build<'_> {
             );
             let online = self.online(&key, p);
             let economics = self.producer_economics(&key, p);
+            let plan = self.producer_plan(&key, p);
             let params = core::ProducerParams {
                 name: p.name.clone(),
                 region,
@@ -103,6 +104,7 @@ impl Build<'_> {
                 },
                 online,
                 economics,
+                plan,
             };
             // The opening warehouse holds weeks of the output at the start (a producer not yet
             // online holds none).
@@ -124,7 +126,8 @@ impl Build<'_> {
     /// a mistake.
     fn online(&mut self, key: &str, p: &ProducerSpec) -> Option<core::Online> {
         let Some(date) = p.online else {
-            if p.ramp_weeks.is_some() {
+            // Beside a plan, `ramp_weeks` has its own message (compile/plans.rs).
+            if p.ramp_weeks.is_some() && p.plan.is_none() {
                 self.problem(
                     format!("{key}.ramp_weeks"),
                     "`ramp_weeks` without `online`",

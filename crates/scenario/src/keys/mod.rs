@@ -46,6 +46,10 @@ pub enum Table {
     Floor,
     /// `[[undercut]]`: an exporter's pricing rule against entrants (issue 18).
     Undercut,
+    /// A producer's `plan`: capacity that comes on only if financed (issue 18).
+    Plan,
+    /// `[[grant]]`: a grant or loan to a planned producer (issue 18).
+    Grant,
     /// `[[exporter]]`.
     Exporter,
     /// An exporter's `licence` table.
@@ -68,7 +72,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 25] = [
+    pub const ALL: [Table; 27] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -85,6 +89,8 @@ impl Table {
         Table::Holding,
         Table::Floor,
         Table::Undercut,
+        Table::Plan,
+        Table::Grant,
         Table::Exporter,
         Table::Licence,
         Table::Quota,
@@ -116,6 +122,8 @@ impl Table {
             Table::Holding => "holding",
             Table::Floor => "floor",
             Table::Undercut => "undercut",
+            Table::Plan => "plan",
+            Table::Grant => "grant",
             Table::Exporter => "exporter",
             Table::Licence => "licence",
             Table::Quota => "quota",

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{EconomicsKnobs, EconomicsSpec};
+use super::{EconomicsKnobs, EconomicsSpec, PlanKnobs, PlanSpec};
 use crate::num::Num;
 
 /// Producer behaviour; in `[defaults.producer]` and overridable per producer.
@@ -57,6 +57,9 @@ pub struct ProducerKnobs {
     /// Producer economics that may fall back to `[defaults.producer]` (issue 18).
     #[serde(flatten)]
     pub economics: EconomicsKnobs,
+    /// Financing of planned capacity that may fall back to `[defaults.producer]` (issue 18).
+    #[serde(flatten)]
+    pub plan: PlanKnobs,
 }
 
 /// A lead time in weeks: lognormal around `median`, truncated at `max`.
@@ -110,6 +113,9 @@ pub struct ProducerSpec {
     /// Costs and operator (issue 18).
     #[serde(flatten)]
     pub economics: EconomicsSpec,
+    /// Planned capacity that comes on only if financed (issue 18); exclusive with `online`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanSpec>,
     /// Behaviour overriding the defaults.
     #[serde(flatten)]
     pub knobs: ProducerKnobs,
