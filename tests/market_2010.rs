@@ -25,7 +25,7 @@ const SEED: u64 = 20100104;
 const BAND: f64 = 0.05;
 /// Concentrate's start-up blip when the dated mines and plants come on (a plant's first feed
 /// is on the water): 1.03 before the calibration; 1.15 at the calibrated behaviour, whose slow
-/// price reversion (0.54 %/week) and strong price response (0.46/week) keep a few weeks' shortage
+/// price reversion (0.58 %/week) and strong price response (0.52/week) keep a few weeks' shortage
 /// of feed in the price for a long time (docs/validation.md lists it). A limit, not a target:
 /// it still catches a mine dated after its plant or a plant without feed.
 const CONCENTRATE_BLIP: f64 = 0.25;

@@ -505,7 +505,7 @@ fn a_size_report_has_the_answer_and_every_size_of_size_csv() {
         "2",
         "--report",
     ];
-    let target = "mean(lost_output_usd) <= 1e10";
+    let target = "mean(lost_output_usd) <= 1.2e10";
     let bad = dir.path().join("bad");
     let mut parquet = common::size_args(&bad, target, &extra);
     parquet.extend(["--format".to_owned(), "parquet".to_owned()]);

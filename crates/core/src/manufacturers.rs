@@ -311,9 +311,11 @@ impl Manufacturers {
             for (d, &need) in m.demand.iter().zip(&self.line_demand[lines.clone()]) {
                 let slot = book.slot(b, d.item);
                 let used = (made * need).min(book.held[slot]);
+                let at = r * ni + d.item.idx();
+                book.ledger.lacking[at] += (plan * need - book.held[slot]).max(0.0);
                 book.held[slot] -= used;
-                book.ledger.wanted[r * ni + d.item.idx()] += plan * need;
-                book.ledger.consumed[r * ni + d.item.idx()] += used;
+                book.ledger.wanted[at] += plan * need;
+                book.ledger.consumed[at] += used;
             }
             let lost = self.defer(k, clock, made);
             let sector = &params.sectors[m.sector.idx()];

@@ -29,8 +29,13 @@ pub struct Ledger {
     pub exported: Vec<f64>,
     /// Wanted for use, decided where use is decided: manufacturers' need for the output they
     /// plan (demand net of substitution, plus catch-up of a backlog) and producers' inputs for
-    /// planned activity. `consumed <= wanted`; prices answer their gap.
+    /// planned activity. `consumed <= wanted`.
     pub wanted: Vec<f64>,
+    /// The part of `wanted` its users did not hold when they came to use it: what was short of
+    /// *this* item. Prices answer this, not `wanted - consumed`: an input left unused because
+    /// another input of the same Leontief recipe ran out is not scarce (a magnet maker short of
+    /// Dy holds its NdPr; the NdPr price must not rise for it). `lacking <= wanted`.
+    pub lacking: Vec<f64>,
 }
 
 impl Ledger {
@@ -42,7 +47,8 @@ impl Ledger {
             consumed: z.clone(),
             imported: z.clone(),
             exported: z.clone(),
-            wanted: z,
+            wanted: z.clone(),
+            lacking: z,
         }
     }
 
@@ -53,6 +59,7 @@ impl Ledger {
             &mut self.imported,
             &mut self.exported,
             &mut self.wanted,
+            &mut self.lacking,
         ] {
             v.fill(0.0);
         }

@@ -138,9 +138,10 @@ impl Prices {
         }
     }
 
-    /// Step 9: prices answer the scarcity of *consumption*, not of orders: the world price the
-    /// share of what importing regions (those without a controlling exporter) wanted for use
-    /// and could not use, `1 - consumed / wanted`; each exporter's managed domestic price its
+    /// Step 9: prices answer the scarcity of *use*, not of orders: the world price the share of
+    /// what importing regions (those without a controlling exporter) wanted for use and did not
+    /// hold, `lacking / wanted` (an input idle because another input of the same recipe ran
+    /// short is not lacking); each exporter's managed domestic price its
     /// own region's such share less its glut plus its export shortfall (arbitrage: foreign use
     /// it may serve and cannot supply bids its price up, as blocked foreign use pushes it
     /// down). With use met in full at home and abroad and no exports blocked, both revert to 1
@@ -159,11 +160,11 @@ impl Prices {
         let ni = self.n_items;
         let ledger = &book.ledger;
         for (i, item) in params.items.iter().enumerate() {
-            let (mut wanted, mut consumed) = (0.0, 0.0);
+            let (mut wanted, mut lacking) = (0.0, 0.0);
             for (r, a) in self.authority_of_region.iter().enumerate() {
                 if a.is_none() {
                     wanted += ledger.wanted[r * ni + i];
-                    consumed += ledger.consumed[r * ni + i];
+                    lacking += ledger.lacking[r * ni + i];
                 }
             }
             // Anticipation: an announced control not yet in force is priced in as extra
@@ -174,7 +175,7 @@ impl Prices {
                 .fold(0.0, f64::max);
             let uncapped = next_ratio(
                 self.uncapped[i],
-                unused_share(wanted, consumed) + announced,
+                lacking_share(wanted, lacking) + announced,
                 &item.price,
             );
             self.uncapped[i] = uncapped;
@@ -183,7 +184,7 @@ impl Prices {
             for (a, auth) in authorities.iter().enumerate() {
                 let r = auth.region.idx();
                 let at = r * ni + i;
-                let scarcity = unused_share(ledger.wanted[at], ledger.consumed[at]) - self.glut[at]
+                let scarcity = lacking_share(ledger.wanted[at], ledger.lacking[at]) - self.glut[at]
                     + self.unserved[at];
                 let slot = a * ni + i;
                 self.domestic[slot] = next_ratio(self.domestic[slot], scarcity, &item.price);
@@ -200,11 +201,11 @@ impl Prices {
     }
 }
 
-/// `1 - consumed / wanted`, in [0, 1]; 0 when nothing was wanted. Exactly 0 when all that was
-/// wanted was used (the two sums are built from the same numbers in the same order).
-fn unused_share(wanted: f64, consumed: f64) -> f64 {
+/// `lacking / wanted`, in [0, 1]: the share of what was wanted for use that its users did not
+/// hold; 0 when nothing was wanted, and exactly 0 when every user held all it wanted.
+fn lacking_share(wanted: f64, lacking: f64) -> f64 {
     if wanted > 0.0 {
-        (1.0 - consumed / wanted).clamp(0.0, 1.0)
+        (lacking / wanted).clamp(0.0, 1.0)
     } else {
         0.0
     }

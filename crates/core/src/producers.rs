@@ -263,8 +263,10 @@ impl Producers {
             let mut activity = self.state[k].planned_activity;
             // Wanted for use: inputs for the planned activity (prices answer what goes unused).
             for f in &pr.inputs {
-                book.ledger.wanted[pr.region.idx() * ni + f.item.idx()] +=
-                    self.state[k].planned_activity * f.t_per_unit;
+                let need = self.state[k].planned_activity * f.t_per_unit;
+                let at = pr.region.idx() * ni + f.item.idx();
+                book.ledger.wanted[at] += need;
+                book.ledger.lacking[at] += (need - book.held[book.slot(b, f.item)]).max(0.0);
             }
             for f in &pr.inputs {
                 if f.t_per_unit > 0.0 {

@@ -376,6 +376,8 @@ proptest! {
                         "step {} region {} item {}: in {} out {}", sim.current_step(), r, i, lhs, rhs);
                     prop_assert!(l.consumed[k] <= l.wanted[k] * (1.0 + 1e-12),
                         "used {} of {} wanted", l.consumed[k], l.wanted[k]);
+                    prop_assert!(l.lacking[k] >= 0.0 && l.lacking[k] <= l.wanted[k] * (1.0 + 1e-12),
+                        "lacked {} of {} wanted", l.lacking[k], l.wanted[k]);
                 }
             }
             for v in sim.state_values() {

@@ -50,8 +50,17 @@ fn usd(v: f64) -> String {
 }
 
 /// Three significant digits, thousands separated; no exponent.
+/// Below this a number is shown in scientific notation: three significant digits of it would
+/// need more than five decimals.
+const SMALLEST_IN_DECIMALS: f64 = 1e-3;
+
 fn significant(v: f64) -> String {
     let a = v.abs();
+    if a > 0.0 && a < SMALLEST_IN_DECIMALS {
+        // Three significant digits in scientific notation (a quasi-p of 3.05e-5): fixed
+        // decimals would need more than six places.
+        return format!("{v:.2e}");
+    }
     let decimals = if a == 0.0 || a >= 100.0 {
         0
     } else if a >= 10.0 {
@@ -59,7 +68,7 @@ fn significant(v: f64) -> String {
     } else if a >= 1.0 {
         2
     } else {
-        // Small values keep three significant digits (0.00123), capped at six decimals.
+        // Small values keep three significant digits (0.00123): at most five decimals here.
         #[allow(
             clippy::cast_possible_truncation,
             clippy::cast_sign_loss,
@@ -96,6 +105,8 @@ mod tests {
         assert_eq!(value(23_300.4, "t"), "23,300");
         assert_eq!(value(12.345, "t"), "12.3");
         assert_eq!(value(0.001_234, "t"), "0.00123");
+        assert_eq!(value(3.051_757_8e-5, ""), "3.05e-5");
+        assert_eq!(value(-0.000_123_4, ""), "-1.23e-4");
         assert_eq!(value(0.0, "t"), "0");
         assert_eq!(value(2.345, "ratio"), "2.35");
         assert_eq!(value(f64::NAN, "t"), "–");
