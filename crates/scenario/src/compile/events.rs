@@ -395,6 +395,14 @@ fn origins(
             );
         }
     }
+    let covering = |j: usize| {
+        latest(
+            &|m| matches!(m, Measure::TechnologyControl { producers, .. } if producers.iter().any(|p| p.idx() == j)),
+        )
+    };
+    super::tech::speed_origins(at, (x, y), &covering, &mut |path, key| {
+        push(path, key, None);
+    });
 }
 
 /// What a shock puts in force while it is active. The one definition of what each shock type
@@ -449,6 +457,12 @@ pub(super) enum Measure {
         manufacturers: Vec<ManufacturerId>,
         multiplier: f64,
     },
+    /// Producers build and ramp slower (a technology control; `super::tech`).
+    TechnologyControl {
+        producers: Vec<ProducerId>,
+        build: f64,
+        ramp: f64,
+    },
 }
 
 impl Measure {
@@ -462,7 +476,9 @@ impl Measure {
             | Self::Announce { authority, .. }
             | Self::LicenceRegime { authority, .. }
             | Self::Extraterritorial { authority, .. } => Some(*authority),
-            Self::CapacityOutage { .. } | Self::DemandSurge { .. } => None,
+            Self::CapacityOutage { .. }
+            | Self::DemandSurge { .. }
+            | Self::TechnologyControl { .. } => None,
         }
     }
 }
@@ -586,6 +602,14 @@ impl EventState {
                         }
                     }
                 }
+                (
+                    Measure::TechnologyControl {
+                        producers,
+                        build,
+                        ramp,
+                    },
+                    _,
+                ) => super::tech::slow(&mut in_force.market, producers, *build, *ramp),
                 (_, None) => {}
             }
         }

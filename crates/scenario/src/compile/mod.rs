@@ -22,6 +22,7 @@ mod sections;
 mod shocks;
 mod stockpiles;
 mod targets;
+mod tech;
 mod undercuts;
 
 use chokepoint_core as core;

@@ -245,6 +245,7 @@ impl Build<'_> {
             }
             "capacity_outage" => self.capacity_outage(key, s, params),
             "demand_surge" => self.demand_surge(key, s, params),
+            "technology_control" => self.technology_control(key, s, authority, params),
             "suspend" | "lift" => vec![],
             other => {
                 let kinds = keys::shock_types();

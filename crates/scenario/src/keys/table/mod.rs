@@ -25,6 +25,7 @@ pub(super) const AUTHORITY_SHOCKS: &[&str] = &[
     "quota",
     "extraterritorial",
     "general_licence",
+    "technology_control",
 ];
 pub(super) const LICENCE_SHOCK: &[&str] = &["licence_regime"];
 /// Shocks that control items and may be announced before they take effect.
@@ -65,6 +66,7 @@ pub(super) const NN: Option<Domain> = Some(Domain::NonNegative);
 pub(super) const POS: Option<Domain> = Some(Domain::Positive);
 pub(super) const SHARE: Option<Domain> = Some(Domain::Share);
 pub(super) const GE1: Option<Domain> = Some(Domain::AtLeastOne);
+pub(super) const SPEED: Option<Domain> = Some(Domain::PositiveShare);
 pub(super) const ANY: Option<Domain> = Some(Domain::Any);
 
 /// Shock types and what each does while active.
@@ -105,6 +107,10 @@ pub const SHOCK_TYPES: &[(&str, &str)] = &[
     (
         "demand_surge",
         "Demand of the matching manufacturers is multiplied (back to 1).",
+    ),
+    (
+        "technology_control",
+        "The exporter bans the export of know-how for the `stages`: producers of those stages in `regions` build (planned plants, expansion projects) at `build_speed_share` and ramp up (planned plants, dated starts) at `ramp_speed_share` of the normal pace; overlapping controls multiply (full speed back).",
     ),
 ];
 
