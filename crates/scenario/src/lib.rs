@@ -476,6 +476,17 @@ fn describe_what(s: &schema::ShockSpec) -> String {
         "general_licence" => "general licence: no individual licence needed".to_owned(),
         "capacity_outage" => format!("capacity cut by {}", num(&s.share)),
         "demand_surge" => format!("demand x {}", num(&s.multiplier)),
+        "technology_control" => {
+            let speed = |n: &Option<Num>| {
+                n.as_ref()
+                    .map_or("1".to_owned(), |n| format!("{}", n.central()))
+            };
+            format!(
+                "know-how banned: build x {}, ramp x {}",
+                speed(&s.build_speed_share),
+                speed(&s.ramp_speed_share)
+            )
+        }
         other => other.to_owned(),
     }
 }
@@ -497,6 +508,12 @@ fn describe_whom(s: &schema::ShockSpec) -> String {
     }
     if !s.producers.is_empty() {
         parts.push(s.producers.join(", "));
+    }
+    if !s.stages.is_empty() {
+        parts.push(s.stages.join(", "));
+        if s.regions.is_empty() {
+            parts.push("outside the exporter".to_owned());
+        }
     }
     if !s.regions.is_empty() || !s.sectors.is_empty() {
         parts.push(
