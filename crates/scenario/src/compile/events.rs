@@ -400,7 +400,7 @@ fn origins(
             &|m| matches!(m, Measure::TechnologyControl { producers, .. } if producers.iter().any(|p| p.idx() == j)),
         )
     };
-    super::tech::speed_origins(at, (x, y), &covering, &mut |path, key| {
+    super::speeds::speed_origins(at, (x, y), &covering, &mut |path, key| {
         push(path, key, None);
     });
 }
@@ -609,7 +609,7 @@ impl EventState {
                         ramp,
                     },
                     _,
-                ) => super::tech::slow(&mut in_force.market, producers, *build, *ramp),
+                ) => super::speeds::slow(&mut in_force.market, producers, *build, *ramp),
                 (_, None) => {}
             }
         }

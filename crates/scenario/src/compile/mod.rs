@@ -20,6 +20,7 @@ mod producers;
 mod routes;
 mod sections;
 mod shocks;
+mod speeds;
 mod stockpiles;
 mod targets;
 mod tech;

@@ -3,14 +3,15 @@
 //! ramp up slower. While active, the producers of the listed `stages` standing in the listed
 //! `regions` (default: every region but the exporter's) make `build_speed_share` of a normal
 //! step's construction progress and `ramp_speed_share` of its ramp-up progress; overlapping
-//! controls multiply, like outages. The model takes the speeds with the derates at step 1
-//! ([`core::MarketState::build_speed`]).
+//! controls multiply, like outages (`super::speeds`). The model takes the speeds with the
+//! derates at step 1 ([`core::MarketState::build_speed`]).
 
 use chokepoint_core as core;
 use chokepoint_core::{AuthorityId, ProducerId, RegionId, Stage};
 
 use super::Build;
 use super::events::Measure;
+use super::speeds::FULL_SPEED;
 use crate::diagnostics::did_you_mean;
 use crate::schema::ShockSpec;
 
@@ -20,9 +21,6 @@ const STAGES: [(&str, Stage); 3] = [
     ("separation", Stage::Separation),
     ("magnet_making", Stage::MagnetMaking),
 ];
-
-/// Progress per step with no control in force: the speed a missing share means.
-const FULL_SPEED: f64 = 1.0;
 
 impl Build<'_> {
     /// The producers a `technology_control` covers and the speeds it sets.
@@ -95,57 +93,5 @@ impl Build<'_> {
             build,
             ramp,
         }]
-    }
-}
-
-/// Adds a control's speeds to the market state: the covered producers' speeds are multiplied
-/// by the control's. Tables of ones are stored empty (the model's "no control"), so a control
-/// at full speed changes nothing, not even the timeline's events.
-pub(super) fn slow(
-    market: &mut core::MarketState,
-    producers: &[ProducerId],
-    build: f64,
-    ramp: f64,
-) {
-    let n = market.derate_share.len();
-    for (table, share) in [
-        (&mut market.build_speed, build),
-        (&mut market.ramp_speed, ramp),
-    ] {
-        if table.is_empty() {
-            table.resize(n, FULL_SPEED);
-        }
-        for p in producers {
-            if let Some(x) = table.get_mut(p.idx()) {
-                *x *= share;
-            }
-        }
-        #[allow(clippy::float_cmp, reason = "exactly full speed, as stored")]
-        if table.iter().all(|&x| x == FULL_SPEED) {
-            table.clear();
-        }
-    }
-}
-
-/// Where a changed speed came from: the latest active control covering the producer (for the
-/// model's own range check to name the scenario key).
-pub(super) fn speed_origins(
-    at: &str,
-    (now, before): (&core::MarketState, &core::MarketState),
-    latest_covering: &dyn Fn(usize) -> Option<String>,
-    push: &mut dyn FnMut(String, String),
-) {
-    for (name, x, y) in [
-        ("build_speed", &now.build_speed, &before.build_speed),
-        ("ramp_speed", &now.ramp_speed, &before.ramp_speed),
-    ] {
-        let n = x.len().max(y.len());
-        let at_j = |v: &Vec<f64>, j: usize| v.get(j).copied().unwrap_or(FULL_SPEED);
-        for j in 0..n {
-            if at_j(x, j).to_bits() != at_j(y, j).to_bits() {
-                let key = latest_covering(j).unwrap_or_else(|| "shock".into());
-                push(format!("{at}.market.{name}[{j}]"), key);
-            }
-        }
     }
 }
