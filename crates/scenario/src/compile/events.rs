@@ -395,11 +395,8 @@ fn origins(
             );
         }
     }
-    let covering = |j: usize| {
-        latest(
-            &|m| matches!(m, Measure::TechnologyControl { producers, .. } if producers.iter().any(|p| p.idx() == j)),
-        )
-    };
+    let covering =
+        |j: usize| latest(&|m| matches!(m, Measure::TechnologyControl(c) if c.covers(j)));
     super::speeds::speed_origins(at, (x, y), &covering, &mut |path, key| {
         push(path, key, None);
     });
@@ -458,11 +455,7 @@ pub(super) enum Measure {
         multiplier: f64,
     },
     /// Producers build and ramp slower (a technology control; `super::tech`).
-    TechnologyControl {
-        producers: Vec<ProducerId>,
-        build: f64,
-        ramp: f64,
-    },
+    TechnologyControl(super::speeds::Control),
 }
 
 impl Measure {
@@ -476,9 +469,9 @@ impl Measure {
             | Self::Announce { authority, .. }
             | Self::LicenceRegime { authority, .. }
             | Self::Extraterritorial { authority, .. } => Some(*authority),
-            Self::CapacityOutage { .. }
-            | Self::DemandSurge { .. }
-            | Self::TechnologyControl { .. } => None,
+            Self::CapacityOutage { .. } | Self::DemandSurge { .. } | Self::TechnologyControl(_) => {
+                None
+            }
         }
     }
 }
@@ -602,14 +595,7 @@ impl EventState {
                         }
                     }
                 }
-                (
-                    Measure::TechnologyControl {
-                        producers,
-                        build,
-                        ramp,
-                    },
-                    _,
-                ) => super::speeds::slow(&mut in_force.market, producers, *build, *ramp),
+                (Measure::TechnologyControl(c), _) => c.slow(&mut in_force.market),
                 (_, None) => {}
             }
         }

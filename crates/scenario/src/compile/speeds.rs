@@ -9,15 +9,32 @@ use chokepoint_core::ProducerId;
 /// Progress per step with no control in force: the speed a missing share means.
 pub(super) const FULL_SPEED: f64 = 1.0;
 
-/// Adds a control's speeds to the market state: the covered producers' speeds are multiplied
-/// by the control's. Tables of ones are stored empty (the model's "no control"), so a control
-/// at full speed changes nothing, not even the timeline's events.
-pub(super) fn slow(
-    market: &mut core::MarketState,
-    producers: &[ProducerId],
-    build: f64,
-    ramp: f64,
-) {
+/// What one technology control puts in force: the producers it covers and their speeds.
+#[derive(Clone, Debug)]
+pub(super) struct Control {
+    /// The covered producers.
+    pub producers: Vec<ProducerId>,
+    /// Share of a step's construction progress they make.
+    pub build: f64,
+    /// Share of a step's ramp-up progress they make.
+    pub ramp: f64,
+}
+
+impl Control {
+    /// True when it covers producer `j`.
+    pub(super) fn covers(&self, j: usize) -> bool {
+        self.producers.iter().any(|p| p.idx() == j)
+    }
+
+    /// Adds its speeds to the market state: the covered producers' speeds are multiplied by
+    /// the control's. Tables of ones are stored empty (the model's "no control"), so a control
+    /// at full speed changes nothing, not even the timeline's events.
+    pub(super) fn slow(&self, market: &mut core::MarketState) {
+        slow(market, &self.producers, self.build, self.ramp);
+    }
+}
+
+fn slow(market: &mut core::MarketState, producers: &[ProducerId], build: f64, ramp: f64) {
     let n = market.derate_share.len();
     for (table, share) in [
         (&mut market.build_speed, build),

@@ -11,7 +11,7 @@ use chokepoint_core::{AuthorityId, ProducerId, RegionId, Stage};
 
 use super::Build;
 use super::events::Measure;
-use super::speeds::FULL_SPEED;
+use super::speeds::{Control, FULL_SPEED};
 use crate::diagnostics::did_you_mean;
 use crate::schema::ShockSpec;
 
@@ -88,10 +88,10 @@ impl Build<'_> {
             .filter(|(_, p)| stages.contains(&p.stage) && regions.contains(&p.region))
             .map(|(k, _)| ProducerId::from(k))
             .collect();
-        vec![Measure::TechnologyControl {
+        vec![Measure::TechnologyControl(Control {
             producers,
             build,
             ramp,
-        }]
+        })]
     }
 }
