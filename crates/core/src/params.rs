@@ -454,6 +454,8 @@ impl ModelParams {
             market: MarketState {
                 derate_share: vec![0.0; self.producers.len()],
                 demand_multiplier: vec![1.0; self.manufacturers.len()],
+                build_speed: Vec::new(),
+                ramp_speed: Vec::new(),
             },
         }
     }

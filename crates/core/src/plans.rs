@@ -25,6 +25,9 @@ pub(crate) struct Plans {
     build_steps: Vec<u32>,
     /// Per producer: abandoned, never to be financed.
     abandoned: Vec<bool>,
+    /// Per producer: the reported step its output started (its build done, at whatever speed
+    /// technology controls allowed), recorded by [`Plans::report`].
+    started_at: Vec<Option<u32>>,
     /// Per grant: paid (its project was financed with it committed).
     paid: Vec<bool>,
     /// Per grant: a loan whose unpaid principal has been written off.
@@ -43,6 +46,7 @@ impl Plans {
             financed_at: vec![None; n],
             build_steps: vec![0; n],
             abandoned: vec![false; n],
+            started_at: vec![None; n],
             paid: vec![false; params.grants.len()],
             written_off: vec![false; params.grants.len()],
         }
@@ -172,16 +176,16 @@ impl Plans {
         }
     }
 
-    /// The step a financed plan's output starts (its build done), if financed.
+    /// The step a financed plan's output started (its build done), if it has.
     fn output_step(&self, k: usize) -> Option<u32> {
-        self.financed_at[k].map(|f| f.saturating_add(self.build_steps[k]))
+        self.started_at[k]
     }
 
     /// End of reported step `t`: the planned-capacity metrics so far, into the tally: the
     /// capacity-weighted mean delay (start of output − earliest possible start, both censored
     /// at the steps simulated) and the share of planned capacity running.
     pub(crate) fn report(
-        &self,
+        &mut self,
         params: &ModelParams,
         producers: &Producers,
         t: u32,
@@ -195,6 +199,12 @@ impl Plans {
         for &k in &self.planned {
             let pr = &params.producers[k];
             let Some(plan) = pr.plan else { continue };
+            if self.financed_at[k].is_some()
+                && self.started_at[k].is_none()
+                && producers.has_started(k)
+            {
+                self.started_at[k] = Some(t);
+            }
             let build = if self.financed_at[k].is_some() {
                 self.build_steps[k]
             } else {

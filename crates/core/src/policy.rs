@@ -161,14 +161,24 @@ impl LicenceRegime {
     }
 }
 
-/// Market conditions set by shocks: capacity outages (a disaster, a strike) and demand surges.
-/// They act on firms, not through an authority, so they are not part of any [`PolicyState`].
+/// Market conditions set by shocks: capacity outages (a disaster, a strike), demand surges and
+/// technology controls' slower construction and ramp-up. They act on firms, not through an
+/// authority's licensing, so they are not part of any [`PolicyState`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MarketState {
     /// Per producer: share of capacity lost, in [0, 1] (0 = none).
     pub derate_share: Vec<f64>,
     /// Per manufacturer: demand multiplier, >= 0 (1 = none).
     pub demand_multiplier: Vec<f64>,
+    /// Per producer: the share of a normal step's construction progress its planned plant or
+    /// expansion project makes, in (0, 1] (technology controls, issue 18; overlapping controls
+    /// multiply). Empty = 1 for every producer, as without any control.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub build_speed: Vec<f64>,
+    /// Per producer: the share of a normal step's ramp-up progress it makes once producing, in
+    /// (0, 1] (as `build_speed`). Empty = 1 for every producer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ramp_speed: Vec<f64>,
 }
 
 /// Everything in force at one time.

@@ -17,14 +17,15 @@ struct ProducerState {
     derate_share: f64,
     /// Share of capacity in operation (a dated start's ramp; 1 otherwise).
     online_share: f64,
-    /// A dated start's progress: reported steps since its `online.step` (negative before it),
-    /// advanced by the step's speed (1) at the end of every reported step; the warm-up leaves it
-    /// at step 0's value. Integers in `f64` are exact, so the share is the one
-    /// [`crate::ProducerParams::online_share`] gives.
+    /// A dated start's progress: reported steps since its `online.step` (negative before it,
+    /// or while a financed plan builds), advanced at the end of every reported step by the
+    /// step's speed (see [`Producers::advance_online`]); the warm-up leaves it at step 0's
+    /// value. Without technology controls the speed is 1 and integers in `f64` are exact, so the
+    /// share is the one [`crate::ProducerParams::online_share`] gives.
     online_progress: f64,
     high_price_steps: u32,
     /// Steps left until the running expansion project adds capacity (advanced by the step's
-    /// speed, 1), if one is running.
+    /// build speed), if one is running.
     project_left_steps: Option<f64>,
     projects_started: u32,
     planned_activity: f64,
@@ -32,11 +33,15 @@ struct ProducerState {
     activity: f64,
     /// Closed by its operator's losses (issue 18): no capacity from then on.
     closed: bool,
+    /// Construction progress per step (a planned plant building, an expansion project), in
+    /// (0, 1]: 1, or less under a technology control in force (step 1).
+    build_speed: f64,
+    /// Ramp-up progress per step once producing, in (0, 1] (as `build_speed`).
+    ramp_speed: f64,
 }
 
-/// How fast dated starts ramp and projects advance in a step: 1 (the only speed yet; issue 18's
-/// technology controls will slow it).
-const SPEED: f64 = 1.0;
+/// Progress per step with no technology control in force.
+const FULL_SPEED: f64 = 1.0;
 
 /// The `what` of a planned producer's keyed outage draws (expansion projects use 0).
 const PLAN_OUTAGE: u64 = 1;
@@ -69,6 +74,8 @@ impl Producers {
                 capacity_t: pr.capacity_t_per_step,
                 online_share: pr.online_share(0),
                 online_progress,
+                build_speed: FULL_SPEED,
+                ramp_speed: FULL_SPEED,
                 ..ProducerState::default()
             });
         }
@@ -84,6 +91,15 @@ impl Producers {
     pub(crate) fn set_derates(&mut self, shares: &[f64]) {
         for (st, &share) in self.state.iter_mut().zip(shares) {
             st.derate_share = share;
+        }
+    }
+
+    /// Step 1: the construction and ramp-up speeds in force (per producer, in (0, 1]; an empty
+    /// table = full speed for every producer: no technology control in force).
+    pub(crate) fn set_speeds(&mut self, build: &[f64], ramp: &[f64]) {
+        for (k, st) in self.state.iter_mut().enumerate() {
+            st.build_speed = build.get(k).copied().unwrap_or(FULL_SPEED);
+            st.ramp_speed = ramp.get(k).copied().unwrap_or(FULL_SPEED);
         }
     }
 
@@ -107,14 +123,40 @@ impl Producers {
         }
     }
 
-    /// End of a reported step: dated starts progress by the step's speed.
+    /// End of a reported step: dated starts progress by the step's speeds. A financed plan
+    /// builds (progress < 0) at its build speed and ramps (progress >= 0) at its ramp speed; a
+    /// step that finishes the build spends the rest of the step ramping. A dated `online` start
+    /// keeps its date (the scenario states when output starts) and ramps at its ramp speed.
+    /// At full speed this is `progress + 1`, exactly as before technology controls.
     pub(crate) fn advance_online(&mut self, params: &ModelParams) {
         for (st, pr) in self.state.iter_mut().zip(&params.producers) {
             // An unfinanced plan's progress is -inf and stays so.
-            if pr.online.is_some() || pr.plan.is_some() {
-                st.online_progress += SPEED;
+            if pr.online.is_none() && pr.plan.is_none() {
+                continue;
             }
+            let p = st.online_progress;
+            st.online_progress = if p >= 0.0 {
+                p + st.ramp_speed
+            } else if pr.plan.is_none() {
+                // A dated start before its date (whole steps): the calendar keeps its pace.
+                p + FULL_SPEED
+            } else {
+                let next = p + st.build_speed;
+                // The share of the step left after the build ends, spent ramping.
+                #[allow(clippy::float_cmp, reason = "equal speeds need no conversion")]
+                if next > 0.0 && st.build_speed != st.ramp_speed {
+                    next / st.build_speed * st.ramp_speed
+                } else {
+                    next
+                }
+            };
         }
+    }
+
+    /// True once producer `k`'s dated or planned output has started (its progress has reached
+    /// its start; a producer without either is always started).
+    pub(crate) fn has_started(&self, k: usize) -> bool {
+        self.state[k].online_progress >= 0.0
     }
 
     /// Step 10: planned producer `k` is financed this step; its first output comes
@@ -149,7 +191,7 @@ impl Producers {
                 st.outage_left_steps = geometric_steps(pr.outage.mean_steps, u_len);
             }
             if let Some(left) = st.project_left_steps.as_mut() {
-                *left -= SPEED;
+                *left -= st.build_speed;
                 if *left <= 0.0 {
                     let max = pr.capacity_t_per_step * pr.expansion.max_capacity_multiple;
                     st.capacity_t = (st.capacity_t

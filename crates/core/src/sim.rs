@@ -161,7 +161,8 @@ impl<'m> Simulation<'m> {
         if active {
             self.apply_policy(t);
         }
-        // 2. Capacity: dated starts ramp up, outages start or end, expansion projects complete.
+        // 2. Capacity: dated starts ramp up, outages start or end, expansion projects advance at
+        // the build speed in force and complete.
         self.producers.set_online(p);
         self.producers
             .update_capacity(p, &mut rngs.supply, self.investment_key, clock);
@@ -251,6 +252,7 @@ impl<'m> Simulation<'m> {
                 &mut self.tally,
             );
             self.plans.report(p, &self.producers, t, &mut self.tally);
+            // Dated and planned starts progress at the build and ramp speeds in force.
             self.producers.advance_online(p);
         }
         // 11. Record the step's outputs (per-step counters restart either way).
@@ -273,8 +275,9 @@ impl<'m> Simulation<'m> {
     }
 
     /// Step 1: new-year quota reset, then the state of the event dated `t`, if any, takes
-    /// effect: each authority switches to its policy, producers and manufacturers to their
-    /// derates and demand multipliers; then each authority paces its quotas for the step.
+    /// effect: each authority switches to its policy, producers to their derates and their
+    /// build and ramp speeds (technology controls), manufacturers to their demand multipliers;
+    /// then each authority paces its quotas for the step.
     fn apply_policy(&mut self, t: u32) {
         let p = &self.model.params;
         if p.calendar.starts_new_year(t) {
@@ -291,6 +294,8 @@ impl<'m> Simulation<'m> {
                 a.switch_to(state, &p.items);
             }
             self.producers.set_derates(&in_force.market.derate_share);
+            let m = &in_force.market;
+            self.producers.set_speeds(&m.build_speed, &m.ramp_speed);
             self.manufacturers
                 .set_demand_multipliers(&in_force.market.demand_multiplier);
             self.next_event += 1;

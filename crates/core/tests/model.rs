@@ -292,6 +292,11 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                 });
                 testkit::impose(&mut p, 30, |s| s.market.derate_share[0] = 0.2);
                 testkit::impose(&mut p, 40, |s| s.market.demand_multiplier[0] = 1.1);
+                // A technology control slows every build and ramp from step 10 (issue 18).
+                let n = p.producers.len();
+                testkit::impose(&mut p, 10, |s| {
+                    (s.market.build_speed, s.market.ramp_speed) = (vec![0.6; n], vec![0.7; n]);
+                });
                 // A general licence for Japan's Dy and magnets, and an announced control.
                 if general {
                     let ni = p.items.len();

@@ -136,6 +136,17 @@ fn stepping_does_not_allocate() {
         a.general_licence[ni + 1] = true;
         a.announcement_premium[3] = 0.2;
     });
+    // A technology control (issue 18) slows the planned plant's build and ramp and the
+    // expansion projects of every producer from step 3 to step 30.
+    let n_producers = params.producers.len();
+    chokepoint_core::testkit::impose(&mut params, 3, |s| {
+        s.market.build_speed = vec![0.75; n_producers];
+        s.market.ramp_speed = vec![0.5; n_producers];
+    });
+    chokepoint_core::testkit::impose(&mut params, 30, |s| {
+        s.market.build_speed.clear();
+        s.market.ramp_speed.clear();
+    });
     // The warm-up runs inside the first step and restarts the tallies in place.
     params.calendar.warmup_steps = 5;
     let model = Model::new(params).unwrap();

@@ -14,6 +14,8 @@ pub enum Domain {
     Share,
     /// >= 1.
     AtLeastOne,
+    /// In (0, 1]: a share that may not be 0 (a speed).
+    PositiveShare,
 }
 
 impl Domain {
@@ -26,6 +28,7 @@ impl Domain {
             Domain::Positive => "a number > 0",
             Domain::Share => "a share in [0, 1]",
             Domain::AtLeastOne => "a number >= 1",
+            Domain::PositiveShare => "a share in (0, 1]",
         }
     }
 
@@ -33,7 +36,7 @@ impl Domain {
         match self {
             Domain::Any => (f64::MIN, f64::MAX),
             Domain::NonNegative | Domain::Positive => (0.0, f64::MAX),
-            Domain::Share => (0.0, 1.0),
+            Domain::Share | Domain::PositiveShare => (0.0, 1.0),
             Domain::AtLeastOne => (1.0, f64::MAX),
         }
     }
@@ -42,7 +45,12 @@ impl Domain {
     #[must_use]
     pub fn contains(self, v: f64) -> bool {
         let (lo, hi) = self.bounds();
-        v.is_finite() && v >= lo && v <= hi && !(self == Domain::Positive && v <= 0.0)
+        v.is_finite() && v >= lo && v <= hi && !(self.excludes_zero() && v <= 0.0)
+    }
+
+    /// True when 0 itself is outside the domain (its lower bound is open).
+    pub(crate) fn excludes_zero(self) -> bool {
+        matches!(self, Domain::Positive | Domain::PositiveShare)
     }
 
     pub(crate) fn clamp(self, v: f64) -> f64 {

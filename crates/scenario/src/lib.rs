@@ -481,6 +481,17 @@ fn describe_what(s: &schema::ShockSpec) -> String {
             "onto destination list `{}`:",
             s.list.clone().unwrap_or_default()
         ),
+        "technology_control" => {
+            let speed = |n: &Option<Num>| {
+                n.as_ref()
+                    .map_or("1".to_owned(), |n| format!("{}", n.central()))
+            };
+            format!(
+                "know-how banned: build x {}, ramp x {}",
+                speed(&s.build_speed_share),
+                speed(&s.ramp_speed_share)
+            )
+        }
         other => other.to_owned(),
     }
 }
@@ -502,6 +513,12 @@ fn describe_whom(s: &schema::ShockSpec) -> String {
     }
     if !s.producers.is_empty() {
         parts.push(s.producers.join(", "));
+    }
+    if !s.stages.is_empty() {
+        parts.push(s.stages.join(", "));
+        if s.regions.is_empty() {
+            parts.push("outside the exporter".to_owned());
+        }
     }
     if !s.regions.is_empty() || !s.sectors.is_empty() {
         parts.push(

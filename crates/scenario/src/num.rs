@@ -144,7 +144,7 @@ impl Dist {
     fn check(&self, domain: Domain) -> Result<(), (String, String)> {
         let (dlo, dhi) = domain.bounds();
         let inside = |lo: f64, hi: f64| -> Result<(), (String, String)> {
-            if lo < dlo || hi > dhi || (domain == Domain::Positive && lo <= 0.0) {
+            if lo < dlo || hi > dhi || (domain.excludes_zero() && lo <= 0.0) {
                 Err((
                     format!(
                         "the {} distribution ranges over [{lo}, {hi}], outside {}",

@@ -469,7 +469,8 @@ pub struct ExporterSpec {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ShockSpec {
     /// `halt`, `quota`, `licence_regime`, `list_expansion`, `suspend`, `lift`,
-    /// `extraterritorial`, `general_licence`, `capacity_outage` or `demand_surge`.
+    /// `extraterritorial`, `general_licence`, `capacity_outage`, `demand_surge` or
+    /// `technology_control`.
     #[serde(default, rename = "type")]
     pub kind: String,
     /// Name, for `suspend`/`lift` and the timeline.
@@ -526,8 +527,9 @@ pub struct ShockSpec {
     /// Producers hit (`capacity_outage`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub producers: Vec<String>,
-    /// Regions hit (`demand_surge`; empty = all), put under control (`partner_control`) or
-    /// moved onto a list (`destination_list`).
+    /// Regions hit (`demand_surge`; empty = all), put under control (`partner_control`), moved
+    /// onto a list (`destination_list`) or covered (`technology_control`; empty = every region
+    /// but the exporter's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
     /// The exporter's destination list the regions move onto (`destination_list`).
@@ -539,4 +541,13 @@ pub struct ShockSpec {
     /// Demand multiplier (`demand_surge`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiplier: Option<Num>,
+    /// Stages whose know-how is banned (`technology_control`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<String>,
+    /// Share of a step's construction progress covered producers make (`technology_control`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_speed_share: Option<Num>,
+    /// Share of a step's ramp-up progress covered producers make (`technology_control`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp_speed_share: Option<Num>,
 }

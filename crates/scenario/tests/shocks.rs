@@ -104,3 +104,91 @@ fn a_partner_control_starts_and_ends_over_the_baseline_partner() {
             .is_empty()
     );
 }
+
+const TECH: &str = "[[shock]]\nname = \"ban\"\ntype = \"technology_control\"\nexporter = \"china\"\nstages = [\"magnet_making\"]\nregions = [\"japan\"]\nbuild_speed_share = 0.5\nramp_speed_share = 0.25\ndate = 2025-02-03\n";
+
+/// Per producer, the (build, ramp) speed in force (empty tables: full speed).
+fn speeds(x: &chokepoint_core::InForce, k: usize) -> (f64, f64) {
+    let m = &x.market;
+    (
+        m.build_speed.get(k).copied().unwrap_or(1.0),
+        m.ramp_speed.get(k).copied().unwrap_or(1.0),
+    )
+}
+
+#[test]
+fn a_technology_control_slows_only_its_stages_in_its_regions() {
+    let s = scenario(TECH);
+    let p = s.central();
+    let japan = p.region_id("japan").unwrap();
+    let covered: Vec<usize> = (0..p.producers.len())
+        .filter(|&k| {
+            p.producers[k].region == japan
+                && p.producers[k].stage == chokepoint_core::Stage::MagnetMaking
+        })
+        .collect();
+    assert_eq!(covered.len(), 2, "japan_ndfeb and japan_smco");
+    let e = p.events.iter().find(|e| e.step == 4).unwrap();
+    for k in 0..p.producers.len() {
+        let want = if covered.contains(&k) {
+            (0.5, 0.25)
+        } else {
+            (1.0, 1.0)
+        };
+        assert_eq!(speeds(&e.in_force, k), want, "{}", p.producers[k].name);
+    }
+}
+
+#[test]
+fn the_default_regions_are_all_but_the_exporters_and_overlapping_controls_multiply() {
+    let s = scenario(&format!(
+        "{}[[shock]]\nname = \"all\"\ntype = \"technology_control\"\nstages = [\"magnet_making\", \"separation\"]\nbuild_speed_share = 0.5\ndate = 2025-03-03\nduration_weeks = 10\n",
+        TECH.replace("regions = [\"japan\"]\n", "")
+    ));
+    let p = s.central();
+    let k = |n: &str| p.producers.iter().position(|x| x.name == n).unwrap();
+    let (jp, cn, us_sep) = (k("japan_ndfeb"), k("china_ndfeb"), k("us_separation"));
+    assert_eq!(
+        changes(&s, |x| speeds(x, jp)),
+        vec![(4, (0.5, 0.25)), (8, (0.25, 0.25)), (18, (0.5, 0.25))]
+    );
+    assert_eq!(
+        changes(&s, |x| speeds(x, us_sep)),
+        vec![(8, (0.5, 1.0)), (18, (1.0, 1.0))]
+    );
+    assert!(
+        changes(&s, |x| speeds(x, cn)).is_empty(),
+        "never the exporter's own"
+    );
+}
+
+#[test]
+fn a_suspended_technology_control_restores_full_speed_for_its_window() {
+    let s = scenario(&format!(
+        "{TECH}[[shock]]\nname = \"truce\"\ntype = \"suspend\"\ntarget = \"ban\"\ndate = 2025-06-02\nduration_weeks = 20\n"
+    ));
+    let p = s.central();
+    let jp = p
+        .producers
+        .iter()
+        .position(|x| x.name == "japan_ndfeb")
+        .unwrap();
+    assert_eq!(
+        changes(&s, |x| speeds(x, jp)),
+        vec![(4, (0.5, 0.25)), (21, (1.0, 1.0)), (41, (0.5, 0.25))]
+    );
+    // While suspended, the tables are empty: exactly the state without any control.
+    let during = p.events.iter().find(|e| e.step == 21).unwrap();
+    assert!(during.in_force.market.build_speed.is_empty());
+    assert!(during.in_force.market.ramp_speed.is_empty());
+}
+
+#[test]
+fn a_technology_control_at_full_speed_adds_no_event() {
+    let s = scenario(
+        &TECH
+            .replace("build_speed_share = 0.5", "build_speed_share = 1")
+            .replace("ramp_speed_share = 0.25", "ramp_speed_share = 1"),
+    );
+    assert_eq!(s.central().events, scenario("").central().events);
+}

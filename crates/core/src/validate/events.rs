@@ -4,7 +4,7 @@
 use super::Checker;
 use crate::error::ParamError;
 use crate::params::ModelParams;
-use crate::policy::InForce;
+use crate::policy::{InForce, MarketState};
 
 /// True when `now` differs from `before` (or there was nothing before): a value is checked in
 /// the event where it takes effect, so that an error points at what set it.
@@ -118,7 +118,31 @@ impl Checker {
                     self.non_negative(|| format!("{path}.market.demand_multiplier[{j}]"), x);
                 }
             }
+            self.speeds(&path, m, was, p.producers.len());
             before = now;
+        }
+    }
+
+    /// Technology controls' build and ramp speeds: each table empty (full speed) or one per
+    /// producer, each speed that takes effect in (0, 1] (0 would stop a plant for good).
+    fn speeds(&mut self, path: &str, m: &MarketState, was: &MarketState, n_producers: usize) {
+        for (name, now, before) in [
+            ("build_speed", &m.build_speed, &was.build_speed),
+            ("ramp_speed", &m.ramp_speed, &was.ramp_speed),
+        ] {
+            if now.is_empty() {
+                continue;
+            }
+            self.len(|| format!("{path}.market.{name}"), now.len(), n_producers);
+            for (j, &x) in now.iter().enumerate() {
+                if changed(x, before.get(j).copied(), same_f64) && !(x > 0.0 && x <= 1.0) {
+                    self.errors.push(ParamError::OutOfRange {
+                        path: format!("{path}.market.{name}[{j}]"),
+                        value: x.to_string(),
+                        expected: "a speed share in (0, 1]",
+                    });
+                }
+            }
         }
     }
 }

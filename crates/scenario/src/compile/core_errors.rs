@@ -134,6 +134,8 @@ fn shock_path<'a>(origin: &EventOrigin, below: &'a [String]) -> Vec<&'a str> {
         "announcement_premium" => vec!["announcement_log_premium"],
         "extraterritorial_share" | "derate_share" => vec!["share"],
         "demand_multiplier" => vec!["multiplier"],
+        "build_speed" => vec!["build_speed_share"],
+        "ramp_speed" => vec!["ramp_speed_share"],
         "controlled" | "embargo" => vec!["items"],
         _ => vec![],
     }

@@ -316,6 +316,8 @@ pub(super) enum Measure {
         list: usize,
         regions: Vec<RegionId>,
     },
+    /// Producers build and ramp slower (a technology control; `super::tech`).
+    TechnologyControl(super::speeds::Control),
 }
 
 impl Measure {
@@ -331,7 +333,9 @@ impl Measure {
             | Self::Extraterritorial { authority, .. }
             | Self::Partner { authority, .. }
             | Self::DestinationList { authority, .. } => Some(*authority),
-            Self::CapacityOutage { .. } | Self::DemandSurge { .. } => None,
+            Self::CapacityOutage { .. } | Self::DemandSurge { .. } | Self::TechnologyControl(_) => {
+                None
+            }
         }
     }
 }
@@ -510,6 +514,7 @@ impl EventState {
                         }
                     }
                 }
+                (Measure::TechnologyControl(c), _) => c.slow(&mut in_force.market),
                 (_, None) => {}
             }
         }

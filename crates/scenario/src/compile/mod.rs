@@ -21,8 +21,10 @@ mod producers;
 mod routes;
 mod sections;
 mod shocks;
+mod speeds;
 mod stockpiles;
 mod targets;
+mod tech;
 mod undercuts;
 
 use chokepoint_core as core;

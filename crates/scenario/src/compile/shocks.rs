@@ -271,6 +271,7 @@ impl Build<'_> {
                 vec![Measure::Partner { authority, regions }]
             }
             "destination_list" => self.destination_list_shock(key, s, authority),
+            "technology_control" => self.technology_control(key, s, authority, params),
             "suspend" | "lift" => vec![],
             other => {
                 let kinds = keys::shock_types();

@@ -12,6 +12,7 @@ fn range(d: Option<Domain>) -> &'static str {
         Some(Domain::Positive) => "> 0",
         Some(Domain::Share) => "[0, 1]",
         Some(Domain::AtLeastOne) => "≥ 1",
+        Some(Domain::PositiveShare) => "(0, 1]",
     }
 }
 

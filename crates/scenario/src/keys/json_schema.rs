@@ -111,7 +111,8 @@ fn plain_number(domain: Option<Domain>) -> Value {
         // Drafts disagree on `exclusiveMinimum` (a flag in 4, a number in 6+): say > 0 in
         // the description and check >= 0 here; `chokepoint check` refuses 0.
         Domain::NonNegative | Domain::Positive => n["minimum"] = json!(0),
-        Domain::Share => {
+        // (0, 1]: as for > 0, the description says it and `chokepoint check` refuses 0.
+        Domain::Share | Domain::PositiveShare => {
             n["minimum"] = json!(0);
             n["maximum"] = json!(1);
         }

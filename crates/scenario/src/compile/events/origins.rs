@@ -156,4 +156,9 @@ pub(super) fn origins(
             );
         }
     }
+    let covering =
+        |j: usize| latest(&|m| matches!(m, Measure::TechnologyControl(c) if c.covers(j)));
+    super::super::speeds::speed_origins(at, (x, y), &covering, &mut |path, key| {
+        push(path, key, None);
+    });
 }

@@ -7,7 +7,7 @@ use super::super::Ty::{
     Table as Sub, Tables, Text,
 };
 use super::super::{Key, Table};
-use super::{ANNOUNCED_SHOCKS, ANY, AUTHORITY_SHOCKS, GE1, LICENCE_SHOCK, NN, POS, SHARE};
+use super::{ANNOUNCED_SHOCKS, ANY, AUTHORITY_SHOCKS, GE1, LICENCE_SHOCK, NN, POS, SHARE, SPEED};
 
 keys! {
     KEYS;
@@ -76,7 +76,7 @@ keys! {
     DestinationList "general_licence": Names("item"), "", None, Opt("none"), [], "general_licence",
         "Items the list's destinations receive under a general licence (`\"*\"` = all), while the regime in force controls them.";
 
-    Shock "type": Choice(&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "lift", "capacity_outage", "demand_surge", "partner_control", "destination_list"]),
+    Shock "type": Choice(&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "lift", "capacity_outage", "demand_surge", "partner_control", "destination_list", "technology_control"]),
         "", None, REQUIRED, [], "", "One of the types below.";
     Shock "name": Text, "", None, Opt("`shock.<index>`"), [], "",
         "Needed if a `suspend` or `lift` refers to it; shown in the timeline.";
@@ -86,7 +86,7 @@ keys! {
     Shock "delay_weeks": Number, "weeks", ANY, Opt("0"), [], "",
         "Shift of the date; a distribution makes the date uncertain.";
     Shock "duration_weeks": Number, "weeks", NN, Opt("to the end of the horizon"),
-        [&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "capacity_outage", "demand_surge", "partner_control", "destination_list"]], "",
+        [&["halt", "list_expansion", "licence_regime", "quota", "extraterritorial", "general_licence", "suspend", "capacity_outage", "demand_surge", "partner_control", "destination_list", "technology_control"]], "",
         "How long it lasts.";
     Shock "announced": Date, "", None, Opt("not announced before it takes effect"), [ANNOUNCED_SHOCKS], "",
         "The day it is announced, before `date` (give this or `announced_weeks_before`). From then until it takes effect the world price of its items carries `announcement_log_premium`.";
@@ -128,12 +128,18 @@ keys! {
         "The `name` of the shock suspended or lifted.";
     Shock "producers": Names("producer"), "", None, REQUIRED, [&["capacity_outage"]], "producers",
         "Producers hit.";
-    Shock "regions": Names("region"), "", None, Opt("all (`demand_surge`); required for `partner_control` and `destination_list`"), [&["demand_surge", "partner_control", "destination_list"]], "manufacturers",
-        "`demand_surge`: regions whose manufacturers are hit; `partner_control`: regions whose plants come under the exporter's control (each with producers and no `[[exporter]]` of its own); `destination_list`: regions moved onto the list (out of any other).";
+    Shock "regions": Names("region"), "", None, Opt("all (`demand_surge`); required for `partner_control` and `destination_list`; every region but the exporter's (`technology_control`)"), [&["demand_surge", "partner_control", "destination_list", "technology_control"]], "manufacturers",
+        "`demand_surge`: regions whose manufacturers are hit; `partner_control`: regions whose plants come under the exporter's control (each with producers and no `[[exporter]]` of its own); `destination_list`: regions moved onto the list (out of any other); `technology_control`: regions whose producers it slows (never the exporter's own).";
     Shock "list": Name("destination list"), "", None, REQUIRED, [&["destination_list"]], "",
         "The exporter's `[[exporter.destination_list]]` the regions move onto.";
     Shock "sectors": Names("sector"), "", None, Opt("all"), [&["demand_surge"]], "manufacturers",
         "Sectors whose manufacturers are hit.";
     Shock "multiplier": Number, "", NN, REQUIRED, [&["demand_surge"]], "multiplier",
         "Demand multiplier.";
+    Shock "stages": Names("stage"), "", None, REQUIRED, [&["technology_control"]], "",
+        "Stages whose know-how the control bans: `mining`, `separation`, `magnet_making`.";
+    Shock "build_speed_share": Number, "share", SPEED, Opt("1: building not slowed"), [&["technology_control"]], "market.build_speed",
+        "Share of a normal step's construction progress covered producers make while it is in force: a planned plant's build and an expansion project's lead time stretch by 1 / this. Give it or `ramp_speed_share`.";
+    Shock "ramp_speed_share": Number, "share", SPEED, Opt("1: ramp-up not slowed"), [&["technology_control"]], "market.ramp_speed",
+        "Share of a normal step's ramp-up progress covered producers make once producing (planned plants and dated starts): the ramp stretches by 1 / this.";
 }

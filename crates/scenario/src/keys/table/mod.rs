@@ -27,6 +27,7 @@ pub(super) const AUTHORITY_SHOCKS: &[&str] = &[
     "general_licence",
     "partner_control",
     "destination_list",
+    "technology_control",
 ];
 pub(super) const LICENCE_SHOCK: &[&str] = &["licence_regime"];
 /// Shocks that control items and may be announced before they take effect.
@@ -67,6 +68,7 @@ pub(super) const NN: Option<Domain> = Some(Domain::NonNegative);
 pub(super) const POS: Option<Domain> = Some(Domain::Positive);
 pub(super) const SHARE: Option<Domain> = Some(Domain::Share);
 pub(super) const GE1: Option<Domain> = Some(Domain::AtLeastOne);
+pub(super) const SPEED: Option<Domain> = Some(Domain::PositiveShare);
 pub(super) const ANY: Option<Domain> = Some(Domain::Any);
 
 /// Shock types and what each does while active.
@@ -115,6 +117,10 @@ pub const SHOCK_TYPES: &[(&str, &str)] = &[
     (
         "destination_list",
         "The regions move onto the exporter's named destination list (out of any other) and take its licence terms over the regime in force (back to their previous list, or none).",
+    ),
+    (
+        "technology_control",
+        "The exporter bans the export of know-how for the `stages`: producers of those stages in `regions` build (planned plants, expansion projects) at `build_speed_share` and ramp up (planned plants, dated starts) at `ramp_speed_share` of the normal pace; overlapping controls multiply (full speed back).",
     ),
 ];
 
