@@ -49,6 +49,7 @@ mod params;
 mod policy;
 mod prices;
 mod producers;
+mod recycling;
 mod series;
 mod sim;
 mod source;
@@ -70,6 +71,7 @@ pub use keyed::LeadTime;
 pub use licences::{Application, Licence, LicenceState};
 pub use markets::Ledger;
 pub use metrics::is_lever_metric;
+pub use metrics::is_recycling_metric;
 pub use metrics::{
     Better, Description, EVENT_METRICS, describe_metric, is_event_metric, metric_domain,
 };

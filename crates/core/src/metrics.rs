@@ -12,7 +12,7 @@ use crate::params::{ItemKind, ModelParams};
 
 mod levers;
 
-pub(crate) use levers::LEVER_METRICS;
+pub(crate) use levers::{LEVER_METRICS, RECYCLING_METRICS};
 
 /// Running totals of a replication, updated by the agents as the steps go by.
 #[derive(Clone, Debug, Default)]
@@ -40,6 +40,10 @@ pub(crate) struct Tally {
     pub(crate) floor_paid_usd: f64,
     /// USD the exporters' undercut rules forwent on their exports (issue 18).
     pub(crate) exporter_revenue_forgone_usd: f64,
+    /// USD recycling mandates paid (issue 18).
+    pub(crate) recycling_cost_usd: f64,
+    /// Tonnes of material recyclers recovered (issue 18).
+    pub(crate) recycled_t: f64,
 }
 
 impl Tally {
@@ -269,7 +273,13 @@ pub(crate) const METRICS: &[Metric] = &[
         // The objective `compare` ranks strategies by: lost output plus what the importers'
         // measures cost (`policy_cost_usd`), so a floor is not free in a ranking. Without floors
         // `floor_paid_usd` is exactly 0.0 and the sum is bit-identical to lost + stockpile.
-        value: |c| c.tally.lost_output_usd + c.tally.stockpile_cost_usd + c.tally.floor_paid_usd,
+        // Recycling deficits (`recycling_cost_usd`) add the same way: exactly 0.0 without them.
+        value: |c| {
+            c.tally.lost_output_usd
+                + c.tally.stockpile_cost_usd
+                + c.tally.floor_paid_usd
+                + c.tally.recycling_cost_usd
+        },
     },
     Metric {
         name: "exports_t",
@@ -340,7 +350,15 @@ pub(crate) fn names(params: &ModelParams) -> Vec<String> {
     if params.lever_metrics {
         names.extend(LEVER_METRICS.iter().map(|m| m.name.to_owned()));
     }
+    if has_recycling_metrics(params) {
+        names.extend(RECYCLING_METRICS.iter().map(|m| m.name.to_owned()));
+    }
     names
+}
+
+/// True when the outputs carry [`RECYCLING_METRICS`]: lever and recycling metrics on.
+fn has_recycling_metrics(params: &ModelParams) -> bool {
+    params.lever_metrics && params.recycling_metrics
 }
 
 /// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals. The
@@ -353,6 +371,7 @@ pub fn is_event_metric(name: &str) -> bool {
     METRICS
         .iter()
         .chain(LEVER_METRICS)
+        .chain(RECYCLING_METRICS)
         .any(|m| m.kind == Kind::Event && m.name == name)
 }
 
@@ -362,6 +381,14 @@ pub fn is_event_metric(name: &str) -> bool {
 #[must_use]
 pub fn is_lever_metric(name: &str) -> bool {
     LEVER_METRICS.iter().any(|m| m.name == name)
+}
+
+/// True for a recycling metric (`recycling_cost_usd`, `recycled_t`): present only with lever
+/// metrics and [`ModelParams::recycling_metrics`](crate::ModelParams::recycling_metrics) on, so
+/// the lever scenarios without recyclers keep their outputs.
+#[must_use]
+pub fn is_recycling_metric(name: &str) -> bool {
+    RECYCLING_METRICS.iter().any(|m| m.name == name)
 }
 
 /// What a metric or a per-step variable is, for people: plain words and the unit (as in
@@ -394,7 +421,12 @@ pub(crate) fn member<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
 /// None for a name that is not one (targets carry their own unit in the scenario).
 #[must_use]
 pub fn describe_metric(name: &str) -> Option<Description> {
-    if let Some(m) = METRICS.iter().chain(LEVER_METRICS).find(|m| m.name == name) {
+    if let Some(m) = METRICS
+        .iter()
+        .chain(LEVER_METRICS)
+        .chain(RECYCLING_METRICS)
+        .find(|m| m.name == name)
+    {
         return Some(Description {
             label: m.label.to_owned(),
             unit: m.unit,
@@ -479,6 +511,9 @@ pub(crate) fn outcome(
     if params.lever_metrics {
         metrics.extend(LEVER_METRICS.iter().map(|m| (m.value)(&totals)));
     }
+    if has_recycling_metrics(params) {
+        metrics.extend(RECYCLING_METRICS.iter().map(|m| (m.value)(&totals)));
+    }
     Outcome { metrics }
 }
 
@@ -518,7 +553,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_units_given() {
         let mut seen = std::collections::BTreeSet::new();
-        for m in METRICS.iter().chain(LEVER_METRICS) {
+        for m in METRICS.iter().chain(LEVER_METRICS).chain(RECYCLING_METRICS) {
             assert!(seen.insert(m.name), "{} twice", m.name);
             assert!(!m.unit.is_empty(), "{} has no unit", m.name);
         }
@@ -535,6 +570,7 @@ mod tests {
         let events: Vec<&str> = METRICS
             .iter()
             .chain(LEVER_METRICS)
+            .chain(RECYCLING_METRICS)
             .filter(|m| m.kind == Kind::Event)
             .map(|m| m.name)
             .collect();
@@ -545,7 +581,7 @@ mod tests {
     #[test]
     fn every_metric_is_documented_with_its_unit() {
         let doc = include_str!("../../../docs/outputs.md");
-        for m in METRICS.iter().chain(LEVER_METRICS) {
+        for m in METRICS.iter().chain(LEVER_METRICS).chain(RECYCLING_METRICS) {
             let row = format!("| `{}` | {} |", m.name, m.unit);
             assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
         }

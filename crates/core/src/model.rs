@@ -171,6 +171,8 @@ fn structure(p: &ModelParams) -> Vec<usize> {
     s.push(p.operators.len());
     s.push(p.floors.len());
     s.push(p.undercuts.len());
+    s.push(p.recyclers.len());
+    s.push(usize::from(p.recycling_metrics));
     s.extend(p.undercuts.iter().map(|u| u.item.idx()));
     s.extend(
         p.producers

@@ -19,6 +19,7 @@ use crate::model::Model;
 use crate::outputs::{Outcome, Trajectory};
 use crate::prices::Prices;
 use crate::producers::Producers;
+use crate::recycling::Recyclers;
 use crate::stockpiles::Stockpiles;
 use crate::undercut::Undercuts;
 
@@ -58,6 +59,8 @@ pub struct Simulation<'m> {
     accounts: Accounts,
     /// Exporters' undercut rules and this step's price caps (issue 18).
     undercuts: Undercuts,
+    /// Recycling mandates: what each has paid (issue 18).
+    recyclers: Recyclers,
     manufacturers: Manufacturers,
     stockpiles: Stockpiles,
     authorities: Vec<ExportAuthority>,
@@ -100,6 +103,7 @@ impl<'m> Simulation<'m> {
             producers,
             accounts: Accounts::new(p),
             undercuts: Undercuts::new(p),
+            recyclers: Recyclers::new(p),
             manufacturers,
             stockpiles,
             authorities,
@@ -210,6 +214,11 @@ impl<'m> Simulation<'m> {
         if active {
             self.accounts
                 .settle(p, &mut self.producers, &self.prices, t, &mut self.tally);
+        }
+        // 7c. Recycling: recovered materials into the region's warehouse; mandates pay deficits.
+        if !p.recyclers.is_empty() {
+            self.recyclers
+                .recycle(p, &self.prices, &mut self.book, reported, &mut self.tally);
         }
         // 8. Consumption: manufacturers use inventory; lost output and halts.
         self.manufacturers

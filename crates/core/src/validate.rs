@@ -8,6 +8,7 @@ use crate::units::KG_PER_T;
 
 mod events;
 mod partners;
+mod recycling;
 mod undercuts;
 
 /// Collects every problem rather than stopping at the first.
@@ -569,6 +570,8 @@ impl ModelParams {
         c.trade(self);
         c.events(self);
         c.undercuts(self);
+        c.recyclers(self);
+        c.stockpile_members(self);
         c.partners(self);
         if c.errors.is_empty() {
             Ok(())

@@ -515,6 +515,7 @@ fn a_stockpile_releases_every_week_of_a_shortage_until_empty() {
     p.stockpiles.push(chokepoint_core::StockpileParams {
         name: "jp".into(),
         region: japan,
+        members: Vec::new(),
         end_use: chokepoint_core::SectorId(0),
         lines: vec![chokepoint_core::StockpileLine {
             item: ItemId(0),

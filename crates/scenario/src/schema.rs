@@ -16,12 +16,14 @@ mod destination_list;
 mod economics;
 mod floor;
 mod producer;
+mod recycling;
 mod target;
 mod undercut;
 pub use destination_list::DestinationListSpec;
 pub use economics::{EconomicsKnobs, EconomicsSpec};
 pub use floor::FloorSpec;
 pub use producer::{LeadTimeSpec, ProducerKnobs, ProducerSpec};
+pub use recycling::RecyclingSpec;
 pub use target::TargetSpec;
 pub use undercut::UndercutSpec;
 
@@ -73,6 +75,9 @@ pub struct ScenarioFile {
     /// Exporters' pricing rules that undercut entrants (issue 18).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undercut: Vec<UndercutSpec>,
+    /// Recycling mandates (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recycling: Vec<RecyclingSpec>,
 }
 
 /// `[scenario]`.
@@ -105,6 +110,9 @@ pub struct Header {
     /// Lever and producer-economics outputs; absent = on iff the file has economics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lever_metrics: Option<bool>,
+    /// Recycling outputs (with lever metrics); absent = on iff the file has `[[recycling]]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recycling_metrics: Option<bool>,
 }
 
 /// `[defaults]`.
@@ -290,6 +298,9 @@ pub struct StockpileSpec {
     /// Region served.
     #[serde(default)]
     pub region: String,
+    /// Regions its releases serve (a joint stockpile); empty = `region` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
     /// Sector under which its purchases are licensed.
     #[serde(default)]
     pub end_use: String,

@@ -1,5 +1,5 @@
-//! Strategies files: named importer policies (`[[stockpile]]` and `[[floor]]` tables) to compare
-//! on one scenario.
+//! Strategies files: named importer policies (`[[stockpile]]`, `[[floor]]` and `[[recycling]]`
+//! tables) to compare on one scenario.
 //!
 //! ```toml
 //! [[strategy]]
@@ -10,6 +10,8 @@
 //! name = "japan"
 //! ...
 //! [[strategy.floor]]       # the keys of a scenario's [[floor]]
+//! ...
+//! [[strategy.recycling]]   # the keys of a scenario's [[recycling]]
 //! ...
 //! ```
 //! A strategy states the whole importer policy: its sections replace the scenario's (absent =
@@ -29,7 +31,7 @@ use crate::{Reader, ScenarioError};
 
 /// Keys a `[[strategy]]` table takes: name, whether it is required, and what it means. The
 /// loader's unknown-key check and [`strategies_schema`] both read it.
-const STRATEGY_FIELDS: [(&str, bool, &str); 5] = [
+const STRATEGY_FIELDS: [(&str, bool, &str); 6] = [
     (
         "name",
         true,
@@ -43,7 +45,7 @@ const STRATEGY_FIELDS: [(&str, bool, &str); 5] = [
     (
         BUDGET,
         false,
-        "The money the strategy may spend, USD: checked when the file is read to be at least the sum of its levers' `budget_usd` (each stockpile's and each floor's, which every floor must then state). Opening holdings (`initial_t`, `initial_weeks`, `opening_share`) are valued only when a run starts and are not in the check. If absent: no check.",
+        "The money the strategy may spend, USD: checked when the file is read to be at least the sum of its levers' `budget_usd` (each stockpile's, each floor's and each recycling mandate's, which every floor and recycling mandate must then state). Opening holdings (`initial_t`, `initial_weeks`, `opening_share`) are valued only when a run starts and are not in the check. If absent: no check.",
     ),
     (
         STOCKPILE,
@@ -55,6 +57,11 @@ const STRATEGY_FIELDS: [(&str, bool, &str); 5] = [
         false,
         "The strategy's price floors, each with the keys of a scenario's `[[floor]]`; they replace the scenario's whole `[[floor]]` list. If absent: no floors at all (when some strategy of the file states floors; if none does, as in a stockpile-only file, every strategy keeps the scenario's floors). A file with a floor in any strategy turns the lever metrics on (`[scenario] lever_metrics = true`) in every strategy's run, so every cell reports the same metrics.",
     ),
+    (
+        RECYCLING,
+        false,
+        "The strategy's recycling mandates, each with the keys of a scenario's `[[recycling]]`; they replace the scenario's whole `[[recycling]]` list. If absent: no recycling at all (when some strategy of the file states recycling; if none does, every strategy keeps the scenario's). Under a strategy's `budget_usd` each must state its own `budget_usd`, counted in the check. A file with recycling in any strategy turns the lever metrics on in every strategy's run.",
+    ),
 ];
 
 /// The key of a strategy's `[[strategy.stockpile]]` tables.
@@ -63,25 +70,29 @@ const STOCKPILE: &str = "stockpile";
 /// The key of a strategy's `[[strategy.floor]]` tables.
 const FLOOR: &str = "floor";
 
+/// The key of a strategy's `[[strategy.recycling]]` tables.
+pub(crate) const RECYCLING: &str = "recycling";
+
 /// The key of a strategy's optional total budget.
 const BUDGET: &str = "budget_usd";
 
 /// The importer sections a strategy states: a strategy replaces each of them in the scenario
 /// (absent = none). Issue 18's other levers (`grant`, `recycling`, ...) join here.
-pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE, FLOOR];
+pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE, FLOOR, RECYCLING];
 
 /// The importer sections whose presence in any strategy of a file turns the lever metrics on for
 /// every strategy of the file (a stockpile-only file leaves the scenario's setting alone, so its
 /// outputs do not change).
-const LEVER_SECTIONS: &[&str] = &[FLOOR];
+const LEVER_SECTIONS: &[&str] = &[FLOOR, RECYCLING];
 
 /// The names of [`STRATEGY_FIELDS`].
-const STRATEGY_KEYS: [&str; 5] = [
+const STRATEGY_KEYS: [&str; 6] = [
     STRATEGY_FIELDS[0].0,
     STRATEGY_FIELDS[1].0,
     STRATEGY_FIELDS[2].0,
     STRATEGY_FIELDS[3].0,
     STRATEGY_FIELDS[4].0,
+    STRATEGY_FIELDS[5].0,
 ];
 
 /// One named strategy.
@@ -183,7 +194,7 @@ impl StrategySet {
                         "unknown key `{unknown}`{}",
                         did_you_mean(unknown, &STRATEGY_KEYS)
                     ),
-                    "a strategy takes `name`, `description`, `budget_usd` and `[[strategy.stockpile]]` and `[[strategy.floor]]` tables",
+                    "a strategy takes `name`, `description`, `budget_usd` and `[[strategy.stockpile]]`, `[[strategy.floor]]` and `[[strategy.recycling]]` tables",
                 ));
             }
             for text_key in ["name", "description"] {
@@ -282,7 +293,7 @@ pub fn strategies_schema() -> serde_json::Value {
     let mut required = Vec::new();
     for (name, needed, doc) in STRATEGY_FIELDS {
         let value = match name {
-            STOCKPILE | FLOOR => {
+            STOCKPILE | FLOOR | RECYCLING => {
                 json!({ "type": "array", "items": { "$ref": format!("#/definitions/{name}") } })
             }
             BUDGET => json!({ "type": "number", "minimum": 0 }),
@@ -298,7 +309,7 @@ pub fn strategies_schema() -> serde_json::Value {
     json!({
         "$schema": scenario["$schema"],
         "title": "Chokepoint strategies",
-        "description": "A Chokepoint strategies file (docs/scenarios.md, Stockpile strategies files): named importer policies (stockpiles and price floors) to compare on one scenario. Generated by `chokepoint schema` from the strategies loader's keys and the scenario key table; `chokepoint compare SCENARIO --strategies FILE` checks each strategy's levers against the scenario.",
+        "description": "A Chokepoint strategies file (docs/scenarios.md, Stockpile strategies files): named importer policies (stockpiles, price floors and recycling mandates) to compare on one scenario. Generated by `chokepoint schema` from the strategies loader's keys and the scenario key table; `chokepoint compare SCENARIO --strategies FILE` checks each strategy's levers against the scenario.",
         "type": "object",
         "properties": {
             "strategy": {
@@ -378,6 +389,13 @@ fn check_budget(
                         "floor `{lever}` has no `budget_usd`, so the strategy's `budget_usd` cannot bound what it pays"
                     ),
                     "give the floor its share of the budget as `budget_usd`, or drop the strategy's `budget_usd`",
+                ),
+                None if section == RECYCLING => report(
+                    format!("{key}.{section}.{j}.name"),
+                    format!(
+                        "recycling `{lever}` has no `budget_usd`, so the strategy's `budget_usd` cannot bound what its mandate pays"
+                    ),
+                    "give the recycling mandate its share of the budget as `budget_usd`, or drop the strategy's `budget_usd`",
                 ),
                 Some(Value::Table(_)) => report(
                     format!("{key}.{section}.{j}.{BUDGET}"),

@@ -25,6 +25,7 @@ fn section(name: &str, k: usize, params: &core::ModelParams) -> Option<(Table, S
         "authorities" => (Table::Exporter, format!("exporter.{k}")),
         "floors" => (Table::Floor, format!("floor.{k}")),
         "undercuts" => (Table::Undercut, format!("undercut.{k}")),
+        "recyclers" => (Table::Recycling, format!("recycling.{k}")),
         // One warehouse line per producer output, in producer order.
         "warehouses" => {
             let mut seen = 0;

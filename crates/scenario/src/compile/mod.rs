@@ -17,6 +17,7 @@ mod floors;
 mod items;
 mod manufacturers;
 mod producers;
+mod recycling;
 mod routes;
 mod sections;
 mod shocks;
@@ -392,13 +393,20 @@ impl<'a> Build<'a> {
             operators: Vec::new(),
             floors: Vec::new(),
             undercuts: Vec::new(),
+            recyclers: Vec::new(),
+            recycling_metrics: false,
         };
         self.rebuild(Sections::ALL, &mut params);
         // Lever outputs exist when asked for, else when the file has producer economics.
+        params.recycling_metrics = f
+            .scenario
+            .recycling_metrics
+            .unwrap_or(!params.recyclers.is_empty());
         params.lever_metrics = f.scenario.lever_metrics.unwrap_or(
             !params.operators.is_empty()
                 || !params.floors.is_empty()
                 || !params.undercuts.is_empty()
+                || !params.recyclers.is_empty()
                 || params
                     .authorities
                     .iter()

@@ -58,7 +58,7 @@ impl Sections {
             (Some("exporter"), _) => Self::AUTHORITIES,
             (Some("shock"), _) => Self::EVENTS,
             (Some("route"), _) | (Some("defaults"), Some("trade")) => Self::TRADE,
-            (Some("floor" | "undercut"), _) => Self::LEVERS,
+            (Some("floor" | "undercut" | "recycling"), _) => Self::LEVERS,
             _ => Self::ALL,
         }
     }
@@ -115,6 +115,7 @@ impl Build<'_> {
         if which.has(Sections::LEVERS) {
             params.floors = self.build_floors(params);
             params.undercuts = self.build_undercuts(params);
+            params.recyclers = self.build_recyclers(params);
         }
         if which.has(Sections::EVENTS) {
             // Events are computed from parameters without events, as when building everything.

@@ -46,6 +46,8 @@ pub enum Table {
     Floor,
     /// `[[undercut]]`: an exporter's pricing rule against entrants (issue 18).
     Undercut,
+    /// `[[recycling]]`: a recycling mandate (issue 18).
+    Recycling,
     /// `[[exporter]]`.
     Exporter,
     /// An exporter's `licence` table.
@@ -68,7 +70,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 25] = [
+    pub const ALL: [Table; 26] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -85,6 +87,7 @@ impl Table {
         Table::Holding,
         Table::Floor,
         Table::Undercut,
+        Table::Recycling,
         Table::Exporter,
         Table::Licence,
         Table::Quota,
@@ -116,6 +119,7 @@ impl Table {
             Table::Holding => "holding",
             Table::Floor => "floor",
             Table::Undercut => "undercut",
+            Table::Recycling => "recycling",
             Table::Exporter => "exporter",
             Table::Licence => "licence",
             Table::Quota => "quota",

@@ -5,7 +5,13 @@ use super::Key;
 use crate::domain::Domain;
 
 /// Every key of the format, one slice per file, in reference order within each table.
-pub const KEY_TABLES: &[&[Key]] = &[market::KEYS, exporter::KEYS, economics::KEYS, levers::KEYS];
+pub const KEY_TABLES: &[&[Key]] = &[
+    market::KEYS,
+    exporter::KEYS,
+    economics::KEYS,
+    levers::KEYS,
+    recycling::KEYS,
+];
 
 /// Every key of the format (each table's keys in reference order).
 pub fn all_keys() -> impl Iterator<Item = &'static Key> {
@@ -55,6 +61,7 @@ mod economics;
 mod exporter;
 mod levers;
 mod market;
+mod recycling;
 
 pub(super) const NN: Option<Domain> = Some(Domain::NonNegative);
 pub(super) const POS: Option<Domain> = Some(Domain::Positive);
