@@ -123,7 +123,8 @@ fn licence_regime_produces_decisions_backlog_and_delay() {
 /// licensed quantities, quota batches and carry-over, general licences and announcements; each
 /// manufacturer split into two firms of unequal size and cover, with deferral and catch-up;
 /// cargo in transit; a dated start (one producer online at a step, possibly before the run,
-/// with a ramp); precautionary stock-building; a refinery abroad, China's partner or not.
+/// with a ramp); precautionary stock-building; a refinery abroad, China's partner or not; a
+/// recycler in Japan and, in some cases, a joint stockpile serving China too.
 fn perturbed_market() -> impl Strategy<Value = ModelParams> {
     (
         prop::collection::vec(0.2f64..2.0, 4),
@@ -203,6 +204,27 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                     until_step: 50,
                     until_competitors_closed: close_after % 2 == 0,
                 }];
+                // Japan recycles NdFeB scrap (issue 18), starting with the dated producer's
+                // start (or at step 10), at a cost from free to a loss; within a budget when the
+                // tolerance is even. Japan's stockpile is a joint one serving China too when
+                // general licences are drawn.
+                p.recycling_metrics = true;
+                p.recyclers = vec![chokepoint_core::Recycler {
+                    name: "jp_recycling".into(),
+                    region: chokepoint_core::RegionId(1),
+                    scrap_item: chokepoint_core::ItemId(3),
+                    eol_t_per_step: 40.0 * caps[3],
+                    collection_share: 0.5,
+                    recovery_share: 0.9,
+                    start_step: online.map_or(10, |(step, _)| step),
+                    ramp_steps: online.map_or(0.0, |(_, ramp)| ramp),
+                    cash_cost_usd_per_kg: 100.0 * cost,
+                    budget_usd: (close_after % 2 == 0).then_some(1e5),
+                }];
+                if general {
+                    p.stockpiles[0].members =
+                        vec![chokepoint_core::RegionId(1), chokepoint_core::RegionId(0)];
+                }
                 testkit::ship_in(&mut p, transit);
                 for (pr, c) in p.producers.iter_mut().zip(&caps) {
                     pr.capacity_t_per_step *= c;

@@ -83,6 +83,22 @@ fn stepping_does_not_allocate() {
         until_step: 40,
         until_competitors_closed: true,
     }];
+    // Japan recycles NdFeB scrap from step 6 at a loss within a budget (issue 18), and its
+    // stockpile is a joint one serving China too.
+    params.recycling_metrics = true;
+    params.recyclers = vec![chokepoint_core::Recycler {
+        name: "jp_recycling".into(),
+        region: chokepoint_core::RegionId(1),
+        scrap_item: chokepoint_core::ItemId(3),
+        eol_t_per_step: 50.0,
+        collection_share: 0.5,
+        recovery_share: 0.9,
+        start_step: 6,
+        ramp_steps: 4.0,
+        cash_cost_usd_per_kg: 100.0,
+        budget_usd: Some(1e6),
+    }];
+    params.stockpiles[0].members = vec![chokepoint_core::RegionId(1), chokepoint_core::RegionId(0)];
     for m in &mut params.manufacturers {
         m.stock_building = chokepoint_core::StockBuildingParams {
             response: 1.0,
