@@ -1,0 +1,192 @@
+//! Recycling mandates and joint stockpiles (issue 18 B10/B11) end to end: a `[[recycling]]` and a
+//! stockpile's `members` load into the model as written (units, dates, the switches), a run
+//! reports what was recovered and what it cost inside `policy_cost_usd`, and `compare` of the
+//! shipped `recycling_strategies.toml` gives every cell the same metrics.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chokepoint_scenario::Scenario;
+use common::{chokepoint, root, stderr};
+
+/// A scenario on the 2024 baseline with an EU recycling mandate dated before the start (so it
+/// runs from week 0 at full collection) and a joint stockpile of the EU, Japan and Korea.
+const EXTRA: &str = r#"
+[[recycling]]
+name = "eu_ndfeb"
+region = "eu"
+scrap_item = "ndfeb"
+eol_t_per_year = 900
+collection_share = 0.5
+date = 2023-01-02
+build_weeks = 52
+cash_cost_usd_per_kg = 35
+
+[[stockpile]]
+name = "eu_joint"
+region = "eu"
+members = ["eu", "japan", "korea"]
+end_use = "industrial"
+budget_usd = 1e8
+release_shortage_share = 0.2
+refill_max_price_ratio = 1.2
+refill_delay_weeks = 26
+[[stockpile.holding]]
+item = "dy"
+initial_t = 40
+target_weeks = 8
+acquisition_t_per_week = 1
+release_cap_t_per_week = 2
+"#;
+
+/// The scenario file: `extends` the shipped baseline by its absolute path.
+fn scenario_text() -> String {
+    let base = root().join("scenarios/baseline_2024.toml");
+    format!("extends = {:?}\n{EXTRA}", base.to_str().unwrap())
+}
+
+fn write_scenario(dir: &Path) -> PathBuf {
+    let path = dir.join("recycling.toml");
+    std::fs::write(&path, scenario_text()).unwrap();
+    path
+}
+
+#[test]
+fn a_recycling_mandate_and_a_joint_stockpile_load_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path());
+    let read = |p: &Path| std::fs::read_to_string(p);
+    let scenario = Scenario::load(&path, &read, &[])
+        .map_err(|e| e.to_string())
+        .unwrap();
+    let p = scenario.central();
+    assert!(
+        p.lever_metrics && p.recycling_metrics,
+        "recycling switches both on"
+    );
+    let r = &p.recyclers[0];
+    let region = |name: &str| p.regions.iter().position(|g| g.name == name).unwrap();
+    assert_eq!(r.region.idx(), region("eu"));
+    assert_eq!(p.items[r.scrap_item.idx()].name, "ndfeb");
+    // 900 t/yr in weekly steps; recovery defaults to 0.9.
+    assert!((r.eol_t_per_step - 900.0 * 7.0 / 365.25).abs() < 1e-9);
+    assert!((r.recovery_share - 0.9).abs() < 1e-12);
+    // 2023-01-02 + 52 weeks = 2024-01-01, 53 weeks before the start (2025-01-06).
+    assert_eq!(r.start_step, -53);
+    assert!((r.online_share(0) - 1.0).abs() < 1e-12);
+    let joint = p.stockpiles.iter().find(|s| s.name == "eu_joint").unwrap();
+    let members: Vec<usize> = joint.members.iter().map(|m| m.idx()).collect();
+    assert_eq!(members, [region("eu"), region("japan"), region("korea")]);
+    // The baseline's own stockpiles name no members: their releases stay at home.
+    assert!(
+        p.stockpiles
+            .iter()
+            .filter(|s| s.name != "eu_joint")
+            .all(|s| s.members.is_empty())
+    );
+}
+
+/// The mean of `metric` in a `summary.csv`.
+fn mean_of(summary: &str, metric: &str) -> f64 {
+    let row = summary
+        .lines()
+        .find(|l| l.split(',').next() == Some(metric))
+        .unwrap_or_else(|| panic!("no {metric} in\n{summary}"));
+    row.split(',').nth(2).unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_run_reports_recovered_tonnes_and_their_cost_inside_policy_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path());
+    let out = dir.path().join("out");
+    let o = chokepoint(&[
+        "run",
+        path.to_str().unwrap(),
+        "--quiet",
+        "--reps",
+        "2",
+        "--set",
+        "scenario.horizon_weeks=20",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    // 20 weeks at full collection: 900 × 7 / 365.25 × 0.5 t of scrap a week, and per tonne
+    // 280 + 10 + 2 kg of NdPr, Dy and Tb recovered at 0.9.
+    let want = 20.0 * 900.0 * 7.0 / 365.25 * 0.5 * 0.292 * 0.9;
+    let got = mean_of(&summary, "recycled_t");
+    assert!((got - want).abs() <= 1e-9 * want, "{got} vs {want}");
+    // At base prices a kg of scrap yields ~19 USD of metal against a 35 USD cost: a deficit.
+    let paid = mean_of(&summary, "recycling_cost_usd");
+    assert!(paid > 0.0);
+    let parts =
+        mean_of(&summary, "stockpile_cost_usd") + mean_of(&summary, "floor_paid_usd") + paid;
+    let policy = mean_of(&summary, "policy_cost_usd");
+    assert!(
+        (policy - parts).abs() <= 1e-9 * policy,
+        "{policy} vs {parts}"
+    );
+}
+
+/// (strategy, metric) → mean, from a comparison.csv.
+fn means(dir: &Path) -> BTreeMap<(String, String), f64> {
+    let mut reader = csv::Reader::from_path(dir.join("comparison.csv")).expect("comparison.csv");
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a row");
+            (
+                (r[1].to_owned(), r[2].to_owned()),
+                r[3].parse::<f64>().expect("a mean"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_shipped_recycling_strategies_compare_with_the_same_metrics_in_every_cell() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("cmp");
+    let o = chokepoint(&[
+        "compare",
+        "scenarios/baseline_2024.toml",
+        "--strategies",
+        "scenarios/recycling_strategies.toml",
+        "--reps",
+        "2",
+        "--seed",
+        "7",
+        "--set",
+        "scenario.horizon_weeks=20",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m = means(&dir);
+    let get = |s: &str, k: &str| {
+        *m.get(&(s.to_owned(), k.to_owned()))
+            .unwrap_or_else(|| panic!("no {k} for {s}"))
+    };
+    for s in ["none", "eu_stockpile", "joint_stockpile", "eu_recycling"] {
+        for k in ["recycled_t", "recycling_cost_usd", "policy_cost_usd"] {
+            let v = get(s, k);
+            assert!(v.is_finite() && v >= 0.0, "{s} {k} {v}");
+        }
+    }
+    // The mandate starts producing after its two-year build: nothing in 20 weeks, nothing paid.
+    assert!(get("eu_recycling", "recycled_t").abs() < 1e-12);
+    assert!(get("none", "policy_cost_usd").abs() < 1e-12);
+    // The stockpiles buy the same metal at the same prices (common random numbers).
+    let (own, joint) = (
+        get("eu_stockpile", "stockpile_cost_usd"),
+        get("joint_stockpile", "stockpile_cost_usd"),
+    );
+    assert!(
+        own > 0.0 && (own - joint).abs() <= 1e-9 * own,
+        "{own} vs {joint}"
+    );
+}
