@@ -44,6 +44,7 @@ mod manufacturers;
 mod markets;
 mod metrics;
 mod model;
+mod offtake;
 mod outputs;
 mod params;
 mod policy;

@@ -18,7 +18,7 @@ mod producer;
 mod recycling;
 
 pub use economics::{Economics, OperatorParams, Restart};
-pub use levers::{Floor, Undercut};
+pub use levers::{Floor, Offtake, Undercut};
 pub use producer::{ExpansionParams, Flow, Online, OutageParams, ProducerParams, Stage};
 pub use recycling::Recycler;
 

@@ -192,6 +192,19 @@ impl<'m> Simulation<'m> {
         }
         // 6. Trade: (a) domestic, (b) free imports, (c) controlled exports; the shortage seen
         // before releases; (d) stockpile releases; stockpile purchases paid.
+        // (a0) Floors' offtake: the government's share of a covered producer's output, from the
+        // region's warehouse into its stockpile, before anything is sold.
+        if active && p.floors.iter().any(|f| f.offtake.is_some()) {
+            crate::offtake::take(
+                p,
+                buyers,
+                &self.producers,
+                &self.prices,
+                &mut self.book,
+                t,
+                &mut self.tally,
+            );
+        }
         let exporters = &model.authority_of_region;
         markets::clear_trade(
             &mut self.book,

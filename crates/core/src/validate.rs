@@ -7,6 +7,7 @@ use crate::policy::{LicenceRegime, QuotaBatch};
 use crate::units::KG_PER_T;
 
 mod events;
+mod offtake;
 mod partners;
 mod recycling;
 mod undercuts;
@@ -572,6 +573,7 @@ impl ModelParams {
         c.undercuts(self);
         c.recyclers(self);
         c.stockpile_members(self);
+        c.offtakes(self);
         c.partners(self);
         if c.errors.is_empty() {
             Ok(())

@@ -124,7 +124,8 @@ fn licence_regime_produces_decisions_backlog_and_delay() {
 /// manufacturer split into two firms of unequal size and cover, with deferral and catch-up;
 /// cargo in transit; a dated start (one producer online at a step, possibly before the run,
 /// with a ramp); precautionary stock-building; a refinery abroad, China's partner or not; a
-/// recycler in Japan and, in some cases, a joint stockpile serving China too.
+/// recycler in Japan, a floor with an offtake into JOGMEC's stockpile and, in some cases, a
+/// joint stockpile serving China too.
 fn perturbed_market() -> impl Strategy<Value = ModelParams> {
     (
         prop::collection::vec(0.2f64..2.0, 4),
@@ -220,6 +221,22 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                     ramp_steps: online.map_or(0.0, |(_, ramp)| ramp),
                     cash_cost_usd_per_kg: 100.0 * cost,
                     budget_usd: (close_after % 2 == 0).then_some(1e5),
+                }];
+                // A floor under Japan's magnet maker with an offtake of part of its output into
+                // JOGMEC's stockpile (issue 18), steps 10..50.
+                p.floors = vec![chokepoint_core::Floor {
+                    name: "jp_floor".into(),
+                    producer: 3,
+                    item: chokepoint_core::ItemId(3),
+                    floor_usd_per_kg: 60.0,
+                    from_step: 10,
+                    until_step: 50,
+                    max_t_per_year: None,
+                    budget_usd: Some(1e7),
+                    offtake: Some(chokepoint_core::Offtake {
+                        share: 0.05 + 0.9 * approval,
+                        stockpile: 0,
+                    }),
                 }];
                 if general {
                     p.stockpiles[0].members =
