@@ -1,7 +1,8 @@
 //! Recycling mandates and joint stockpiles (issue 18 B10/B11) end to end: a `[[recycling]]` and a
 //! stockpile's `members` load into the model as written (units, dates, the switches), a run
 //! reports what was recovered and what it cost inside `policy_cost_usd`, and `compare` of the
-//! shipped `recycling_strategies.toml` gives every cell the same metrics.
+//! shipped `recycling_strategies.toml` gives every cell the same metrics. Also a floor's
+//! offtake (design §3.1) on the shipped market: it buys the covered output into a stockpile.
 
 mod common;
 
@@ -188,5 +189,63 @@ fn the_shipped_recycling_strategies_compare_with_the_same_metrics_in_every_cell(
     assert!(
         own > 0.0 && (own - joint).abs() <= 1e-9 * own,
         "{own} vs {joint}"
+    );
+}
+
+/// The DoD floor under the US separator with full offtake into a US NdPr stockpile, on the
+/// steady 2024 baseline: the stockpile's cost grows by the offtake's market value, about
+/// 60 / (110 − 60) = 1.2 × what the floor pays on the same tonnes at base prices.
+#[test]
+fn a_floor_offtake_buys_the_covered_output_into_the_stockpile_at_the_market_price() {
+    let text = |offtake: &str| {
+        let base = root().join("scenarios/baseline_2024.toml");
+        format!(
+            r#"extends = {:?}
+[[stockpile]]
+name = "us_ndpr"
+region = "us"
+end_use = "defence"
+budget_usd = 0
+refill_max_price_ratio = 1.2
+refill_delay_weeks = 26
+[[stockpile.holding]]
+item = "ndpr"
+acquisition_t_per_week = 0
+release_cap_t_per_week = 0
+
+[[floor]]
+name = "dod_ndpr"
+producer = "us_separation"
+item = "ndpr"
+floor_usd_per_kg = 110
+date = 2025-01-06
+{offtake}
+"#,
+            base.to_str().unwrap()
+        )
+    };
+    let run = |offtake: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("offtake.toml");
+        std::fs::write(&path, text(offtake)).unwrap();
+        let read = |p: &Path| std::fs::read_to_string(p);
+        let set = chokepoint_scenario::Override {
+            path: "scenario.horizon_weeks".to_owned(),
+            value: "20".to_owned(),
+        };
+        let scenario = Scenario::load(&path, &read, &[set])
+            .map_err(|e| e.to_string())
+            .unwrap();
+        let run = chokepoint_experiment::run_one(&scenario, 5, 0).unwrap();
+        let m = |k: &str| run.outcome.metrics[run.model.schema().metric(k).unwrap()];
+        (m("stockpile_cost_usd"), m("floor_paid_usd"))
+    };
+    let (plain, paid) = run("");
+    let (bought, paid_too) = run("offtake_share = 1.0\nofftake_stockpile = \"us_ndpr\"");
+    assert!(paid > 0.0 && bought > plain);
+    let ratio = (bought - plain) / paid_too;
+    assert!(
+        (1.1..1.3).contains(&ratio),
+        "offtake value / floor paid = {ratio}"
     );
 }
