@@ -15,6 +15,9 @@ use common::{chokepoint, root, stderr};
 /// A scenario on the 2024 baseline with an EU recycling mandate dated before the start (so it
 /// runs from week 0 at full collection) and a joint stockpile of the EU, Japan and Korea.
 const EXTRA: &str = r#"
+[scenario]
+name = "recycling_demo"
+
 [[recycling]]
 name = "eu_ndfeb"
 region = "eu"
@@ -248,4 +251,42 @@ date = 2025-01-06
         (1.1..1.3).contains(&ratio),
         "offtake value / floor paid = {ratio}"
     );
+}
+
+/// A scenario with recycling beside one without cannot be compared as they are; the message
+/// names both switches, and with them the comparison runs.
+#[test]
+fn cells_without_recycling_metrics_beside_cells_with_them_are_refused_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path());
+    let out = dir.path().join("cmp");
+    let mut args = vec![
+        "compare".to_owned(),
+        "scenarios/baseline_2024.toml".to_owned(),
+        path.to_str().unwrap().to_owned(),
+        "--strategies".to_owned(),
+        "scenarios/stockpile_strategies.toml".to_owned(),
+        "--reps".to_owned(),
+        "2".to_owned(),
+        "--set".to_owned(),
+        "scenario.horizon_weeks=10".to_owned(),
+        "--out".to_owned(),
+        out.to_str().unwrap().to_owned(),
+    ];
+    let o = chokepoint(&args);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("`recycling_cost_usd`"), "{err}");
+    assert!(
+        err.contains("--set scenario.lever_metrics=true --set scenario.recycling_metrics=true"),
+        "{err}"
+    );
+    for set in [
+        "scenario.lever_metrics=true",
+        "scenario.recycling_metrics=true",
+    ] {
+        args.extend(["--set".to_owned(), set.to_owned()]);
+    }
+    let o = chokepoint(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
