@@ -195,7 +195,7 @@ fn the_shipped_recycling_strategies_compare_with_the_same_metrics_in_every_cell(
     );
 }
 
-/// The DoD floor under the US separator with full offtake into a US NdPr stockpile, on the
+/// The Defense Department floor under the US separator with full offtake into a US NdPr stockpile, on the
 /// steady 2024 baseline: the stockpile's cost grows by the offtake's market value, about
 /// 60 / (110 − 60) = 1.2 × what the floor pays on the same tonnes at base prices.
 #[test]
