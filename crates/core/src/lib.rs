@@ -44,12 +44,14 @@ mod manufacturers;
 mod markets;
 mod metrics;
 mod model;
+mod offtake;
 mod outputs;
 mod params;
 mod plans;
 mod policy;
 mod prices;
 mod producers;
+mod recycling;
 mod series;
 mod sim;
 mod source;
@@ -70,6 +72,7 @@ pub use ids::{
 pub use keyed::LeadTime;
 pub use licences::{Application, Licence, LicenceState};
 pub use markets::Ledger;
+pub use metrics::is_recycling_metric;
 pub use metrics::{
     Better, Description, EVENT_METRICS, describe_metric, is_event_metric, metric_domain,
 };

@@ -12,7 +12,7 @@ use crate::params::{ItemKind, ModelParams};
 
 mod levers;
 
-pub(crate) use levers::{LEVER_METRICS, PLAN_METRICS};
+pub(crate) use levers::{LEVER_METRICS, PLAN_METRICS, RECYCLING_METRICS};
 
 /// Running totals of a replication, updated by the agents as the steps go by.
 #[derive(Clone, Debug, Default)]
@@ -46,6 +46,10 @@ pub(crate) struct Tally {
     pub(crate) planned_delay_weeks: f64,
     /// Share of planned producers' capacity running at the last reported step (issue 18).
     pub(crate) planned_online_share: f64,
+    /// USD recycling mandates paid (issue 18).
+    pub(crate) recycling_cost_usd: f64,
+    /// Tonnes of material recyclers recovered (issue 18).
+    pub(crate) recycled_t: f64,
 }
 
 impl Tally {
@@ -275,12 +279,14 @@ pub(crate) const METRICS: &[Metric] = &[
         // The objective `compare` ranks strategies by: lost output plus what the importers'
         // measures cost (`policy_cost_usd`), so a floor is not free in a ranking. Without floors
         // `floor_paid_usd` is exactly 0.0 and the sum is bit-identical to lost + stockpile.
-        // Grants (`grants_paid_usd`) add the same way: exactly 0.0 without them.
+        // Grants (`grants_paid_usd`) and recycling deficits (`recycling_cost_usd`) add the same
+        // way: exactly 0.0 without them.
         value: |c| {
             c.tally.lost_output_usd
                 + c.tally.stockpile_cost_usd
                 + c.tally.floor_paid_usd
                 + c.tally.grants_paid_usd
+                + c.tally.recycling_cost_usd
         },
     },
     Metric {
@@ -355,12 +361,20 @@ pub(crate) fn names(params: &ModelParams) -> Vec<String> {
     if has_plan_metrics(params) {
         names.extend(PLAN_METRICS.iter().map(|m| m.name.to_owned()));
     }
+    if has_recycling_metrics(params) {
+        names.extend(RECYCLING_METRICS.iter().map(|m| m.name.to_owned()));
+    }
     names
 }
 
 /// True when the outputs carry [`PLAN_METRICS`]: lever metrics on and some producer with a plan.
 fn has_plan_metrics(params: &ModelParams) -> bool {
     params.lever_metrics && params.producers.iter().any(|p| p.plan.is_some())
+}
+
+/// True when the outputs carry [`RECYCLING_METRICS`]: lever and recycling metrics on.
+fn has_recycling_metrics(params: &ModelParams) -> bool {
+    params.lever_metrics && params.recycling_metrics
 }
 
 /// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals. The
@@ -374,6 +388,7 @@ pub fn is_event_metric(name: &str) -> bool {
         .iter()
         .chain(LEVER_METRICS)
         .chain(PLAN_METRICS)
+        .chain(RECYCLING_METRICS)
         .any(|m| m.kind == Kind::Event && m.name == name)
 }
 
@@ -391,6 +406,14 @@ pub fn is_lever_metric(name: &str) -> bool {
 #[must_use]
 pub fn is_plan_metric(name: &str) -> bool {
     PLAN_METRICS.iter().any(|m| m.name == name)
+}
+
+/// True for a recycling metric (`recycling_cost_usd`, `recycled_t`): present only with lever
+/// metrics and [`ModelParams::recycling_metrics`](crate::ModelParams::recycling_metrics) on, so
+/// the lever scenarios without recyclers keep their outputs.
+#[must_use]
+pub fn is_recycling_metric(name: &str) -> bool {
+    RECYCLING_METRICS.iter().any(|m| m.name == name)
 }
 
 /// What a metric or a per-step variable is, for people: plain words and the unit (as in
@@ -427,6 +450,7 @@ pub fn describe_metric(name: &str) -> Option<Description> {
         .iter()
         .chain(LEVER_METRICS)
         .chain(PLAN_METRICS)
+        .chain(RECYCLING_METRICS)
         .find(|m| m.name == name)
     {
         return Some(Description {
@@ -516,6 +540,9 @@ pub(crate) fn outcome(
     if has_plan_metrics(params) {
         metrics.extend(PLAN_METRICS.iter().map(|m| (m.value)(&totals)));
     }
+    if has_recycling_metrics(params) {
+        metrics.extend(RECYCLING_METRICS.iter().map(|m| (m.value)(&totals)));
+    }
     Outcome { metrics }
 }
 
@@ -555,7 +582,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_units_given() {
         let mut seen = std::collections::BTreeSet::new();
-        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS) {
+        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS).chain(RECYCLING_METRICS) {
             assert!(seen.insert(m.name), "{} twice", m.name);
             assert!(!m.unit.is_empty(), "{} has no unit", m.name);
         }
@@ -573,6 +600,7 @@ mod tests {
             .iter()
             .chain(LEVER_METRICS)
             .chain(PLAN_METRICS)
+            .chain(RECYCLING_METRICS)
             .filter(|m| m.kind == Kind::Event)
             .map(|m| m.name)
             .collect();
@@ -583,7 +611,7 @@ mod tests {
     #[test]
     fn every_metric_is_documented_with_its_unit() {
         let doc = include_str!("../../../docs/outputs.md");
-        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS) {
+        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS).chain(RECYCLING_METRICS) {
             let row = format!("| `{}` | {} |", m.name, m.unit);
             assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
         }

@@ -16,11 +16,13 @@ mod economics;
 mod levers;
 mod plan;
 mod producer;
+mod recycling;
 
 pub use economics::{Economics, OperatorParams, Restart};
-pub use levers::{Floor, Undercut};
+pub use levers::{Floor, Offtake, Undercut};
 pub use plan::{Grant, Loan, Plan};
 pub use producer::{ExpansionParams, Flow, Online, OutageParams, ProducerParams, Stage};
+pub use recycling::Recycler;
 
 /// Everything one replication needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -71,6 +73,14 @@ pub struct ModelParams {
     /// Grants and loans to planned producers (issue 18; empty: none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<Grant>,
+    /// Recycling mandates (issue 18; empty: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recyclers: Vec<Recycler>,
+    /// Whether the outputs carry the recycling metrics (with [`ModelParams::lever_metrics`]): on
+    /// for a scenario with recyclers, and for every strategy of a file where some strategy has
+    /// them, so that cells with and without recycling report the same metrics.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recycling_metrics: bool,
 }
 
 /// Shipping between regions. A shipment leaves the seller's region when it is sold (and needs its
@@ -262,8 +272,13 @@ pub struct SubstitutionParams {
 pub struct StockpileParams {
     /// Name for outputs.
     pub name: String,
-    /// Whose stockpile; releases serve buyers in this region only.
+    /// Whose stockpile: it buys under this region's licences and holds its stock here.
     pub region: RegionId,
+    /// The regions whose buyers its releases serve (a joint stockpile, issue 18); empty = its
+    /// own region only. A release to a member abroad is a sale from `region`: an export and an
+    /// import, through the route's transit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<RegionId>,
     /// End-use sector under which its purchases are licensed.
     pub end_use: SectorId,
     /// What it holds and how it buys and releases each item.
@@ -274,6 +289,19 @@ pub struct StockpileParams {
     pub release: ReleaseRule,
     /// When it buys back after a release.
     pub refill: RefillRule,
+}
+
+impl StockpileParams {
+    /// True when its releases may serve buyers in `region`: a member, or its own region when it
+    /// names no members.
+    #[must_use]
+    pub fn serves(&self, region: RegionId) -> bool {
+        if self.members.is_empty() {
+            region == self.region
+        } else {
+            self.members.contains(&region)
+        }
+    }
 }
 
 /// One item of a stockpile.

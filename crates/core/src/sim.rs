@@ -20,6 +20,7 @@ use crate::outputs::{Outcome, Trajectory};
 use crate::plans::Plans;
 use crate::prices::Prices;
 use crate::producers::Producers;
+use crate::recycling::Recyclers;
 use crate::stockpiles::Stockpiles;
 use crate::undercut::Undercuts;
 
@@ -61,6 +62,8 @@ pub struct Simulation<'m> {
     undercuts: Undercuts,
     /// Planned capacity, its financing and the grants paid (issue 18).
     plans: Plans,
+    /// Recycling mandates: what each has paid (issue 18).
+    recyclers: Recyclers,
     manufacturers: Manufacturers,
     stockpiles: Stockpiles,
     authorities: Vec<ExportAuthority>,
@@ -104,6 +107,7 @@ impl<'m> Simulation<'m> {
             accounts: Accounts::new(p),
             undercuts: Undercuts::new(p),
             plans: Plans::new(p),
+            recyclers: Recyclers::new(p),
             manufacturers,
             stockpiles,
             authorities,
@@ -194,6 +198,19 @@ impl<'m> Simulation<'m> {
         }
         // 6. Trade: (a) domestic, (b) free imports, (c) controlled exports; the shortage seen
         // before releases; (d) stockpile releases; stockpile purchases paid.
+        // (a0) Floors' offtake: the government's share of a covered producer's output, from the
+        // region's warehouse into its stockpile, before anything is sold.
+        if active && p.floors.iter().any(|f| f.offtake.is_some()) {
+            crate::offtake::take(
+                p,
+                buyers,
+                &self.producers,
+                &self.prices,
+                &mut self.book,
+                t,
+                &mut self.tally,
+            );
+        }
         let exporters = &model.authority_of_region;
         markets::clear_trade(
             &mut self.book,
@@ -219,6 +236,11 @@ impl<'m> Simulation<'m> {
             if !p.grants.is_empty() {
                 self.plans.write_off(p, &self.accounts, t, &mut self.tally);
             }
+        }
+        // 7c. Recycling: recovered materials into the region's warehouse; mandates pay deficits.
+        if !p.recyclers.is_empty() {
+            self.recyclers
+                .recycle(p, &self.prices, &mut self.book, reported, &mut self.tally);
         }
         // 8. Consumption: manufacturers use inventory; lost output and halts.
         self.manufacturers

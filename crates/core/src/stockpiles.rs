@@ -1,7 +1,7 @@
 //! Government stockpiles: each step they decide, per item, to release (a shortage or price
 //! trigger) or to buy towards their target within budget (step 4); those that fired release to
-//! their own region's buyers, the priority sector first (step 6d); purchases are paid at the
-//! step's price (end of step 6).
+//! their own region's buyers (or every member region's, for a joint stockpile), the priority
+//! sector first (step 6d); purchases are paid at the step's price (end of step 6).
 
 use crate::buyers::Buyers;
 use crate::ids::SectorId;
@@ -80,7 +80,15 @@ impl Stockpiles {
             for (j, l) in s.lines.iter().enumerate() {
                 let line = self.line_start[k] + j;
                 let ratio = prices.ratio_in(s.region, l.item);
-                let shortage = prices.shortage_in(s.region, l.item);
+                // A joint stockpile watches the largest shortage among its members.
+                let shortage = if s.members.is_empty() {
+                    prices.shortage_in(s.region, l.item)
+                } else {
+                    s.members
+                        .iter()
+                        .map(|&r| prices.shortage_in(r, l.item))
+                        .fold(0.0, f64::max)
+                };
                 let release = s
                     .release
                     .shortage_trigger_share
@@ -108,8 +116,10 @@ impl Stockpiles {
     }
 
     /// Step 6d: stockpiles whose release rule fired serve their own region's outstanding orders
-    /// (no other stockpile's), the priority sector first. What no one orders stays in the
-    /// stockpile. Release moves stock inside the region: no trade is booked.
+    /// (no other stockpile's), or every member region's for a joint stockpile, the priority
+    /// sector first. What no one orders stays in the stockpile. Release moves stock inside the
+    /// region (no trade is booked); a release to a member abroad is a sale from the holder's
+    /// region ([`Book::allocate`]: an export, an import, the route's transit).
     pub(crate) fn release(
         &mut self,
         params: &ModelParams,
@@ -139,7 +149,7 @@ impl Stockpiles {
                 for pass in passes {
                     for &b in orderers {
                         let buyer = buyers.get(b);
-                        book.eligible[b.idx()] = buyer.region == s.region
+                        book.eligible[b.idx()] = s.serves(buyer.region)
                             && !buyers.is_stockpile(b)
                             && pass.is_none_or(|sector| buyer.sector == sector);
                     }

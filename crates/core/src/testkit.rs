@@ -204,6 +204,8 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
         floors: Vec::new(),
         grants: Vec::new(),
         undercuts: Vec::new(),
+        recyclers: Vec::new(),
+        recycling_metrics: false,
     };
     if let Some(step) = embargo_at {
         let ni = p.items.len();
@@ -364,6 +366,7 @@ pub fn two_region_market() -> ModelParams {
         stockpiles: vec![StockpileParams {
             name: "jogmec".into(),
             region: japan,
+            members: Vec::new(),
             end_use: defence,
             lines: vec![
                 StockpileLine {
@@ -439,6 +442,8 @@ pub fn two_region_market() -> ModelParams {
         floors: Vec::new(),
         grants: Vec::new(),
         undercuts: Vec::new(),
+        recyclers: Vec::new(),
+        recycling_metrics: false,
     };
     impose(&mut p, 10, |s| {
         for i in [dy, ndfeb] {

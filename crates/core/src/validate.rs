@@ -7,8 +7,10 @@ use crate::policy::{LicenceRegime, QuotaBatch};
 use crate::units::KG_PER_T;
 
 mod events;
+mod offtake;
 mod partners;
 mod plans;
+mod recycling;
 mod undercuts;
 
 /// Collects every problem rather than stopping at the first.
@@ -570,6 +572,9 @@ impl ModelParams {
         c.trade(self);
         c.events(self);
         c.undercuts(self);
+        c.recyclers(self);
+        c.stockpile_members(self);
+        c.offtakes(self);
         c.partners(self);
         c.plans(self);
         if c.errors.is_empty() {

@@ -193,6 +193,7 @@ fn with_floor(max_t_per_year: Option<f64>, budget_usd: Option<f64>) -> ModelPara
         until_step: u32::MAX,
         max_t_per_year,
         budget_usd,
+        offtake: None,
     }];
     p
 }

@@ -201,6 +201,7 @@ fn prices_do_not_move_when_supply_meets_consumption_whatever_inventories_want() 
     p.stockpiles.push(StockpileParams {
         name: "hoard".into(),
         region: JAPAN,
+        members: Vec::new(),
         end_use: SectorId(0),
         lines: vec![StockpileLine {
             item: ItemId(0),

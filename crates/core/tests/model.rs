@@ -123,7 +123,9 @@ fn licence_regime_produces_decisions_backlog_and_delay() {
 /// licensed quantities, quota batches and carry-over, general licences and announcements; each
 /// manufacturer split into two firms of unequal size and cover, with deferral and catch-up;
 /// cargo in transit; a dated start (one producer online at a step, possibly before the run,
-/// with a ramp); precautionary stock-building; a refinery abroad, China's partner or not.
+/// with a ramp); precautionary stock-building; a refinery abroad, China's partner or not; a
+/// recycler in Japan, a floor with an offtake into JOGMEC's stockpile and, in some cases, a
+/// joint stockpile serving China too.
 fn perturbed_market() -> impl Strategy<Value = ModelParams> {
     (
         prop::collection::vec(0.2f64..2.0, 4),
@@ -203,6 +205,43 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                     until_step: 50,
                     until_competitors_closed: close_after % 2 == 0,
                 }];
+                // Japan recycles NdFeB scrap (issue 18), starting with the dated producer's
+                // start (or at step 10), at a cost from free to a loss; within a budget when the
+                // tolerance is even. Japan's stockpile is a joint one serving China too when
+                // general licences are drawn.
+                p.recycling_metrics = true;
+                p.recyclers = vec![chokepoint_core::Recycler {
+                    name: "jp_recycling".into(),
+                    region: chokepoint_core::RegionId(1),
+                    scrap_item: chokepoint_core::ItemId(3),
+                    eol_t_per_step: 40.0 * caps[3],
+                    collection_share: 0.5,
+                    recovery_share: 0.9,
+                    start_step: online.map_or(10, |(step, _)| step),
+                    ramp_steps: online.map_or(0.0, |(_, ramp)| ramp),
+                    cash_cost_usd_per_kg: 100.0 * cost,
+                    budget_usd: (close_after % 2 == 0).then_some(1e5),
+                }];
+                // A floor under Japan's magnet maker with an offtake of part of its output into
+                // JOGMEC's stockpile (issue 18), steps 10..50.
+                p.floors = vec![chokepoint_core::Floor {
+                    name: "jp_floor".into(),
+                    producer: 3,
+                    item: chokepoint_core::ItemId(3),
+                    floor_usd_per_kg: 60.0,
+                    from_step: 10,
+                    until_step: 50,
+                    max_t_per_year: None,
+                    budget_usd: Some(1e7),
+                    offtake: Some(chokepoint_core::Offtake {
+                        share: 0.05 + 0.9 * approval,
+                        stockpile: 0,
+                    }),
+                }];
+                if general {
+                    p.stockpiles[0].members =
+                        vec![chokepoint_core::RegionId(1), chokepoint_core::RegionId(0)];
+                }
                 testkit::ship_in(&mut p, transit);
                 for (pr, c) in p.producers.iter_mut().zip(&caps) {
                     pr.capacity_t_per_step *= c;
@@ -547,6 +586,7 @@ fn a_stockpile_releases_every_week_of_a_shortage_until_empty() {
     p.stockpiles.push(chokepoint_core::StockpileParams {
         name: "jp".into(),
         region: japan,
+        members: Vec::new(),
         end_use: chokepoint_core::SectorId(0),
         lines: vec![chokepoint_core::StockpileLine {
             item: ItemId(0),

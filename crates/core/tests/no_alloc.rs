@@ -115,6 +115,37 @@ fn stepping_does_not_allocate() {
         until_step: 40,
         until_competitors_closed: true,
     }];
+    // Japan recycles NdFeB scrap from step 6 at a loss within a budget (issue 18), and its
+    // stockpile is a joint one serving China too.
+    params.recycling_metrics = true;
+    params.recyclers = vec![chokepoint_core::Recycler {
+        name: "jp_recycling".into(),
+        region: chokepoint_core::RegionId(1),
+        scrap_item: chokepoint_core::ItemId(3),
+        eol_t_per_step: 50.0,
+        collection_share: 0.5,
+        recovery_share: 0.9,
+        start_step: 6,
+        ramp_steps: 4.0,
+        cash_cost_usd_per_kg: 100.0,
+        budget_usd: Some(1e6),
+    }];
+    params.stockpiles[0].members = vec![chokepoint_core::RegionId(1), chokepoint_core::RegionId(0)];
+    // A floor under Japan's magnet maker buying half its output into that stockpile.
+    params.floors = vec![chokepoint_core::Floor {
+        name: "jp_floor".into(),
+        producer: 3,
+        item: chokepoint_core::ItemId(3),
+        floor_usd_per_kg: 60.0,
+        from_step: 4,
+        until_step: 40,
+        max_t_per_year: None,
+        budget_usd: None,
+        offtake: Some(chokepoint_core::Offtake {
+            share: 0.5,
+            stockpile: 0,
+        }),
+    }];
     for m in &mut params.manufacturers {
         m.stock_building = chokepoint_core::StockBuildingParams {
             response: 1.0,

@@ -515,6 +515,14 @@ fn metrics_differ(
 /// The fix for a `DifferentMetrics`: lever metrics can be switched on; plans, items and targets
 /// cannot be made alike, so those scenarios are compared separately.
 fn metrics_fix(only_first: &[String], only_other: &[String]) -> String {
+    // Recycling metrics (issue 18) have their own switch beside the lever metrics'.
+    let missing = || only_first.iter().chain(only_other);
+    if missing().any(|m| chokepoint_core::is_recycling_metric(m))
+        && missing()
+            .all(|m| chokepoint_core::is_recycling_metric(m) || chokepoint_core::is_lever_metric(m))
+    {
+        return "the missing ones are recycling (and lever) metrics: add `--set scenario.lever_metrics=true --set scenario.recycling_metrics=true` (or both `[scenario]` keys in the scenario without them) so every cell reports them".to_owned();
+    }
     let missing_only_levers = only_first
         .iter()
         .chain(only_other)

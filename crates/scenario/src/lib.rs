@@ -308,6 +308,12 @@ impl Scenario {
         {
             scenario.insert("lever_metrics".to_owned(), toml::Value::Boolean(true));
         }
+        // Recycling in any strategy of the file: every strategy reports the recycling metrics.
+        if strategy.file_sections.contains(&strategies::RECYCLING)
+            && let Some(toml::Value::Table(scenario)) = loaded.table.get_mut("scenario")
+        {
+            scenario.insert("recycling_metrics".to_owned(), toml::Value::Boolean(true));
+        }
         Self::build_variant(loaded, &self.top, &[])
     }
 

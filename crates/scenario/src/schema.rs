@@ -17,6 +17,7 @@ mod economics;
 mod floor;
 mod plan;
 mod producer;
+mod recycling;
 mod target;
 mod undercut;
 pub use destination_list::DestinationListSpec;
@@ -24,6 +25,7 @@ pub use economics::{EconomicsKnobs, EconomicsSpec};
 pub use floor::FloorSpec;
 pub use plan::{GrantSpec, PlanKnobs, PlanSpec};
 pub use producer::{LeadTimeSpec, ProducerKnobs, ProducerSpec};
+pub use recycling::RecyclingSpec;
 pub use target::TargetSpec;
 pub use undercut::UndercutSpec;
 
@@ -78,6 +80,9 @@ pub struct ScenarioFile {
     /// Exporters' pricing rules that undercut entrants (issue 18).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undercut: Vec<UndercutSpec>,
+    /// Recycling mandates (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recycling: Vec<RecyclingSpec>,
 }
 
 /// `[scenario]`.
@@ -110,6 +115,9 @@ pub struct Header {
     /// Lever and producer-economics outputs; absent = on iff the file has economics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lever_metrics: Option<bool>,
+    /// Recycling outputs (with lever metrics); absent = on iff the file has `[[recycling]]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recycling_metrics: Option<bool>,
 }
 
 /// `[defaults]`.
@@ -295,6 +303,9 @@ pub struct StockpileSpec {
     /// Region served.
     #[serde(default)]
     pub region: String,
+    /// Regions its releases serve (a joint stockpile); empty = `region` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
     /// Sector under which its purchases are licensed.
     #[serde(default)]
     pub end_use: String,

@@ -1,5 +1,5 @@
-//! Strategies files: named importer policies (`[[stockpile]]`, `[[floor]]` and `[[grant]]` tables)
-//! to compare on one scenario.
+//! Strategies files: named importer policies (`[[stockpile]]`, `[[floor]]`, `[[grant]]` and
+//! `[[recycling]]` tables) to compare on one scenario.
 //!
 //! ```toml
 //! [[strategy]]
@@ -12,6 +12,7 @@
 //! [[strategy.floor]]       # the keys of a scenario's [[floor]]
 //! ...
 //! [[strategy.grant]]       # the keys of a scenario's [[grant]]
+//! [[strategy.recycling]]   # the keys of a scenario's [[recycling]]
 //! ...
 //! ```
 //! A strategy states the whole importer policy: its sections replace the scenario's (absent =
@@ -31,7 +32,7 @@ use crate::{Reader, ScenarioError};
 
 /// Keys a `[[strategy]]` table takes: name, whether it is required, and what it means. The
 /// loader's unknown-key check and [`strategies_schema`] both read it.
-const STRATEGY_FIELDS: [(&str, bool, &str); 6] = [
+const STRATEGY_FIELDS: [(&str, bool, &str); 7] = [
     (
         "name",
         true,
@@ -45,7 +46,7 @@ const STRATEGY_FIELDS: [(&str, bool, &str); 6] = [
     (
         BUDGET,
         false,
-        "The money the strategy may spend, USD: checked when the file is read to be at least the sum of its levers' `budget_usd` (each stockpile's and each floor's, which every floor must then state) and its grants' cost (a grant's `amount_usd`, a loan's `grant_element_share` × `amount_usd`; a loan's write-off if its operator closes is not bounded by it). Opening holdings (`initial_t`, `initial_weeks`, `opening_share`) are valued only when a run starts and are not in the check. If absent: no check.",
+        "The money the strategy may spend, USD: checked when the file is read to be at least the sum of its levers' `budget_usd` (each stockpile's, each floor's and each recycling mandate's, which every floor and recycling mandate must then state) and its grants' cost (a grant's `amount_usd`, a loan's `grant_element_share` × `amount_usd`; a loan's write-off if its operator closes is not bounded by it). Opening holdings (`initial_t`, `initial_weeks`, `opening_share`) are valued only when a run starts and are not in the check. If absent: no check.",
     ),
     (
         STOCKPILE,
@@ -62,6 +63,11 @@ const STRATEGY_FIELDS: [(&str, bool, &str); 6] = [
         false,
         "The strategy's grants and loans to planned producers, each with the keys of a scenario's `[[grant]]`; they replace the scenario's whole `[[grant]]` list. If absent: no grants at all (when some strategy of the file states grants; if none does, every strategy keeps the scenario's). A file with a grant in any strategy turns the lever metrics on in every strategy's run.",
     ),
+    (
+        RECYCLING,
+        false,
+        "The strategy's recycling mandates, each with the keys of a scenario's `[[recycling]]`; they replace the scenario's whole `[[recycling]]` list. If absent: no recycling at all (when some strategy of the file states recycling; if none does, every strategy keeps the scenario's). Under a strategy's `budget_usd` each must state its own `budget_usd`, counted in the check. A file with recycling in any strategy turns the lever metrics on in every strategy's run.",
+    ),
 ];
 
 /// The key of a strategy's `[[strategy.stockpile]]` tables.
@@ -72,27 +78,30 @@ const FLOOR: &str = "floor";
 
 /// The key of a strategy's `[[strategy.grant]]` tables.
 const GRANT: &str = "grant";
+/// The key of a strategy's `[[strategy.recycling]]` tables.
+pub(crate) const RECYCLING: &str = "recycling";
 
 /// The key of a strategy's optional total budget.
 const BUDGET: &str = "budget_usd";
 
 /// The importer sections a strategy states: a strategy replaces each of them in the scenario
-/// (absent = none). Issue 18's other levers (`recycling`, ...) join here.
-pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE, FLOOR, GRANT];
+/// (absent = none). Issue 18's other levers join here.
+pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE, FLOOR, GRANT, RECYCLING];
 
 /// The importer sections whose presence in any strategy of a file turns the lever metrics on for
 /// every strategy of the file (a stockpile-only file leaves the scenario's setting alone, so its
 /// outputs do not change).
-const LEVER_SECTIONS: &[&str] = &[FLOOR, GRANT];
+const LEVER_SECTIONS: &[&str] = &[FLOOR, GRANT, RECYCLING];
 
 /// The names of [`STRATEGY_FIELDS`].
-const STRATEGY_KEYS: [&str; 6] = [
+const STRATEGY_KEYS: [&str; 7] = [
     STRATEGY_FIELDS[0].0,
     STRATEGY_FIELDS[1].0,
     STRATEGY_FIELDS[2].0,
     STRATEGY_FIELDS[3].0,
     STRATEGY_FIELDS[4].0,
     STRATEGY_FIELDS[5].0,
+    STRATEGY_FIELDS[6].0,
 ];
 
 /// One named strategy.
@@ -194,7 +203,7 @@ impl StrategySet {
                         "unknown key `{unknown}`{}",
                         did_you_mean(unknown, &STRATEGY_KEYS)
                     ),
-                    "a strategy takes `name`, `description`, `budget_usd` and `[[strategy.stockpile]]`, `[[strategy.floor]]` and `[[strategy.grant]]` tables",
+                    "a strategy takes `name`, `description`, `budget_usd` and `[[strategy.stockpile]]`, `[[strategy.floor]]`, `[[strategy.grant]]` and `[[strategy.recycling]]` tables",
                 ));
             }
             for text_key in ["name", "description"] {
@@ -293,7 +302,7 @@ pub fn strategies_schema() -> serde_json::Value {
     let mut required = Vec::new();
     for (name, needed, doc) in STRATEGY_FIELDS {
         let value = match name {
-            STOCKPILE | FLOOR | GRANT => {
+            STOCKPILE | FLOOR | GRANT | RECYCLING => {
                 json!({ "type": "array", "items": { "$ref": format!("#/definitions/{name}") } })
             }
             BUDGET => json!({ "type": "number", "minimum": 0 }),
@@ -309,7 +318,7 @@ pub fn strategies_schema() -> serde_json::Value {
     json!({
         "$schema": scenario["$schema"],
         "title": "Chokepoint strategies",
-        "description": "A Chokepoint strategies file (docs/scenarios.md, Stockpile strategies files): named importer policies (stockpiles, price floors, grants and loans) to compare on one scenario. Generated by `chokepoint schema` from the strategies loader's keys and the scenario key table; `chokepoint compare SCENARIO --strategies FILE` checks each strategy's levers against the scenario.",
+        "description": "A Chokepoint strategies file (docs/scenarios.md, Stockpile strategies files): named importer policies (stockpiles, price floors, grants and loans, recycling mandates) to compare on one scenario. Generated by `chokepoint schema` from the strategies loader's keys and the scenario key table; `chokepoint compare SCENARIO --strategies FILE` checks each strategy's levers against the scenario.",
         "type": "object",
         "properties": {
             "strategy": {
@@ -396,6 +405,13 @@ fn check_budget(
                         "floor `{lever}` has no `budget_usd`, so the strategy's `budget_usd` cannot bound what it pays"
                     ),
                     "give the floor its share of the budget as `budget_usd`, or drop the strategy's `budget_usd`",
+                ),
+                None if section == RECYCLING => report(
+                    format!("{key}.{section}.{j}.name"),
+                    format!(
+                        "recycling `{lever}` has no `budget_usd`, so the strategy's `budget_usd` cannot bound what its mandate pays"
+                    ),
+                    "give the recycling mandate its share of the budget as `budget_usd`, or drop the strategy's `budget_usd`",
                 ),
                 Some(Value::Table(_)) => report(
                     format!("{key}.{section}.{j}.{BUDGET}"),

@@ -32,13 +32,19 @@ pub(crate) const LEVER_METRICS: &[Metric] = &[
     },
     Metric {
         name: "policy_cost_usd",
-        label: "Cost of the importers' measures (stockpiles, floors and grants)",
+        label: "Cost of the importers' measures (stockpiles, floors, grants and recycling)",
         better: Some(Better::Lower),
         unit: "USD",
         kind: Kind::Quantity,
         // Recycling and sourcing premiums (issue 18) will add their own totals here.
         // Undiscounted USD, as `stockpile_cost_usd`.
-        value: |c| c.tally.stockpile_cost_usd + c.tally.floor_paid_usd + c.tally.grants_paid_usd,
+        // Grants and recycling deficits add the same way (0.0 without them).
+        value: |c| {
+            c.tally.stockpile_cost_usd
+                + c.tally.floor_paid_usd
+                + c.tally.grants_paid_usd
+                + c.tally.recycling_cost_usd
+        },
     },
     Metric {
         name: "exporter_revenue_forgone_usd",
@@ -80,5 +86,29 @@ pub(crate) const PLAN_METRICS: &[Metric] = &[
         unit: "share",
         kind: Kind::Quantity,
         value: |c| c.tally.planned_online_share,
+    },
+];
+
+/// The metrics of recycling mandates (issue 18), in output order, after [`LEVER_METRICS`]:
+/// present only with lever metrics and `recycling_metrics` on (a scenario with recyclers, or
+/// every strategy of a file where some strategy has them), so that the lever scenarios without
+/// recyclers keep their outputs. (`policy_cost_usd` and `total_cost_usd` count
+/// `recycling_cost_usd` either way: 0.0 without recyclers.)
+pub(crate) const RECYCLING_METRICS: &[Metric] = &[
+    Metric {
+        name: "recycling_cost_usd",
+        label: "Paid by recycling mandates (processing cost above the recovered materials' value)",
+        better: Some(Better::Lower),
+        unit: "USD",
+        kind: Kind::Quantity,
+        value: |c| c.tally.recycling_cost_usd,
+    },
+    Metric {
+        name: "recycled_t",
+        label: "Material recovered from end-of-life scrap",
+        better: Some(Better::Higher),
+        unit: "t",
+        kind: Kind::Quantity,
+        value: |c| c.tally.recycled_t,
     },
 ];

@@ -25,6 +25,22 @@ pub struct Floor {
     pub max_t_per_year: Option<f64>,
     /// Most USD paid in all; `None` = no cap.
     pub budget_usd: Option<f64>,
+    /// The government buys a share of the producer's output of `item` into a stockpile while
+    /// the floor is in force (issue 18); `None` = no offtake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offtake: Option<Offtake>,
+}
+
+/// A floor's offtake: each reported step the floor is in force, `share` × the tonnes of the
+/// floored item the producer made the step before, at most what its region's warehouse holds,
+/// moves into `stockpile` (a stockpile of the producer's region holding the item), paid at the
+/// market price into `stockpile_cost_usd`, outside that stockpile's budget.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Offtake {
+    /// Share of the producer's output of the item bought, in (0, 1].
+    pub share: f64,
+    /// The stockpile that receives it (index into [`crate::ModelParams::stockpiles`]).
+    pub stockpile: usize,
 }
 
 /// Export pricing that undercuts entrants (issue 18, exporter side): while in force, the world

@@ -145,8 +145,68 @@ impl Build<'_> {
                 until_step,
                 max_t_per_year,
                 budget_usd,
+                offtake: self.floor_offtake(params, &key, spec, producer, item),
             });
         }
         floors
+    }
+
+    /// A floor's offtake: `offtake_share` in (0, 1] (0 or absent: none) into
+    /// `offtake_stockpile`, a stockpile of the producer's region holding the floored item.
+    fn floor_offtake(
+        &mut self,
+        params: &core::ModelParams,
+        key: &str,
+        spec: &crate::schema::FloorSpec,
+        producer: usize,
+        item: core::ItemId,
+    ) -> Option<core::Offtake> {
+        let share = spec
+            .offtake_share
+            .as_ref()
+            .map_or(0.0, |n| self.num(&format!("{key}.offtake_share"), n));
+        let Some(name) = &spec.offtake_stockpile else {
+            if share > 0.0 {
+                self.problem(
+                    format!("{key}.offtake_share"),
+                    "`offtake_share` without `offtake_stockpile`",
+                    "add `offtake_stockpile = \"...\"`: a `[[stockpile]]` of the producer's region that holds the item",
+                );
+            }
+            return None;
+        };
+        if share <= 0.0 {
+            self.problem(
+                format!("{key}.offtake_stockpile"),
+                "`offtake_stockpile` without an `offtake_share` above 0",
+                "add `offtake_share = 1.0` (the share of the producer's output bought), or remove `offtake_stockpile`",
+            );
+            return None;
+        }
+        let Some(stockpile) = params.stockpiles.iter().position(|s| &s.name == name) else {
+            let names: Vec<&str> = params.stockpiles.iter().map(|s| s.name.as_str()).collect();
+            self.problem(
+                format!("{key}.offtake_stockpile"),
+                format!("unknown stockpile `{name}`{}", did_you_mean(name, &names)),
+                "name a `[[stockpile]]` defined in the file",
+            );
+            return None;
+        };
+        let (s, pr) = (&params.stockpiles[stockpile], &params.producers[producer]);
+        if s.region != pr.region || !s.lines.iter().any(|l| l.item == item) {
+            let region = &params.regions[pr.region.idx()].name;
+            let item = &params.items[item.idx()].name;
+            self.problem(
+                format!("{key}.offtake_stockpile"),
+                format!(
+                    "stockpile `{name}` is not a stockpile of `{region}` holding `{item}`: the offtake moves the producer's output within its region"
+                ),
+                format!(
+                    "name a `[[stockpile]]` with `region = \"{region}\"` and a `[[stockpile.holding]]` of `{item}`"
+                ),
+            );
+            return None;
+        }
+        Some(core::Offtake { share, stockpile })
     }
 }

@@ -18,6 +18,7 @@ mod items;
 mod manufacturers;
 mod plans;
 mod producers;
+mod recycling;
 mod routes;
 mod sections;
 mod shocks;
@@ -396,13 +397,20 @@ impl<'a> Build<'a> {
             floors: Vec::new(),
             grants: Vec::new(),
             undercuts: Vec::new(),
+            recyclers: Vec::new(),
+            recycling_metrics: false,
         };
         self.rebuild(Sections::ALL, &mut params);
         // Lever outputs exist when asked for, else when the file has producer economics.
+        params.recycling_metrics = f
+            .scenario
+            .recycling_metrics
+            .unwrap_or(!params.recyclers.is_empty());
         params.lever_metrics = f.scenario.lever_metrics.unwrap_or(
             !params.operators.is_empty()
                 || !params.floors.is_empty()
                 || !params.undercuts.is_empty()
+                || !params.recyclers.is_empty()
                 || params
                     .authorities
                     .iter()

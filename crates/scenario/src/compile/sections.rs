@@ -58,7 +58,7 @@ impl Sections {
             (Some("exporter"), _) => Self::AUTHORITIES,
             (Some("shock"), _) => Self::EVENTS,
             (Some("route"), _) | (Some("defaults"), Some("trade")) => Self::TRADE,
-            (Some("floor" | "undercut" | "grant"), _) => Self::LEVERS,
+            (Some("floor" | "undercut" | "grant" | "recycling"), _) => Self::LEVERS,
             _ => Self::ALL,
         }
     }
@@ -116,6 +116,7 @@ impl Build<'_> {
             params.floors = self.build_floors(params);
             params.undercuts = self.build_undercuts(params);
             params.grants = self.build_grants(params);
+            params.recyclers = self.build_recyclers(params);
         }
         if which.has(Sections::EVENTS) {
             // Events are computed from parameters without events, as when building everything.

@@ -43,6 +43,7 @@ impl Build<'_> {
             let key = format!("stockpile.{k}");
             let region = self.region(&format!("{key}.region"), &s.region);
             let end_use = self.sector(&format!("{key}.end_use"), &s.end_use);
+            let members = self.stockpile_members(&key, s, region);
             let mut lines = Vec::new();
             for (j, h) in s.holding.iter().enumerate() {
                 let hkey = format!("{key}.holding.{j}");
@@ -54,8 +55,13 @@ impl Build<'_> {
                     );
                 }
                 let item = self.item(&format!("{hkey}.item"), &h.item);
-                let use_per_week =
-                    regional_use(region, item, ms, ps) * DAYS_PER_WEEK / self.step_days;
+                // A joint stockpile's weeks are weeks of its members' use.
+                let use_per_step = if members.is_empty() {
+                    regional_use(region, item, ms, ps)
+                } else {
+                    members.iter().map(|&r| regional_use(r, item, ms, ps)).sum()
+                };
+                let use_per_week = use_per_step * DAYS_PER_WEEK / self.step_days;
                 let tonnes =
                     |b: &mut Self, t: Option<&Num>, w: Option<&Num>, name: &str| match (t, w) {
                         (Some(t), None) => b.num(&format!("{hkey}.{name}_t"), t),
@@ -120,6 +126,7 @@ impl Build<'_> {
             out.push(core::StockpileParams {
                 name: s.name.clone(),
                 region,
+                members,
                 end_use,
                 lines,
                 budget_usd: self.pick(
@@ -163,5 +170,41 @@ impl Build<'_> {
             });
         }
         out
+    }
+}
+
+impl Build<'_> {
+    /// A joint stockpile's member regions (empty when it names none): each known, none twice,
+    /// its own `region` among them.
+    fn stockpile_members(
+        &mut self,
+        key: &str,
+        s: &crate::schema::StockpileSpec,
+        region: RegionId,
+    ) -> Vec<RegionId> {
+        let mut members = Vec::with_capacity(s.members.len());
+        for (m, name) in s.members.iter().enumerate() {
+            let at = format!("{key}.members.{m}");
+            let r = self.region(&at, name);
+            if members.contains(&r) {
+                self.problem(
+                    at,
+                    format!("`{name}` is a member twice"),
+                    "list each member region once",
+                );
+            }
+            members.push(r);
+        }
+        if !members.is_empty() && !members.contains(&region) {
+            self.problem(
+                format!("{key}.members"),
+                format!("the stockpile's own region `{}` is not a member", s.region),
+                format!(
+                    "add `\"{}\"` to `members` (the holder's region is served too)",
+                    s.region
+                ),
+            );
+        }
+        members
     }
 }

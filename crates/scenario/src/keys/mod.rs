@@ -50,6 +50,8 @@ pub enum Table {
     Plan,
     /// `[[grant]]`: a grant or loan to a planned producer (issue 18).
     Grant,
+    /// `[[recycling]]`: a recycling mandate (issue 18).
+    Recycling,
     /// `[[exporter]]`.
     Exporter,
     /// An exporter's `licence` table.
@@ -72,7 +74,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 27] = [
+    pub const ALL: [Table; 28] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -91,6 +93,7 @@ impl Table {
         Table::Undercut,
         Table::Plan,
         Table::Grant,
+        Table::Recycling,
         Table::Exporter,
         Table::Licence,
         Table::Quota,
@@ -124,6 +127,7 @@ impl Table {
             Table::Undercut => "undercut",
             Table::Plan => "plan",
             Table::Grant => "grant",
+            Table::Recycling => "recycling",
             Table::Exporter => "exporter",
             Table::Licence => "licence",
             Table::Quota => "quota",

@@ -32,4 +32,10 @@ pub struct FloorSpec {
     /// Most USD paid in all; absent = no cap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget_usd: Option<Num>,
+    /// Share of the producer's output of the item the government buys; absent = none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offtake_share: Option<Num>,
+    /// The stockpile the offtake goes into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offtake_stockpile: Option<String>,
 }

@@ -3,7 +3,7 @@
 use super::super::Need::{Optional as Opt, Required as REQUIRED};
 use super::super::Ty::{Choice, Date, Name, Names, Number, Tables, Text};
 use super::super::{Key, Table};
-use super::{NN, POS};
+use super::{NN, POS, SHARE};
 
 keys! {
     KEYS;
@@ -16,7 +16,7 @@ keys! {
     Floor "item": Name("item"), "", None, Opt("the producer's main output (its first)"), [], "item",
         "The item whose price is floored: one the producer makes.";
     Floor "floor_usd_per_kg": Number, "USD/kg", NN, REQUIRED, [], "floor_usd_per_kg",
-        "The floor. In every reported step in force the government pays the producer (floor − the price it sees) × the tonnes of the item it made that step, when the price is below the floor; the payment adds to its operator's margin (so a floor keeps a producer with economics open) and to `floor_paid_usd` and `policy_cost_usd`. Offtake (the government buying the output) is not modelled yet.";
+        "The floor. In every reported step in force the government pays the producer (floor − the price it sees) × the tonnes of the item it made that step, when the price is below the floor; the payment adds to its operator's margin (so a floor keeps a producer with economics open) and to `floor_paid_usd` and `policy_cost_usd`. With `offtake_share` the government also buys part of the output (below).";
     Floor "date": Date, "", None, REQUIRED, [], "from_step",
         "First day in force (rounded up to the next step start, like shock dates).";
     Floor "duration_weeks": Number, "weeks", NN, Opt("to the horizon"), [], "until_step",
@@ -25,6 +25,10 @@ keys! {
         "Most tonnes covered per calendar year; the first, from `date` to the end of its year, gets the whole cap (not pro rata).";
     Floor "budget_usd": Number, "USD", NN, Opt("no cap"), [], "budget_usd",
         "Most paid in all; payments stop once it is spent (the last step's covered tonnes are cut to fit).";
+    Floor "offtake_share": Number, "share", SHARE, Opt("0: no offtake"), [], "offtake.share",
+        "Offtake: in every reported step in force, the government buys this share of the tonnes of the item the producer made the step before (at most what its region's warehouse holds) into `offtake_stockpile`, at the market price in the region, counted in `stockpile_cost_usd` (outside that stockpile's `budget_usd`, not in the floor's). The floor still pays the gap on every tonne made, so an offtake tonne costs the floor in all. Needs `offtake_stockpile`.";
+    Floor "offtake_stockpile": Name("stockpile"), "", None, Opt("required with `offtake_share`"), [], "offtake.stockpile",
+        "The `[[stockpile]]` the offtake goes into: one of the producer's region with a `[[stockpile.holding]]` of the item (it then releases by its own rules).";
 
     Top "undercut": Tables(Table::Undercut), "", None, Opt("no undercut pricing"), [], "undercuts",
         "Exporters' pricing rules that undercut entrants (issue 18).";

@@ -4,7 +4,9 @@
 use super::super::Need::{
     Conditional as IF, Fallback as FALLBACK, Optional as Opt, Required as REQUIRED,
 };
-use super::super::Ty::{Choice, Date, Integer, Name, Number, NumberBy, Table as Sub, Tables, Text};
+use super::super::Ty::{
+    Choice, Date, Integer, Name, Names, Number, NumberBy, Table as Sub, Tables, Text,
+};
 use super::super::{Key, Table};
 use super::{ANY, GE1, NN, POS, SHARE};
 
@@ -181,7 +183,9 @@ keys! {
 
     Stockpile "name": Text, "", None, REQUIRED, [], "", "Name.";
     Stockpile "region": Name("region"), "", None, REQUIRED, [], "region",
-        "Whose stockpile; releases serve this region only.";
+        "Whose stockpile: it buys under this region's licences and holds its stock here; its releases serve this region only unless `members` is given.";
+    Stockpile "members": Names("region"), "", None, Opt("`[region]`: its own region only"), [], "members",
+        "A joint stockpile (issue 18): the regions whose buyers its releases serve, the stockpile's own `region` among them. A release to a member abroad is a sale from the holder's region (an export and an import, through the route's transit); the shortage trigger watches the largest shortage among the members; `*_weeks` sizes count the members' use. Purchases stay licensed under the holder's region and `end_use`.";
     Stockpile "end_use": Name("sector"), "", None, REQUIRED, [], "end_use",
         "Sector under which its purchases are licensed.";
     Stockpile "budget_usd": Number, "USD", NN, REQUIRED, [], "budget_usd",
