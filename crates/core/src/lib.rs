@@ -53,6 +53,7 @@ mod producers;
 mod series;
 mod sim;
 mod source;
+mod sourcing;
 mod stockpiles;
 mod targets;
 #[cfg(feature = "testkit")]

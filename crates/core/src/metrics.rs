@@ -12,7 +12,7 @@ use crate::params::{ItemKind, ModelParams};
 
 mod levers;
 
-pub(crate) use levers::{LEVER_METRICS, PLAN_METRICS};
+pub(crate) use levers::{LEVER_METRICS, PLAN_METRICS, SOURCING_METRICS};
 
 /// Running totals of a replication, updated by the agents as the steps go by.
 #[derive(Clone, Debug, Default)]
@@ -46,6 +46,8 @@ pub(crate) struct Tally {
     pub(crate) planned_delay_weeks: f64,
     /// Share of planned producers' capacity running at the last reported step (issue 18).
     pub(crate) planned_online_share: f64,
+    /// USD of premiums paid for buying elsewhere first under sourcing caps (issue 18).
+    pub(crate) sourcing_premium_usd: f64,
 }
 
 impl Tally {
@@ -281,6 +283,7 @@ pub(crate) const METRICS: &[Metric] = &[
                 + c.tally.stockpile_cost_usd
                 + c.tally.floor_paid_usd
                 + c.tally.grants_paid_usd
+                + c.tally.sourcing_premium_usd
         },
     },
     Metric {
@@ -355,12 +358,20 @@ pub(crate) fn names(params: &ModelParams) -> Vec<String> {
     if has_plan_metrics(params) {
         names.extend(PLAN_METRICS.iter().map(|m| m.name.to_owned()));
     }
+    if has_sourcing_metrics(params) {
+        names.extend(SOURCING_METRICS.iter().map(|m| m.name.to_owned()));
+    }
     names
 }
 
 /// True when the outputs carry [`PLAN_METRICS`]: lever metrics on and some producer with a plan.
 fn has_plan_metrics(params: &ModelParams) -> bool {
     params.lever_metrics && params.producers.iter().any(|p| p.plan.is_some())
+}
+
+/// True when the outputs carry [`SOURCING_METRICS`]: lever metrics and sourcing metrics on.
+fn has_sourcing_metrics(params: &ModelParams) -> bool {
+    params.lever_metrics && params.sourcing_metrics
 }
 
 /// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals. The
@@ -374,6 +385,7 @@ pub fn is_event_metric(name: &str) -> bool {
         .iter()
         .chain(LEVER_METRICS)
         .chain(PLAN_METRICS)
+        .chain(SOURCING_METRICS)
         .any(|m| m.kind == Kind::Event && m.name == name)
 }
 
@@ -427,6 +439,7 @@ pub fn describe_metric(name: &str) -> Option<Description> {
         .iter()
         .chain(LEVER_METRICS)
         .chain(PLAN_METRICS)
+        .chain(SOURCING_METRICS)
         .find(|m| m.name == name)
     {
         return Some(Description {
@@ -516,6 +529,9 @@ pub(crate) fn outcome(
     if has_plan_metrics(params) {
         metrics.extend(PLAN_METRICS.iter().map(|m| (m.value)(&totals)));
     }
+    if has_sourcing_metrics(params) {
+        metrics.extend(SOURCING_METRICS.iter().map(|m| (m.value)(&totals)));
+    }
     Outcome { metrics }
 }
 
@@ -555,7 +571,12 @@ mod tests {
     #[test]
     fn names_are_unique_and_units_given() {
         let mut seen = std::collections::BTreeSet::new();
-        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS) {
+        for m in METRICS
+            .iter()
+            .chain(LEVER_METRICS)
+            .chain(PLAN_METRICS)
+            .chain(SOURCING_METRICS)
+        {
             assert!(seen.insert(m.name), "{} twice", m.name);
             assert!(!m.unit.is_empty(), "{} has no unit", m.name);
         }
@@ -573,6 +594,7 @@ mod tests {
             .iter()
             .chain(LEVER_METRICS)
             .chain(PLAN_METRICS)
+            .chain(SOURCING_METRICS)
             .filter(|m| m.kind == Kind::Event)
             .map(|m| m.name)
             .collect();
@@ -583,7 +605,12 @@ mod tests {
     #[test]
     fn every_metric_is_documented_with_its_unit() {
         let doc = include_str!("../../../docs/outputs.md");
-        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS) {
+        for m in METRICS
+            .iter()
+            .chain(LEVER_METRICS)
+            .chain(PLAN_METRICS)
+            .chain(SOURCING_METRICS)
+        {
             let row = format!("| `{}` | {} |", m.name, m.unit);
             assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
         }

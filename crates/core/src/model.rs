@@ -173,6 +173,8 @@ fn structure(p: &ModelParams) -> Vec<usize> {
     s.push(p.grants.len());
     s.push(p.producers.iter().filter(|pr| pr.plan.is_some()).count());
     s.push(p.undercuts.len());
+    s.push(p.sourcing_caps.len());
+    s.push(usize::from(p.sourcing_metrics));
     s.extend(p.undercuts.iter().map(|u| u.item.idx()));
     s.extend(
         p.producers

@@ -203,6 +203,8 @@ pub fn embargo_case(demand_t: f64, cover_steps: f64, embargo_at: Option<u32>) ->
         operators: Vec::new(),
         floors: Vec::new(),
         grants: Vec::new(),
+        sourcing_caps: Vec::new(),
+        sourcing_metrics: false,
         undercuts: Vec::new(),
     };
     if let Some(step) = embargo_at {
@@ -438,6 +440,8 @@ pub fn two_region_market() -> ModelParams {
         operators: Vec::new(),
         floors: Vec::new(),
         grants: Vec::new(),
+        sourcing_caps: Vec::new(),
+        sourcing_metrics: false,
         undercuts: Vec::new(),
     };
     impose(&mut p, 10, |s| {

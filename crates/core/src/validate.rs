@@ -9,6 +9,7 @@ use crate::units::KG_PER_T;
 mod events;
 mod partners;
 mod plans;
+mod sourcing;
 mod undercuts;
 
 /// Collects every problem rather than stopping at the first.
@@ -570,6 +571,7 @@ impl ModelParams {
         c.trade(self);
         c.events(self);
         c.undercuts(self);
+        c.sourcing_caps(self);
         c.partners(self);
         c.plans(self);
         if c.errors.is_empty() {

@@ -395,6 +395,8 @@ impl<'a> Build<'a> {
             operators: Vec::new(),
             floors: Vec::new(),
             grants: Vec::new(),
+            sourcing_caps: Vec::new(),
+            sourcing_metrics: false,
             undercuts: Vec::new(),
         };
         self.rebuild(Sections::ALL, &mut params);
