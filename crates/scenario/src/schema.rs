@@ -17,6 +17,7 @@ mod economics;
 mod floor;
 mod plan;
 mod producer;
+mod sourcing_cap;
 mod target;
 mod undercut;
 pub use destination_list::DestinationListSpec;
@@ -24,6 +25,7 @@ pub use economics::{EconomicsKnobs, EconomicsSpec};
 pub use floor::FloorSpec;
 pub use plan::{GrantSpec, PlanKnobs, PlanSpec};
 pub use producer::{LeadTimeSpec, ProducerKnobs, ProducerSpec};
+pub use sourcing_cap::SourcingCapSpec;
 pub use target::TargetSpec;
 pub use undercut::UndercutSpec;
 
@@ -78,6 +80,9 @@ pub struct ScenarioFile {
     /// Exporters' pricing rules that undercut entrants (issue 18).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undercut: Vec<UndercutSpec>,
+    /// Diversification targets of importing regions (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sourcing_cap: Vec<SourcingCapSpec>,
 }
 
 /// `[scenario]`.
@@ -110,6 +115,9 @@ pub struct Header {
     /// Lever and producer-economics outputs; absent = on iff the file has economics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lever_metrics: Option<bool>,
+    /// The sourcing metric; absent = on iff the file has a sourcing cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sourcing_metrics: Option<bool>,
 }
 
 /// `[defaults]`.

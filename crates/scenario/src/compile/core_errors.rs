@@ -26,6 +26,7 @@ fn section(name: &str, k: usize, params: &core::ModelParams) -> Option<(Table, S
         "floors" => (Table::Floor, format!("floor.{k}")),
         "undercuts" => (Table::Undercut, format!("undercut.{k}")),
         "grants" => (Table::Grant, format!("grant.{k}")),
+        "sourcing_caps" => (Table::SourcingCap, format!("sourcing_cap.{k}")),
         // One warehouse line per producer output, in producer order.
         "warehouses" => {
             let mut seen = 0;

@@ -21,6 +21,7 @@ mod producers;
 mod routes;
 mod sections;
 mod shocks;
+mod sourcing;
 mod speeds;
 mod stockpiles;
 mod targets;
@@ -410,8 +411,13 @@ impl<'a> Build<'a> {
                     .iter()
                     .any(|a| !a.partner_regions.is_empty())
                 || f.shock.iter().any(|s| s.kind == "partner_control")
-                || !params.grants.is_empty(),
+                || !params.grants.is_empty()
+                || !params.sourcing_caps.is_empty(),
         );
+        params.sourcing_metrics = f
+            .scenario
+            .sourcing_metrics
+            .unwrap_or(!params.sourcing_caps.is_empty());
         // Targets hold no uncertain numbers, so no replication rebuilds them: they are read
         // once, here, and resolved against the whole parameters.
         params.targets = self.build_targets(&params.calendar);

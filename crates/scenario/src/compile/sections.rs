@@ -116,6 +116,7 @@ impl Build<'_> {
             params.floors = self.build_floors(params);
             params.undercuts = self.build_undercuts(params);
             params.grants = self.build_grants(params);
+            params.sourcing_caps = self.build_sourcing_caps(params);
         }
         if which.has(Sections::EVENTS) {
             // Events are computed from parameters without events, as when building everything.

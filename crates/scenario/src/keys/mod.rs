@@ -50,6 +50,8 @@ pub enum Table {
     Plan,
     /// `[[grant]]`: a grant or loan to a planned producer (issue 18).
     Grant,
+    /// `[[sourcing_cap]]`: a diversification target of an importing region (issue 18).
+    SourcingCap,
     /// `[[exporter]]`.
     Exporter,
     /// An exporter's `licence` table.
@@ -72,7 +74,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 27] = [
+    pub const ALL: [Table; 28] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -91,6 +93,7 @@ impl Table {
         Table::Undercut,
         Table::Plan,
         Table::Grant,
+        Table::SourcingCap,
         Table::Exporter,
         Table::Licence,
         Table::Quota,
@@ -124,6 +127,7 @@ impl Table {
             Table::Undercut => "undercut",
             Table::Plan => "plan",
             Table::Grant => "grant",
+            Table::SourcingCap => "sourcing_cap",
             Table::Exporter => "exporter",
             Table::Licence => "licence",
             Table::Quota => "quota",

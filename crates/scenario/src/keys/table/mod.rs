@@ -11,6 +11,7 @@ pub const KEY_TABLES: &[&[Key]] = &[
     economics::KEYS,
     levers::KEYS,
     plans::KEYS,
+    sourcing::KEYS,
 ];
 
 /// Every key of the format (each table's keys in reference order).
@@ -63,6 +64,7 @@ mod exporter;
 mod levers;
 mod market;
 mod plans;
+mod sourcing;
 
 pub(super) const NN: Option<Domain> = Some(Domain::NonNegative);
 pub(super) const POS: Option<Domain> = Some(Domain::Positive);
