@@ -68,7 +68,11 @@ fn a_sourcing_cap_compares_on_policy_cost_with_its_premium() {
         let parts = get(s, "lost_output_usd") + policy;
         assert!((total - parts).abs() <= 1e-9 * parts.max(1.0), "{s}");
     }
-    assert_eq!(get("none", "sourcing_premium_usd").to_bits(), 0, "exactly 0");
+    assert_eq!(
+        get("none", "sourcing_premium_usd").to_bits(),
+        0,
+        "exactly 0"
+    );
     assert!(get("eu_crma_65", "sourcing_premium_usd") > 0.0);
 }
 

@@ -74,7 +74,7 @@ pub use markets::Ledger;
 pub use metrics::{
     Better, Description, EVENT_METRICS, describe_metric, is_event_metric, metric_domain,
 };
-pub use metrics::{is_lever_metric, is_plan_metric};
+pub use metrics::{is_lever_metric, is_plan_metric, is_sourcing_metric};
 pub use model::Model;
 pub use outputs::{Outcome, OutputSchema, Trajectory};
 pub use params::*;

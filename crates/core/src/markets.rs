@@ -12,8 +12,10 @@ use crate::authority::ExportAuthority;
 use crate::buyers::Buyers;
 use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
 use crate::params::{ItemKind, ModelParams};
-use crate::sourcing::{self, Sourcing};
+use crate::sourcing::Sourcing;
 use crate::transit::Pipeline;
+
+mod priority;
 
 /// Flows of one step, per region × item, in tonnes: the terms of the material balance.
 #[derive(Clone, Debug, PartialEq)]
@@ -331,8 +333,10 @@ impl Book {
             Seller::Stockpile(b) => &mut self.held[b.idx() * ni + item],
         };
         *source = (*source - moved).max(0.0);
-        if self.sourcing.item_active(item) {
-            self.sourcing.record(from, item, &self.moved_to);
+        if let Seller::Warehouse(r) = from
+            && self.sourcing.item_active(item)
+        {
+            self.sourcing.record(r, item, &self.moved_to);
         }
         moved
     }
@@ -387,7 +391,7 @@ pub(crate) fn clear_trade(
         // worked out once, only when some rule covers the item.
         if book.sourcing.item_active(i) {
             let ctx = (i, counted);
-            sourcing::priority_pass(book, buyers, authority_of_region, authorities, ctx, t);
+            priority::priority_pass(book, buyers, authority_of_region, authorities, ctx, t);
         }
         let rule_applies = authorities.iter().any(|a| a.covers_reexport(item));
         let mut ok_worked_out = false;

@@ -405,6 +405,14 @@ pub fn is_plan_metric(name: &str) -> bool {
     PLAN_METRICS.iter().any(|m| m.name == name)
 }
 
+/// True for the sourcing metric (`sourcing_premium_usd`): present only with lever metrics and
+/// [`ModelParams::sourcing_metrics`](crate::ModelParams::sourcing_metrics) on, so two scenarios
+/// that differ only in it can be made comparable by switching it on.
+#[must_use]
+pub fn is_sourcing_metric(name: &str) -> bool {
+    SOURCING_METRICS.iter().any(|m| m.name == name)
+}
+
 /// What a metric or a per-step variable is, for people: plain words and the unit (as in
 /// docs/outputs.md). Reports label their tables and charts with it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,15 +9,13 @@
 //! `A`'s control, other exporters) are `O_A`. In round (c) `A`'s sale to the region's buyers is
 //! held to `max(0, s/(1−s) × O_A − E_A)`, pro rata to their orders ([`Sourcing::hold_back`]), so
 //! the cumulative share `E_A / (E_A + O_A)` never exceeds `s`. Before round (b)'s ordinary sales
-//! a priority pass ([`priority_pass`]) serves the region's buyers first from free sellers; each
+//! a priority pass (`markets::priority`) serves the region's buyers first from free sellers; each
 //! tonne bought in it costs `premium_share × world price` ([`Sourcing::pay`]).
 //!
 //! Nothing here allocates after [`Sourcing::new`]; with no cap in force no other code path runs.
 
-use crate::authority::ExportAuthority;
 use crate::buyers::Buyers;
-use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
-use crate::markets::{Book, Seller};
+use crate::ids::{BuyerId, ItemId, RegionId};
 use crate::metrics::Tally;
 use crate::params::ModelParams;
 use crate::units::KG_PER_T;
@@ -110,13 +108,11 @@ impl Sourcing {
         self.item_active.get(i).copied().unwrap_or(false)
     }
 
-    /// After a sale of item `i` from `seller` that moved `moved_to[region]` tonnes to each
-    /// region's buyers: the capped regions' receipts, by the seller's region. Stockpile releases
-    /// are not counted (the material was counted when the stockpile bought it).
-    pub(crate) fn record(&mut self, seller: Seller, i: usize, moved_to: &[f64]) {
-        let Seller::Warehouse(from) = seller else {
-            return;
-        };
+    /// After a sale of item `i` from the warehouse of region `from` that moved `moved_to[region]`
+    /// tonnes to each region's buyers: the capped regions' receipts, by the seller's region.
+    /// (Stockpile releases are not counted: the material was counted when the stockpile bought
+    /// it.)
+    pub(crate) fn record(&mut self, from: RegionId, i: usize, moved_to: &[f64]) {
         let nr = self.n_regions;
         for (e, entry) in self.entries.iter().enumerate() {
             if self.active[e] && entry.item.idx() == i {
@@ -198,6 +194,22 @@ impl Sourcing {
         }
     }
 
+    /// How many (cap, item) entries there are.
+    pub(crate) fn n_entries(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The region of entry `e` when it is in force this step and caps `item`.
+    pub(crate) fn capped_region(&self, e: usize, item: ItemId) -> Option<RegionId> {
+        let entry = &self.entries[e];
+        (self.active[e] && entry.item == item).then_some(entry.region)
+    }
+
+    /// Adds `q` tonnes bought in this step's priority pass to entry `e`.
+    pub(crate) fn add_priority(&mut self, e: usize, q: f64) {
+        self.priority_t[e] += q;
+    }
+
     /// The entry of cap `cap` for `item`, if it caps it.
     fn entry(&self, cap: usize, item: ItemId) -> Option<usize> {
         self.entries
@@ -215,51 +227,5 @@ impl Sourcing {
     /// Tonnes of `item` the region of cap `cap` bought in the last step's priority pass.
     pub(crate) fn priority_t(&self, cap: usize, item: ItemId) -> f64 {
         self.entry(cap, item).map_or(0.0, |e| self.priority_t[e])
-    }
-}
-
-/// Step 6 (b), before the ordinary sales of item `i`: each capped region (cap in force) is
-/// served first by every free seller (a region without an export authority and not a partner
-/// under one), subject to the authorities' extraterritorial rules, as in round (b). The tonnes it
-/// buys are its priority tonnes (premium paid in [`Sourcing::pay`]).
-pub(crate) fn priority_pass(
-    book: &mut Book,
-    buyers: &Buyers,
-    authority_of_region: &[Option<AuthorityId>],
-    authorities: &[ExportAuthority],
-    (i, counted): (usize, bool),
-    t: u32,
-) {
-    let item = ItemId::from(i);
-    for e in 0..book.sourcing.entries.len() {
-        let entry = &book.sourcing.entries[e];
-        if !book.sourcing.active[e] || entry.item != item {
-            continue;
-        }
-        let region = entry.region;
-        let local = buyers.local_orderers(region.idx(), i);
-        for &b in local {
-            let to = buyers.get(b).region;
-            book.eligible[b.idx()] = authorities.iter().all(|a| {
-                !a.covers_reexport(item) || a.region == to || a.is_authorised(b, to, item, t)
-            });
-        }
-        let rule_applies = authorities.iter().any(|a| a.covers_reexport(item));
-        for (s, exporter) in authority_of_region.iter().enumerate() {
-            let seller = RegionId::from(s);
-            if exporter.is_some()
-                || s == region.idx()
-                || authorities.iter().any(|a| a.is_partner(seller))
-            {
-                continue;
-            }
-            let supply = book.warehouse[book.ledger.at(seller, item)];
-            if supply <= 0.0 {
-                continue;
-            }
-            let moved = book.allocate(buyers, Seller::Warehouse(seller), i, supply, local);
-            book.sourcing.priority_t[e] += moved;
-            book.count_receipts(authority_of_region, counted, rule_applies);
-        }
     }
 }

@@ -310,7 +310,7 @@ pub fn strategies_schema() -> serde_json::Value {
     let mut required = Vec::new();
     for (name, needed, doc) in STRATEGY_FIELDS {
         let value = match name {
-            STOCKPILE | FLOOR | GRANT => {
+            STOCKPILE | FLOOR | GRANT | SOURCING_CAP => {
                 json!({ "type": "array", "items": { "$ref": format!("#/definitions/{name}") } })
             }
             BUDGET => json!({ "type": "number", "minimum": 0 }),
