@@ -55,6 +55,7 @@ mod recycling;
 mod series;
 mod sim;
 mod source;
+mod sourcing;
 mod stockpiles;
 mod targets;
 #[cfg(feature = "testkit")]
@@ -76,7 +77,7 @@ pub use metrics::is_recycling_metric;
 pub use metrics::{
     Better, Description, EVENT_METRICS, describe_metric, is_event_metric, metric_domain,
 };
-pub use metrics::{is_lever_metric, is_plan_metric};
+pub use metrics::{is_lever_metric, is_plan_metric, is_sourcing_metric};
 pub use model::Model;
 pub use outputs::{Outcome, OutputSchema, Trajectory};
 pub use params::*;

@@ -12,7 +12,10 @@ use crate::authority::ExportAuthority;
 use crate::buyers::Buyers;
 use crate::ids::{AuthorityId, BuyerId, ItemId, RegionId};
 use crate::params::{ItemKind, ModelParams};
+use crate::sourcing::Sourcing;
 use crate::transit::Pipeline;
+
+mod priority;
 
 /// Flows of one step, per region × item, in tonnes: the terms of the material balance.
 #[derive(Clone, Debug, PartialEq)]
@@ -134,6 +137,8 @@ pub(crate) struct Book {
     /// exporter or a partner region under its control, or a re-export its extraterritorial rule
     /// covers (a general licence counts as a licence).
     pub(crate) receipts_licensed_t: f64,
+    /// Diversification targets' running state (issue 18; empty without caps).
+    pub(crate) sourcing: Sourcing,
 }
 
 impl Book {
@@ -166,13 +171,14 @@ impl Book {
             track_receipts: params.lever_metrics,
             receipts_t: 0.0,
             receipts_licensed_t: 0.0,
+            sourcing: Sourcing::new(params, n_buyers),
         }
     }
 
     /// Adds what the last [`Book::allocate`] moved to buyers in regions without an export
     /// authority to this step's receipts (only for `counted` items, and only when receipts are
     /// tracked); to the licensed receipts too when the sale needed an exporter's licence.
-    fn count_receipts(
+    pub(crate) fn count_receipts(
         &mut self,
         authority_of_region: &[Option<AuthorityId>],
         counted: bool,
@@ -327,6 +333,11 @@ impl Book {
             Seller::Stockpile(b) => &mut self.held[b.idx() * ni + item],
         };
         *source = (*source - moved).max(0.0);
+        if let Seller::Warehouse(r) = from
+            && self.sourcing.item_active(item)
+        {
+            self.sourcing.record(r, item, &self.moved_to);
+        }
         moved
     }
 }
@@ -378,6 +389,10 @@ pub(crate) fn clear_trade(
         // subject only to the authorities' extraterritorial rules. Whom those rules let receive
         // the item does not depend on the selling region (and no licence changes before (c)):
         // worked out once, only when some rule covers the item.
+        if book.sourcing.item_active(i) {
+            let ctx = (i, counted);
+            priority::priority_pass(book, buyers, authority_of_region, authorities, ctx, t);
+        }
         let rule_applies = authorities.iter().any(|a| a.covers_reexport(item));
         let mut ok_worked_out = false;
         for (s, exporter) in authority_of_region.iter().enumerate() {
@@ -452,6 +467,13 @@ pub(crate) fn clear_trade(
                     served.push(b);
                 }
             }
+            // A sourcing cap holds the sale to its region's buyers first (issue 18).
+            let capped = book.sourcing.item_active(i);
+            if capped {
+                let at = (auth.region, i);
+                book.sourcing
+                    .hold_back(buyers, at, &served, &mut book.order, ni);
+            }
             // A licence covers a quantity: orders beyond it wait, and shipments count it down.
             if controlled {
                 auth.hold_back_beyond_licences(buyers, item, &served, &mut book.order, t);
@@ -475,6 +497,9 @@ pub(crate) fn clear_trade(
             }
             if controlled {
                 auth.count_down_licences(buyers, item, &served, &mut book.order);
+            }
+            if capped {
+                book.sourcing.restore(&served, &mut book.order, (i, ni));
             }
             // What the buyers it may serve still lack for use (its domestic price reads it).
             let mut lacking = 0.0;

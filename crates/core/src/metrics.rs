@@ -12,7 +12,7 @@ use crate::params::{ItemKind, ModelParams};
 
 mod levers;
 
-pub(crate) use levers::{LEVER_METRICS, PLAN_METRICS, RECYCLING_METRICS};
+pub(crate) use levers::{LEVER_METRICS, PLAN_METRICS, RECYCLING_METRICS, SOURCING_METRICS};
 
 /// Running totals of a replication, updated by the agents as the steps go by.
 #[derive(Clone, Debug, Default)]
@@ -50,6 +50,8 @@ pub(crate) struct Tally {
     pub(crate) recycling_cost_usd: f64,
     /// Tonnes of material recyclers recovered (issue 18).
     pub(crate) recycled_t: f64,
+    /// USD of premiums paid for buying elsewhere first under sourcing caps (issue 18).
+    pub(crate) sourcing_premium_usd: f64,
 }
 
 impl Tally {
@@ -287,6 +289,7 @@ pub(crate) const METRICS: &[Metric] = &[
                 + c.tally.floor_paid_usd
                 + c.tally.grants_paid_usd
                 + c.tally.recycling_cost_usd
+                + c.tally.sourcing_premium_usd
         },
     },
     Metric {
@@ -364,6 +367,9 @@ pub(crate) fn names(params: &ModelParams) -> Vec<String> {
     if has_recycling_metrics(params) {
         names.extend(RECYCLING_METRICS.iter().map(|m| m.name.to_owned()));
     }
+    if has_sourcing_metrics(params) {
+        names.extend(SOURCING_METRICS.iter().map(|m| m.name.to_owned()));
+    }
     names
 }
 
@@ -375,6 +381,11 @@ fn has_plan_metrics(params: &ModelParams) -> bool {
 /// True when the outputs carry [`RECYCLING_METRICS`]: lever and recycling metrics on.
 fn has_recycling_metrics(params: &ModelParams) -> bool {
     params.lever_metrics && params.recycling_metrics
+}
+
+/// True when the outputs carry [`SOURCING_METRICS`]: lever metrics and sourcing metrics on.
+fn has_sourcing_metrics(params: &ModelParams) -> bool {
+    params.lever_metrics && params.sourcing_metrics
 }
 
 /// Scalar metrics that are 0/1 events, reported as probabilities with Wilson intervals. The
@@ -389,6 +400,7 @@ pub fn is_event_metric(name: &str) -> bool {
         .chain(LEVER_METRICS)
         .chain(PLAN_METRICS)
         .chain(RECYCLING_METRICS)
+        .chain(SOURCING_METRICS)
         .any(|m| m.kind == Kind::Event && m.name == name)
 }
 
@@ -414,6 +426,14 @@ pub fn is_plan_metric(name: &str) -> bool {
 #[must_use]
 pub fn is_recycling_metric(name: &str) -> bool {
     RECYCLING_METRICS.iter().any(|m| m.name == name)
+}
+
+/// True for the sourcing metric (`sourcing_premium_usd`): present only with lever metrics and
+/// [`ModelParams::sourcing_metrics`](crate::ModelParams::sourcing_metrics) on, so two scenarios
+/// that differ only in it can be made comparable by switching it on.
+#[must_use]
+pub fn is_sourcing_metric(name: &str) -> bool {
+    SOURCING_METRICS.iter().any(|m| m.name == name)
 }
 
 /// What a metric or a per-step variable is, for people: plain words and the unit (as in
@@ -451,6 +471,7 @@ pub fn describe_metric(name: &str) -> Option<Description> {
         .chain(LEVER_METRICS)
         .chain(PLAN_METRICS)
         .chain(RECYCLING_METRICS)
+        .chain(SOURCING_METRICS)
         .find(|m| m.name == name)
     {
         return Some(Description {
@@ -543,6 +564,9 @@ pub(crate) fn outcome(
     if has_recycling_metrics(params) {
         metrics.extend(RECYCLING_METRICS.iter().map(|m| (m.value)(&totals)));
     }
+    if has_sourcing_metrics(params) {
+        metrics.extend(SOURCING_METRICS.iter().map(|m| (m.value)(&totals)));
+    }
     Outcome { metrics }
 }
 
@@ -582,7 +606,13 @@ mod tests {
     #[test]
     fn names_are_unique_and_units_given() {
         let mut seen = std::collections::BTreeSet::new();
-        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS).chain(RECYCLING_METRICS) {
+        for m in METRICS
+            .iter()
+            .chain(LEVER_METRICS)
+            .chain(PLAN_METRICS)
+            .chain(RECYCLING_METRICS)
+            .chain(SOURCING_METRICS)
+        {
             assert!(seen.insert(m.name), "{} twice", m.name);
             assert!(!m.unit.is_empty(), "{} has no unit", m.name);
         }
@@ -601,6 +631,7 @@ mod tests {
             .chain(LEVER_METRICS)
             .chain(PLAN_METRICS)
             .chain(RECYCLING_METRICS)
+            .chain(SOURCING_METRICS)
             .filter(|m| m.kind == Kind::Event)
             .map(|m| m.name)
             .collect();
@@ -611,7 +642,13 @@ mod tests {
     #[test]
     fn every_metric_is_documented_with_its_unit() {
         let doc = include_str!("../../../docs/outputs.md");
-        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS).chain(RECYCLING_METRICS) {
+        for m in METRICS
+            .iter()
+            .chain(LEVER_METRICS)
+            .chain(PLAN_METRICS)
+            .chain(RECYCLING_METRICS)
+            .chain(SOURCING_METRICS)
+        {
             let row = format!("| `{}` | {} |", m.name, m.unit);
             assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
         }

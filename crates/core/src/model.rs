@@ -175,6 +175,8 @@ fn structure(p: &ModelParams) -> Vec<usize> {
     s.push(p.undercuts.len());
     s.push(p.recyclers.len());
     s.push(usize::from(p.recycling_metrics));
+    s.push(p.sourcing_caps.len());
+    s.push(usize::from(p.sourcing_metrics));
     s.extend(p.undercuts.iter().map(|u| u.item.idx()));
     s.extend(
         p.producers

@@ -19,7 +19,7 @@ mod producer;
 mod recycling;
 
 pub use economics::{Economics, OperatorParams, Restart};
-pub use levers::{Floor, Offtake, Undercut};
+pub use levers::{Floor, Offtake, SourcingCap, Undercut};
 pub use plan::{Grant, Loan, Plan};
 pub use producer::{ExpansionParams, Flow, Online, OutageParams, ProducerParams, Stage};
 pub use recycling::Recycler;
@@ -81,6 +81,15 @@ pub struct ModelParams {
     /// them, so that cells with and without recycling report the same metrics.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub recycling_metrics: bool,
+    /// Diversification targets: caps on an importing region's share from any one controlling
+    /// exporter (issue 18; empty: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sourcing_caps: Vec<SourcingCap>,
+    /// Whether the outputs carry the sourcing metric (`sourcing_premium_usd`): on with lever
+    /// metrics when the file or some strategy of its strategies file states a sourcing cap, so
+    /// that every lever scenario without caps keeps its outputs exactly.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sourcing_metrics: bool,
 }
 
 /// Shipping between regions. A shipment leaves the seller's region when it is sold (and needs its

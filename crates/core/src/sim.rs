@@ -212,6 +212,7 @@ impl<'m> Simulation<'m> {
             );
         }
         let exporters = &model.authority_of_region;
+        self.book.sourcing.begin_step(reported);
         markets::clear_trade(
             &mut self.book,
             buyers,
@@ -221,6 +222,11 @@ impl<'m> Simulation<'m> {
             clock,
         );
         self.prices.measure_shortage(&self.book, buyers);
+        if active && !p.sourcing_caps.is_empty() {
+            // Sourcing caps' premiums on what was bought elsewhere first, at this step's prices.
+            let world = &self.prices.world;
+            self.book.sourcing.pay(p, world, &mut self.tally);
+        }
         if active {
             self.stockpiles
                 .release(p, buyers, &mut self.book, &mut self.tally, clock);
@@ -401,6 +407,33 @@ impl<'m> Simulation<'m> {
     #[must_use]
     pub fn ledger(&self) -> &Ledger {
         &self.book.ledger
+    }
+
+    /// Cumulative tonnes of `item` the region of sourcing cap `cap` (an index into
+    /// [`ModelParams::sourcing_caps`](crate::ModelParams::sourcing_caps)) received from
+    /// `seller`'s warehouse since the cap started (0 when the cap does not cover the item).
+    #[must_use]
+    pub fn sourcing_received_t(&self, cap: usize, item: ItemId, seller: RegionId) -> f64 {
+        self.book.sourcing.received_t(cap, item, seller)
+    }
+
+    /// Tonnes of `item` the region of sourcing cap `cap` bought first from free sellers in the
+    /// last step (the tonnes its premium is paid on).
+    #[must_use]
+    pub fn sourcing_priority_t(&self, cap: usize, item: ItemId) -> f64 {
+        self.book.sourcing.priority_t(cap, item)
+    }
+
+    /// Premiums paid under sourcing caps so far, USD (issue 18).
+    #[must_use]
+    pub fn sourcing_premium_usd(&self) -> f64 {
+        self.tally.sourcing_premium_usd
+    }
+
+    /// The world price ratio of `item` now (the ratio the next step trades at).
+    #[must_use]
+    pub fn world_price_ratio(&self, item: ItemId) -> f64 {
+        self.prices.world[item.idx()]
     }
 
     /// Total stock of `item` held in `region` by warehouses, manufacturers, producers and

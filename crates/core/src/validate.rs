@@ -11,6 +11,7 @@ mod offtake;
 mod partners;
 mod plans;
 mod recycling;
+mod sourcing;
 mod undercuts;
 
 /// Collects every problem rather than stopping at the first.
@@ -575,6 +576,7 @@ impl ModelParams {
         c.recyclers(self);
         c.stockpile_members(self);
         c.offtakes(self);
+        c.sourcing_caps(self);
         c.partners(self);
         c.plans(self);
         if c.errors.is_empty() {

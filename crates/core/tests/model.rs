@@ -242,6 +242,18 @@ fn perturbed_market() -> impl Strategy<Value = ModelParams> {
                     p.stockpiles[0].members =
                         vec![chokepoint_core::RegionId(1), chokepoint_core::RegionId(0)];
                 }
+                // Japan caps its NdPr and Dy from any one exporter (issue 18) at a share between
+                // 0.2 and 0.8 from a step before 20, buying elsewhere first at a premium.
+                p.sourcing_caps = vec![chokepoint_core::SourcingCap {
+                    name: "diversify".into(),
+                    region: chokepoint_core::RegionId(1),
+                    items: vec![chokepoint_core::ItemId(1), chokepoint_core::ItemId(2)],
+                    max_share: 0.2 + 0.6 * approval,
+                    premium_share: 0.15,
+                    from_step: shock % 20,
+                    until_step: 70,
+                }];
+                p.sourcing_metrics = true;
                 testkit::ship_in(&mut p, transit);
                 for (pr, c) in p.producers.iter_mut().zip(&caps) {
                     pr.capacity_t_per_step *= c;

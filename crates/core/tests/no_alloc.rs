@@ -146,6 +146,17 @@ fn stepping_does_not_allocate() {
             stockpile: 0,
         }),
     }];
+    // Japan caps its NdPr and Dy from any one exporter (issue 18) from step 5.
+    params.sourcing_caps = vec![chokepoint_core::SourcingCap {
+        name: "diversify".into(),
+        region: chokepoint_core::RegionId(1),
+        items: vec![chokepoint_core::ItemId(1), chokepoint_core::ItemId(2)],
+        max_share: 0.4,
+        premium_share: 0.15,
+        from_step: 5,
+        until_step: 60,
+    }];
+    params.sourcing_metrics = true;
     for m in &mut params.manufacturers {
         m.stock_building = chokepoint_core::StockBuildingParams {
             response: 1.0,

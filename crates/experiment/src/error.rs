@@ -531,7 +531,16 @@ fn metrics_fix(only_first: &[String], only_other: &[String]) -> String {
         .iter()
         .chain(only_other)
         .all(|m| chokepoint_core::is_lever_metric(m) || chokepoint_core::is_plan_metric(m));
-    if missing_only_plans
+    let missing_only_switchable = only_first
+        .iter()
+        .chain(only_other)
+        .all(|m| chokepoint_core::is_lever_metric(m) || chokepoint_core::is_sourcing_metric(m));
+    if missing_only_switchable
+        && !missing_only_levers
+        && !(only_first.is_empty() && only_other.is_empty())
+    {
+        "the missing ones include `sourcing_premium_usd`: add `--set scenario.lever_metrics=true --set scenario.sourcing_metrics=true` (or both keys in `[scenario]` of the scenario without them) so every cell reports them".to_owned()
+    } else if missing_only_plans
         && !missing_only_levers
         && !(only_first.is_empty() && only_other.is_empty())
     {
@@ -540,5 +549,23 @@ fn metrics_fix(only_first: &[String], only_other: &[String]) -> String {
         "the missing ones are lever metrics: add `--set scenario.lever_metrics=true` (or `[scenario] lever_metrics = true` in the scenario without them) so every cell reports them".to_owned()
     } else {
         "their items or their `[[target]]` entries differ; compare them separately".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metrics_fix;
+
+    #[test]
+    fn a_missing_sourcing_metric_names_its_switch() {
+        let only = vec!["sourcing_premium_usd".to_owned()];
+        assert!(metrics_fix(&only, &[]).contains("scenario.sourcing_metrics=true"));
+        let levers = vec!["floor_paid_usd".to_owned()];
+        assert!(metrics_fix(&levers, &[]).contains("scenario.lever_metrics=true"));
+        let mixed = vec![
+            "floor_paid_usd".to_owned(),
+            "sourcing_premium_usd".to_owned(),
+        ];
+        assert!(metrics_fix(&[], &mixed).contains("scenario.sourcing_metrics=true"));
     }
 }

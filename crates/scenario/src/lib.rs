@@ -314,6 +314,11 @@ impl Scenario {
         {
             scenario.insert("recycling_metrics".to_owned(), toml::Value::Boolean(true));
         }
+        if strategy.sourcing_metrics
+            && let Some(toml::Value::Table(scenario)) = loaded.table.get_mut("scenario")
+        {
+            scenario.insert("sourcing_metrics".to_owned(), toml::Value::Boolean(true));
+        }
         Self::build_variant(loaded, &self.top, &[])
     }
 

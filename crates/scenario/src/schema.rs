@@ -18,6 +18,7 @@ mod floor;
 mod plan;
 mod producer;
 mod recycling;
+mod sourcing_cap;
 mod target;
 mod undercut;
 pub use destination_list::DestinationListSpec;
@@ -26,6 +27,7 @@ pub use floor::FloorSpec;
 pub use plan::{GrantSpec, PlanKnobs, PlanSpec};
 pub use producer::{LeadTimeSpec, ProducerKnobs, ProducerSpec};
 pub use recycling::RecyclingSpec;
+pub use sourcing_cap::SourcingCapSpec;
 pub use target::TargetSpec;
 pub use undercut::UndercutSpec;
 
@@ -83,6 +85,9 @@ pub struct ScenarioFile {
     /// Recycling mandates (issue 18).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recycling: Vec<RecyclingSpec>,
+    /// Diversification targets of importing regions (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sourcing_cap: Vec<SourcingCapSpec>,
 }
 
 /// `[scenario]`.
@@ -118,6 +123,9 @@ pub struct Header {
     /// Recycling outputs (with lever metrics); absent = on iff the file has `[[recycling]]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recycling_metrics: Option<bool>,
+    /// The sourcing metric; absent = on iff the file has a sourcing cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sourcing_metrics: Option<bool>,
 }
 
 /// `[defaults]`.

@@ -32,7 +32,7 @@ use crate::{Reader, ScenarioError};
 
 /// Keys a `[[strategy]]` table takes: name, whether it is required, and what it means. The
 /// loader's unknown-key check and [`strategies_schema`] both read it.
-const STRATEGY_FIELDS: [(&str, bool, &str); 7] = [
+const STRATEGY_FIELDS: [(&str, bool, &str); 8] = [
     (
         "name",
         true,
@@ -68,6 +68,11 @@ const STRATEGY_FIELDS: [(&str, bool, &str); 7] = [
         false,
         "The strategy's recycling mandates, each with the keys of a scenario's `[[recycling]]`; they replace the scenario's whole `[[recycling]]` list. If absent: no recycling at all (when some strategy of the file states recycling; if none does, every strategy keeps the scenario's). Under a strategy's `budget_usd` each must state its own `budget_usd`, counted in the check. A file with recycling in any strategy turns the lever metrics on in every strategy's run.",
     ),
+    (
+        SOURCING_CAP,
+        false,
+        "The strategy's diversification targets, each with the keys of a scenario's `[[sourcing_cap]]`; they replace the scenario's whole `[[sourcing_cap]]` list. If absent: no caps at all (when some strategy of the file states caps; if none does, every strategy keeps the scenario's). A cap has no budget (its cost, the premiums, is whatever the market makes it) and adds nothing to the `budget_usd` check. A file with a cap in any strategy turns the lever metrics and `sourcing_metrics` on in every strategy's run.",
+    ),
 ];
 
 /// The key of a strategy's `[[strategy.stockpile]]` tables.
@@ -81,20 +86,23 @@ const GRANT: &str = "grant";
 /// The key of a strategy's `[[strategy.recycling]]` tables.
 pub(crate) const RECYCLING: &str = "recycling";
 
+/// The key of a strategy's `[[strategy.sourcing_cap]]` tables.
+const SOURCING_CAP: &str = "sourcing_cap";
+
 /// The key of a strategy's optional total budget.
 const BUDGET: &str = "budget_usd";
 
 /// The importer sections a strategy states: a strategy replaces each of them in the scenario
 /// (absent = none). Issue 18's other levers join here.
-pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE, FLOOR, GRANT, RECYCLING];
+pub(crate) const IMPORTER_SECTIONS: &[&str] = &[STOCKPILE, FLOOR, GRANT, RECYCLING, SOURCING_CAP];
 
 /// The importer sections whose presence in any strategy of a file turns the lever metrics on for
 /// every strategy of the file (a stockpile-only file leaves the scenario's setting alone, so its
 /// outputs do not change).
-const LEVER_SECTIONS: &[&str] = &[FLOOR, GRANT, RECYCLING];
+const LEVER_SECTIONS: &[&str] = &[FLOOR, GRANT, RECYCLING, SOURCING_CAP];
 
 /// The names of [`STRATEGY_FIELDS`].
-const STRATEGY_KEYS: [&str; 7] = [
+const STRATEGY_KEYS: [&str; 8] = [
     STRATEGY_FIELDS[0].0,
     STRATEGY_FIELDS[1].0,
     STRATEGY_FIELDS[2].0,
@@ -102,6 +110,7 @@ const STRATEGY_KEYS: [&str; 7] = [
     STRATEGY_FIELDS[4].0,
     STRATEGY_FIELDS[5].0,
     STRATEGY_FIELDS[6].0,
+    STRATEGY_FIELDS[7].0,
 ];
 
 /// One named strategy.
@@ -119,6 +128,9 @@ pub struct Strategy {
     /// Whether applying it turns the lever metrics on: true for every strategy of a file in
     /// which some strategy states a lever other than stockpiles ([`LEVER_SECTIONS`]).
     pub(crate) lever_metrics: bool,
+    /// Whether applying it turns the sourcing metric on: true for every strategy of a file in
+    /// which some strategy states a sourcing cap.
+    pub(crate) sourcing_metrics: bool,
     /// The importer sections some strategy of its file states: only these replace the
     /// scenario's (a stockpile-only file leaves a scenario's floors in force).
     pub(crate) file_sections: Vec<&'static str>,
@@ -260,6 +272,7 @@ impl StrategySet {
                 sections,
                 budget_usd,
                 lever_metrics: false,
+                sourcing_metrics: false,
                 file_sections: Vec::new(),
                 index: k,
                 source: located.clone(),
@@ -273,8 +286,12 @@ impl StrategySet {
             .copied()
             .filter(|section| strategies.iter().any(|s| s.sections.contains_key(section)))
             .collect();
+        let capped = strategies
+            .iter()
+            .any(|s| !s.tables(SOURCING_CAP).is_empty());
         for s in &mut strategies {
             s.lever_metrics = levers;
+            s.sourcing_metrics = capped;
             s.file_sections.clone_from(&stated);
         }
         if problems.is_empty() {
@@ -302,7 +319,7 @@ pub fn strategies_schema() -> serde_json::Value {
     let mut required = Vec::new();
     for (name, needed, doc) in STRATEGY_FIELDS {
         let value = match name {
-            STOCKPILE | FLOOR | GRANT | RECYCLING => {
+            STOCKPILE | FLOOR | GRANT | RECYCLING | SOURCING_CAP => {
                 json!({ "type": "array", "items": { "$ref": format!("#/definitions/{name}") } })
             }
             BUDGET => json!({ "type": "number", "minimum": 0 }),

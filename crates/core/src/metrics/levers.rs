@@ -38,12 +38,13 @@ pub(crate) const LEVER_METRICS: &[Metric] = &[
         kind: Kind::Quantity,
         // Recycling and sourcing premiums (issue 18) will add their own totals here.
         // Undiscounted USD, as `stockpile_cost_usd`.
-        // Grants and recycling deficits add the same way (0.0 without them).
+        // Grants, recycling deficits and sourcing premiums add the same way (0.0 without them).
         value: |c| {
             c.tally.stockpile_cost_usd
                 + c.tally.floor_paid_usd
                 + c.tally.grants_paid_usd
                 + c.tally.recycling_cost_usd
+                + c.tally.sourcing_premium_usd
         },
     },
     Metric {
@@ -112,3 +113,17 @@ pub(crate) const RECYCLING_METRICS: &[Metric] = &[
         value: |c| c.tally.recycled_t,
     },
 ];
+
+/// The metric of diversification targets (issue 18), after [`PLAN_METRICS`]: present only with
+/// lever metrics and [`ModelParams::sourcing_metrics`](crate::ModelParams::sourcing_metrics) on
+/// (a file or strategies file with a `[[sourcing_cap]]`), so that the lever scenarios without caps
+/// keep their outputs. (`policy_cost_usd` and `total_cost_usd` count it either way: 0.0 without
+/// caps.)
+pub(crate) const SOURCING_METRICS: &[Metric] = &[Metric {
+    name: "sourcing_premium_usd",
+    label: "Premiums paid for buying elsewhere first under sourcing caps",
+    better: Some(Better::Lower),
+    unit: "USD",
+    kind: Kind::Quantity,
+    value: |c| c.tally.sourcing_premium_usd,
+}];

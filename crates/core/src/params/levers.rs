@@ -68,3 +68,25 @@ pub struct Undercut {
     /// not undercut again); otherwise it runs its dates and caps only while some is open.
     pub until_competitors_closed: bool,
 }
+
+/// A diversification target (issue 18, the EU CRMA benchmark): while in force, `region` takes at
+/// most `max_share` of each item of `items` it receives (cumulative tonnes since the cap
+/// started) from any one controlling exporter, and buys elsewhere first at a premium.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourcingCap {
+    /// Name for messages.
+    pub name: String,
+    /// The capped (importing) region: its buyers' receipts are counted and held.
+    pub region: crate::ids::RegionId,
+    /// The items capped, each counted on its own.
+    pub items: Vec<ItemId>,
+    /// Most share of the region's receipts of an item from any one controlling exporter, in
+    /// (0, 1).
+    pub max_share: f64,
+    /// What buying elsewhere first costs extra, as a share of the world price, ≥ 0.
+    pub premium_share: f64,
+    /// First reported step in force.
+    pub from_step: u32,
+    /// First reported step no longer in force (`u32::MAX`: to the horizon).
+    pub until_step: u32,
+}

@@ -27,6 +27,7 @@ fn section(name: &str, k: usize, params: &core::ModelParams) -> Option<(Table, S
         "undercuts" => (Table::Undercut, format!("undercut.{k}")),
         "grants" => (Table::Grant, format!("grant.{k}")),
         "recyclers" => (Table::Recycling, format!("recycling.{k}")),
+        "sourcing_caps" => (Table::SourcingCap, format!("sourcing_cap.{k}")),
         // One warehouse line per producer output, in producer order.
         "warehouses" => {
             let mut seen = 0;

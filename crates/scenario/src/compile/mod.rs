@@ -22,6 +22,7 @@ mod recycling;
 mod routes;
 mod sections;
 mod shocks;
+mod sourcing;
 mod speeds;
 mod stockpiles;
 mod targets;
@@ -396,6 +397,8 @@ impl<'a> Build<'a> {
             operators: Vec::new(),
             floors: Vec::new(),
             grants: Vec::new(),
+            sourcing_caps: Vec::new(),
+            sourcing_metrics: false,
             undercuts: Vec::new(),
             recyclers: Vec::new(),
             recycling_metrics: false,
@@ -416,8 +419,13 @@ impl<'a> Build<'a> {
                     .iter()
                     .any(|a| !a.partner_regions.is_empty())
                 || f.shock.iter().any(|s| s.kind == "partner_control")
-                || !params.grants.is_empty(),
+                || !params.grants.is_empty()
+                || !params.sourcing_caps.is_empty(),
         );
+        params.sourcing_metrics = f
+            .scenario
+            .sourcing_metrics
+            .unwrap_or(!params.sourcing_caps.is_empty());
         // Targets hold no uncertain numbers, so no replication rebuilds them: they are read
         // once, here, and resolved against the whole parameters.
         params.targets = self.build_targets(&params.calendar);

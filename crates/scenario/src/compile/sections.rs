@@ -58,7 +58,9 @@ impl Sections {
             (Some("exporter"), _) => Self::AUTHORITIES,
             (Some("shock"), _) => Self::EVENTS,
             (Some("route"), _) | (Some("defaults"), Some("trade")) => Self::TRADE,
-            (Some("floor" | "undercut" | "grant" | "recycling"), _) => Self::LEVERS,
+            (Some("floor" | "undercut" | "grant" | "recycling" | "sourcing_cap"), _) => {
+                Self::LEVERS
+            }
             _ => Self::ALL,
         }
     }
@@ -117,6 +119,7 @@ impl Build<'_> {
             params.undercuts = self.build_undercuts(params);
             params.grants = self.build_grants(params);
             params.recyclers = self.build_recyclers(params);
+            params.sourcing_caps = self.build_sourcing_caps(params);
         }
         if which.has(Sections::EVENTS) {
             // Events are computed from parameters without events, as when building everything.

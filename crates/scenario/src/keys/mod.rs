@@ -52,6 +52,8 @@ pub enum Table {
     Grant,
     /// `[[recycling]]`: a recycling mandate (issue 18).
     Recycling,
+    /// `[[sourcing_cap]]`: a diversification target of an importing region (issue 18).
+    SourcingCap,
     /// `[[exporter]]`.
     Exporter,
     /// An exporter's `licence` table.
@@ -74,7 +76,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order of the reference.
-    pub const ALL: [Table; 28] = [
+    pub const ALL: [Table; 29] = [
         Table::Top,
         Table::Scenario,
         Table::Defaults,
@@ -94,6 +96,7 @@ impl Table {
         Table::Plan,
         Table::Grant,
         Table::Recycling,
+        Table::SourcingCap,
         Table::Exporter,
         Table::Licence,
         Table::Quota,
@@ -128,6 +131,7 @@ impl Table {
             Table::Plan => "plan",
             Table::Grant => "grant",
             Table::Recycling => "recycling",
+            Table::SourcingCap => "sourcing_cap",
             Table::Exporter => "exporter",
             Table::Licence => "licence",
             Table::Quota => "quota",

@@ -12,6 +12,7 @@ pub const KEY_TABLES: &[&[Key]] = &[
     levers::KEYS,
     plans::KEYS,
     recycling::KEYS,
+    sourcing::KEYS,
 ];
 
 /// Every key of the format (each table's keys in reference order).
@@ -65,6 +66,7 @@ mod levers;
 mod market;
 mod plans;
 mod recycling;
+mod sourcing;
 
 pub(super) const NN: Option<Domain> = Some(Domain::NonNegative);
 pub(super) const POS: Option<Domain> = Some(Domain::Positive);
