@@ -5,10 +5,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use common::{chokepoint, stderr, stdout};
+use common::{chokepoint, comparison_means, stderr, stdout};
 
 /// A short horizon and few replications: the test checks accounting, not results.
 const SHORT: [&str; 8] = [
@@ -21,21 +18,6 @@ const SHORT: [&str; 8] = [
     "--set",
     "scenario.horizon_weeks=40",
 ];
-
-/// (strategy, metric) → mean, from a comparison.csv.
-fn means(dir: &Path) -> BTreeMap<(String, String), f64> {
-    let mut reader = csv::Reader::from_path(dir.join("comparison.csv")).expect("comparison.csv");
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("a row");
-            (
-                (r[1].to_owned(), r[2].to_owned()),
-                r[3].parse::<f64>().expect("a mean"),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn stockpile_floor_and_grant_with_the_same_budget_compare_on_policy_cost() {
@@ -55,7 +37,7 @@ fn stockpile_floor_and_grant_with_the_same_budget_compare_on_policy_cost() {
     let text = stdout(&o);
     assert!(text.contains("policy cost USD"), "{text}");
     assert!(!text.contains("stockpile USD"), "{text}");
-    let m = means(&dir);
+    let m = comparison_means(&dir);
     let get = |s: &str, k: &str| {
         *m.get(&(s.to_owned(), k.to_owned()))
             .unwrap_or_else(|| panic!("no {k} for {s}"))

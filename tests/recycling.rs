@@ -6,11 +6,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chokepoint_scenario::Scenario;
-use common::{chokepoint, root, stderr};
+use common::{chokepoint, comparison_means, root, stderr};
 
 /// A scenario on the 2024 baseline with an EU recycling mandate dated before the start (so it
 /// runs from week 0 at full collection) and a joint stockpile of the EU, Japan and Korea.
@@ -136,21 +135,6 @@ fn a_run_reports_recovered_tonnes_and_their_cost_inside_policy_cost() {
     );
 }
 
-/// (strategy, metric) → mean, from a comparison.csv.
-fn means(dir: &Path) -> BTreeMap<(String, String), f64> {
-    let mut reader = csv::Reader::from_path(dir.join("comparison.csv")).expect("comparison.csv");
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("a row");
-            (
-                (r[1].to_owned(), r[2].to_owned()),
-                r[3].parse::<f64>().expect("a mean"),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn the_shipped_recycling_strategies_compare_with_the_same_metrics_in_every_cell() {
     let out = tempfile::tempdir().unwrap();
@@ -170,7 +154,7 @@ fn the_shipped_recycling_strategies_compare_with_the_same_metrics_in_every_cell(
         dir.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let m = means(&dir);
+    let m = comparison_means(&dir);
     let get = |s: &str, k: &str| {
         *m.get(&(s.to_owned(), k.to_owned()))
             .unwrap_or_else(|| panic!("no {k} for {s}"))

@@ -5,10 +5,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use common::{chokepoint, stderr, stdout};
+use common::{chokepoint, comparison_means, stderr, stdout};
 
 /// A short horizon and few replications: the test checks accounting, not results.
 const SHORT: [&str; 8] = [
@@ -21,21 +18,6 @@ const SHORT: [&str; 8] = [
     "--set",
     "scenario.horizon_weeks=26",
 ];
-
-/// (strategy, metric) → mean, from a comparison.csv.
-fn means(dir: &Path) -> BTreeMap<(String, String), f64> {
-    let mut reader = csv::Reader::from_path(dir.join("comparison.csv")).expect("comparison.csv");
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("a row");
-            (
-                (r[1].to_owned(), r[2].to_owned()),
-                r[3].parse::<f64>().expect("a mean"),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn a_sourcing_cap_compares_on_policy_cost_with_its_premium() {
@@ -53,7 +35,7 @@ fn a_sourcing_cap_compares_on_policy_cost_with_its_premium() {
     let o = chokepoint(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("policy cost USD"), "{}", stdout(&o));
-    let m = means(&dir);
+    let m = comparison_means(&dir);
     let get = |s: &str, k: &str| {
         *m.get(&(s.to_owned(), k.to_owned()))
             .unwrap_or_else(|| panic!("no {k} for {s}"))

@@ -113,3 +113,20 @@ pub fn size_args(out: &std::path::Path, target: &str, extra: &[&str]) -> Vec<Str
     a.extend(extra.iter().map(|s| (*s).to_owned()));
     a
 }
+
+/// (strategy, metric) → mean, from a comparison's `comparison.csv` in `dir`.
+pub fn comparison_means(
+    dir: &std::path::Path,
+) -> std::collections::BTreeMap<(String, String), f64> {
+    let mut reader = csv::Reader::from_path(dir.join("comparison.csv")).expect("comparison.csv");
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a row");
+            (
+                (r[1].to_owned(), r[2].to_owned()),
+                r[3].parse::<f64>().expect("a mean"),
+            )
+        })
+        .collect()
+}
