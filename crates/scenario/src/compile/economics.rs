@@ -106,6 +106,36 @@ impl Build<'_> {
             }) else {
                 continue;
             };
+            // The operator's knobs come from its first producer: the same knob on a later member
+            // would be silently ignored, so it is refused.
+            for (j, q) in f.producer.iter().enumerate().skip(k + 1) {
+                if q.economics.cash_cost_usd_per_kg.is_none()
+                    || q.economics.operator.as_deref().unwrap_or(&q.name) != name
+                {
+                    continue;
+                }
+                let e = &q.knobs.economics;
+                for (knob, set) in [
+                    ("close_after_loss_weeks", e.close_after_loss_weeks.is_some()),
+                    ("restart_price_ratio", e.restart_price_ratio.is_some()),
+                    ("restart_sustain_weeks", e.restart_sustain_weeks.is_some()),
+                    ("restart_weeks", e.restart_weeks.is_some()),
+                ] {
+                    if set {
+                        self.problem(
+                            format!("producer.{j}.{knob}"),
+                            format!(
+                                "`{knob}` on `{}`, not the first producer of operator `{name}`: an operator's loss tolerance and restart rule come from its first producer, `{}`",
+                                q.name, p.name
+                            ),
+                            format!(
+                                "move `{knob}` to producer `{}` (or to `[defaults.producer]`)",
+                                p.name
+                            ),
+                        );
+                    }
+                }
+            }
             let (own, default) = (&p.knobs.economics, &f.defaults.producer.economics);
             let close_after = self.operator_knob(k, "close_after_loss_weeks", own, default, |e| {
                 e.close_after_loss_weeks.as_ref()
