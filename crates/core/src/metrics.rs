@@ -582,7 +582,12 @@ mod tests {
     #[test]
     fn names_are_unique_and_units_given() {
         let mut seen = std::collections::BTreeSet::new();
-        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS).chain(RECYCLING_METRICS) {
+        for m in METRICS
+            .iter()
+            .chain(LEVER_METRICS)
+            .chain(PLAN_METRICS)
+            .chain(RECYCLING_METRICS)
+        {
             assert!(seen.insert(m.name), "{} twice", m.name);
             assert!(!m.unit.is_empty(), "{} has no unit", m.name);
         }
@@ -611,7 +616,12 @@ mod tests {
     #[test]
     fn every_metric_is_documented_with_its_unit() {
         let doc = include_str!("../../../docs/outputs.md");
-        for m in METRICS.iter().chain(LEVER_METRICS).chain(PLAN_METRICS).chain(RECYCLING_METRICS) {
+        for m in METRICS
+            .iter()
+            .chain(LEVER_METRICS)
+            .chain(PLAN_METRICS)
+            .chain(RECYCLING_METRICS)
+        {
             let row = format!("| `{}` | {} |", m.name, m.unit);
             assert!(doc.contains(&row), "docs/outputs.md lacks {row}");
         }
