@@ -449,4 +449,57 @@ mod tests {
                 .all(|t| t.0 == 0.0 && t.1 == 0.0)
         );
     }
+
+    fn lever_template(name: &str) -> (Scenario, Strategy) {
+        let base = Files
+            .scenario(&scenarios().join("separator_at_risk.toml"), &[])
+            .unwrap();
+        let set = Files
+            .strategies(&scenarios().join("lever_strategies.toml"))
+            .unwrap();
+        let (_, s) = set.into_iter().find(|(n, _)| n == name).unwrap();
+        (base.with_strategy(&s).unwrap(), s)
+    }
+
+    #[test]
+    fn a_scaled_key_is_read_set_and_held_under_the_strategy_budget() {
+        let (tpl, strategy) = lever_template("lynas_floor");
+        let path = "floor.lynas_ndpr.budget_usd";
+        assert_eq!(Files.scale_value(&tpl, path).unwrap(), 3e8);
+        assert_eq!(
+            Files.scale_value(&tpl, "floor.0.floor_usd_per_kg").unwrap(),
+            110.0
+        );
+        let half = Files.rescale(&tpl, &strategy, path, 1.5e8).unwrap();
+        assert_eq!(Files.scale_value(&half, path).unwrap(), 1.5e8);
+        let over = Files.rescale(&tpl, &strategy, path, 3.5e8).unwrap_err();
+        assert!(
+            over.to_string().contains("less than its levers' budgets"),
+            "{over}"
+        );
+        for (bad, says) in [
+            ("floor.lynas_ndpr.name", "is text, not a number"),
+            ("floor.lynas_ndpr.volume", "no `floor.lynas_ndpr.volume`"),
+            ("floor.3.budget_usd", "(it has: lynas_ndpr)"),
+            ("grant.0.amount_usd", "states no `[[strategy.grant]]`"),
+            (
+                "scenario.horizon_weeks",
+                "not a key of the strategy's levers",
+            ),
+        ] {
+            let e = Files.scale_value(&tpl, bad).unwrap_err();
+            assert!(e.to_string().contains(says), "{bad}: {e}");
+        }
+        // A distribution cannot be set by a size.
+        let uncertain = tpl
+            .with_overrides(&[Override {
+                path: "floor.0.floor_usd_per_kg".into(),
+                value: "{ dist = \"uniform\", lo = 100, hi = 120 }".into(),
+            }])
+            .unwrap();
+        let e = Files
+            .scale_value(&uncertain, "floor.0.floor_usd_per_kg")
+            .unwrap_err();
+        assert!(e.to_string().contains("is a distribution"), "{e}");
+    }
 }
