@@ -465,13 +465,13 @@ mod tests {
     fn a_scaled_key_is_read_set_and_held_under_the_strategy_budget() {
         let (tpl, strategy) = lever_template("lynas_floor");
         let path = "floor.lynas_ndpr.budget_usd";
-        assert_eq!(Files.scale_value(&tpl, path).unwrap(), 3e8);
-        assert_eq!(
+        approx::assert_relative_eq!(Files.scale_value(&tpl, path).unwrap(), 3e8);
+        approx::assert_relative_eq!(
             Files.scale_value(&tpl, "floor.0.floor_usd_per_kg").unwrap(),
             110.0
         );
         let half = Files.rescale(&tpl, &strategy, path, 1.5e8).unwrap();
-        assert_eq!(Files.scale_value(&half, path).unwrap(), 1.5e8);
+        approx::assert_relative_eq!(Files.scale_value(&half, path).unwrap(), 1.5e8);
         let over = Files.rescale(&tpl, &strategy, path, 3.5e8).unwrap_err();
         assert!(
             over.to_string().contains("less than its levers' budgets"),
