@@ -3,6 +3,10 @@
 //! non-increasing in the value where the model is monotone, the cost in `policy_cost_usd`, and
 //! bad input refused (exit 2, nothing run). Small: 10 replications a size, coarse steps.
 
+// Exact comparisons are meant: zero cost where nothing is paid, and identical risks on common
+// random numbers where a lever changes nothing.
+#![allow(clippy::float_cmp)]
+
 mod common;
 
 use common::{chokepoint, stderr, stdout};
@@ -11,7 +15,7 @@ fn json(path: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-/// `size` of `strategy` on separator_at_risk, scaling `path` (10 replications, seed 3).
+/// `size` of `strategy` on `separator_at_risk`, scaling `path` (10 replications, seed 3).
 fn args(out: &std::path::Path, strategy: &str, target: &str, extra: &[&str]) -> Vec<String> {
     let mut a: Vec<String> = [
         "size",
@@ -145,9 +149,18 @@ fn a_grant_amount_is_sized_at_the_financing_threshold() {
             "3e7",
             "--resolution",
             "1e7",
+            "--report",
         ],
     ));
     assert!(o.status.success(), "{}", stderr(&o));
+    // The report says what was scaled, in its unit, and the cost metric.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("Sizing grant.lynas_texas_construction.amount_usd")
+            && html.contains("grant.lynas_texas_construction.amount_usd (USD)")
+            && html.contains("mean policy_cost_usd"),
+        "{html}"
+    );
     let answer = json(&out.join("size.json"));
     assert_eq!(answer["reached"], true, "{answer}");
     // separator_at_risk.toml: the plant is financed with a grant of at least ~78 M USD

@@ -18,6 +18,7 @@ mod run;
 mod run_charts;
 mod sensitivity;
 mod size;
+mod size_scaled;
 mod sweep;
 mod sweep_charts;
 
