@@ -163,16 +163,14 @@ pub(super) fn number(v: &serde_json::Value, key: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// The report of the sizing in `dir`.
+/// The report of a sizing of stockpiles' weeks of use in `dir` (`--scale` sizings:
+/// [`super::size_scaled::size_page`]).
 ///
 /// # Errors
 /// [`Error::Read`] or [`Error::Csv`] when `size.json`, `size.csv` (or `frontier.csv` for
 /// several items) is missing or malformed; [`Error::Draw`] if the chart cannot be drawn.
 pub fn size_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
     let a = json_file(&dir.join("size.json"))?;
-    if a.get("scaled").is_some_and(|s| !s.is_null()) {
-        return super::size_scaled::page(dir, ctx, &a);
-    }
     let target = a
         .get("target")
         .and_then(|t| t.as_str())

@@ -4,14 +4,29 @@
 
 use std::path::Path;
 
-use super::data::Frame;
+use super::data::{Frame, json_file};
 use super::format::{interval, value};
 use super::size::{SizeChart, SizePoint, number, size_chart_svg, strings};
 use super::{Block, Cell, Context, Figure, Page, Section, Table, manifest_footer};
 use crate::error::Error;
 
+/// The report of the sizing in `dir`: a `--scale` sizing's page (when `size.json` has
+/// `scaled`), else the stockpile sizing's.
+///
+/// # Errors
+/// [`Error::Read`] or [`Error::Csv`] when `size.json` or `size.csv` (or `frontier.csv` for
+/// several items) is missing or malformed; [`Error::Draw`] if the chart cannot be drawn.
+pub fn size_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
+    let a = json_file(&dir.join("size.json"))?;
+    if a.get("scaled").is_some_and(|s| !s.is_null()) {
+        page(dir, ctx, &a)
+    } else {
+        super::size::size_page(dir, ctx)
+    }
+}
+
 /// The page of a `--scale` sizing in `dir`, `a` its `size.json`.
-pub(super) fn page(dir: &Path, ctx: &Context, a: &serde_json::Value) -> Result<Page, Error> {
+fn page(dir: &Path, ctx: &Context, a: &serde_json::Value) -> Result<Page, Error> {
     let text = |v: &serde_json::Value, k: &str| {
         v.get(k)
             .and_then(serde_json::Value::as_str)
