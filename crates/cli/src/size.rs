@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use chokepoint_engine::Files;
+use chokepoint_experiment::size::scale::{
+    DEFAULT_SCALE_RESOLUTION_SHARE, DEFAULT_SCALE_STEPS, with_unit,
+};
 use chokepoint_experiment::size::{
     self, Combine, DEFAULT_CONFIDENCE, DEFAULT_MAX_WEEKS, DEFAULT_RESOLUTION_WEEKS,
     DEFAULT_SIZE_REPLICATIONS, DEFAULT_STEP_WEEKS, MAX_REPLICATIONS_FACTOR, SearchConfig,
@@ -50,18 +53,29 @@ pub struct SizeArgs {
     /// Several items: greedy by risk reduction per dollar.
     #[arg(long = "item", value_name = "ITEM")]
     pub items: Vec<String>,
-    /// Largest size searched, weeks of use per item.
-    #[arg(long, default_value_t = DEFAULT_MAX_WEEKS)]
-    pub max_weeks: f64,
+    /// Largest size searched, weeks of use per item [default: 52]. Not with --scale (give --max).
+    #[arg(long)]
+    pub max_weeks: Option<f64>,
+    /// Size this numeric key of the template strategy instead of its stockpiles' weeks of use:
+    /// SECTION.NAME.KEY, e.g. `floor.lynas_ndpr.budget_usd`, `grant.0.amount_usd`,
+    /// `floor.lynas_ndpr.floor_usd_per_kg`. Needs --max; --step and --resolution are then in
+    /// the key's unit.
+    #[arg(long, value_name = "PATH")]
+    pub scale: Option<String>,
+    /// With --scale: the largest value searched, in the key's unit (e.g. 3e8 for USD).
+    #[arg(long, value_name = "VALUE")]
+    pub max: Option<f64>,
     /// Sizes whose mean stockpile cost exceeds this (USD) are not allowed.
     #[arg(long, value_name = "USD")]
     pub budget_usd: Option<f64>,
-    /// First bracketing size and greedy increment, weeks.
-    #[arg(long, default_value_t = DEFAULT_STEP_WEEKS)]
-    pub step: f64,
-    /// Bisection stops when the interval is this narrow, weeks.
-    #[arg(long, default_value_t = DEFAULT_RESOLUTION_WEEKS)]
-    pub resolution: f64,
+    /// First bracketing size and greedy increment, weeks [default: 4]; with --scale in the
+    /// key's unit [default: --max / 8].
+    #[arg(long)]
+    pub step: Option<f64>,
+    /// Bisection stops when the interval is this narrow, weeks [default: 1]; with --scale in
+    /// the key's unit [default: --max / 32].
+    #[arg(long)]
+    pub resolution: Option<f64>,
     /// Confidence of the one-sided bounds a size is judged with.
     #[arg(long, default_value_t = DEFAULT_CONFIDENCE)]
     pub confidence: f64,
@@ -125,8 +139,48 @@ fn parse_weights(s: &str) -> Result<Vec<(String, f64)>> {
 }
 
 impl SizeArgs {
+    /// `(max, step, resolution)`: in weeks, or with `--scale` in the key's unit; the flags that
+    /// belong to the other mode are refused.
+    fn range(&self) -> Result<(f64, f64, f64)> {
+        let Some(path) = &self.scale else {
+            if let Some(m) = self.max {
+                anyhow::bail!(
+                    "--max {m} is the largest value of a --scale key; without --scale give --max-weeks (weeks of use), or add --scale PATH"
+                );
+            }
+            return Ok((
+                self.max_weeks.unwrap_or(DEFAULT_MAX_WEEKS),
+                self.step.unwrap_or(DEFAULT_STEP_WEEKS),
+                self.resolution.unwrap_or(DEFAULT_RESOLUTION_WEEKS),
+            ));
+        };
+        if let Some(w) = self.max_weeks {
+            anyhow::bail!(
+                "--max-weeks {w} sizes stockpiles in weeks of use, but --scale {path} sizes one key: give --max VALUE in the key's unit instead"
+            );
+        }
+        if !self.items.is_empty() {
+            anyhow::bail!(
+                "--item {} sizes stockpiles in weeks of use, but --scale {path} sizes one key: drop --item (or drop --scale)",
+                self.items.join(" --item ")
+            );
+        }
+        let Some(max) = self.max else {
+            anyhow::bail!(
+                "--scale {path} needs --max VALUE, the largest value to search in the key's unit (e.g. --max 3e8 for a budget in USD)"
+            );
+        };
+        Ok((
+            max,
+            self.step.unwrap_or(max / DEFAULT_SCALE_STEPS),
+            self.resolution
+                .unwrap_or(max * DEFAULT_SCALE_RESOLUTION_SHARE),
+        ))
+    }
+
     /// What to size, as the engine's spec.
     pub fn spec(&self) -> Result<SizeSpec> {
+        let (max, step, resolution) = self.range()?;
         let combine = match &self.weights {
             Some(w) => Combine::Weighted {
                 weights: parse_weights(w)?,
@@ -148,12 +202,13 @@ impl SizeArgs {
                 max_replications: self
                     .max_reps
                     .unwrap_or(self.reps.saturating_mul(MAX_REPLICATIONS_FACTOR)),
-                max_weeks: self.max_weeks,
+                max_weeks: max,
                 budget_usd: self.budget_usd,
-                step_weeks: self.step,
-                resolution_weeks: self.resolution,
+                step_weeks: step,
+                resolution_weeks: resolution,
                 confidence: self.confidence,
             },
+            scale: self.scale.clone(),
         })
     }
 }
@@ -206,6 +261,9 @@ pub fn run(args: &SizeArgs) -> Result<()> {
 }
 
 fn weeks(r: &SizeReport, w: &[f64]) -> String {
+    if let Some(s) = &r.scaled {
+        return format!("{} = {}", s.path, with_unit(w[0], &s.unit));
+    }
     r.items
         .iter()
         .zip(w)
@@ -216,12 +274,17 @@ fn weeks(r: &SizeReport, w: &[f64]) -> String {
 
 /// The tonnes those weeks are (the stockpiles' targets).
 fn tonnes(r: &SizeReport, t: &[f64]) -> String {
-    r.items
+    if r.scaled.is_some() {
+        return String::new();
+    }
+    let t = r
+        .items
         .iter()
         .zip(t)
         .map(|(i, t)| format!("{} t of {i}", crate::table::number(*t)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    format!(" = {t}")
 }
 
 /// The answer and the risk curve as the terminal shows them.
@@ -235,8 +298,21 @@ fn render(r: &SizeReport) -> String {
         r.seed,
         r.found.evaluated.len()
     );
+    if let Some(sc) = &r.scaled {
+        let _ = writeln!(
+            s,
+            "Scaling {} (the template's value: {}), each size costed by {}:",
+            sc.path,
+            with_unit(sc.template, &sc.unit),
+            r.cost_metric
+        );
+    }
     let mut header: Vec<String> = vec!["phase".into()];
-    header.extend(r.items.iter().map(|i| format!("{i} wk")));
+    match &r.scaled {
+        Some(sc) if sc.unit.is_empty() => header.push(sc.path.clone()),
+        Some(sc) => header.push(format!("{} ({})", sc.path, sc.unit)),
+        None => header.extend(r.items.iter().map(|i| format!("{i} wk"))),
+    }
     header.extend(
         ["reps", "risk", "upper", "decision", "cost USD"]
             .iter()
@@ -265,12 +341,17 @@ fn render(r: &SizeReport) -> String {
         Some(a) => {
             let _ = writeln!(
                 s,
-                "Answer: {} = {} (risk {}, upper bound {} <= {}; mean stockpile cost {} USD).",
+                "Answer: {}{} (risk {}, upper bound {} <= {}; mean {} {} USD).",
                 weeks(r, &a.weeks),
                 tonnes(r, &a.judged.held_t),
                 crate::table::number(a.judged.risk.estimate),
                 crate::table::number(a.judged.risk.hi),
                 r.target.bound,
+                if r.scaled.is_some() {
+                    format!("cost ({})", r.cost_metric)
+                } else {
+                    "stockpile cost".to_owned()
+                },
                 crate::table::number(a.judged.cost_usd)
             );
             if let Some(k) = r.found.known_short {

@@ -37,6 +37,13 @@ fn chart(r: &SizeReport) -> SizeChart {
         items: r.items.clone(),
         scenarios: r.scenarios.clone(),
         seed: r.seed,
+        x_label: r.scaled.as_ref().map(|s| {
+            if s.unit.is_empty() {
+                s.path.clone()
+            } else {
+                format!("{} ({})", s.path, s.unit)
+            }
+        }),
         points,
     }
 }

@@ -10,7 +10,8 @@
 
 use chokepoint_experiment::BoxError;
 use chokepoint_experiment::size::Resize;
-use chokepoint_scenario::{Num, Override, Scenario};
+use chokepoint_scenario::{Num, Override, Scenario, Strategy};
+use toml::Value;
 
 use crate::Files;
 
@@ -49,6 +50,180 @@ pub enum ResizeError {
         /// The key path.
         key: String,
     },
+}
+
+/// The importer sections of a strategy, whose keys `size --scale` may set.
+const LEVER_SECTIONS: [&str; 4] = ["stockpile", "floor", "grant", "recycling"];
+
+/// Why `size --scale PATH` cannot scale a key, or not to a value.
+#[derive(Debug, thiserror::Error)]
+pub enum ScaleError {
+    /// The path does not start in a lever section.
+    #[error(
+        "not a key of the strategy's levers; write SECTION.NAME.KEY with SECTION one of {}, NAME the lever's `name` (or its index), e.g. `floor.lynas_ndpr.budget_usd` or `grant.0.amount_usd`",
+        LEVER_SECTIONS.join(", ")
+    )]
+    NotALever,
+    /// A part of the path names nothing in the template.
+    #[error("the template strategy has no `{at}`{known}; {fix}")]
+    Missing {
+        /// The path up to the missing part.
+        at: String,
+        /// What there is instead.
+        known: String,
+        /// How to fix it.
+        fix: String,
+    },
+    /// The key is not a number.
+    #[error(
+        "the template's `{path}` is {found}, not a number; scale a numeric key (e.g. `budget_usd`, `amount_usd`, `floor_usd_per_kg`)"
+    )]
+    NotNumber {
+        /// The path.
+        path: String,
+        /// What it is.
+        found: &'static str,
+    },
+    /// The key is a distribution.
+    #[error(
+        "the template's `{path}` is a distribution, which a size cannot set; give it a fixed number in the strategies file"
+    )]
+    Distribution {
+        /// The path.
+        path: String,
+    },
+    /// At this value the levers' budgets exceed the strategy's `budget_usd`.
+    #[error(
+        "the strategy's budget_usd = {budget} is less than its levers' budgets at this value, {stated} in all ({parts}); give a smaller --max, or raise the strategy's `budget_usd` in the strategies file"
+    )]
+    OverBudget {
+        /// The strategy's ceiling.
+        budget: f64,
+        /// The levers' sum.
+        stated: f64,
+        /// Each lever's part.
+        parts: String,
+    },
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "text",
+        Value::Integer(_) | Value::Float(_) => "a number",
+        Value::Boolean(_) => "true or false",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "a list",
+        Value::Table(_) => "a table",
+    }
+}
+
+/// The name an array entry is addressed by (`name`, else `item`, as `--set` paths).
+fn entry_name(v: &Value) -> Option<&str> {
+    let t = v.as_table()?;
+    t.get("name")
+        .or_else(|| t.get("item"))
+        .and_then(Value::as_str)
+}
+
+/// The value at `path` in the scenario's resolved table, array entries by index or name, the
+/// first part one of [`LEVER_SECTIONS`].
+fn lever_value<'t>(table: &'t toml::Table, path: &str) -> Result<&'t Value, ScaleError> {
+    let parts: Vec<&str> = path.split('.').collect();
+    if parts.len() < 3 || !LEVER_SECTIONS.contains(&parts[0]) {
+        return Err(ScaleError::NotALever);
+    }
+    let missing = |at: String, known: Vec<String>, fix: &str| ScaleError::Missing {
+        at,
+        known: if known.is_empty() {
+            String::new()
+        } else {
+            format!(" (it has: {})", known.join(", "))
+        },
+        fix: fix.to_owned(),
+    };
+    let mut node = table.get(parts[0]).ok_or_else(|| {
+        missing(
+            parts[0].to_owned(),
+            Vec::new(),
+            &format!(
+                "the strategy states no `[[strategy.{}]]`: pick a strategy that does",
+                parts[0]
+            ),
+        )
+    })?;
+    for (k, part) in parts.iter().enumerate().skip(1) {
+        let at = parts[..=k].join(".");
+        node = match node {
+            Value::Array(a) => {
+                let found = match part.parse::<usize>() {
+                    Ok(i) => a.get(i),
+                    Err(_) => a.iter().find(|e| entry_name(e) == Some(*part)),
+                };
+                found.ok_or_else(|| {
+                    let names = a
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| entry_name(e).map_or(i.to_string(), str::to_owned))
+                        .collect();
+                    missing(at.clone(), names, "use the `name` of an entry or its index")
+                })?
+            }
+            Value::Table(t) => t.get(*part).ok_or_else(|| {
+                missing(
+                    at.clone(),
+                    t.keys().cloned().collect(),
+                    "write the key in the template strategy first (size sets a value the template states)",
+                )
+            })?,
+            other => {
+                return Err(ScaleError::NotNumber {
+                    path: parts[..k].join("."),
+                    found: kind(other),
+                });
+            }
+        };
+    }
+    Ok(node)
+}
+
+/// The levers' own budgets in a resolved table, as the strategies file's check counts them:
+/// each stockpile's, floor's and recycling mandate's `budget_usd`, each grant's `amount_usd`
+/// (times `grant_element_share` for a loan). Returns the sum and its parts.
+fn levers_budget(table: &toml::Table) -> (f64, Vec<String>) {
+    let num = |t: &toml::Table, k: &str| match t.get(k) {
+        Some(Value::Integer(i)) => Some(*i as f64),
+        Some(Value::Float(f)) => Some(*f),
+        _ => None,
+    };
+    let mut sum = 0.0;
+    let mut parts = Vec::new();
+    for section in LEVER_SECTIONS {
+        let Some(Value::Array(a)) = table.get(section) else {
+            continue;
+        };
+        for e in a.iter().filter_map(Value::as_table) {
+            let cost = if section == "grant" {
+                let share = if e.get("kind").and_then(Value::as_str) == Some("loan") {
+                    num(e, "grant_element_share")
+                } else {
+                    Some(1.0)
+                };
+                num(e, "amount_usd").zip(share).map(|(a, s)| a * s)
+            } else {
+                num(e, "budget_usd")
+            };
+            if let Some(c) = cost {
+                sum += c;
+                let name = e.get("name").and_then(Value::as_str).unwrap_or("?");
+                parts.push(format!("{section} `{name}` {c}"));
+            }
+        }
+    }
+    (sum, parts)
+}
+
+fn resolved(scenario: &Scenario) -> Result<toml::Table, BoxError> {
+    Ok(toml::from_str(&scenario.to_toml())?)
 }
 
 /// What a holding says of one number.
@@ -162,6 +337,63 @@ impl Resize<Scenario> for Files {
         }
         Ok(scenario.with_overrides(&set)?)
     }
+
+    fn scale_value(&self, scenario: &Scenario, path: &str) -> Result<f64, BoxError> {
+        Self::scale_number(scenario, path)
+    }
+
+    fn rescale(
+        &self,
+        scenario: &Scenario,
+        strategy: &Strategy,
+        path: &str,
+        value: f64,
+    ) -> Result<Scenario, BoxError> {
+        Self::scale_to(scenario, strategy, path, value)
+    }
+}
+
+/// `size --scale`: one numeric key of the applied strategy's levers.
+impl Files {
+    fn scale_number(scenario: &Scenario, path: &str) -> Result<f64, BoxError> {
+        let table = resolved(scenario)?;
+        match lever_value(&table, path)? {
+            Value::Integer(i) => Ok(*i as f64),
+            Value::Float(f) => Ok(*f),
+            Value::Table(_) => Err(Box::new(ScaleError::Distribution {
+                path: path.to_owned(),
+            })),
+            other => Err(Box::new(ScaleError::NotNumber {
+                path: path.to_owned(),
+                found: kind(other),
+            })),
+        }
+    }
+
+    fn scale_to(
+        scenario: &Scenario,
+        strategy: &Strategy,
+        path: &str,
+        value: f64,
+    ) -> Result<Scenario, BoxError> {
+        Self::scale_number(scenario, path)?;
+        let set = [Override {
+            path: path.to_owned(),
+            value: format!("{value:?}"),
+        }];
+        let variant = scenario.with_overrides(&set)?;
+        if let Some(budget) = strategy.budget_usd {
+            let (stated, parts) = levers_budget(&resolved(&variant)?);
+            if stated > budget {
+                return Err(Box::new(ScaleError::OverBudget {
+                    budget,
+                    stated,
+                    parts: parts.join(" + "),
+                }));
+            }
+        }
+        Ok(variant)
+    }
 }
 
 #[cfg(test)]
@@ -216,5 +448,58 @@ mod tests {
                 .iter()
                 .all(|t| t.0 == 0.0 && t.1 == 0.0)
         );
+    }
+
+    fn lever_template(name: &str) -> (Scenario, Strategy) {
+        let base = Files
+            .scenario(&scenarios().join("separator_at_risk.toml"), &[])
+            .unwrap();
+        let set = Files
+            .strategies(&scenarios().join("lever_strategies.toml"))
+            .unwrap();
+        let (_, s) = set.into_iter().find(|(n, _)| n == name).unwrap();
+        (base.with_strategy(&s).unwrap(), s)
+    }
+
+    #[test]
+    fn a_scaled_key_is_read_set_and_held_under_the_strategy_budget() {
+        let (tpl, strategy) = lever_template("lynas_floor");
+        let path = "floor.lynas_ndpr.budget_usd";
+        approx::assert_relative_eq!(Files.scale_value(&tpl, path).unwrap(), 3e8);
+        approx::assert_relative_eq!(
+            Files.scale_value(&tpl, "floor.0.floor_usd_per_kg").unwrap(),
+            110.0
+        );
+        let half = Files.rescale(&tpl, &strategy, path, 1.5e8).unwrap();
+        approx::assert_relative_eq!(Files.scale_value(&half, path).unwrap(), 1.5e8);
+        let over = Files.rescale(&tpl, &strategy, path, 3.5e8).unwrap_err();
+        assert!(
+            over.to_string().contains("less than its levers' budgets"),
+            "{over}"
+        );
+        for (bad, says) in [
+            ("floor.lynas_ndpr.name", "is text, not a number"),
+            ("floor.lynas_ndpr.volume", "no `floor.lynas_ndpr.volume`"),
+            ("floor.3.budget_usd", "(it has: lynas_ndpr)"),
+            ("grant.0.amount_usd", "states no `[[strategy.grant]]`"),
+            (
+                "scenario.horizon_weeks",
+                "not a key of the strategy's levers",
+            ),
+        ] {
+            let e = Files.scale_value(&tpl, bad).unwrap_err();
+            assert!(e.to_string().contains(says), "{bad}: {e}");
+        }
+        // A distribution cannot be set by a size.
+        let uncertain = tpl
+            .with_overrides(&[Override {
+                path: "floor.0.floor_usd_per_kg".into(),
+                value: "{ dist = \"uniform\", lo = 100, hi = 120 }".into(),
+            }])
+            .unwrap();
+        let e = Files
+            .scale_value(&uncertain, "floor.0.floor_usd_per_kg")
+            .unwrap_err();
+        assert!(e.to_string().contains("is a distribution"), "{e}");
     }
 }

@@ -75,6 +75,17 @@ pub enum SizeError {
         /// Why.
         source: BoxError,
     },
+    /// `--scale`'s key cannot be scaled, or not to a value the search needs (the front door's
+    /// message says why and how to fix it).
+    #[error("--scale {path}{at}")]
+    Scale {
+        /// The key path given.
+        path: String,
+        /// ` at VALUE` for the value tried; empty when reading the template's own.
+        at: String,
+        /// Why.
+        source: BoxError,
+    },
     /// A flag is out of its range.
     #[error("{flag} {value}: {message}")]
     Flag {

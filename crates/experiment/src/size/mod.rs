@@ -18,23 +18,24 @@
 //! resume: a stopped sizing is run again.
 
 mod error;
+mod oracle;
 mod output;
+pub mod scale;
 pub mod search;
 pub mod target;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 
 use chokepoint_core::ScenarioSource;
 use serde::{Deserialize, Serialize};
 
 pub use error::SizeError;
+pub use scale::{Scaled, unit_of};
 pub use search::{Decision, Evaluated, Found, Judged, SearchConfig};
 pub use target::{Bounds, Statistic, Target};
 
 use crate::engine::Execution;
 use crate::error::{BoxError, Error};
-use crate::monte_carlo::{self, MonteCarlo};
 use crate::plan::{Assignment, Load};
 
 /// Confidence of the one-sided bounds when none is given: a size meets the target when the
@@ -59,6 +60,21 @@ pub trait Resize<S: ScenarioSource> {
     /// its weeks of use (`(item, weeks)`), the holding's opening stock, acquisition rate and the
     /// stockpile's budget scaled in proportion, validated like the original.
     fn resize(&self, scenario: &S, weeks: &[(String, f64)]) -> Result<S, BoxError>;
+
+    /// The value of the numeric key at `path` in `scenario` (a strategy applied), refused when
+    /// the path names no key of the strategy's levers, or a key that is not one plain number.
+    fn scale_value(&self, scenario: &S, path: &str) -> Result<f64, BoxError>;
+
+    /// `scenario` (with `strategy` applied) with the key at `path` set to `value`, validated,
+    /// and refused when `value` breaks what depends on it (the strategy's `budget_usd`, which
+    /// must cover its levers' budgets).
+    fn rescale(
+        &self,
+        scenario: &S,
+        strategy: &S::Strategy,
+        path: &str,
+        value: f64,
+    ) -> Result<S, BoxError>;
 }
 
 /// How scenarios are combined into one risk.
@@ -95,8 +111,12 @@ pub struct SizeSpec {
     pub seed: Option<u64>,
     /// Replications per batch.
     pub batch: u64,
-    /// The search's settings.
+    /// The search's settings (with `scale`, its sizes are values of that key, in its unit).
     pub search: SearchConfig,
+    /// The key path of the template strategy to scale (`--scale`), instead of its stockpiles'
+    /// weeks of use; `None`: weeks (and the spec's JSON is as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<String>,
 }
 
 /// What a sizing came to.
@@ -114,6 +134,10 @@ pub struct SizeReport {
     pub found: Found,
     /// Master seed.
     pub seed: u64,
+    /// What was scaled (`--scale`), else `None`: weeks of use of `items`.
+    pub scaled: Option<Scaled>,
+    /// The metric each size is costed with ([`scale::COST_METRICS`]).
+    pub cost_metric: String,
 }
 
 impl SizeReport {
@@ -145,7 +169,10 @@ impl SizeReport {
     }
 }
 
-fn check_flags(c: &SearchConfig) -> Result<(), SizeError> {
+fn check_flags(c: &SearchConfig, scale: bool) -> Result<(), SizeError> {
+    if scale {
+        return check_scale_flags(c);
+    }
     let flag = |flag: &'static str, v: f64, message: &str| SizeError::Flag {
         flag,
         value: format!("{v}"),
@@ -196,6 +223,33 @@ fn check_flags(c: &SearchConfig) -> Result<(), SizeError> {
         });
     }
     Ok(())
+}
+
+/// The flags of a `--scale` search: its sizes are values of the key, in the key's unit.
+fn check_scale_flags(c: &SearchConfig) -> Result<(), SizeError> {
+    let flag = |flag: &'static str, v: f64, message: &str| SizeError::Flag {
+        flag,
+        value: format!("{v}"),
+        message: message.to_owned(),
+    };
+    for (name, v) in [
+        ("--max", c.max_weeks),
+        ("--step", c.step_weeks),
+        ("--resolution", c.resolution_weeks),
+    ] {
+        if !(v.is_finite() && v > 0.0) {
+            return Err(flag(
+                name,
+                v,
+                "give a value > 0 in the scaled key's unit (e.g. --max 3e8 for a budget in USD)",
+            ));
+        }
+    }
+    let mut rest = c.clone();
+    rest.max_weeks = DEFAULT_MAX_WEEKS;
+    rest.step_weeks = DEFAULT_STEP_WEEKS;
+    rest.resolution_weeks = DEFAULT_RESOLUTION_WEEKS;
+    check_flags(&rest, false)
 }
 
 /// Weights per scenario, normalised (equal for the worst case, where they weight the cost).
@@ -290,7 +344,14 @@ where
             message: "sizing neither shards nor resumes: run it whole".into(),
         });
     }
-    check_flags(&spec.search)?;
+    check_flags(&spec.search, spec.scale.is_some())?;
+    if spec.scale.is_some() && !spec.items.is_empty() {
+        return Err(SizeError::Flag {
+            flag: "--item",
+            value: spec.items.join(","),
+            message: "--scale sizes one key, not items' weeks of use: drop --item (or drop --scale to size weeks)".into(),
+        });
+    }
     let (paths, strategies_path) = expand(spec)?;
     let strategies = loader
         .strategies(&strategies_path)
@@ -327,20 +388,35 @@ where
         .iter()
         .position(|m| *m == target.metric)
         .unwrap_or(0);
-    let cost = metrics
+    let (cost, cost_metric) = scale::COST_METRICS
         .iter()
-        .position(|m| m == "stockpile_cost_usd")
-        .ok_or_else(|| Error::MissingMetric("stockpile_cost_usd".into()))?;
-    let held = held_items(first);
-    if held.is_empty() {
+        .find_map(|c| metrics.iter().position(|m| m == c).map(|k| (k, *c)))
+        .ok_or_else(|| Error::MissingMetric(scale::COST_METRICS.join(" or ")))?;
+    let strategy = &strategies[t].1;
+    let scaled = match &spec.scale {
+        Some(path) => Some(check_scale(
+            loader,
+            &templates,
+            strategy,
+            path,
+            &spec.search,
+        )?),
+        None => None,
+    };
+    let held = if scaled.is_some() {
+        Vec::new()
+    } else {
+        held_items(first)
+    };
+    if held.is_empty() && scaled.is_none() {
         return Err(SizeError::NothingHeld(spec.strategy.clone()));
     }
-    let items = if spec.items.is_empty() {
-        held.clone()
-    } else {
-        spec.items.clone()
+    let items = match (&spec.scale, spec.items.is_empty()) {
+        (Some(path), _) => vec![path.clone()],
+        (None, true) => held.clone(),
+        (None, false) => spec.items.clone(),
     };
-    for item in &items {
+    for item in items.iter().filter(|_| scaled.is_none()) {
         if !held.contains(item) {
             let cands: Vec<&str> = held.iter().map(String::as_str).collect();
             return Err(SizeError::NotHeld {
@@ -363,11 +439,13 @@ where
     };
     let _lock = crate::folder::claim_telling(&out, how, exec.progress)?;
     let mut manifest = output::start(&out, spec, &target, &templates, seed, exec)?;
-    let mut oracle = Engine {
+    let mut oracle = oracle::Engine {
         templates: &templates,
         loader,
         items: &items,
         strategy: &spec.strategy,
+        template: strategy,
+        scale: spec.scale.as_deref(),
         target: &target,
         metric,
         cost,
@@ -382,7 +460,8 @@ where
         held: Vec::new(),
     };
     let found = if items.len() == 1 {
-        search::bisect(&mut oracle, &target, &spec.search)
+        let unit = scaled.as_ref().map_or("weeks", |s| s.unit.as_str());
+        search::bisect(&mut oracle, &target, &spec.search, unit)
     } else {
         search::greedy(&mut oracle, &target, &spec.search, items.len())
     };
@@ -406,12 +485,52 @@ where
         scenarios: scenario_names,
         found,
         seed,
+        scaled,
+        cost_metric: cost_metric.to_owned(),
     };
     output::write(&out, &report, spec, exec)?;
     draw(&report, &out)
         .map_err(|e| Error::file(format!("{}: cannot draw the charts", out.display()), e))?;
     output::mark(&out, &mut manifest, "complete", Some(&report))?;
     Ok(report)
+}
+
+/// Checks `--scale PATH` before anything runs: the key is a plain number of the strategy in
+/// every scenario, and both ends of the search (0 and `--max`) are values it may take (so a
+/// strategy `budget_usd` too small for `--max` is refused here, not hours into the search).
+fn check_scale<S, L>(
+    loader: &L,
+    templates: &[S],
+    strategy: &S::Strategy,
+    path: &str,
+    search: &SearchConfig,
+) -> Result<Scaled, SizeError>
+where
+    S: ScenarioSource,
+    L: Resize<S>,
+{
+    let err = |at: String| {
+        move |source| SizeError::Scale {
+            path: path.to_owned(),
+            at,
+            source,
+        }
+    };
+    let mut template = None;
+    for tpl in templates {
+        let v = loader.scale_value(tpl, path).map_err(err(String::new()))?;
+        template.get_or_insert(v);
+        for end in [0.0, search.max_weeks] {
+            loader
+                .rescale(tpl, strategy, path, end)
+                .map_err(err(format!(" at {end}")))?;
+        }
+    }
+    Ok(Scaled {
+        path: path.to_owned(),
+        unit: unit_of(path).to_owned(),
+        template: template.unwrap_or(f64::NAN),
+    })
 }
 
 /// The scenario files (suites expanded) and the strategies file.
@@ -429,176 +548,4 @@ fn expand(spec: &SizeSpec) -> Result<(Vec<PathBuf>, PathBuf), SizeError> {
     }
     let strategies = strategies.ok_or(Error::NoStrategies)?;
     Ok((paths, strategies))
-}
-
-/// Per scenario, `(metric, cost)` of each replication run so far.
-type PerScenario = Vec<Vec<(f64, f64)>>;
-
-/// The real [`search::Oracle`]: runs replications of each scenario at a size, keeping them so
-/// that more replications add only the new run ids.
-struct Engine<'a, S, L> {
-    templates: &'a [S],
-    loader: &'a L,
-    items: &'a [String],
-    strategy: &'a str,
-    target: &'a Target,
-    metric: usize,
-    cost: usize,
-    weights: Vec<f64>,
-    worst: bool,
-    seed: u64,
-    batch: u64,
-    confidence: f64,
-    exec: &'a Execution<'a>,
-    out: &'a Path,
-    /// Per size (bits of its weeks): per scenario, `(metric, cost)` by replication.
-    cache: Vec<(Vec<u64>, PerScenario)>,
-    /// Per size (as `cache`): per scenario, tonnes held per item ([`held_t`]).
-    held: Vec<Vec<Vec<f64>>>,
-}
-
-/// Tonnes the stockpiles of `params` aim to hold of each of `items` (the sum of their lines'
-/// targets): a size in weeks of use turned into what a government buys.
-fn held_t(params: &chokepoint_core::ModelParams, items: &[String]) -> Vec<f64> {
-    items
-        .iter()
-        .map(|name| {
-            let id = params.items.iter().position(|i| i.name == *name);
-            params
-                .stockpiles
-                .iter()
-                .flat_map(|s| &s.lines)
-                .filter(|l| Some(l.item.idx()) == id)
-                .map(|l| l.target_t)
-                .sum()
-        })
-        .collect()
-}
-
-impl<S: ScenarioSource, L: Resize<S>> Engine<'_, S, L> {
-    fn rows(&mut self, weeks: &[f64], reps: u64) -> Result<usize, SizeError> {
-        let key: Vec<u64> = weeks.iter().map(|w| w.to_bits()).collect();
-        let at = if let Some(k) = self.cache.iter().position(|(c, _)| *c == key) {
-            k
-        } else {
-            self.cache
-                .push((key, vec![Vec::new(); self.templates.len()]));
-            self.held.push(Vec::with_capacity(self.templates.len()));
-            self.cache.len() - 1
-        };
-        let pairs: Vec<(String, f64)> = self
-            .items
-            .iter()
-            .cloned()
-            .zip(weeks.iter().copied())
-            .collect();
-        for (s, tpl) in self.templates.iter().enumerate() {
-            let have = self.cache[at].1[s].len() as u64;
-            if have >= reps && self.held[at].len() > s {
-                continue;
-            }
-            let variant = self
-                .loader
-                .resize(tpl, &pairs)
-                .map_err(|source| SizeError::Resize {
-                    strategy: self.strategy.to_owned(),
-                    weeks: pairs
-                        .iter()
-                        .map(|(i, w)| format!("{i}={w}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    source,
-                })?;
-            if self.held[at].len() == s {
-                self.held[at].push(held_t(variant.central(), self.items));
-            }
-            if have >= reps {
-                continue;
-            }
-            let cfg = MonteCarlo {
-                seed: self.seed,
-                replications: reps - have,
-                batch: self.batch,
-                threads: self.exec.threads,
-                targets: Vec::new(),
-                max_replications: 0,
-                first_run_id: have,
-            };
-            let progress = self.exec.progress;
-            let r = monte_carlo::run(&variant, &cfg, &|n| progress.advance(n), self.exec.stop)
-                .map_err(Error::Run)?;
-            if r.interrupted || self.exec.stop.load(Ordering::Relaxed) {
-                return Err(SizeError::Interrupted {
-                    dir: self.out.to_owned(),
-                });
-            }
-            let (m, c) = (self.metric, self.cost);
-            self.cache[at].1[s].extend(r.metrics.iter().map(|row| (row[m], row[c])));
-        }
-        Ok(at)
-    }
-}
-
-impl<S: ScenarioSource, L: Resize<S>> search::Oracle for Engine<'_, S, L> {
-    fn judge(&mut self, weeks: &[f64], reps: u64) -> Result<Judged, SizeError> {
-        let at = self.rows(weeks, reps)?;
-        let n = usize::try_from(reps).unwrap_or(usize::MAX);
-        let mut per_scenario = Vec::new();
-        let mut cost_usd = 0.0;
-        let mut held_t = vec![0.0; self.items.len()];
-        for (s, rows) in self.cache[at].1.iter().enumerate() {
-            for (sum, t) in held_t.iter_mut().zip(&self.held[at][s]) {
-                *sum += self.weights[s] * t;
-            }
-            let rows = &rows[..n.min(rows.len())];
-            let values: Vec<f64> = rows
-                .iter()
-                .filter_map(|(v, _)| self.target.contribution(*v))
-                .collect();
-            if values.is_empty() {
-                return Err(SizeError::NoValues {
-                    metric: self.target.metric.clone(),
-                    scenario: self.templates[s].name().to_owned(),
-                });
-            }
-            per_scenario.push(self.target.estimate(&values, self.confidence));
-            let costs: Vec<f64> = rows
-                .iter()
-                .map(|(_, c)| *c)
-                .filter(|c| c.is_finite())
-                .collect();
-            if !costs.is_empty() {
-                cost_usd += self.weights[s] * costs.iter().sum::<f64>() / costs.len() as f64;
-            }
-        }
-        let risk = if self.worst {
-            let max = |f: fn(&Bounds) -> f64| {
-                per_scenario.iter().map(f).fold(f64::NEG_INFINITY, f64::max)
-            };
-            Bounds {
-                estimate: max(|b| b.estimate),
-                lo: max(|b| b.lo),
-                hi: max(|b| b.hi),
-            }
-        } else {
-            let sum = |f: fn(&Bounds) -> f64| {
-                per_scenario
-                    .iter()
-                    .zip(&self.weights)
-                    .map(|(b, w)| w * f(b))
-                    .sum()
-            };
-            Bounds {
-                estimate: sum(|b| b.estimate),
-                lo: sum(|b| b.lo),
-                hi: sum(|b| b.hi),
-            }
-        };
-        Ok(Judged {
-            risk,
-            per_scenario,
-            cost_usd,
-            held_t,
-        })
-    }
 }

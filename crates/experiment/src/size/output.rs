@@ -127,6 +127,17 @@ fn answer_json(r: &SizeReport) -> serde_json::Value {
             .collect()
     };
     let row = |e: &Evaluated| {
+        if r.scaled.is_some() {
+            return serde_json::json!({
+                "value": e.weeks[0],
+                "risk": e.judged.risk.estimate,
+                "risk_lo": e.judged.risk.lo,
+                "risk_hi": e.judged.risk.hi,
+                "cost_usd": e.judged.cost_usd,
+                "replications": e.replications,
+                "decision": e.decision.as_str(),
+            });
+        }
         serde_json::json!({
             "weeks": weeks(e),
             "held_t": held(e),
@@ -138,7 +149,7 @@ fn answer_json(r: &SizeReport) -> serde_json::Value {
             "decision": e.decision.as_str(),
         })
     };
-    serde_json::json!({
+    let mut json = serde_json::json!({
         "reached": r.reached(),
         "target": r.target.text,
         "metric": r.target.metric,
@@ -151,7 +162,17 @@ fn answer_json(r: &SizeReport) -> serde_json::Value {
         "largest_evaluated": r.largest().map(row),
         "why_not": r.found.why_not,
         "evaluated": r.found.evaluated.len(),
-    })
+    });
+    // Said only when it is news, so that a stockpile sizing's size.json is as before.
+    if let Some(obj) = json.as_object_mut() {
+        if let Some(s) = &r.scaled {
+            obj.insert("scaled".into(), serde_json::json!(s));
+        }
+        if r.scaled.is_some() || r.cost_metric != "stockpile_cost_usd" {
+            obj.insert("cost_metric".into(), serde_json::json!(r.cost_metric));
+        }
+    }
+    json
 }
 
 /// The rows of `size.csv` (every evaluated size) or of `frontier.csv` (the given steps).
@@ -161,8 +182,13 @@ fn table(r: &SizeReport, rows: &[&Evaluated], frontier: bool) -> Result<Vec<u8>,
     if !frontier {
         header.push("phase".into());
     }
-    header.extend(r.items.iter().map(|i| format!("weeks/{i}")));
-    header.extend(r.items.iter().map(|i| format!("held_t/{i}")));
+    if r.scaled.is_some() {
+        // One key, its value in the key's unit; nothing held in tonnes.
+        header.extend(r.items.iter().map(|i| format!("value/{i}")));
+    } else {
+        header.extend(r.items.iter().map(|i| format!("weeks/{i}")));
+        header.extend(r.items.iter().map(|i| format!("held_t/{i}")));
+    }
     header.extend(
         [
             "replications",

@@ -212,10 +212,12 @@ fn on_grid(w: f64, resolution: f64) -> f64 {
 }
 
 /// One item: bracket from zero by doubling, then bisect (see the module's doc).
+/// `unit` names the sizes' unit in the reasons the search gives (`weeks`, or a scaled key's).
 pub(crate) fn bisect<O: Oracle>(
     oracle: &mut O,
     target: &Target,
     cfg: &SearchConfig,
+    unit: &str,
 ) -> Result<Found, SizeError> {
     let mut s = Searcher {
         oracle,
@@ -232,7 +234,7 @@ pub(crate) fn bisect<O: Oracle>(
         let k = s.test(&[size], "bracket")?;
         if s.over_budget(k) {
             why_not = Some(format!(
-                "{size} weeks already costs more than the budget ({:.0} USD)",
+                "{size} {unit} already costs more than the budget ({:.0} USD)",
                 s.evaluated[k].judged.cost_usd
             ));
             break;
@@ -244,7 +246,7 @@ pub(crate) fn bisect<O: Oracle>(
         short = Some(k);
         if size >= cfg.max_weeks {
             why_not = Some(format!(
-                "the target is not met at the largest size allowed, {} weeks",
+                "the target is not met at the largest size allowed, {} {unit}",
                 cfg.max_weeks
             ));
             break;
@@ -419,7 +421,7 @@ mod tests {
     #[test]
     fn bisection_brackets_the_known_threshold() {
         let truth = 5.0 * 12f64.ln();
-        let found = bisect(&mut Synthetic { calls: 0 }, &target(), &cfg()).unwrap();
+        let found = bisect(&mut Synthetic { calls: 0 }, &target(), &cfg(), "weeks").unwrap();
         let answer = found.evaluated[found.answer.unwrap()].weeks[0];
         let below = found.evaluated[found.known_short.unwrap()].weeks[0];
         assert!(
@@ -449,7 +451,7 @@ mod tests {
     fn an_unreachable_target_says_so_with_the_largest_size() {
         let mut c = cfg();
         c.max_weeks = 6.0;
-        let found = bisect(&mut Synthetic { calls: 0 }, &target(), &c).unwrap();
+        let found = bisect(&mut Synthetic { calls: 0 }, &target(), &c, "weeks").unwrap();
         assert!(found.answer.is_none());
         assert!(found.why_not.unwrap().contains("6 weeks"));
         assert!((found.evaluated.last().unwrap().weeks[0] - 6.0).abs() < 1e-12);
@@ -459,7 +461,7 @@ mod tests {
     fn a_budget_stops_the_bracket() {
         let mut c = cfg();
         c.budget_usd = Some(10_000.0);
-        let found = bisect(&mut Synthetic { calls: 0 }, &target(), &c).unwrap();
+        let found = bisect(&mut Synthetic { calls: 0 }, &target(), &c, "weeks").unwrap();
         assert!(found.answer.is_none());
         assert!(found.why_not.unwrap().contains("budget"));
     }

@@ -18,6 +18,7 @@ mod run;
 mod run_charts;
 mod sensitivity;
 mod size;
+mod size_scaled;
 mod sweep;
 mod sweep_charts;
 
@@ -38,7 +39,8 @@ pub use sensitivity::{
     IndexEstimate, Method, SENSITIVITY_FILE, sensitivity_chart_stem, sensitivity_chart_svg,
     sensitivity_page,
 };
-pub use size::{SizeChart, SizePoint, size_chart_svg, size_page};
+pub use size::{SizeChart, SizePoint, size_chart_svg};
+pub use size_scaled::size_page;
 pub use sweep::sweep_page;
 
 /// The report's file name in an output folder.

@@ -39,6 +39,8 @@ pub struct SizeChart {
     pub scenarios: Vec<String>,
     /// The master seed (the chart's note).
     pub seed: u64,
+    /// The x axis's label when not weeks of use of `items` (a `--scale` key with its unit).
+    pub x_label: Option<String>,
     /// One item: every evaluation, in order (a size judged again keeps its last judgement);
     /// several: the greedy's steps from zero.
     pub points: Vec<SizePoint>,
@@ -122,7 +124,9 @@ pub fn size_chart_svg(c: &SizeChart) -> Result<Option<String>, Error> {
         s
     };
     let statistic = c.target.split("<=").next().unwrap_or(&c.target).trim();
-    let x_label = if c.items.len() == 1 {
+    let x_label = if let Some(l) = &c.x_label {
+        l.clone()
+    } else if c.items.len() == 1 {
         format!("{} held (weeks of use)", c.items[0])
     } else {
         "mean stockpile cost (USD)".to_owned()
@@ -144,7 +148,7 @@ pub fn size_chart_svg(c: &SizeChart) -> Result<Option<String>, Error> {
     Ok(Some(band_line_svg(&chart)?))
 }
 
-fn strings(v: &serde_json::Value, key: &str) -> Vec<String> {
+pub(super) fn strings(v: &serde_json::Value, key: &str) -> Vec<String> {
     v.get(key)
         .and_then(serde_json::Value::as_array)
         .into_iter()
@@ -153,13 +157,14 @@ fn strings(v: &serde_json::Value, key: &str) -> Vec<String> {
         .collect()
 }
 
-fn number(v: &serde_json::Value, key: &str) -> f64 {
+pub(super) fn number(v: &serde_json::Value, key: &str) -> f64 {
     v.get(key)
         .and_then(serde_json::Value::as_f64)
         .unwrap_or(f64::NAN)
 }
 
-/// The report of the sizing in `dir`.
+/// The report of a sizing of stockpiles' weeks of use in `dir` (`--scale` sizings:
+/// [`super::size_scaled::size_page`]).
 ///
 /// # Errors
 /// [`Error::Read`] or [`Error::Csv`] when `size.json`, `size.csv` (or `frontier.csv` for
@@ -207,6 +212,7 @@ pub fn size_page(dir: &Path, ctx: &Context) -> Result<Page, Error> {
             .get("seed")
             .and_then(serde_json::Value::as_u64)
             .unwrap_or(0),
+        x_label: None,
         points: chart_points(chart_rows, &items)?,
     };
     if let Some(svg) = size_chart_svg(&chart)? {
@@ -434,6 +440,7 @@ mod tests {
             items: vec!["ndfeb".into()],
             scenarios: vec!["s".into()],
             seed: 3,
+            x_label: None,
             points: Vec::new(),
         };
         assert_eq!(c.stem(), "risk_curve");
