@@ -68,7 +68,15 @@ impl Calendar {
     /// Share of the calendar year of `start` that lies on or after `start` (for pro-rata quotas).
     #[must_use]
     pub fn first_year_share(&self) -> f64 {
-        let year = self.start.year();
+        self.year_share_from(0)
+    }
+
+    /// Share of the calendar year of step `step`'s first day that lies on or after that day (a
+    /// yearly allowance that starts mid-year is pro rata in its first year).
+    #[must_use]
+    pub fn year_share_from(&self, step: u32) -> f64 {
+        let from = self.date_of(step);
+        let year = from.year();
         let (Some(jan1), Some(next)) = (
             NaiveDate::from_ymd_opt(year, 1, 1),
             NaiveDate::from_ymd_opt(year + 1, 1, 1),
@@ -76,7 +84,7 @@ impl Calendar {
             return 1.0;
         };
         let total = (next - jan1).num_days() as f64;
-        (next - self.start).num_days() as f64 / total
+        (next - from).num_days() as f64 / total
     }
 }
 

@@ -25,6 +25,9 @@ pub(crate) struct Accounts {
     /// Per floor: USD paid so far, and tonnes covered in the current year.
     floor_paid_usd: Vec<f64>,
     floor_year_t: Vec<f64>,
+    /// Per floor, the share of its yearly volume cap open in the current year: the share of its
+    /// first calendar year left from its start (pro rata), then 1.
+    floor_year_share: Vec<f64>,
 }
 
 impl Accounts {
@@ -40,6 +43,11 @@ impl Accounts {
             offline_left_steps: vec![None; n],
             floor_paid_usd: vec![0.0; params.floors.len()],
             floor_year_t: vec![0.0; params.floors.len()],
+            floor_year_share: params
+                .floors
+                .iter()
+                .map(|f| params.calendar.year_share_from(f.from_step))
+                .collect(),
         }
     }
 
@@ -140,6 +148,7 @@ impl Accounts {
             }
             if t > f.from_step && params.calendar.starts_new_year(t) {
                 self.floor_year_t[j] = 0.0;
+                self.floor_year_share[j] = 1.0;
             }
             let pr = &params.producers[f.producer];
             let made: f64 = pr
@@ -156,7 +165,7 @@ impl Accounts {
             }
             let mut tonnes = made;
             if let Some(cap) = f.max_t_per_year {
-                tonnes = tonnes.min(cap - self.floor_year_t[j]);
+                tonnes = tonnes.min(cap * self.floor_year_share[j] - self.floor_year_t[j]);
             }
             if let Some(budget) = f.budget_usd {
                 tonnes = tonnes.min((budget - self.floor_paid_usd[j]) / (gap * KG_PER_T));

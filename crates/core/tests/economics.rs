@@ -212,13 +212,15 @@ fn a_floor_pays_the_gap_to_the_market_price_times_the_tonnes_made() {
 
 #[test]
 fn a_floor_stops_at_its_yearly_volume_and_its_budget() {
-    // 10 t a step: a cap of 25 t covers two steps and half of the third.
+    // 10 t a step from 6 Jan 2025: the cap of 25 t a year is pro rata in the floor's first
+    // year (360 of 365 days left), 24.66 t: two steps and 0.466 of the third.
     let (made, paid, gaps) = run_with_floor(with_floor(Some(25.0), None));
     assert!(
         made[..3].iter().all(|m| (m - 10.0).abs() < 1e-9),
         "{made:?}"
     );
-    let want = gaps[0] + gaps[1] + 0.5 * gaps[2];
+    let first_year = 25.0 * 360.0 / 365.0;
+    let want = gaps[0] + gaps[1] + (first_year - 20.0) / 10.0 * gaps[2];
     assert!(
         (paid - want).abs() <= 1e-9 * want,
         "paid {paid}, want {want}"
@@ -229,6 +231,31 @@ fn a_floor_stops_at_its_yearly_volume_and_its_budget() {
     assert!(
         (paid - budget).abs() <= 1e-9 * budget,
         "paid {paid} of {budget}"
+    );
+}
+
+#[test]
+fn a_floor_from_mid_year_gets_its_yearly_cap_pro_rata_then_in_full() {
+    // From step 26 (7 Jul 2025: 178 of 365 days left in 2025) with 52 t a year: 25.4 t in
+    // 2025, then 52 t in 2026 from step 52 (5 Jan 2026); 10 t are made every step.
+    let mut p = with_floor(Some(52.0), None);
+    p.calendar.n_steps = 70;
+    p.floors[0].from_step = 26;
+    let (made, paid, gaps) = run_with_floor(p);
+    let mut room = 52.0 * 178.0 / 365.0;
+    let mut want = 0.0;
+    for s in 26..70 {
+        if s == 52 {
+            room = 52.0;
+        }
+        let q = made[s].min(room).max(0.0);
+        room -= q;
+        want += q / made[s] * gaps[s];
+    }
+    assert!(want > 0.0);
+    assert!(
+        (paid - want).abs() <= 1e-9 * want,
+        "paid {paid}, want {want}"
     );
 }
 

@@ -22,7 +22,7 @@ keys! {
     Floor "duration_weeks": Number, "weeks", NN, Opt("to the horizon"), [], "until_step",
         "Weeks in force.";
     Floor "max_t_per_year": Number, "t/yr", NN, Opt("no cap"), [], "max_t_per_year",
-        "Most tonnes covered per calendar year; the first, from `date` to the end of its year, gets the whole cap (not pro rata).";
+        "Most tonnes covered per calendar year; pro rata in the first, from `date` to the end of its year (a floor from 1 July covers about half the cap that year).";
     Floor "budget_usd": Number, "USD", NN, Opt("no cap"), [], "budget_usd",
         "Most paid in all; payments stop once it is spent (the last step's covered tonnes are cut to fit).";
     Floor "offtake_share": Number, "share", SHARE, Opt("0: no offtake"), [], "offtake.share",
