@@ -30,9 +30,11 @@ def next_ratio(ratio, scarcity, p, idx=slice(None)):
     return np.exp(np.clip(log, p.p_lo[idx], p.p_hi[idx]))
 
 
-def unused_share(wanted, consumed):
+def lacking_share(wanted, lacking):
+    """Share of what was wanted for use that its users did not hold (an input idle for want of
+    another input of the same recipe is not lacking; docs/model.md §9)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(wanted > 0.0, np.clip(1.0 - consumed / wanted, 0.0, 1.0), 0.0)
+        return np.where(wanted > 0.0, np.clip(lacking / wanted, 0.0, 1.0), 0.0)
 
 
 def geometric_steps(mean, u):
@@ -147,15 +149,15 @@ class Sim(Trade):
         p = self.p
         free = p.auth_of_region < 0
         wanted = self.wanted[free].sum(axis=0)
-        consumed = self.consumed[free].sum(axis=0)
+        lacking = self.lacking[free].sum(axis=0)
         announced = np.zeros(p.ni)
         for a in self.auths:
             announced = np.maximum(announced, np.where(a.policy.controlled, 0.0, a.policy.premium))
-        self.world = next_ratio(self.world, unused_share(wanted, consumed) + announced, p)
+        self.world = next_ratio(self.world, lacking_share(wanted, lacking) + announced, p)
         self.peak = np.maximum(self.peak, self.world)
         for k, a in enumerate(self.auths):
             r = a.region
-            sc = unused_share(self.wanted[r], self.consumed[r]) - self.glut[r] + self.unserved[r]
+            sc = lacking_share(self.wanted[r], self.lacking[r]) - self.glut[r] + self.unserved[r]
             self.domestic[k] = next_ratio(self.domestic[k], sc, p)
             home, foreign = self.wanted[r], self.servable[r]
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -360,6 +362,7 @@ class Sim(Trade):
         reg = p.reg_q
         self.wanted += reg @ (self.planned[:, None] * p.q_in)
         held = self.held[p.p0:p.s0]
+        self.lacking += reg @ np.maximum(self.planned[:, None] * p.q_in - held, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             lim = np.where(p.q_in > 0.0, held / p.q_in, INF).min(axis=1)
         act = np.minimum(self.planned, lim)
@@ -381,6 +384,7 @@ class Sim(Trade):
             lim = np.where(p.m_has & (need > 0.0), held / need, INF).min(axis=1)
         made = np.minimum(plan, lim)
         used = np.where(p.m_has, np.minimum(made[:, None] * need, held), 0.0)
+        self.lacking += p.reg_m @ np.where(p.m_has, np.maximum(plan[:, None] * need - held, 0.0), 0.0)
         self.held[:nm] = held - used
         self.wanted += p.reg_m @ np.where(p.m_has, plan[:, None] * need, 0.0)
         self.consumed += p.reg_m @ used

@@ -13,6 +13,8 @@ class Trade:
         z = (self.p.nr, self.p.ni)
         self.produced, self.consumed = np.zeros(z), np.zeros(z)
         self.imported, self.exported, self.wanted = np.zeros(z), np.zeros(z), np.zeros(z)
+        # Wanted for use and not held by its user (prices answer this; docs/model.md §9).
+        self.lacking = np.zeros(z)
 
     def position(self):
         return self.held + self.ring.sum(axis=2) if self.L > 1 else self.held

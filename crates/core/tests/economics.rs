@@ -277,3 +277,43 @@ fn a_floor_keeps_a_producer_at_a_loss_open() {
     let outcome = Simulation::new(&model).run(&mut streams(11));
     assert!((metric(&model, &outcome, "producer_closures") - 1.0).abs() < 1e-12);
 }
+
+/// A closed separator orders no feed: in the two-region market China's separation plant (the
+/// only user of concentrate) runs at a loss and closes after 3 steps; from the step after its
+/// closure nothing in China wants concentrate for use (before the review mend, a closed producer
+/// still ordered its input cover of feed).
+#[test]
+fn a_closed_producer_wants_and_orders_no_inputs() {
+    let mut p = testkit::two_region_market();
+    let (china, conc, separation) = (RegionId(0), ItemId(0), 1);
+    p.lever_metrics = true;
+    p.producers[separation].economics = Some(Economics {
+        cash_cost_usd_per_kg: 1000.0,
+        fixed_cost_usd_per_step: 0.0,
+        operator: 0,
+    });
+    p.operators = vec![OperatorParams {
+        name: "cn_separation_co".into(),
+        close_after_loss_steps: Some(3),
+        restart: None,
+    }];
+    p.calendar.n_steps = 30;
+    let model = Model::new(p).unwrap();
+    let mut sim = Simulation::new(&model);
+    let mut rngs = streams(5);
+    let open = var(&model, "producer_open/cn_separation");
+    let mut wanted = Vec::new();
+    while !sim.is_done() {
+        sim.step(&mut rngs);
+        let l = sim.ledger();
+        wanted.push(l.wanted[l.at(china, conc)]);
+    }
+    let t = sim.trajectory();
+    let closed_at = (0..t.n_steps())
+        .find(|&s| t.step(s)[open] == 0.0)
+        .expect("the separator closes");
+    assert!(wanted[0] > 0.0, "it wanted feed while open");
+    for (s, w) in wanted.iter().enumerate().skip(closed_at + 1) {
+        assert!(*w == 0.0, "step {s}: a closed separator wanted {w} t of feed");
+    }
+}
