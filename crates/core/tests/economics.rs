@@ -314,6 +314,9 @@ fn a_closed_producer_wants_and_orders_no_inputs() {
         .expect("the separator closes");
     assert!(wanted[0] > 0.0, "it wanted feed while open");
     for (s, w) in wanted.iter().enumerate().skip(closed_at + 1) {
-        assert!(*w == 0.0, "step {s}: a closed separator wanted {w} t of feed");
+        assert!(
+            *w == 0.0,
+            "step {s}: a closed separator wanted {w} t of feed"
+        );
     }
 }
