@@ -44,19 +44,11 @@ impl Build<'_> {
         let mut floors = Vec::with_capacity(f.floor.len());
         for (j, spec) in f.floor.iter().enumerate() {
             let key = format!("floor.{j}");
-            if spec.name.is_empty() {
-                self.problem(
-                    format!("{key}.name"),
-                    "missing required key",
-                    "add `name = \"...\"`",
-                );
-            } else if f.floor[..j].iter().any(|o| o.name == spec.name) {
-                self.problem(
-                    format!("{key}.name"),
-                    format!("`{}` is defined twice", spec.name),
-                    "give each entry its own name",
-                );
-            }
+            self.check_entry_name(
+                &key,
+                &spec.name,
+                f.floor[..j].iter().map(|o| o.name.as_str()),
+            );
             let Some(producer) = params
                 .producers
                 .iter()

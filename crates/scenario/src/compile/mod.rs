@@ -148,6 +148,29 @@ impl<'a> Build<'a> {
         matches!(self.draw, Draw::Validate | Draw::Diagnose(_))
     }
 
+    /// An entry's `name` at `key`: required, and unique among the entries of its table before it
+    /// (`earlier`), the rule every lever table follows.
+    fn check_entry_name<'n>(
+        &mut self,
+        key: &str,
+        name: &str,
+        mut earlier: impl Iterator<Item = &'n str>,
+    ) {
+        if name.is_empty() {
+            self.problem(
+                format!("{key}.name"),
+                "missing required key",
+                "add `name = \"...\"`",
+            );
+        } else if earlier.any(|o| o == name) {
+            self.problem(
+                format!("{key}.name"),
+                format!("`{name}` is defined twice"),
+                "give each entry its own name",
+            );
+        }
+    }
+
     fn problem(
         &mut self,
         key: impl Into<String>,

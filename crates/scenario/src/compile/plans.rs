@@ -148,19 +148,11 @@ impl Build<'_> {
         let mut grants = Vec::with_capacity(f.grant.len());
         for (j, spec) in f.grant.iter().enumerate() {
             let key = format!("grant.{j}");
-            if spec.name.is_empty() {
-                self.problem(
-                    format!("{key}.name"),
-                    "missing required key",
-                    "add `name = \"...\"`",
-                );
-            } else if f.grant[..j].iter().any(|o| o.name == spec.name) {
-                self.problem(
-                    format!("{key}.name"),
-                    format!("`{}` is defined twice", spec.name),
-                    "give each entry its own name",
-                );
-            }
+            self.check_entry_name(
+                &key,
+                &spec.name,
+                f.grant[..j].iter().map(|o| o.name.as_str()),
+            );
             let Some(producer) = params
                 .producers
                 .iter()

@@ -19,19 +19,11 @@ impl Build<'_> {
         let mut out = Vec::with_capacity(f.recycling.len());
         for (j, spec) in f.recycling.iter().enumerate() {
             let key = format!("recycling.{j}");
-            if spec.name.is_empty() {
-                self.problem(
-                    format!("{key}.name"),
-                    "missing required key",
-                    "add `name = \"...\"`",
-                );
-            } else if f.recycling[..j].iter().any(|o| o.name == spec.name) {
-                self.problem(
-                    format!("{key}.name"),
-                    format!("`{}` is defined twice", spec.name),
-                    "give each entry its own name",
-                );
-            }
+            self.check_entry_name(
+                &key,
+                &spec.name,
+                f.recycling[..j].iter().map(|o| o.name.as_str()),
+            );
             let region = self.region(&format!("{key}.region"), &spec.region);
             let scrap_item = self.item(&format!("{key}.scrap_item"), &spec.scrap_item);
             if let Some(item) = params.items.get(scrap_item.idx())

@@ -19,19 +19,11 @@ impl Build<'_> {
         let mut caps: Vec<core::SourcingCap> = Vec::with_capacity(f.sourcing_cap.len());
         for (j, spec) in f.sourcing_cap.iter().enumerate() {
             let key = format!("sourcing_cap.{j}");
-            if spec.name.is_empty() {
-                self.problem(
-                    format!("{key}.name"),
-                    "missing required key",
-                    "add `name = \"...\"`",
-                );
-            } else if f.sourcing_cap[..j].iter().any(|o| o.name == spec.name) {
-                self.problem(
-                    format!("{key}.name"),
-                    format!("`{}` is defined twice", spec.name),
-                    "give each entry its own name",
-                );
-            }
+            self.check_entry_name(
+                &key,
+                &spec.name,
+                f.sourcing_cap[..j].iter().map(|o| o.name.as_str()),
+            );
             let region = self.region(&format!("{key}.region"), &spec.region);
             // An unknown region has its own problem reported already.
             let known = f.region.iter().any(|r| r.name == spec.region);

@@ -14,19 +14,11 @@ impl Build<'_> {
         let mut rules = Vec::with_capacity(f.undercut.len());
         for (j, spec) in f.undercut.iter().enumerate() {
             let key = format!("undercut.{j}");
-            if spec.name.is_empty() {
-                self.problem(
-                    format!("{key}.name"),
-                    "missing required key",
-                    "add `name = \"...\"`",
-                );
-            } else if f.undercut[..j].iter().any(|u| u.name == spec.name) {
-                self.problem(
-                    format!("{key}.name"),
-                    format!("`{}` is defined twice", spec.name),
-                    "give each entry its own name",
-                );
-            }
+            self.check_entry_name(
+                &key,
+                &spec.name,
+                f.undercut[..j].iter().map(|o| o.name.as_str()),
+            );
             let exporter = self.region(&format!("{key}.exporter"), &spec.exporter);
             if !spec.exporter.is_empty() && !params.authorities.iter().any(|a| a.region == exporter)
             {
